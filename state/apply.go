@@ -1,0 +1,184 @@
+package state
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Apply folds one event into state. It is the only code that writes state,
+// and it is deterministic: it reads nothing but w and ev (time comes from
+// ev.Time), and writes only canonical JSON of plain structs. Events reaching
+// Apply were produced by a validated command, so an error here means a
+// corrupt or forged log, and the caller discards everything Apply wrote.
+func Apply(w Writer, ev Event) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if ce, ok := r.(corruptError); ok {
+				err = ce
+				return
+			}
+			err = fmt.Errorf("apply event %d (%s): %v", ev.Seq, typeOf(ev.Body), r)
+		}
+	}()
+	switch b := ev.Body.(type) {
+	case *HubCreated:
+		if _, ok := GetHub(w); ok {
+			return fmt.Errorf("hub already created")
+		}
+		putJSON(w, keyHub, HubInfo{Name: b.Name, Created: ev.Time})
+	case *MemberJoined:
+		if _, ok := GetMember(w, b.Member); ok {
+			return fmt.Errorf("member %d already exists", b.Member)
+		}
+		canon, fp, _, err := ParseKey(b.Key)
+		if err != nil {
+			return err
+		}
+		if _, taken := w.Get(prefixKeyIndex + fp); taken {
+			return fmt.Errorf("key %s already belongs to a member", fp)
+		}
+		m := Member{ID: b.Member, Name: b.Name, Roles: normRoles(b.Roles), Joined: ev.Time, Via: b.Via,
+			Keys: []Key{{Fingerprint: fp, Key: canon, Name: "first key", Added: ev.Time}}}
+		putJSON(w, idKey(prefixMember, m.ID), m)
+		w.Set(prefixKeyIndex+fp, []byte(strconv.FormatUint(m.ID, 10)))
+		w.Set(nameKey(m.Name), []byte(strconv.FormatUint(m.ID, 10)))
+		useID(w, "member", m.ID)
+		if b.Invite != 0 {
+			inv, ok := GetInvite(w, b.Invite)
+			if !ok {
+				return fmt.Errorf("unknown invite %d", b.Invite)
+			}
+			inv.Used++
+			putJSON(w, idKey(prefixInvite, inv.ID), inv)
+		}
+	case *InviteCreated:
+		if _, ok := GetInvite(w, b.Invite); ok {
+			return fmt.Errorf("invite %d already exists", b.Invite)
+		}
+		putJSON(w, idKey(prefixInvite, b.Invite), Invite{ID: b.Invite, CodeHash: b.CodeHash, Uses: b.Uses,
+			Expires: b.Expires, Roles: normRoles(b.Roles), By: ev.Actor, Created: ev.Time})
+		w.Set(prefixCodeIndex+b.CodeHash, []byte(strconv.FormatUint(b.Invite, 10)))
+		useID(w, "invite", b.Invite)
+	case *InviteRevoked:
+		inv, ok := GetInvite(w, b.Invite)
+		if !ok {
+			return fmt.Errorf("unknown invite %d", b.Invite)
+		}
+		inv.Revoked = true
+		putJSON(w, idKey(prefixInvite, inv.ID), inv)
+	case *ApplicationSubmitted:
+		canon, fp, _, err := ParseKey(b.Key)
+		if err != nil {
+			return err
+		}
+		putJSON(w, idKey(prefixApp, b.Application), Application{ID: b.Application, Name: b.Name, Text: b.Text,
+			Key: canon, Fingerprint: fp, Status: AppPending, Submitted: ev.Time})
+		w.Set(prefixAppKey+fp, []byte(strconv.FormatUint(b.Application, 10)))
+		useID(w, "application", b.Application)
+	case *ApplicationDecided:
+		a, ok := GetApplication(w, b.Application)
+		if !ok || a.Status != AppPending {
+			return fmt.Errorf("application %d is not pending", b.Application)
+		}
+		a.Status, a.DecidedBy, a.Decided = AppRejected, ev.Actor, ev.Time
+		if b.Approved {
+			a.Status = AppApproved
+			a.Member = nextID(w, "member")
+		}
+		putJSON(w, idKey(prefixApp, a.ID), a)
+		w.Delete(prefixAppKey + a.Fingerprint)
+	case *KeyAdded:
+		m, ok := GetMember(w, b.Member)
+		if !ok {
+			return fmt.Errorf("unknown member %d", b.Member)
+		}
+		canon, fp, _, err := ParseKey(b.Key)
+		if err != nil {
+			return err
+		}
+		if _, taken := w.Get(prefixKeyIndex + fp); taken {
+			return fmt.Errorf("key %s already belongs to a member", fp)
+		}
+		m.Keys = append(m.Keys, Key{Fingerprint: fp, Key: canon, Name: b.Name, Added: ev.Time})
+		putJSON(w, idKey(prefixMember, m.ID), m)
+		w.Set(prefixKeyIndex+fp, []byte(strconv.FormatUint(m.ID, 10)))
+	case *KeyRemoved:
+		m, ok := GetMember(w, b.Member)
+		if !ok {
+			return fmt.Errorf("unknown member %d", b.Member)
+		}
+		kept := m.Keys[:0:0]
+		for _, k := range m.Keys {
+			if k.Fingerprint != b.Fingerprint {
+				kept = append(kept, k)
+			}
+		}
+		if len(kept) == len(m.Keys) {
+			return fmt.Errorf("member %d has no key %s", m.ID, b.Fingerprint)
+		}
+		m.Keys = kept
+		putJSON(w, idKey(prefixMember, m.ID), m)
+		w.Delete(prefixKeyIndex + b.Fingerprint)
+	case *KeyRenamed:
+		m, ok := GetMember(w, b.Member)
+		if !ok {
+			return fmt.Errorf("unknown member %d", b.Member)
+		}
+		found := false
+		for i := range m.Keys {
+			if m.Keys[i].Fingerprint == b.Fingerprint {
+				m.Keys[i].Name, found = b.Name, true
+			}
+		}
+		if !found {
+			return fmt.Errorf("member %d has no key %s", m.ID, b.Fingerprint)
+		}
+		putJSON(w, idKey(prefixMember, m.ID), m)
+	case *RoleGranted:
+		m, ok := GetMember(w, b.Member)
+		if !ok || !IsRole(b.Role) {
+			return fmt.Errorf("cannot grant %q to member %d", b.Role, b.Member)
+		}
+		m.Roles = normRoles(append(m.Roles, b.Role))
+		putJSON(w, idKey(prefixMember, m.ID), m)
+	case *RoleRevoked:
+		m, ok := GetMember(w, b.Member)
+		if !ok || !IsRole(b.Role) || b.Role == RoleMember {
+			return fmt.Errorf("cannot revoke %q from member %d", b.Role, b.Member)
+		}
+		var kept []string
+		for _, r := range m.Roles {
+			if r != b.Role {
+				kept = append(kept, r)
+			}
+		}
+		m.Roles = normRoles(kept)
+		putJSON(w, idKey(prefixMember, m.ID), m)
+	case *MemberRenamed:
+		m, ok := GetMember(w, b.Member)
+		if !ok {
+			return fmt.Errorf("unknown member %d", b.Member)
+		}
+		w.Delete(nameKey(m.Name))
+		m.Name = b.Name
+		putJSON(w, idKey(prefixMember, m.ID), m)
+		w.Set(nameKey(m.Name), []byte(strconv.FormatUint(m.ID, 10)))
+	case *ThemeChosen:
+		m, ok := GetMember(w, b.Member)
+		if !ok {
+			return fmt.Errorf("unknown member %d", b.Member)
+		}
+		m.Theme = b.Theme
+		putJSON(w, idKey(prefixMember, m.ID), m)
+	default:
+		return fmt.Errorf("apply: no rule for event type %s", typeOf(ev.Body))
+	}
+	return nil
+}
+
+func typeOf(b Body) string {
+	if b == nil {
+		return "<nil>"
+	}
+	return b.EventType()
+}

@@ -1,0 +1,75 @@
+package state
+
+import (
+	"crypto/sha256"
+	"crypto/sha3"
+	"encoding/binary"
+)
+
+// digestLanes is the width of the state accumulator in 64-bit lanes.
+const digestLanes = 64
+
+// Digest is an incremental multiset hash of the state's key/value pairs (an
+// additive "LtHash"): each pair is expanded by SHAKE-128 into 64 lanes that
+// are added modulo 2^64. Adding and removing a pair costs the same whatever
+// the size of the state, which is what lets a checkpoint commit to the whole
+// state without reading it; and the result depends only on which pairs are
+// present, never on the order they were written in, so a replay from scratch
+// reaches the same digest as the live hub.
+type Digest struct{ lanes [digestLanes]uint64 }
+
+func pairLanes(key string, val []byte) (out [digestLanes]uint64) {
+	h := sha3.NewSHAKE128()
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(len(key)))
+	h.Write([]byte("polis-state-v1\x00"))
+	h.Write(n[:])
+	h.Write([]byte(key))
+	h.Write(val)
+	var buf [digestLanes * 8]byte
+	h.Read(buf[:])
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint64(buf[i*8:])
+	}
+	return out
+}
+
+// Add puts a key/value pair into the digest.
+func (d *Digest) Add(key string, val []byte) {
+	l := pairLanes(key, val)
+	for i := range d.lanes {
+		d.lanes[i] += l[i]
+	}
+}
+
+// Remove takes a key/value pair out of the digest.
+func (d *Digest) Remove(key string, val []byte) {
+	l := pairLanes(key, val)
+	for i := range d.lanes {
+		d.lanes[i] -= l[i]
+	}
+}
+
+// Sum is the 32-byte digest committed to in checkpoints: SHA-256 over the
+// little-endian lanes.
+func (d *Digest) Sum() [32]byte { return sha256.Sum256(d.Bytes()) }
+
+// Bytes is the accumulator as stored between restarts.
+func (d *Digest) Bytes() []byte {
+	b := make([]byte, digestLanes*8)
+	for i, v := range d.lanes {
+		binary.LittleEndian.PutUint64(b[i*8:], v)
+	}
+	return b
+}
+
+// SetBytes restores a stored accumulator.
+func (d *Digest) SetBytes(b []byte) bool {
+	if len(b) != digestLanes*8 {
+		return false
+	}
+	for i := range d.lanes {
+		d.lanes[i] = binary.LittleEndian.Uint64(b[i*8:])
+	}
+	return true
+}

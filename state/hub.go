@@ -1,0 +1,184 @@
+package state
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Hub is the one door to polis data for screens and commands: queries read a
+// consistent snapshot, commands go through the sequencer. Nothing else
+// touches Badger.
+type Hub struct {
+	store *Store
+}
+
+// NewHub wraps an open store.
+func NewHub(s *Store) *Hub { return &Hub{store: s} }
+
+// Store returns the underlying store (for the chain commands).
+func (h *Hub) Store() *Store { return h.store }
+
+// Submit runs a command through the sequencer and waits until its events are
+// durable.
+func (h *Hub) Submit(ctx context.Context, a Actor, c Command) ([]Event, error) {
+	return h.store.Submit(ctx, a, c)
+}
+
+// View runs fn over one consistent snapshot of state.
+func (h *Hub) View(fn func(r Reader) error) error { return h.store.View(fn) }
+
+// Subscribe returns a channel that receives the log size after every
+// committed batch. Slow readers miss intermediate sizes but always get the
+// latest: the channel holds one value and is overwritten.
+func (h *Hub) Subscribe() (<-chan uint64, func()) { return h.store.Subscribe() }
+
+// Whoami resolves a key fingerprint to a member.
+func (h *Hub) Whoami(fp string) (m Member, ok bool, err error) {
+	err = h.View(func(r Reader) error {
+		m, ok = MemberByFingerprint(r, fp)
+		return nil
+	})
+	return m, ok, err
+}
+
+// Members lists all members.
+func (h *Hub) Members() (ms []Member, err error) {
+	err = h.View(func(r Reader) error { ms = ListMembers(r); return nil })
+	return ms, err
+}
+
+// Applications lists all applications.
+func (h *Hub) Applications() (as []Application, err error) {
+	err = h.View(func(r Reader) error { as = ListApplications(r); return nil })
+	return as, err
+}
+
+// Invites lists all invites.
+func (h *Hub) Invites() (is []Invite, err error) {
+	err = h.View(func(r Reader) error { is = ListInvites(r); return nil })
+	return is, err
+}
+
+// Info returns the hub's own record.
+func (h *Hub) Info() (hi HubInfo, err error) {
+	err = h.View(func(r Reader) error { hi, _ = GetHub(r); return nil })
+	return hi, err
+}
+
+// CensusMember is the public face of a member.
+type CensusMember struct {
+	ID     uint64 `json:"id"`
+	Name   string `json:"name"`
+	Joined string `json:"joined"` // YYYY-MM-DD, UTC
+}
+
+// Census is the public count of the community.
+type Census struct {
+	Hub     string         `json:"hub"`
+	Count   int            `json:"count"`
+	Members []CensusMember `json:"members"`
+	Events  uint64         `json:"events"`
+}
+
+// Census is public: visitors may read it.
+func (h *Hub) Census() (c Census, err error) {
+	err = h.View(func(r Reader) error {
+		hi, _ := GetHub(r)
+		c.Hub = hi.Name
+		for _, m := range ListMembers(r) {
+			c.Members = append(c.Members, CensusMember{ID: m.ID, Name: m.Name, Joined: Day(m.Joined)})
+		}
+		c.Count = len(c.Members)
+		return nil
+	})
+	if c.Members == nil {
+		c.Members = []CensusMember{}
+	}
+	c.Events = h.store.Size()
+	return c, err
+}
+
+// Day formats unix ms as a UTC calendar date.
+func Day(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02") }
+
+// NewInviteCode returns a fresh random invite code and its hash. Codes are
+// 16 base32 characters (80 bits) in four groups, easy to read aloud.
+func NewInviteCode() (code, hash string) {
+	var b [10]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	s := strings.ToLower(base32.StdEncoding.EncodeToString(b[:]))
+	code = s[0:4] + "-" + s[4:8] + "-" + s[8:12] + "-" + s[12:16]
+	return code, HashCode(code)
+}
+
+// HashCode is the hash of an invite code as stored in the log. Codes are
+// compared case-insensitively and without dashes or spaces.
+func HashCode(code string) string {
+	c := strings.ToLower(strings.NewReplacer("-", "", " ", "").Replace(strings.TrimSpace(code)))
+	sum := sha256.Sum256([]byte("polis-invite\x00" + c))
+	return hex.EncodeToString(sum[:])
+}
+
+// CreateInviteCode makes a code for actor and returns it with its invite.
+func (h *Hub) CreateInviteCode(ctx context.Context, a Actor, uses int64, expires time.Time) (string, Invite, error) {
+	code, hash := NewInviteCode()
+	var exp int64
+	if !expires.IsZero() {
+		exp = expires.UnixMilli()
+	}
+	evs, err := h.Submit(ctx, a, CreateInvite{CodeHash: hash, Uses: uses, Expires: exp})
+	if err != nil {
+		return "", Invite{}, err
+	}
+	id := evs[0].Body.(*InviteCreated).Invite
+	var inv Invite
+	err = h.View(func(r Reader) error { inv, _ = GetInvite(r, id); return nil })
+	return code, inv, err
+}
+
+// IssueFounderCode revokes any unredeemed founder codes and makes a new one;
+// the hub does this at start while it has no members.
+func (h *Hub) IssueFounderCode(ctx context.Context) (string, error) {
+	invs, err := h.Invites()
+	if err != nil {
+		return "", err
+	}
+	for _, inv := range invs {
+		if inv.By == 0 && !inv.Revoked && InviteUsable(inv, time.Now().UnixMilli()) == nil {
+			if _, err := h.Submit(ctx, SystemActor, RevokeInvite{ID: inv.ID}); err != nil {
+				return "", err
+			}
+		}
+	}
+	code, hash := NewInviteCode()
+	if _, err := h.Submit(ctx, SystemActor, CreateInvite{CodeHash: hash, Uses: 1, Founder: true}); err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+// JoinedMember returns the member created by a join or approval's events.
+func (h *Hub) JoinedMember(evs []Event) (Member, error) {
+	for _, e := range evs {
+		if j, ok := e.Body.(*MemberJoined); ok {
+			var m Member
+			err := h.View(func(r Reader) error {
+				var ok bool
+				if m, ok = GetMember(r, j.Member); !ok {
+					return fmt.Errorf("member %d vanished", j.Member)
+				}
+				return nil
+			})
+			return m, err
+		}
+	}
+	return Member{}, fmt.Errorf("no member joined")
+}

@@ -1,0 +1,187 @@
+package state
+
+import (
+	"sort"
+	"strings"
+)
+
+// Reader is the read side of state that domain rules see. Reads never fail
+// from the rules' point of view: a store that hits an I/O error records it
+// and the sequencer refuses the whole batch.
+type Reader interface {
+	Get(key string) ([]byte, bool)
+	// Scan calls fn for each key with the prefix, in key order, until fn
+	// returns false.
+	Scan(prefix string, fn func(key string, val []byte) bool)
+}
+
+// Writer is what apply writes through. Values are canonical bytes; apply
+// never writes anything derived from map order or the clock.
+type Writer interface {
+	Reader
+	Set(key string, val []byte)
+	Delete(key string)
+}
+
+// overlay buffers writes over a Reader. A nil value marks a delete. The
+// sequencer stacks one overlay per command over one per batch, so a command
+// that fails leaves no trace in its batch.
+type overlay struct {
+	base   Reader
+	writes map[string][]byte
+	// onChange observes every effective write, with the value it replaces,
+	// so the state digest can follow along in O(1) per write.
+	onChange func(key string, old []byte, hadOld bool, val []byte, hasVal bool)
+}
+
+func newOverlay(base Reader) *overlay {
+	return &overlay{base: base, writes: map[string][]byte{}}
+}
+
+func (o *overlay) Get(key string) ([]byte, bool) {
+	if v, ok := o.writes[key]; ok {
+		return v, v != nil
+	}
+	return o.base.Get(key)
+}
+
+func (o *overlay) Set(key string, val []byte) {
+	if val == nil {
+		val = []byte{}
+	}
+	if o.onChange != nil {
+		old, had := o.Get(key)
+		o.onChange(key, old, had, val, true)
+	}
+	o.writes[key] = val
+}
+
+func (o *overlay) Delete(key string) {
+	old, had := o.Get(key)
+	if !had {
+		return
+	}
+	if o.onChange != nil {
+		o.onChange(key, old, had, nil, false)
+	}
+	o.writes[key] = nil
+}
+
+// Scan merges buffered writes into the base's ordered scan.
+func (o *overlay) Scan(prefix string, fn func(string, []byte) bool) {
+	var mine []string
+	for k := range o.writes {
+		if strings.HasPrefix(k, prefix) {
+			mine = append(mine, k)
+		}
+	}
+	sort.Strings(mine)
+	i := 0
+	stopped := false
+	emitMine := func(limit string, all bool) bool {
+		for i < len(mine) && (all || mine[i] < limit) {
+			k := mine[i]
+			i++
+			if v := o.writes[k]; v != nil && !fn(k, v) {
+				return false
+			}
+		}
+		return true
+	}
+	o.base.Scan(prefix, func(k string, v []byte) bool {
+		if !emitMine(k, false) {
+			stopped = true
+			return false
+		}
+		if i < len(mine) && mine[i] == k {
+			i++
+			if w := o.writes[k]; w != nil {
+				if !fn(k, w) {
+					stopped = true
+					return false
+				}
+			}
+			return true
+		}
+		if !fn(k, v) {
+			stopped = true
+			return false
+		}
+		return true
+	})
+	if !stopped {
+		emitMine("", true)
+	}
+}
+
+// commitTo moves the buffered writes into w (another overlay or a batch).
+func (o *overlay) commitTo(w Writer) {
+	keys := make([]string, 0, len(o.writes))
+	for k := range o.writes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if v := o.writes[k]; v == nil {
+			w.Delete(k)
+		} else {
+			w.Set(k, v)
+		}
+	}
+}
+
+// MemState is a whole state held in memory: verification replays into it,
+// and tests use it as the ground truth.
+type MemState struct {
+	m      map[string][]byte
+	digest Digest
+}
+
+// NewMemState returns an empty state.
+func NewMemState() *MemState { return &MemState{m: map[string][]byte{}} }
+
+func (s *MemState) Get(key string) ([]byte, bool) {
+	v, ok := s.m[key]
+	return v, ok
+}
+
+func (s *MemState) Set(key string, val []byte) {
+	if old, ok := s.m[key]; ok {
+		s.digest.Remove(key, old)
+	}
+	s.digest.Add(key, val)
+	s.m[key] = val
+}
+
+func (s *MemState) Delete(key string) {
+	if old, ok := s.m[key]; ok {
+		s.digest.Remove(key, old)
+		delete(s.m, key)
+	}
+}
+
+func (s *MemState) Scan(prefix string, fn func(string, []byte) bool) {
+	for _, k := range s.Keys(prefix) {
+		if !fn(k, s.m[k]) {
+			return
+		}
+	}
+}
+
+// Keys returns the sorted keys with prefix.
+func (s *MemState) Keys(prefix string) []string {
+	var keys []string
+	for k := range s.m {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Digest is the state digest of everything held.
+func (s *MemState) Digest() [32]byte { return s.digest.Sum() }
+
+// Len is the number of keys.
+func (s *MemState) Len() int { return len(s.m) }

@@ -1,0 +1,446 @@
+package state
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/polis-hub/polis/chain"
+)
+
+// FormatVersion is the data dir layout this polis writes. A dir with a newer
+// version is refused, never upgraded in place or overwritten.
+const FormatVersion = 1
+
+// Files in the data dir.
+const (
+	formatFile  = "FORMAT"
+	dbDir       = "db"
+	signKeyFile = "hub.key"
+	VerifyKey   = "hub.pub" // the note verifier key members need
+)
+
+// Badger key layout. State keys start with "s/" and are the only ones the
+// state digest covers.
+const (
+	keyFormat   = "m/format"
+	keySize     = "m/size"
+	keyDigest   = "m/digest"
+	keyHead     = "m/head"
+	keyLastTime = "m/lasttime"
+	prefixEvent = "e/"
+	prefixHash  = "h/"
+	prefixCkpt  = "c/"
+	prefixState = "s/"
+)
+
+func eventKey(seq uint64) string { return fmt.Sprintf("%s%016x", prefixEvent, seq) }
+func hashKey(i int64) string     { return fmt.Sprintf("%s%016x", prefixHash, i) }
+func ckptKey(h int64) string     { return fmt.Sprintf("%s%016x", prefixCkpt, h) }
+
+// Options configure a store.
+type Options struct {
+	Dir string
+	// Origin names the log in its checkpoints and its signing key. It is
+	// fixed when the data dir is created; later values are ignored.
+	Origin string
+	// CheckpointEvery seals a checkpoint once this many events are
+	// unsealed; CheckpointInterval seals any unsealed events this often.
+	CheckpointEvery    int
+	CheckpointInterval time.Duration
+	// MaxBatch bounds how many commands share one Badger transaction.
+	MaxBatch int
+	// Clock gives event times; tests pin it. Defaults to time.Now.
+	Clock func() time.Time
+}
+
+func (o *Options) defaults() {
+	if o.Origin == "" {
+		o.Origin = "polis.local/hub"
+	}
+	if o.CheckpointEvery <= 0 {
+		o.CheckpointEvery = 1000
+	}
+	if o.CheckpointInterval <= 0 {
+		o.CheckpointInterval = 2 * time.Second
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 256
+	}
+	if o.Clock == nil {
+		o.Clock = time.Now
+	}
+}
+
+// Store is the event log, its Merkle hashes, its checkpoints and the state
+// they produce, all in one Badger database, written only by the sequencer.
+type Store struct {
+	opts     Options
+	db       *badger.DB
+	signer   note.Signer
+	verifier note.Verifier
+	vkey     string
+
+	reqs chan *request
+	quit chan struct{}
+	done chan struct{}
+
+	mu       sync.RWMutex // guards the fields below, written by the sequencer
+	size     uint64
+	digest   Digest
+	lastTime int64
+	head     Head
+	headNote []byte
+	subs     map[chan uint64]struct{}
+	closed   bool
+}
+
+// Head describes the latest sealed checkpoint.
+type Head struct {
+	Height int64  `json:"height"`
+	Size   int64  `json:"size"`
+	Root   string `json:"root"`
+	State  string `json:"state"`
+	Prev   string `json:"prev"`
+	Time   int64  `json:"time"`
+	Origin string `json:"origin"`
+	Note   string `json:"note"`
+}
+
+func headOf(c chain.Checkpoint, signed []byte) Head {
+	enc := func(b []byte) string { return b64(b) }
+	return Head{Height: c.Height, Size: c.Size, Root: enc(c.Root[:]), State: enc(c.State[:]),
+		Prev: enc(c.Prev[:]), Time: c.Time, Origin: c.Origin, Note: string(signed)}
+}
+
+// ErrLocked means another polis holds the data dir.
+var ErrLocked = errors.New("data dir is in use by another polis process")
+
+// Open opens (creating if needed) the data dir and starts the sequencer.
+func Open(o Options) (*Store, error) {
+	o.defaults()
+	if err := prepareDir(o.Dir); err != nil {
+		return nil, err
+	}
+	skey, vkey, err := loadOrCreateKey(o.Dir, o.Origin)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := chain.NewSigner(skey)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(o.Dir, signKeyFile), err)
+	}
+	verifier, err := chain.NewVerifier(vkey)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(o.Dir, VerifyKey), err)
+	}
+	o.Origin = signer.Name()
+	db, err := openBadger(filepath.Join(o.Dir, dbDir), false)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{opts: o, db: db, signer: signer, verifier: verifier, vkey: vkey,
+		reqs: make(chan *request, 1024), quit: make(chan struct{}), done: make(chan struct{}),
+		subs: map[chan uint64]struct{}{}}
+	if err := s.load(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	go s.run()
+	return s, nil
+}
+
+func openBadger(path string, readOnly bool) (*badger.DB, error) {
+	opts := badger.DefaultOptions(path).
+		WithSyncWrites(true).
+		WithLogger(nil).
+		WithReadOnly(readOnly).
+		// A hub runs on a small machine: keep Badger's caches modest.
+		WithMemTableSize(16 << 20).
+		WithNumMemtables(2).
+		WithBlockCacheSize(32 << 20).
+		WithIndexCacheSize(16 << 20).
+		WithValueThreshold(1 << 20)
+	db, err := badger.Open(opts)
+	if err != nil {
+		if strings.Contains(err.Error(), "Cannot acquire directory lock") {
+			return nil, fmt.Errorf("%w (%s): stop the other `polis serve` first", ErrLocked, filepath.Dir(path))
+		}
+		return nil, fmt.Errorf("cannot open the database in %s (corrupt or not a polis data dir?): %v", path, err)
+	}
+	return db, nil
+}
+
+// prepareDir creates a fresh data dir, or checks that an existing one is a
+// polis data dir of a format this binary reads.
+func prepareDir(dir string) error {
+	if dir == "" {
+		return errors.New("no data dir given")
+	}
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, formatFile), []byte(fmt.Sprintf("polis %d\n", FormatVersion)), 0o600)
+	}
+	if err != nil {
+		return err
+	}
+	return checkFormat(dir)
+}
+
+func checkFormat(dir string) error {
+	b, err := os.ReadFile(filepath.Join(dir, formatFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%s is not empty and is not a polis data dir (no %s file); refusing to touch it", dir, formatFile)
+	}
+	if err != nil {
+		return err
+	}
+	var v int
+	if _, err := fmt.Sscanf(string(b), "polis %d\n", &v); err != nil {
+		return fmt.Errorf("%s: unreadable format marker %q", filepath.Join(dir, formatFile), strings.TrimSpace(string(b)))
+	}
+	if v > FormatVersion {
+		return fmt.Errorf("%s was written by a newer polis (format %d; this binary reads up to %d): upgrade polis", dir, v, FormatVersion)
+	}
+	return nil
+}
+
+func loadOrCreateKey(dir, origin string) (skey, vkey string, err error) {
+	sp, vp := filepath.Join(dir, signKeyFile), filepath.Join(dir, VerifyKey)
+	sb, err := os.ReadFile(sp)
+	if err == nil {
+		vb, err := os.ReadFile(vp)
+		if err != nil {
+			return "", "", fmt.Errorf("signing key present but %s missing: %w", vp, err)
+		}
+		return strings.TrimSpace(string(sb)), strings.TrimSpace(string(vb)), nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return "", "", err
+	}
+	skey, vkey, err = chain.GenerateKey(origin)
+	if err != nil {
+		return "", "", fmt.Errorf("origin %q: %w", origin, err)
+	}
+	if err := os.WriteFile(sp, []byte(skey+"\n"), 0o600); err != nil {
+		return "", "", err
+	}
+	if err := os.WriteFile(vp, []byte(vkey+"\n"), 0o600); err != nil {
+		return "", "", err
+	}
+	return skey, vkey, nil
+}
+
+// load reads the stored log size, digest and head; it never replays.
+func (s *Store) load() error {
+	return s.db.View(func(txn *badger.Txn) error {
+		r := &badgerReader{txn: txn}
+		if v, ok := r.Get(keyFormat); ok && string(v) != strconv.Itoa(FormatVersion) {
+			return fmt.Errorf("database format %s is not %d", v, FormatVersion)
+		}
+		if v, ok := r.Get(keySize); ok {
+			n, err := strconv.ParseUint(string(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("corrupt log size %q", v)
+			}
+			s.size = n
+		}
+		if v, ok := r.Get(keyDigest); ok && !s.digest.SetBytes(v) {
+			return errors.New("corrupt state digest accumulator")
+		}
+		if v, ok := r.Get(keyLastTime); ok {
+			s.lastTime, _ = strconv.ParseInt(string(v), 10, 64)
+		}
+		// A cheap integrity check: the last event is there, and nothing
+		// beyond it.
+		if s.size > 0 {
+			if _, ok := r.Get(eventKey(s.size - 1)); !ok {
+				return fmt.Errorf("corrupt data dir: event %d missing", s.size-1)
+			}
+		}
+		if _, ok := r.Get(eventKey(s.size)); ok {
+			return fmt.Errorf("corrupt data dir: event %d beyond the recorded log size", s.size)
+		}
+		if v, ok := r.Get(keyHead); ok {
+			h, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("corrupt head %q", v)
+			}
+			signed, ok := r.Get(ckptKey(h))
+			if !ok {
+				return fmt.Errorf("corrupt data dir: checkpoint %d missing", h)
+			}
+			c, err := chain.Open(signed, s.verifier)
+			if err != nil {
+				return fmt.Errorf("checkpoint %d: %w", h, err)
+			}
+			s.head, s.headNote = headOf(c, signed), signed
+		}
+		return r.err
+	})
+}
+
+// Close stops the sequencer after sealing what is unsealed, and closes the
+// database. Commands still queued fail with ErrClosed.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	s.mu.Unlock()
+	close(s.quit)
+	<-s.done
+	return s.db.Close()
+}
+
+// Size is the number of events in the log.
+func (s *Store) Size() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.size
+}
+
+// Head returns the latest checkpoint, and false before the first.
+func (s *Store) Head() (Head, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.head, s.head.Height > 0
+}
+
+// StateDigest is the digest of the current state.
+func (s *Store) StateDigest() [32]byte {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.digest.Sum()
+}
+
+// VerifierKey is the note verifier key of this hub's checkpoints.
+func (s *Store) VerifierKey() string { return s.vkey }
+
+// Subscribe is described at Hub.Subscribe.
+func (s *Store) Subscribe() (<-chan uint64, func()) {
+	ch := make(chan uint64, 1)
+	s.mu.Lock()
+	s.subs[ch] = struct{}{}
+	s.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			s.mu.Lock()
+			delete(s.subs, ch)
+			s.mu.Unlock()
+		})
+	}
+}
+
+func (s *Store) publish(size uint64) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for ch := range s.subs {
+		select {
+		case <-ch: // drop the stale value; the newest wins
+		default:
+		}
+		select {
+		case ch <- size:
+		default:
+		}
+	}
+}
+
+// View runs fn over a consistent snapshot of state.
+func (s *Store) View(fn func(r Reader) error) (err error) {
+	return s.db.View(func(txn *badger.Txn) error {
+		r := &badgerReader{txn: txn}
+		defer func() {
+			if p := recover(); p != nil {
+				if ce, ok := p.(corruptError); ok {
+					err = ce
+					return
+				}
+				panic(p)
+			}
+		}()
+		if err := fn(r); err != nil {
+			return err
+		}
+		return r.err
+	})
+}
+
+// badgerReader reads state from a Badger transaction. An I/O error is kept
+// and reported after the caller is done, so domain code stays simple.
+type badgerReader struct {
+	txn *badger.Txn
+	err error
+}
+
+func (r *badgerReader) Get(key string) ([]byte, bool) {
+	item, err := r.txn.Get([]byte(key))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, false
+	}
+	if err == nil {
+		var v []byte
+		if v, err = item.ValueCopy(nil); err == nil {
+			return v, true
+		}
+	}
+	if r.err == nil {
+		r.err = err
+	}
+	return nil, false
+}
+
+func (r *badgerReader) Scan(prefix string, fn func(string, []byte) bool) {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = []byte(prefix)
+	it := r.txn.NewIterator(opts)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			if r.err == nil {
+				r.err = err
+			}
+			return
+		}
+		if !fn(string(item.Key()), v) {
+			return
+		}
+	}
+}
+
+func b64(b []byte) string { return base64Std.EncodeToString(b) }
+
+// hashReader serves stored Merkle hashes from any Reader.
+func hashReader(r Reader) chain.HashReader {
+	return chain.HashReaderFunc(func(idx []int64) ([]chain.Hash, error) {
+		out := make([]chain.Hash, len(idx))
+		for i, x := range idx {
+			v, ok := r.Get(hashKey(x))
+			if !ok || len(v) != len(out[i]) {
+				return nil, fmt.Errorf("merkle hash %d missing", x)
+			}
+			copy(out[i][:], v)
+		}
+		return out, nil
+	})
+}
+
+var _ = bytes.Equal

@@ -1,0 +1,109 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestStoreRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	s := openTest(t, Options{Dir: dir, CheckpointEvery: 2})
+	ctx := context.Background()
+	alice, bob := testActor(t, "alice"), testActor(t, "bob")
+	mustSubmit(t, s, SystemActor, CreateHub{Name: "Test Hub"})
+	mustSubmit(t, s, SystemActor, AdmitAdmin{Key: alice.Key, Name: "alice"})
+	h := NewHub(s)
+	code, inv, err := h.CreateInviteCode(ctx, alice, 1, zeroTime)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Uses != 1 {
+		t.Fatalf("invite %+v", inv)
+	}
+	evs := mustSubmit(t, s, bob, Join{CodeHash: HashCode(code), Name: "bob"})
+	if m, err := h.JoinedMember(evs); err != nil || m.Name != "bob" {
+		t.Fatalf("joined %+v %v", m, err)
+	}
+	// A used-up code is refused and changes nothing.
+	before := s.StateDigest()
+	carol := testActor(t, "carol")
+	if _, err := s.Submit(ctx, carol, Join{CodeHash: HashCode(code), Name: "carol"}); err == nil || !strings.Contains(err.Error(), "used up") {
+		t.Fatalf("reuse: %v", err)
+	}
+	if s.StateDigest() != before {
+		t.Fatal("refused command changed state")
+	}
+	size, digest := s.Size(), s.StateDigest()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s2 := openTest(t, Options{Dir: dir})
+	if s2.Size() != size || s2.StateDigest() != digest {
+		t.Fatalf("reopen: size %d digest %x, want %d %x", s2.Size(), s2.StateDigest(), size, digest)
+	}
+	head, ok := s2.Head()
+	if !ok || head.Size != int64(size) {
+		t.Fatalf("head %+v, want size %d (sealed on close)", head, size)
+	}
+	m, ok, err := NewHub(s2).Whoami(bob.Fingerprint)
+	if err != nil || !ok || m.Name != "bob" {
+		t.Fatalf("whoami bob: %+v %v %v", m, ok, err)
+	}
+}
+
+func TestSecondOpenRefused(t *testing.T) {
+	dir := t.TempDir()
+	openTest(t, Options{Dir: dir})
+	_, err := Open(Options{Dir: dir})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("second open: %v", err)
+	}
+}
+
+func TestGroupCommitIsolatesFailures(t *testing.T) {
+	s := openTest(t, Options{})
+	mustSubmit(t, s, SystemActor, CreateHub{Name: "hub"})
+	var wg sync.WaitGroup
+	errs := make([]error, 200)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := testActor(t, "admin"+string(rune('a'+i%26))+string(rune('a'+i/26)))
+			name := "x"
+			if i%3 == 0 {
+				name = "bad\x1b[2J" // invalid: must fail alone
+			}
+			_, errs[i] = s.Submit(context.Background(), a, ApplyToJoin{Name: name + string(rune('A'+i%26)) + string(rune('A'+i/26))})
+		}()
+	}
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		if i%3 == 0 && err == nil {
+			t.Fatalf("cmd %d should fail", i)
+		}
+		if i%3 != 0 {
+			if err != nil {
+				t.Fatalf("cmd %d: %v", i, err)
+			}
+			ok++
+		}
+	}
+	apps, _ := NewHub(s).Applications()
+	if len(apps) != ok {
+		t.Fatalf("%d applications, want %d", len(apps), ok)
+	}
+}
+
+func mustSubmit(t testing.TB, s *Store, a Actor, c Command) []Event {
+	t.Helper()
+	evs, err := s.Submit(context.Background(), a, c)
+	if err != nil {
+		t.Fatalf("%T: %v", c, err)
+	}
+	return evs
+}
