@@ -1,0 +1,243 @@
+package state
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/polis-hub/polis/chain"
+)
+
+// The export file holds what an offline verifier needs and nothing else: the
+// hub's verifier key, every signed checkpoint and every event's canonical
+// bytes, each framed by a header line with its length (see docs/events.md).
+const exportMagic = "polis-chain-export 1"
+
+// WriteExport writes the whole log and every checkpoint, as of one
+// snapshot, to w.
+func (s *Store) WriteExport(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	err := s.db.View(func(txn *badger.Txn) error {
+		fmt.Fprintf(bw, "%s\nkey %s\n", exportMagic, s.vkey)
+		var size uint64
+		if v, err := txn.Get([]byte(keySize)); err == nil {
+			b, _ := v.ValueCopy(nil)
+			size, _ = strconv.ParseUint(string(b), 10, 64)
+		}
+		if err := scanRaw(txn, prefixCkpt, func(_, v []byte) error {
+			fmt.Fprintf(bw, "checkpoint %d\n", len(v))
+			bw.Write(v)
+			return bw.WriteByte('\n')
+		}); err != nil {
+			return err
+		}
+		var n uint64
+		if err := scanRaw(txn, prefixEvent, func(_, v []byte) error {
+			if n >= size {
+				return nil
+			}
+			fmt.Fprintf(bw, "event %d %d\n", n, len(v))
+			bw.Write(v)
+			n++
+			return bw.WriteByte('\n')
+		}); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(bw, "end %d\n", n)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func scanRaw(txn *badger.Txn, prefix string, fn func(k, v []byte) error) error {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = []byte(prefix)
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		v, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return err
+		}
+		if err := fn(it.Item().KeyCopy(nil), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Export is a parsed export file.
+type Export struct {
+	Key         string
+	Checkpoints [][]byte
+	Events      [][]byte
+}
+
+// ReadExport parses an export file, bounding every frame.
+func ReadExport(r io.Reader) (*Export, error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	line := func() (string, error) {
+		s, err := br.ReadString('\n')
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return "", errors.New("export: truncated")
+			}
+			return "", err
+		}
+		return strings.TrimSuffix(s, "\n"), nil
+	}
+	first, err := line()
+	if err != nil {
+		return nil, err
+	}
+	if first != exportMagic {
+		return nil, fmt.Errorf("export: not a polis chain export (first line %q)", truncate(first, 40))
+	}
+	kl, err := line()
+	if err != nil {
+		return nil, err
+	}
+	key, ok := strings.CutPrefix(kl, "key ")
+	if !ok {
+		return nil, errors.New("export: missing key line")
+	}
+	x := &Export{Key: key}
+	for {
+		h, err := line()
+		if err != nil {
+			return nil, err
+		}
+		f := strings.Fields(h)
+		switch {
+		case len(f) == 2 && f[0] == "end":
+			if n, err := strconv.Atoi(f[1]); err != nil || n != len(x.Events) {
+				return nil, fmt.Errorf("export: end says %s events, read %d", f[1], len(x.Events))
+			}
+			return x, nil
+		case len(f) == 2 && f[0] == "checkpoint":
+			b, err := frame(br, f[1], 8<<10)
+			if err != nil {
+				return nil, fmt.Errorf("export: checkpoint %d: %w", len(x.Checkpoints)+1, err)
+			}
+			x.Checkpoints = append(x.Checkpoints, b)
+		case len(f) == 3 && f[0] == "event":
+			if f[1] != strconv.Itoa(len(x.Events)) {
+				return nil, fmt.Errorf("export: event %s out of order (want %d)", truncate(f[1], 20), len(x.Events))
+			}
+			b, err := frame(br, f[2], MaxEventBytes)
+			if err != nil {
+				return nil, fmt.Errorf("export: event %d: %w", len(x.Events), err)
+			}
+			x.Events = append(x.Events, b)
+		default:
+			return nil, fmt.Errorf("export: unexpected line %q", truncate(h, 40))
+		}
+	}
+}
+
+func frame(br *bufio.Reader, lenStr string, max int) ([]byte, error) {
+	n, err := strconv.Atoi(lenStr)
+	if err != nil || n < 0 || n > max {
+		return nil, fmt.Errorf("bad length %q", truncate(lenStr, 20))
+	}
+	b := make([]byte, n+1)
+	if _, err := io.ReadFull(br, b); err != nil {
+		return nil, errors.New("truncated")
+	}
+	if b[n] != '\n' {
+		return nil, errors.New("frame not terminated by a newline")
+	}
+	return b[:n], nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "..."
+	}
+	return s
+}
+
+// Receipt proves that one event is in the log: its position and leaf hash,
+// and an inclusion proof against a signed checkpoint, checkable offline
+// with only the hub's verifier key.
+type Receipt struct {
+	Seq        uint64   `json:"seq"`
+	LeafHash   string   `json:"leaf_hash"`
+	Event      string   `json:"event"` // canonical bytes
+	Checkpoint string   `json:"checkpoint,omitempty"`
+	TreeSize   int64    `json:"tree_size"`
+	Proof      []string `json:"proof"`
+	Sealed     bool     `json:"sealed"` // false: not yet covered by a checkpoint
+}
+
+// Receipt returns the receipt for event seq against the latest checkpoint.
+func (s *Store) Receipt(seq uint64) (Receipt, error) {
+	head, headNote := func() (Head, []byte) {
+		s.mu.RLock()
+		defer s.mu.RUnlock()
+		return s.head, s.headNote
+	}()
+	rc := Receipt{Seq: seq, Proof: []string{}}
+	err := s.View(func(r Reader) error {
+		ev, ok := r.Get(eventKey(seq))
+		if !ok {
+			return notFound("no event %d (the log has %d)", seq, s.Size())
+		}
+		lh := chain.LeafHash(ev)
+		rc.Event, rc.LeafHash = string(ev), b64(lh[:])
+		if head.Height == 0 || int64(seq) >= head.Size {
+			return nil
+		}
+		p, err := chain.ProveInclusion(head.Size, int64(seq), hashReader(r))
+		if err != nil {
+			return err
+		}
+		for _, h := range p {
+			rc.Proof = append(rc.Proof, b64(h[:]))
+		}
+		rc.Sealed, rc.TreeSize, rc.Checkpoint = true, head.Size, string(headNote)
+		return nil
+	})
+	return rc, err
+}
+
+// CheckReceipt verifies a receipt offline against the hub's verifier key.
+func CheckReceipt(rc Receipt, vkey string) error {
+	if !rc.Sealed {
+		return errors.New("receipt is not sealed by a checkpoint yet")
+	}
+	v, err := chain.NewVerifier(vkey)
+	if err != nil {
+		return err
+	}
+	c, err := chain.Open([]byte(rc.Checkpoint), v)
+	if err != nil {
+		return err
+	}
+	if c.Size != rc.TreeSize {
+		return fmt.Errorf("receipt tree size %d is not the checkpoint's %d", rc.TreeSize, c.Size)
+	}
+	lh := chain.LeafHash([]byte(rc.Event))
+	if b64(lh[:]) != rc.LeafHash {
+		return errors.New("event bytes do not match the leaf hash")
+	}
+	var p chain.InclusionProof
+	for _, s := range rc.Proof {
+		b, err := base64Std.DecodeString(s)
+		if err != nil || len(b) != 32 {
+			return errors.New("bad proof hash")
+		}
+		var h chain.Hash
+		copy(h[:], b)
+		p = append(p, h)
+	}
+	return chain.CheckInclusion(p, c.Size, c.Root, int64(rc.Seq), lh)
+}

@@ -1,0 +1,136 @@
+package state
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// genCommand draws a command from everything a member or visitor can ask,
+// valid or not, including hostile text.
+func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
+	a := rapid.SampledFrom(actors).Draw(t, "actor")
+	text := rapid.OneOf(
+		rapid.SampledFrom([]string{"ana", "bo", "Ana", "", " x", "\x1b]0;PWNED\x07", "a\u202eb", "zoë"}),
+		rapid.StringN(0, 50, -1),
+	)
+	id := rapid.Uint64Range(0, 8)
+	switch rapid.IntRange(0, 10).Draw(t, "kind") {
+	case 0:
+		return SystemActor, CreateInvite{CodeHash: HashCode(rapid.SampledFrom(codes).Draw(t, "code")), Uses: rapid.Int64Range(0, 2).Draw(t, "uses"), Founder: true}
+	case 1:
+		return a, CreateInvite{CodeHash: HashCode(rapid.SampledFrom(codes).Draw(t, "code")), Uses: rapid.Int64Range(-1, 2).Draw(t, "uses")}
+	case 2:
+		return a, Join{CodeHash: HashCode(rapid.SampledFrom(codes).Draw(t, "code")), Name: text.Draw(t, "name")}
+	case 3:
+		return a, ApplyToJoin{Name: text.Draw(t, "name"), Text: text.Draw(t, "text")}
+	case 4:
+		return a, DecideApplication{ID: id.Draw(t, "id"), Approve: rapid.Bool().Draw(t, "ok")}
+	case 5:
+		return a, AddKey{Key: rapid.SampledFrom(actors).Draw(t, "k").Key, Name: text.Draw(t, "name")}
+	case 6:
+		return a, RemoveKey{Ref: rapid.SampledFrom(actors).Draw(t, "k").Fingerprint}
+	case 7:
+		return a, SetRole{Member: id.Draw(t, "id"), Role: rapid.SampledFrom(append(Roles, "king")).Draw(t, "role"), Grant: rapid.Bool().Draw(t, "grant")}
+	case 8:
+		return a, Rename{Name: text.Draw(t, "name")}
+	case 9:
+		return a, RevokeInvite{ID: id.Draw(t, "id")}
+	default:
+		return a, ChooseTheme{Theme: rapid.SampledFrom([]string{"dark", "light", "Bad Theme"}).Draw(t, "theme")}
+	}
+}
+
+// Random command sequences: the live hub's state and digest equal a replay
+// from scratch of its log, byte for byte, and nothing panics.
+func TestReplayMatchesLive(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		dir := t.TempDir()
+		s, err := Open(Options{Dir: dir, CheckpointEvery: rapid.IntRange(1, 5).Draw(rt, "every")})
+		if err != nil {
+			rt.Fatal(err)
+		}
+		defer s.Close()
+		var actors []Actor
+		for i := 0; i < 5; i++ {
+			actors = append(actors, testActor(t, fmt.Sprint("p", i)))
+		}
+		codes := []string{"aaaa-bbbb", "cccc-dddd", "eeee-ffff"}
+		ctx := context.Background()
+		if _, err := s.Submit(ctx, SystemActor, CreateHub{Name: "prop"}); err != nil {
+			rt.Fatal(err)
+		}
+		if _, err := s.Submit(ctx, SystemActor, AdmitAdmin{Key: actors[0].Key, Name: "root"}); err != nil {
+			rt.Fatal(err)
+		}
+		n := rapid.IntRange(1, 40).Draw(rt, "n")
+		for i := 0; i < n; i++ {
+			a, c := genCommand(rt, actors, codes)
+			before := s.StateDigest()
+			size := s.Size()
+			evs, err := s.Submit(ctx, a, c)
+			if err != nil && (s.StateDigest() != before || s.Size() != size) {
+				rt.Fatalf("refused %T changed state: %v", c, err)
+			}
+			if err == nil && len(evs) == 0 && s.StateDigest() != before {
+				rt.Fatalf("%T without events changed state", c)
+			}
+		}
+		var buf bytes.Buffer
+		if err := s.WriteExport(&buf); err != nil {
+			rt.Fatal(err)
+		}
+		x, err := ReadExport(&buf)
+		if err != nil {
+			rt.Fatal(err)
+		}
+		replay := NewMemState()
+		for i, b := range x.Events {
+			ev, err := Decode(b)
+			if err != nil {
+				rt.Fatalf("event %d: %v", i, err)
+			}
+			if err := Apply(replay, ev); err != nil {
+				rt.Fatalf("event %d: %v", i, err)
+			}
+		}
+		if replay.Digest() != s.StateDigest() {
+			rt.Fatal("replayed digest differs from live digest")
+		}
+		err = s.View(func(r Reader) error {
+			for _, k := range replay.Keys(prefixState) {
+				live, ok := r.Get(k)
+				want, _ := replay.Get(k)
+				if !ok || !bytes.Equal(live, want) {
+					return fmt.Errorf("state %s differs", k)
+				}
+			}
+			n := 0
+			r.Scan(prefixState, func(string, []byte) bool { n++; return true })
+			if n != replay.Len() {
+				return fmt.Errorf("live has %d keys, replay %d", n, replay.Len())
+			}
+			return nil
+		})
+		if err != nil {
+			rt.Fatal(err)
+		}
+	})
+}
+
+// Apply never panics, whatever well-formed event arrives in whatever state.
+func TestApplyNeverPanics(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		st := NewMemState()
+		for i := 0; i < rapid.IntRange(1, 30).Draw(rt, "n"); i++ {
+			typ := rapid.SampledFrom(EventTypes()).Draw(rt, "type")
+			body := bodyTypes[typ]()
+			data := rapid.SampledFrom([]string{`{}`, `{"member":1}`, `{"member":1,"name":"x","key":"` + testActor(t, "z").Key + `","roles":["steward"]}`, `{"invite":1,"code_hash":"x"}`, `{"application":1,"approved":true}`, `{"member":1,"role":"steward"}`}).Draw(rt, "data")
+			_ = jsonUnmarshalLoose([]byte(data), body)
+			_ = Apply(st, Event{Seq: uint64(i), Body: body})
+		}
+	})
+}

@@ -1,0 +1,287 @@
+package state
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/polis-hub/polis/chain"
+)
+
+// VerifyReport sums up a successful verification.
+type VerifyReport struct {
+	Events      uint64
+	Checkpoints int
+	Head        Head
+	Unsealed    uint64 // events after the last checkpoint
+	Digest      [32]byte
+}
+
+// Progress is told how many events have been replayed out of total.
+type Progress func(done, total uint64)
+
+// checkpointSet is the parsed, signature-checked chain of checkpoints.
+type checkpointSet struct {
+	list   []chain.Checkpoint
+	notes  [][]byte
+	bySize map[int64][]int
+}
+
+func openCheckpoints(signed [][]byte, v note.Verifier) (*checkpointSet, error) {
+	cs := &checkpointSet{bySize: map[int64][]int{}}
+	var prev []byte
+	var prevSize int64
+	for i, b := range signed {
+		c, err := chain.Open(b, v)
+		if err != nil {
+			return nil, fmt.Errorf("checkpoint %d: %w", i+1, err)
+		}
+		if c.Height != int64(i+1) {
+			return nil, fmt.Errorf("checkpoint %d: height %d out of sequence", i+1, c.Height)
+		}
+		var want [32]byte
+		if prev != nil {
+			want = chain.NoteHash(prev)
+		}
+		if c.Prev != want {
+			return nil, fmt.Errorf("checkpoint %d: does not link to checkpoint %d (prev hash differs)", c.Height, c.Height-1)
+		}
+		if c.Size < prevSize || c.Size == 0 {
+			return nil, fmt.Errorf("checkpoint %d: size %d after %d", c.Height, c.Size, prevSize)
+		}
+		cs.list = append(cs.list, c)
+		cs.notes = append(cs.notes, b)
+		cs.bySize[c.Size] = append(cs.bySize[c.Size], i)
+		prev, prevSize = b, c.Size
+	}
+	return cs, nil
+}
+
+// replayer folds events into a fresh state and Merkle tree, checking each
+// checkpoint as the replay reaches its size.
+type replayer struct {
+	cs     *checkpointSet
+	st     *MemState
+	hashes chain.MemoryHashes
+	n      uint64
+	last   int64
+	// storedHash, when set, checks the hashes the hub stored for each
+	// event, which pins a changed event to its own position.
+	storedHash func(idx int64) (chain.Hash, bool)
+}
+
+func (rp *replayer) event(b []byte) error {
+	seq := rp.n
+	ev, err := Decode(b)
+	if err != nil {
+		return fmt.Errorf("event %d: %w", seq, err)
+	}
+	if ev.Seq != seq {
+		return fmt.Errorf("event %d: says it is event %d", seq, ev.Seq)
+	}
+	if ev.Time < rp.last {
+		return fmt.Errorf("event %d: time runs backwards", seq)
+	}
+	rp.last = ev.Time
+	if err := Apply(rp.st, ev); err != nil {
+		return fmt.Errorf("event %d: does not apply: %w", seq, err)
+	}
+	first := rp.hashes.Len()
+	if err := rp.hashes.Append(int64(seq), b); err != nil {
+		return fmt.Errorf("event %d: %w", seq, err)
+	}
+	if rp.storedHash != nil {
+		for x := first; x < rp.hashes.Len(); x++ {
+			if h, ok := rp.storedHash(x); !ok || h != rp.hashes.At(x) {
+				return fmt.Errorf("event %d: its bytes do not match the Merkle hash stored when it was written (event changed after the fact)", seq)
+			}
+		}
+	}
+	rp.n++
+	for _, i := range rp.cs.bySize[int64(rp.n)] {
+		c := rp.cs.list[i]
+		root, err := chain.TreeRoot(c.Size, &rp.hashes)
+		if err != nil {
+			return err
+		}
+		if root != c.Root {
+			return fmt.Errorf("checkpoint %d (size %d): Merkle root differs from the replayed events (an event at or before %d changed)", c.Height, c.Size, seq)
+		}
+		if rp.st.Digest() != c.State {
+			return fmt.Errorf("checkpoint %d (size %d): state digest differs from the replayed state", c.Height, c.Size)
+		}
+	}
+	return nil
+}
+
+func (rp *replayer) finish() (VerifyReport, error) {
+	rep := VerifyReport{Events: rp.n, Checkpoints: len(rp.cs.list), Digest: rp.st.Digest()}
+	if k := len(rp.cs.list); k > 0 {
+		c := rp.cs.list[k-1]
+		if uint64(c.Size) > rp.n {
+			return rep, fmt.Errorf("checkpoint %d covers %d events but the log has only %d", c.Height, c.Size, rp.n)
+		}
+		rep.Head = headOf(c, rp.cs.notes[k-1])
+		rep.Unsealed = rp.n - uint64(c.Size)
+	} else {
+		rep.Unsealed = rp.n
+	}
+	return rep, nil
+}
+
+// VerifyExport checks an export file offline: every checkpoint signature
+// and link, every event's canonical form, and that replaying the events
+// reproduces every checkpoint's Merkle root and state digest. If vkey is
+// empty, the key in the file is trusted (the caller should say so).
+func VerifyExport(x *Export, vkey string, progress Progress) (VerifyReport, error) {
+	if vkey == "" {
+		vkey = x.Key
+	}
+	v, err := chain.NewVerifier(vkey)
+	if err != nil {
+		return VerifyReport{}, fmt.Errorf("verifier key: %w", err)
+	}
+	cs, err := openCheckpoints(x.Checkpoints, v)
+	if err != nil {
+		return VerifyReport{}, err
+	}
+	rp := &replayer{cs: cs, st: NewMemState()}
+	total := uint64(len(x.Events))
+	for _, b := range x.Events {
+		if err := rp.event(b); err != nil {
+			return VerifyReport{}, err
+		}
+		if progress != nil && rp.n%8192 == 0 {
+			progress(rp.n, total)
+		}
+	}
+	if progress != nil {
+		progress(rp.n, total)
+	}
+	return rp.finish()
+}
+
+// VerifyDir checks a stopped hub's data dir: everything VerifyExport checks,
+// plus that the stored Merkle hashes, the stored state and the stored digest
+// all equal what the replay produced. It names the first event, checkpoint
+// or state key that differs.
+func VerifyDir(dir string, progress Progress) (VerifyReport, error) {
+	if err := checkFormat(dir); err != nil {
+		return VerifyReport{}, err
+	}
+	vb, err := os.ReadFile(filepath.Join(dir, VerifyKey))
+	if err != nil {
+		return VerifyReport{}, fmt.Errorf("verifier key: %w", err)
+	}
+	v, err := chain.NewVerifier(strings.TrimSpace(string(vb)))
+	if err != nil {
+		return VerifyReport{}, fmt.Errorf("verifier key: %w", err)
+	}
+	db, err := openBadger(filepath.Join(dir, dbDir), false)
+	if err != nil {
+		return VerifyReport{}, err
+	}
+	defer db.Close()
+	var rep VerifyReport
+	err = db.View(func(txn *badger.Txn) error {
+		var signed [][]byte
+		if err := scanRaw(txn, prefixCkpt, func(_, v []byte) error { signed = append(signed, v); return nil }); err != nil {
+			return err
+		}
+		cs, err := openCheckpoints(signed, v)
+		if err != nil {
+			return err
+		}
+		r := &badgerReader{txn: txn}
+		var size uint64
+		if b, ok := r.Get(keySize); ok {
+			if size, err = strconv.ParseUint(string(b), 10, 64); err != nil {
+				return fmt.Errorf("stored log size %q is corrupt", b)
+			}
+		}
+		hopts := badger.DefaultIteratorOptions
+		hopts.Prefix = []byte(prefixHash)
+		hit := txn.NewIterator(hopts)
+		defer hit.Close()
+		hit.Rewind()
+		rp := &replayer{cs: cs, st: NewMemState(), storedHash: func(x int64) (chain.Hash, bool) {
+			var h chain.Hash
+			if !hit.Valid() || string(hit.Item().Key()) != hashKey(x) {
+				return h, false
+			}
+			val, err := hit.Item().ValueCopy(nil)
+			hit.Next()
+			if err != nil || len(val) != len(h) {
+				return h, false
+			}
+			copy(h[:], val)
+			return h, true
+		}}
+		if err := scanRaw(txn, prefixEvent, func(k, b []byte) error {
+			if string(k) != eventKey(rp.n) {
+				return fmt.Errorf("event %d: missing (found key %q instead)", rp.n, k)
+			}
+			if err := rp.event(b); err != nil {
+				return err
+			}
+			if progress != nil && rp.n%8192 == 0 {
+				progress(rp.n, size)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(rp.n, size)
+		}
+		if rp.n != size {
+			return fmt.Errorf("the log holds %d events but the hub recorded %d", rp.n, size)
+		}
+		if rep, err = rp.finish(); err != nil {
+			return err
+		}
+		if err := compareState(txn, rp.st); err != nil {
+			return err
+		}
+		var d Digest
+		if b, ok := r.Get(keyDigest); ok && !d.SetBytes(b) {
+			return errors.New("stored state digest is corrupt")
+		}
+		if d.Sum() != rp.st.Digest() {
+			return errors.New("stored state digest differs from the replayed state")
+		}
+		return r.err
+	})
+	return rep, err
+}
+
+// compareState walks the stored state and the replayed state side by side.
+func compareState(txn *badger.Txn, st *MemState) error {
+	want := st.Keys(prefixState)
+	i := 0
+	err := scanRaw(txn, prefixState, func(k, v []byte) error {
+		key := string(k)
+		if i >= len(want) || want[i] > key {
+			return fmt.Errorf("state key %q is stored but the replay does not produce it", key)
+		}
+		if want[i] < key {
+			return fmt.Errorf("state key %q is missing from the stored state", want[i])
+		}
+		if r, _ := st.Get(key); !bytes.Equal(r, v) {
+			return fmt.Errorf("state key %q differs from the replayed state", key)
+		}
+		i++
+		return nil
+	})
+	if err == nil && i < len(want) {
+		err = fmt.Errorf("state key %q is missing from the stored state", want[i])
+	}
+	return err
+}
