@@ -29,8 +29,8 @@ type Writer interface {
 type overlay struct {
 	base   Reader
 	writes map[string][]byte
-	// onChange observes every effective write, with the value it replaces,
-	// so the state digest can follow along in O(1) per write.
+	// onChange observes every write to a state key, with the value it
+	// replaces, so the state digest can follow along in O(1) per write.
 	onChange func(key string, old []byte, hadOld bool, val []byte, hasVal bool)
 }
 
@@ -49,7 +49,7 @@ func (o *overlay) Set(key string, val []byte) {
 	if val == nil {
 		val = []byte{}
 	}
-	if o.onChange != nil {
+	if o.onChange != nil && strings.HasPrefix(key, prefixState) {
 		old, had := o.Get(key)
 		o.onChange(key, old, had, val, true)
 	}
@@ -61,7 +61,7 @@ func (o *overlay) Delete(key string) {
 	if !had {
 		return
 	}
-	if o.onChange != nil {
+	if o.onChange != nil && strings.HasPrefix(key, prefixState) {
 		o.onChange(key, old, had, nil, false)
 	}
 	o.writes[key] = nil

@@ -59,15 +59,54 @@ func (s *Store) Submit(ctx context.Context, a Actor, c Command) ([]Event, error)
 	}
 }
 
+// maxInflight bounds how many batches may be waiting for their fsync while
+// the sequencer already decides the next one.
+const maxInflight = 4
+
+// batchState is the log as the sequencer sees it: it includes batches that
+// are written but not yet durable. Callers only ever see the durable one.
+type batchState struct {
+	size     uint64
+	digest   Digest
+	lastTime int64
+	head     Head
+	headNote []byte
+}
+
+// inflight is one batch handed to Badger and not yet known durable.
+type inflight struct {
+	gen     uint64
+	batch   []*request
+	replies []reply
+	writes  map[string][]byte
+	after   batchState
+	sealed  bool
+	err     error
+}
+
 func (s *Store) run() {
 	defer close(s.done)
 	tick := time.NewTicker(s.opts.CheckpointInterval)
 	defer tick.Stop()
-	batch := make([]*request, 0, s.opts.MaxBatch)
+	s.mu.RLock()
+	bs := batchState{s.size, s.digest, s.lastTime, s.head, s.headNote}
+	s.mu.RUnlock()
+	durable := make(chan *inflight, maxInflight)
+	pending := 0
+	finish := func(f *inflight) {
+		pending--
+		s.finish(f)
+	}
 	for {
+		if pending >= maxInflight {
+			finish(<-durable)
+			continue
+		}
 		select {
+		case f := <-durable:
+			finish(f)
 		case req := <-s.reqs:
-			batch = append(batch[:0], req)
+			batch := []*request{req}
 			// Group commit: everything already queued shares this
 			// transaction and its one fsync.
 		drain:
@@ -79,50 +118,50 @@ func (s *Store) run() {
 					break drain
 				}
 			}
-			s.commitBatch(batch, false)
+			if s.start(&bs, batch, false, durable) {
+				pending++
+			}
 		case <-tick.C:
-			if s.unsealed() > 0 {
-				s.commitBatch(nil, true)
+			if bs.size > uint64(bs.head.Size) && s.start(&bs, nil, true, durable) {
+				pending++
 			}
 		case <-s.quit:
-			// Answer what is still queued, then seal the tail so a
-			// clean shutdown leaves every event covered.
-			for {
+			// Answer what is still queued, let what is written become
+			// durable, then seal the tail so a clean shutdown leaves every
+			// event covered.
+			for drained := false; !drained; {
 				select {
 				case req := <-s.reqs:
 					req.reply <- reply{err: ErrClosed}
-					continue
 				default:
+					drained = true
 				}
-				break
 			}
-			if s.unsealed() > 0 {
-				s.commitBatch(nil, true)
+			if bs.size > uint64(bs.head.Size) && s.start(&bs, nil, true, durable) {
+				pending++
+			}
+			for pending > 0 {
+				finish(<-durable)
 			}
 			return
 		}
 	}
 }
 
-func (s *Store) unsealed() uint64 {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.size - uint64(s.head.Size)
-}
-
-// commitBatch decides and applies each command in order over one overlay,
-// then writes events, hashes, state and (if due) a checkpoint in a single
-// Badger transaction. Callers are answered only after Commit returns, which
-// with SyncWrites means after fsync.
-func (s *Store) commitBatch(batch []*request, forceSeal bool) {
-	s.mu.RLock()
-	size, digest, lastTime, head, headNote := s.size, s.digest, s.lastTime, s.head, s.headNote
-	s.mu.RUnlock()
-
+// start decides and applies each command of batch in order over one
+// overlay, then hands events, hashes, state and (if due) a checkpoint to
+// Badger as a single transaction. It reports whether a write is in flight;
+// the callers are answered in finish, once Commit is durable (SyncWrites).
+func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable chan<- *inflight) bool {
+	if err := s.brokenErr(); err != nil {
+		s.fail(batch, err)
+		return false
+	}
+	next := *bs
 	rtxn := s.db.NewTransaction(false)
 	defer rtxn.Discard()
 	base := &badgerReader{txn: rtxn}
-	bo := newOverlay(base)
+	bo := newOverlay(layerReader{s.layer, cachedReader{c: s.cache, r: base}})
 	replies := make([]reply, len(batch))
 	for i, req := range batch {
 		if req.ctx.Err() != nil {
@@ -130,54 +169,143 @@ func (s *Store) commitBatch(batch []*request, forceSeal bool) {
 			continue
 		}
 		now := s.opts.Clock().UnixMilli()
-		if now < lastTime {
-			now = lastTime // event time never runs backwards
+		if now < next.lastTime {
+			now = next.lastTime // event time never runs backwards
 		}
-		evs, d, err := s.one(bo, req, size, now, digest)
+		evs, d, err := s.one(bo, req, next.size, now, next.digest)
 		if err != nil {
 			replies[i] = reply{err: err}
 			continue
 		}
 		replies[i] = reply{events: evs}
 		if len(evs) > 0 {
-			size += uint64(len(evs))
-			digest = d
-			lastTime = now
+			next.size += uint64(len(evs))
+			next.digest = d
+			next.lastTime = now
 		}
 	}
 	if base.err != nil {
 		s.fail(batch, fmt.Errorf("storage read failed: %w", base.err))
-		return
+		return false
 	}
-	var sealed []byte
-	var sealedCk chain.Checkpoint
-	due := size-uint64(head.Size) >= uint64(s.opts.CheckpointEvery) || forceSeal
-	if due && size > uint64(head.Size) {
-		c, signed, err := s.seal(bo, size, digest, head, headNote)
+	f := &inflight{batch: batch, replies: replies}
+	if next.size == bs.size && !forceSeal {
+		// Nothing to write: answer at once, the refusals included.
+		s.answer(f)
+		return false
+	}
+	due := next.size-uint64(next.head.Size) >= uint64(s.opts.CheckpointEvery) || forceSeal
+	if due && next.size > uint64(next.head.Size) {
+		c, signed, err := s.seal(bo, next.size, next.digest, next.head, next.headNote)
 		if err != nil {
 			s.fail(batch, fmt.Errorf("sealing checkpoint: %w", err))
-			return
+			return false
 		}
-		sealed, sealedCk = signed, c
+		next.head, next.headNote, f.sealed = headOf(c, signed), signed, true
 	}
 	bo.Set(keyFormat, []byte(strconv.Itoa(FormatVersion)))
-	bo.Set(keySize, []byte(strconv.FormatUint(size, 10)))
-	bo.Set(keyDigest, digest.Bytes())
-	bo.Set(keyLastTime, []byte(strconv.FormatInt(lastTime, 10)))
-	if err := s.write(bo); err != nil {
+	bo.Set(keySize, []byte(strconv.FormatUint(next.size, 10)))
+	bo.Set(keyDigest, next.digest.Bytes())
+	bo.Set(keyLastTime, []byte(strconv.FormatInt(next.lastTime, 10)))
+	txn, err := s.buildTxn(bo)
+	if err != nil {
 		s.fail(batch, fmt.Errorf("storage write failed: %w", err))
+		return false
+	}
+	s.gen++
+	f.gen, f.writes, f.after = s.gen, bo.writes, next
+	for k, v := range bo.writes {
+		s.layer[k] = layered{val: v, gen: f.gen}
+	}
+	*bs = next
+	txn.CommitWith(func(err error) {
+		f.err = err
+		durable <- f
+	})
+	return true
+}
+
+// finish runs on the sequencer once a batch's commit returned: it
+// publishes the durable state and answers the callers.
+func (s *Store) finish(f *inflight) {
+	for k, v := range f.writes {
+		if e, ok := s.layer[k]; ok && e.gen == f.gen {
+			delete(s.layer, k)
+		}
+		if f.err == nil && (strings.HasPrefix(k, prefixState) || strings.HasPrefix(k, prefixHash)) {
+			s.cache.put(k, v, v != nil)
+		}
+	}
+	if f.err != nil {
+		// A failed fsync leaves the log in an unknown state on disk: stop
+		// writing rather than build on it. Later batches already handed to
+		// Badger are not acknowledged either.
+		s.setBroken(fmt.Errorf("storage write failed, the hub stopped accepting changes (restart it, then run polis verify): %w", f.err))
+		s.fail(f.batch, s.brokenErr())
+		return
+	}
+	if err := s.brokenErr(); err != nil {
+		s.fail(f.batch, err)
 		return
 	}
 	s.mu.Lock()
-	s.size, s.digest, s.lastTime = size, digest, lastTime
-	if sealed != nil {
-		s.head, s.headNote = headOf(sealedCk, sealed), sealed
+	s.size, s.digest, s.lastTime = f.after.size, f.after.digest, f.after.lastTime
+	if f.sealed {
+		s.head, s.headNote = f.after.head, f.after.headNote
 	}
 	s.mu.Unlock()
-	for i, req := range batch {
-		req.reply <- replies[i]
+	s.answer(f)
+	s.publish(f.after.size)
+}
+
+func (s *Store) answer(f *inflight) {
+	for i, req := range f.batch {
+		req.reply <- f.replies[i]
 	}
-	s.publish(size)
+}
+
+func (s *Store) brokenErr() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.broken
+}
+
+func (s *Store) setBroken(err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.broken == nil {
+		s.broken = err
+	}
+}
+
+// layered is a write of a batch still in flight, visible to the batches
+// decided after it.
+type layered struct {
+	val []byte
+	gen uint64
+}
+
+type layerReader struct {
+	l    map[string]layered
+	next Reader
+}
+
+func (lr layerReader) Get(key string) ([]byte, bool) {
+	if e, ok := lr.l[key]; ok {
+		return e.val, e.val != nil
+	}
+	return lr.next.Get(key)
+}
+
+// Scan merges in-flight writes over the committed ones, like an overlay.
+func (lr layerReader) Scan(prefix string, fn func(string, []byte) bool) {
+	o := &overlay{base: lr.next, writes: make(map[string][]byte)}
+	for k, e := range lr.l {
+		if strings.HasPrefix(k, prefix) {
+			o.writes[k] = e.val
+		}
+	}
+	o.Scan(prefix, fn)
 }
 
 // one runs a single command inside its own overlay, so that a failure
@@ -252,16 +380,14 @@ func (s *Store) seal(bo *overlay, size uint64, digest Digest, head Head, headNot
 	return c, signed, nil
 }
 
-// write commits the overlay in one transaction; with SyncWrites, Commit
-// returns only once the write is on disk.
-func (s *Store) write(bo *overlay) error {
+// buildTxn puts the overlay's writes into one Badger transaction.
+func (s *Store) buildTxn(bo *overlay) (*badger.Txn, error) {
 	keys := make([]string, 0, len(bo.writes))
 	for k := range bo.writes {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
 	txn := s.db.NewTransaction(true)
-	defer txn.Discard()
 	for _, k := range keys {
 		var err error
 		if v := bo.writes[k]; v == nil {
@@ -270,10 +396,11 @@ func (s *Store) write(bo *overlay) error {
 			err = txn.Set([]byte(k), v)
 		}
 		if err != nil {
-			return err
+			txn.Discard()
+			return nil, err
 		}
 	}
-	return txn.Commit()
+	return txn, nil
 }
 
 func (s *Store) fail(batch []*request, err error) {
@@ -281,5 +408,3 @@ func (s *Store) fail(batch []*request, err error) {
 		req.reply <- reply{err: err}
 	}
 }
-
-var _ = badger.ErrKeyNotFound

@@ -90,6 +90,10 @@ type Store struct {
 	verifier note.Verifier
 	vkey     string
 
+	cache *readCache         // sequencer-only
+	layer map[string]layered // sequencer-only: writes of batches in flight
+	gen   uint64             // sequencer-only
+
 	reqs chan *request
 	quit chan struct{}
 	done chan struct{}
@@ -102,6 +106,7 @@ type Store struct {
 	headNote []byte
 	subs     map[chan uint64]struct{}
 	closed   bool
+	broken   error // set when a commit failed; no more writes
 }
 
 // Head describes the latest sealed checkpoint.
@@ -150,7 +155,7 @@ func Open(o Options) (*Store, error) {
 	}
 	s := &Store{opts: o, db: db, signer: signer, verifier: verifier, vkey: vkey,
 		reqs: make(chan *request, 1024), quit: make(chan struct{}), done: make(chan struct{}),
-		subs: map[chan uint64]struct{}{}}
+		subs: map[chan uint64]struct{}{}, cache: newReadCache(1 << 17), layer: map[string]layered{}}
 	if err := s.load(); err != nil {
 		db.Close()
 		return nil, err

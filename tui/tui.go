@@ -1,10 +1,23 @@
 // Package tui is the full-screen terminal app members see over SSH.
+//
+// One App runs per session. It reads the hub through state.Hub only, renders
+// only when a message arrives (no tickers), and refreshes when the hub
+// publishes a committed change. A member gets the shell with tabs; an unknown
+// key gets the visitor screen, and the app switches between the two when the
+// key joins or is removed.
 package tui
 
 import (
+	"context"
+	"sync"
+	"time"
+
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/sanitize"
+	"github.com/polis-hub/polis/themes"
 )
 
 // Identity is who is at the keyboard: the SSH key that authenticated.
@@ -13,7 +26,339 @@ type Identity struct {
 	Fingerprint string
 }
 
-// New returns the app for one session. (Placeholder: being built.)
-func New(hub *state.Hub, who Identity) tea.Model {
-	panic("tui: not built yet")
+// Option adjusts a session's app.
+type Option func(*options)
+
+type options struct {
+	ctx     context.Context
+	width   int
+	height  int
+	noColor bool
+	sshCmd  string
+	timeout time.Duration
+}
+
+// WithContext ties the app to the session: when ctx ends, the app stops
+// listening for hub changes even if the program was killed without quitting.
+// The SSH layer should pass the session's context.
+func WithContext(ctx context.Context) Option {
+	return func(o *options) {
+		if ctx != nil {
+			o.ctx = ctx
+		}
+	}
+}
+
+// WithSize sets the initial terminal size (the pty's), so the first frame is
+// laid out before the first tea.WindowSizeMsg arrives.
+func WithSize(width, height int) Option {
+	return func(o *options) { o.width, o.height = width, height }
+}
+
+// WithNoColor drops all colour, whatever theme the member chose: pass true
+// when the client sent NO_COLOR. ASCII colour profiles do the same on their
+// own (see tea.ColorProfileMsg).
+func WithNoColor(noColor bool) Option {
+	return func(o *options) { o.noColor = noColor }
+}
+
+// WithSSHCommand is how members reach this hub, e.g. "ssh -p 23234
+// hub.example.org"; the Chain tab uses it in the offline-verify recipe.
+func WithSSHCommand(cmd string) Option {
+	return func(o *options) {
+		if cmd = sanitize.Line(cmd); cmd != "" {
+			o.sshCmd = cmd
+		}
+	}
+}
+
+// WithSubmitTimeout bounds how long a command from this session may wait for
+// the sequencer.
+func WithSubmitTimeout(d time.Duration) Option {
+	return func(o *options) {
+		if d > 0 {
+			o.timeout = d
+		}
+	}
+}
+
+// New returns the app for one session. The returned model is an *App; call
+// its Close when the program ends (or pass WithContext) so that it stops
+// listening for hub changes.
+func New(hub *state.Hub, who Identity, opts ...Option) tea.Model {
+	o := options{ctx: context.Background(), width: 80, height: 24, sshCmd: "ssh HOST", timeout: 15 * time.Second}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	c := &common{hub: hub, who: who, ctx: o.ctx, noColor: o.noColor, sshCmd: o.sshCmd,
+		timeout: o.timeout, theme: themes.Get(themes.Default)}
+	a := &App{c: c, sess: &session{done: make(chan struct{}), ctx: o.ctx}}
+	a.width, a.height = clampSize(o.width, o.height)
+	// The first snapshot is read here, not in a command, so the very first
+	// frame already shows the right screen instead of a loading flash.
+	a.applySnapshot(loadSnapshot(hub, who))
+	return a
+}
+
+// App is one session's model.
+type App struct {
+	c       *common
+	sess    *session
+	width   int
+	height  int
+	gen     uint64 // last snapshot load asked for
+	applied uint64 // generation of the snapshot on screen
+	shell   *shell
+	visitor *visitor
+}
+
+// Close stops listening for hub changes. It is safe to call more than once
+// and from any goroutine.
+func (a *App) Close() error {
+	a.sess.close()
+	return nil
+}
+
+// Init starts listening for hub changes.
+func (a *App) Init() tea.Cmd {
+	a.sess.subscribe(a.c.hub)
+	return a.sess.wait()
+}
+
+type (
+	// changedMsg: the hub committed something; the log now has size events.
+	changedMsg struct{ size uint64 }
+	// snapshotMsg carries freshly read data.
+	snapshotMsg struct {
+		gen  uint64
+		snap *snapshot
+	}
+	// resultMsg reports a submitted command.
+	resultMsg struct {
+		ok    string
+		err   error
+		theme bool // a refused theme choice must not stay on screen
+	}
+)
+
+// Update routes messages: data and lifecycle here, keys to the screen.
+func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		a.width, a.height = clampSize(msg.Width, msg.Height)
+		a.resize()
+		return a, nil
+	case tea.ColorProfileMsg:
+		mono := msg.Profile == colorprofile.Ascii || msg.Profile == colorprofile.NoTTY
+		if mono != a.c.profileMono {
+			a.c.profileMono = mono
+			a.restyle()
+		}
+		return a, nil
+	case changedMsg:
+		if a.sess.closed() {
+			return a, nil
+		}
+		return a, tea.Batch(a.reload(), a.sess.wait())
+	case snapshotMsg:
+		if msg.gen > a.applied {
+			a.applied = msg.gen
+			a.applySnapshot(msg.snap)
+		}
+		return a, nil
+	case resultMsg:
+		a.setStatus(msg.ok, msg.err)
+		var cmd tea.Cmd
+		if a.visitor != nil {
+			cmd = a.visitor.Update(msg) // closes the form it came from
+		}
+		if msg.err != nil {
+			if msg.theme {
+				a.c.override = ""
+				a.restyle()
+			}
+			return a, cmd
+		}
+		return a, tea.Batch(cmd, a.reload())
+	case restyleMsg:
+		a.restyle()
+		return a, nil
+	case quitMsg:
+		a.sess.close()
+		return a, tea.Quit
+	}
+	if a.shell != nil {
+		return a, a.shell.Update(msg)
+	}
+	return a, a.visitor.Update(msg)
+}
+
+// quitMsg asks the app to stop listening and quit; screens send it instead
+// of tea.Quit so the subscription is always released first.
+type quitMsg struct{}
+
+func quit() tea.Msg { return quitMsg{} }
+
+// View draws the whole screen.
+func (a *App) View() tea.View {
+	var body string
+	if a.shell != nil {
+		body = a.shell.View()
+	} else {
+		body = a.visitor.View()
+	}
+	v := tea.NewView(fit(body, a.width, a.height))
+	v.AltScreen = true
+	if t := a.c.theme; !t.Mono {
+		v.BackgroundColor = t.Palette.Base
+		v.ForegroundColor = t.Palette.Text
+	}
+	if name := a.c.hubName(); name != "" {
+		v.WindowTitle = "polis · " + name
+	}
+	return v
+}
+
+func (a *App) reload() tea.Cmd {
+	a.gen++
+	gen, hub, who := a.gen, a.c.hub, a.c.who
+	return func() tea.Msg { return snapshotMsg{gen: gen, snap: loadSnapshot(hub, who)} }
+}
+
+// applySnapshot installs new data and switches between the visitor screen
+// and the shell when the key's membership changed.
+func (a *App) applySnapshot(s *snapshot) {
+	a.c.snap = s
+	if s.member && s.me.Theme == a.c.override {
+		a.c.override = ""
+	}
+	if s.member {
+		if a.shell == nil {
+			a.visitor = nil
+			a.shell = newShell(a.c)
+			if s.err == nil {
+				a.c.status, a.c.statusErr = "welcome, "+sanitize.Line(s.me.Name), false
+			}
+		}
+	} else if a.visitor == nil {
+		a.shell = nil
+		a.visitor = newVisitor(a.c)
+	}
+	if s.err != nil {
+		a.c.status, a.c.statusErr = "could not read the hub: "+s.err.Error(), true
+	}
+	a.restyle()
+}
+
+// restyle picks the theme and tells every screen that data or theme changed.
+func (a *App) restyle() {
+	name := themes.Default
+	if a.c.snap != nil && a.c.snap.member && a.c.snap.me.Theme != "" {
+		name = a.c.snap.me.Theme
+	}
+	if a.c.override != "" {
+		name = a.c.override
+	}
+	if a.c.noColor || a.c.profileMono {
+		a.c.theme = themes.Mono()
+	} else {
+		a.c.theme = themes.Get(name)
+	}
+	if a.shell != nil {
+		a.shell.refresh()
+	} else if a.visitor != nil {
+		a.visitor.refresh()
+	}
+	a.resize()
+}
+
+func (a *App) resize() {
+	if a.shell != nil {
+		a.shell.SetSize(a.width, a.height)
+	} else if a.visitor != nil {
+		a.visitor.SetSize(a.width, a.height)
+	}
+}
+
+func (a *App) setStatus(ok string, err error) {
+	if err != nil {
+		a.c.status, a.c.statusErr = sanitize.Line(err.Error()), true
+		return
+	}
+	a.c.status, a.c.statusErr = ok, false
+}
+
+func clampSize(w, h int) (int, int) {
+	// The program already drops implausible sizes; these bounds only keep
+	// arithmetic sane if a caller passes nonsense through WithSize.
+	return min(max(w, 1), 10000), min(max(h, 1), 10000)
+}
+
+// session is the part of the app shared by every copy of it and by the
+// goroutine waiting for hub changes.
+type session struct {
+	ctx    context.Context
+	mu     sync.Mutex
+	ch     <-chan uint64
+	cancel func()
+	done   chan struct{}
+	once   sync.Once
+}
+
+func (s *session) subscribe(hub *state.Hub) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ch != nil || s.closedLocked() {
+		return
+	}
+	s.ch, s.cancel = hub.Subscribe()
+}
+
+func (s *session) closedLocked() bool {
+	select {
+	case <-s.done:
+		return true
+	default:
+		return false
+	}
+}
+
+func (s *session) closed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closedLocked()
+}
+
+func (s *session) close() {
+	s.once.Do(func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.cancel != nil {
+			s.cancel()
+		}
+		close(s.done)
+	})
+}
+
+// wait is the one goroutine per session that listens for changes. It ends
+// when a change arrives, the app closes or the session's context ends, so a
+// dropped connection never leaves it behind.
+func (s *session) wait() tea.Cmd {
+	s.mu.Lock()
+	ch, closed := s.ch, s.closedLocked()
+	s.mu.Unlock()
+	if ch == nil || closed {
+		return nil
+	}
+	return func() tea.Msg {
+		select {
+		case n := <-ch:
+			return changedMsg{size: n}
+		case <-s.done:
+			return nil
+		case <-s.ctx.Done():
+			s.close()
+			return nil
+		}
+	}
 }

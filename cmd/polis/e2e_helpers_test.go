@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// polisBinary builds the real binary once per test run.
+func polisBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "polis-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "polis")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+type testKey struct {
+	signer gossh.Signer
+	line   string
+}
+
+func newKey(t *testing.T) testKey {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := gossh.NewSignerFromKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return testKey{signer: s, line: strings.TrimSpace(string(gossh.MarshalAuthorizedKey(s.PublicKey())))}
+}
+
+func freeAddr(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// hubProc is a running `polis serve` child process.
+type hubProc struct {
+	cmd  *exec.Cmd
+	addr string
+	out  *bytes.Buffer
+	mu   *sync.Mutex
+}
+
+// startHub runs `polis serve` and waits until it says it is serving.
+func startHub(t *testing.T, data, addr string, args ...string) *hubProc {
+	t.Helper()
+	cmd := exec.Command(polisBinary(t), append([]string{"serve", "--data", data, "--listen", addr}, args...)...)
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	pr, pw := io.Pipe()
+	cmd.Stdout, cmd.Stderr = pw, pw
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	h := &hubProc{cmd: cmd, addr: addr, out: &bytes.Buffer{}, mu: &sync.Mutex{}}
+	ready := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(pr)
+		once := sync.Once{}
+		for sc.Scan() {
+			h.mu.Lock()
+			h.out.WriteString(sc.Text() + "\n")
+			h.mu.Unlock()
+			if strings.Contains(sc.Text(), "is serving on") {
+				once.Do(func() { close(ready) })
+			}
+		}
+	}()
+	go func() { cmd.Wait(); pw.Close() }()
+	select {
+	case <-ready:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("hub did not start:\n%s", h.output())
+	}
+	return h
+}
+
+func (h *hubProc) output() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.out.String()
+}
+
+func dial(t testing.TB, addr string, k testKey) (*gossh.Client, error) {
+	return gossh.Dial("tcp", addr, &gossh.ClientConfig{
+		User:            "member",
+		Auth:            []gossh.AuthMethod{gossh.PublicKeys(k.signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+		Timeout:         10 * time.Second,
+	})
+}
+
+// run executes one SSH command and returns stdout, stderr and exit status.
+func run(c *gossh.Client, stdin string, args string) (string, string, int, error) {
+	s, err := c.NewSession()
+	if err != nil {
+		return "", "", -1, err
+	}
+	defer s.Close()
+	var o, e bytes.Buffer
+	s.Stdout, s.Stderr = &o, &e
+	s.Stdin = strings.NewReader(stdin)
+	err = s.Run(args)
+	if ee, ok := err.(*gossh.ExitError); ok {
+		return o.String(), e.String(), ee.ExitStatus(), nil
+	}
+	if err != nil {
+		return o.String(), e.String(), -1, err
+	}
+	return o.String(), e.String(), 0, nil
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
+}

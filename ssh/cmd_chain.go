@@ -1,0 +1,112 @@
+package ssh
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// The chain commands are public: anyone, visitor or not, may check the log.
+
+func (c *cli) chainCmd() *cobra.Command {
+	return group("chain", "Inspect and export the signed event log (public)",
+		c.chainHeadCmd(), c.chainExportCmd(), c.chainReceiptCmd(), c.chainKeyCmd())
+}
+
+func (c *cli) chainHeadCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "head",
+		Short: "Show the latest signed checkpoint",
+		Args:  noArgs,
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		h, ok := c.hub.Store().Head()
+		if *asJSON {
+			// Before the first checkpoint this is the zero head: size 0.
+			return printJSON(cmd, h)
+		}
+		if !ok {
+			out(cmd, "No checkpoint yet (the log has %d events); the first is sealed shortly.\n", c.hub.Store().Size())
+			return nil
+		}
+		out(cmd, "checkpoint %d: %d events\nroot   %s\nstate  %s\nsealed %s\n\n%s",
+			h.Height, h.Size, h.Root, h.State, time.UnixMilli(h.Time).UTC().Format(time.RFC3339), line2(h.Note))
+		return nil
+	}
+	return cmd
+}
+
+// line2 keeps a signed note's own line breaks but nothing else.
+func line2(s string) string {
+	out := ""
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && s[i] != '\n' {
+			i++
+		}
+		out += line(s[:i]) + "\n"
+		if i < len(s) {
+			i++
+		}
+		s = s[i:]
+	}
+	return out
+}
+
+func (c *cli) chainExportCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "export",
+		Short: "Write the whole log for offline checking (polis verify --file FILE)",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.hub.Store().WriteExport(cmd.OutOrStdout())
+		},
+	}
+}
+
+func (c *cli) chainReceiptCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "receipt SEQ",
+		Short: "Show an event's inclusion proof against the latest checkpoint",
+		Args:  exactArgs("SEQ"),
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		seq, err := parseSeq(args[0])
+		if err != nil {
+			return usage(cmd, "event number %q is not a whole number (events count from 0)", truncate(args[0], 24))
+		}
+		rc, err := c.hub.Store().Receipt(seq)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(cmd, rc)
+		}
+		out(cmd, "event %d\nleaf   %s\nevent  %s\n", rc.Seq, rc.LeafHash, line(rc.Event))
+		if !rc.Sealed {
+			out(cmd, "not yet covered by a checkpoint; ask again shortly\n")
+			return nil
+		}
+		out(cmd, "tree   %d events\nproof  %d hashes\n", rc.TreeSize, len(rc.Proof))
+		for _, p := range rc.Proof {
+			out(cmd, "  %s\n", p)
+		}
+		out(cmd, "\n%s", line2(rc.Checkpoint))
+		return nil
+	}
+	return cmd
+}
+
+func (c *cli) chainKeyCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "key",
+		Short: "Print the hub's checkpoint verifier key",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out(cmd, "%s\n", c.hub.Store().VerifierKey())
+			return nil
+		},
+	}
+}

@@ -1,0 +1,317 @@
+package ssh
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/sanitize"
+)
+
+type keyJSON struct {
+	Fingerprint string `json:"fingerprint"`
+	Name        string `json:"name"`
+	Key         string `json:"key"`
+}
+
+type whoamiJSON struct {
+	ID    uint64    `json:"id"`
+	Name  string    `json:"name"`
+	Roles []string  `json:"roles"`
+	Keys  []keyJSON `json:"keys"`
+}
+
+type visitorJSON struct {
+	Visitor     bool   `json:"visitor"`
+	Fingerprint string `json:"fingerprint"`
+}
+
+func whoamiOf(m state.Member) whoamiJSON {
+	w := whoamiJSON{ID: m.ID, Name: m.Name, Roles: m.Roles, Keys: []keyJSON{}}
+	if w.Roles == nil {
+		w.Roles = []string{}
+	}
+	for _, k := range m.Keys {
+		w.Keys = append(w.Keys, keyJSON{Fingerprint: k.Fingerprint, Name: k.Name, Key: k.Key})
+	}
+	return w
+}
+
+func (c *cli) whoamiCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "whoami",
+		Short: "Show which member this key belongs to",
+		Args:  noArgs,
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		m, err := c.member()
+		if err == state.ErrVisitor {
+			if *asJSON {
+				return printJSON(cmd, visitorJSON{Visitor: true, Fingerprint: c.who.Fingerprint})
+			}
+			out(cmd, "You are a visitor: key %s is not a member's.\n", c.who.Fingerprint)
+			out(cmd, "To join, redeem an invite code with `join CODE --name NAME`,\n")
+			out(cmd, "or ask to join with `apply --name NAME` (your application text on stdin).\n")
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(cmd, whoamiOf(m))
+		}
+		out(cmd, "member %d: %s\nroles: %s\nkeys:\n", m.ID, line(m.Name), roleList(m.Roles))
+		printKeys(cmd, m, c.who.Fingerprint)
+		return nil
+	}
+	return cmd
+}
+
+func printKeys(cmd *cobra.Command, m state.Member, current string) {
+	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+	for _, k := range m.Keys {
+		mark := ""
+		if k.Fingerprint == current {
+			mark = "(this key)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", k.Fingerprint, line(k.Name), mark)
+	}
+	tw.Flush()
+}
+
+func (c *cli) censusCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "census",
+		Short: "Show the public census of the community",
+		Args:  noArgs,
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		cs, err := c.hub.Census()
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(cmd, cs)
+		}
+		out(cmd, "%s: %d members, %d events\n", line(cs.Hub), cs.Count, cs.Events)
+		tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+		for _, m := range cs.Members {
+			fmt.Fprintf(tw, "  %d\t%s\tjoined %s\n", m.ID, line(m.Name), m.Joined)
+		}
+		return tw.Flush()
+	}
+	return cmd
+}
+
+func (c *cli) joinCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "join CODE --name NAME",
+		Short: "Redeem an invite code and become a member",
+		Args:  exactArgs("CODE"),
+	}
+	name := cmd.Flags().String("name", "", "your name in the community")
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if *name == "" {
+			return usage(cmd, "join needs --name NAME")
+		}
+		evs, err := c.submit(cmd, state.Join{CodeHash: state.HashCode(args[0]), Name: *name})
+		if err != nil {
+			return err
+		}
+		m, err := c.hub.JoinedMember(evs)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(cmd, whoamiOf(m))
+		}
+		hub, _ := c.hub.Info()
+		out(cmd, "Welcome to %s, %s! You are member %d (roles: %s).\n", line(hub.Name), line(m.Name), m.ID, roleList(m.Roles))
+		out(cmd, "Log in with a terminal for the app, or run `help` for commands.\n")
+		return nil
+	}
+	return cmd
+}
+
+func (c *cli) applyCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "apply --name NAME < application.txt",
+		Short: "Ask to join; your application text is read from stdin",
+		Args:  noArgs,
+	}
+	name := cmd.Flags().String("name", "", "your name in the community")
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *name == "" {
+			return usage(cmd, "apply needs --name NAME")
+		}
+		text, err := readBounded(cmd.InOrStdin(), maxStdin, "application text")
+		if err != nil {
+			return err
+		}
+		text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+		evs, err := c.submit(cmd, state.ApplyToJoin{Name: *name, Text: text})
+		if err != nil {
+			return err
+		}
+		id := evs[0].Body.(*state.ApplicationSubmitted).Application
+		if *asJSON {
+			return printJSON(cmd, map[string]any{"id": id, "status": state.AppPending})
+		}
+		out(cmd, "Application %d submitted. A steward will review it; `whoami` shows when this key is a member's.\n", id)
+		return nil
+	}
+	return cmd
+}
+
+func (c *cli) applicationsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "applications",
+		Short: "List applications to join (members only)",
+		Args:  noArgs,
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if _, err := c.member(); err != nil {
+			return err
+		}
+		as, err := c.hub.Applications()
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			if as == nil {
+				as = []state.Application{}
+			}
+			return printJSON(cmd, as)
+		}
+		if len(as) == 0 {
+			out(cmd, "No applications.\n")
+			return nil
+		}
+		for _, a := range as {
+			out(cmd, "%d  %-8s  %s  %s  %s\n", a.ID, a.Status, state.Day(a.Submitted), line(a.Name), a.Fingerprint)
+			for _, l := range strings.Split(sanitize.Text(a.Text), "\n") {
+				if l != "" {
+					out(cmd, "    %s\n", l)
+				}
+			}
+		}
+		return nil
+	}
+	return cmd
+}
+
+func (c *cli) decideCmd(verb string, approve bool) *cobra.Command {
+	return &cobra.Command{
+		Use:   verb + " ID",
+		Short: strings.ToUpper(verb[:1]) + verb[1:] + " a pending application",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(cmd, "application", args[0])
+			if err != nil {
+				return err
+			}
+			evs, err := c.submit(cmd, state.DecideApplication{ID: id, Approve: approve})
+			if err != nil {
+				return err
+			}
+			if !approve {
+				out(cmd, "Application %d rejected.\n", id)
+				return nil
+			}
+			m, err := c.hub.JoinedMember(evs)
+			if err != nil {
+				return err
+			}
+			out(cmd, "Application %d approved: %s is member %d.\n", id, line(m.Name), m.ID)
+			return nil
+		},
+	}
+}
+
+type memberJSON struct {
+	ID     uint64   `json:"id"`
+	Name   string   `json:"name"`
+	Roles  []string `json:"roles"`
+	Joined string   `json:"joined"`
+}
+
+func (c *cli) membersCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "members",
+		Short: "List members and their roles (members only)",
+		Args:  noArgs,
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if _, err := c.member(); err != nil {
+			return err
+		}
+		ms, err := c.hub.Members()
+		if err != nil {
+			return err
+		}
+		list := []memberJSON{}
+		for _, m := range ms {
+			list = append(list, memberJSON{ID: m.ID, Name: m.Name, Roles: m.Roles, Joined: state.Day(m.Joined)})
+		}
+		if *asJSON {
+			return printJSON(cmd, list)
+		}
+		tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tROLES\tJOINED")
+		for _, m := range list {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", m.ID, line(m.Name), roleList(m.Roles), m.Joined)
+		}
+		return tw.Flush()
+	}
+	return cmd
+}
+
+func (c *cli) renameCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rename NAME",
+		Short: "Change your display name",
+		Args:  exactArgs("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := c.submit(cmd, state.Rename{Name: args[0]}); err != nil {
+				return err
+			}
+			out(cmd, "You are now %s.\n", line(args[0]))
+			return nil
+		},
+	}
+}
+
+func (c *cli) roleCmd() *cobra.Command {
+	set := func(verb string, grant bool) *cobra.Command {
+		return &cobra.Command{
+			Use:   verb + " MEMBER-ID ROLE",
+			Short: strings.ToUpper(verb[:1]) + verb[1:] + " a role (moderator, treasurer, steward)",
+			Args:  exactArgs("MEMBER-ID", "ROLE"),
+			RunE: func(cmd *cobra.Command, args []string) error {
+				id, err := parseID(cmd, "member", args[0])
+				if err != nil {
+					return err
+				}
+				if _, err := c.submit(cmd, state.SetRole{Member: id, Role: args[1], Grant: grant}); err != nil {
+					return err
+				}
+				if grant {
+					out(cmd, "Member %d is now a %s.\n", id, args[1])
+				} else {
+					out(cmd, "Member %d is no longer a %s.\n", id, args[1])
+				}
+				return nil
+			},
+		}
+	}
+	return group("role", "Grant or revoke roles", set("grant", true), set("revoke", false))
+}

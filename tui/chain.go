@@ -1,0 +1,112 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+)
+
+// chainTab shows the latest signed checkpoint and how to check it without
+// trusting this server.
+type chainTab struct {
+	c     *common
+	vp    viewport.Model
+	w, h  int
+	dirty bool
+	keys  bindings
+}
+
+func newChainTab(c *common) *chainTab {
+	vp := viewport.New()
+	vp.MouseWheelEnabled = false
+	return &chainTab{c: c, vp: vp, dirty: true, keys: bindings{
+		bind([]string{"up", "k"}, "↑/k", "up"),
+		bind([]string{"down", "j"}, "↓/j", "down"),
+		bind([]string{"pgup", "b"}, "pgup", "page up"),
+		bind([]string{"pgdown", "f", "space"}, "pgdn", "page down"),
+	}}
+}
+
+func (c *chainTab) TabName() string           { return "Chain" }
+func (c *chainTab) Capturing() bool           { return false }
+func (c *chainTab) ShortHelp() []key.Binding  { return c.keys[:2] }
+func (c *chainTab) FullHelp() [][]key.Binding { return c.keys.FullHelp() }
+
+func (c *chainTab) SetSize(w, h int) {
+	if w != c.w {
+		c.dirty = true
+	}
+	c.w, c.h = w, h
+	c.vp.SetWidth(w)
+	c.vp.SetHeight(h)
+}
+
+// Refresh only marks the content stale; it is rebuilt when next drawn.
+func (c *chainTab) Refresh() { c.dirty = true }
+
+func (c *chainTab) sync() {
+	if c.dirty {
+		c.dirty = false
+		c.vp.SetContent(c.content())
+	}
+}
+
+func (c *chainTab) Update(msg tea.Msg) tea.Cmd {
+	c.sync()
+	var cmd tea.Cmd
+	c.vp, cmd = c.vp.Update(msg)
+	return cmd
+}
+
+func (c *chainTab) View() string {
+	c.sync()
+	return c.vp.View()
+}
+
+func (c *chainTab) content() string {
+	t, s := c.c.theme, c.c.snap
+	w := c.w
+	var b strings.Builder
+	b.WriteString(t.Heading.Render("Chain") + "  " +
+		t.Muted.Render("every change is an event in a signed, hash-linked log") + "\n\n")
+	if !s.hasHead {
+		b.WriteString(t.Muted.Render("No checkpoint has been sealed yet; the first one comes within seconds of the first event.") + "\n")
+		b.WriteString(kv(t, [][2]string{{"Events", t.Text.Render(fmt.Sprint(s.size))}}) + "\n")
+	} else {
+		h := s.head
+		vw := max(w-12, 8)
+		unsealed := t.Good.Render("all sealed")
+		if n := int64(s.size) - h.Size; n > 0 {
+			unsealed = t.Subtle.Render(plural(int(n), "event", "events") + " since, sealed with the next checkpoint")
+		}
+		b.WriteString(kv(t, [][2]string{
+			{"Height", t.Text.Render(fmt.Sprint(h.Height))},
+			{"Covers", t.Text.Render(plural(int(h.Size), "event", "events"))},
+			{"Log", t.Text.Render(fmt.Sprint(s.size)) + "  " + unsealed},
+			{"Sealed", t.Text.Render(sealed(h.Time))},
+			{"Origin", t.Text.Render(clip(line(h.Origin), vw))},
+			{"Root", t.Text.Render(clip(line(h.Root), vw))},
+			{"State", t.Text.Render(clip(line(h.State), vw))},
+			{"Previous", t.Text.Render(clip(line(h.Prev), vw))},
+		}) + "\n")
+	}
+	b.WriteString("\n" + t.Heading.Render("Verify it yourself") + "\n")
+	b.WriteString(t.Subtle.Render(wrap("Download the whole log and check every signature, every checkpoint and every state digest on your own machine:", min(w, 76))) + "\n")
+	for _, cmd := range []string{c.c.sshCmd + " chain export > chain.polis", "polis verify --file chain.polis"} {
+		b.WriteString("  " + t.Code.Render(" "+clip(cmd, max(w-4, 1))+" ") + "\n")
+	}
+	if s.verifier != "" {
+		b.WriteString(t.Subtle.Render("Checkpoints are signed by this hub's key:") + "\n")
+		b.WriteString("  " + t.Text.Render(clip(line(s.verifier), max(w-2, 1))) + "\n")
+	}
+	if s.hasHead && s.head.Note != "" {
+		b.WriteString("\n" + t.Heading.Render("Signed note") + "\n")
+		for _, l := range strings.Split(strings.TrimRight(text(s.head.Note), "\n"), "\n") {
+			b.WriteString("  " + t.Muted.Render(clip(l, max(w-2, 1))) + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,116 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/themes"
+)
+
+// home answers three questions: who am I here, what needs me, and where is
+// the chain.
+type home struct {
+	c    *common
+	w, h int
+}
+
+func newHome(c *common) *home { return &home{c: c} }
+
+func (h *home) TabName() string           { return "Home" }
+func (h *home) Refresh()                  {}
+func (h *home) Capturing() bool           { return false }
+func (h *home) SetSize(w, hh int)         { h.w, h.h = w, hh }
+func (h *home) Update(tea.Msg) tea.Cmd    { return nil }
+func (h *home) ShortHelp() []key.Binding  { return nil }
+func (h *home) FullHelp() [][]key.Binding { return nil }
+
+func (h *home) View() string {
+	t, s := h.c.theme, h.c.snap
+	me := s.me
+	greet := t.Heading.Render("Good to see you, "+clip(line(me.Name), max(h.w-20, 1))) + "\n" +
+		t.Muted.Render(clip(fmt.Sprintf("%s · founded %s · %s", h.c.hubName(), state.Day(s.info.Created),
+			plural(len(s.members), "member", "members")), h.w))
+
+	keys := plural(len(me.Keys), "key", "keys")
+	you := kv(t, [][2]string{
+		{"Name", t.Text.Render(line(me.Name))},
+		{"Member", t.Text.Render(fmt.Sprintf("#%d", me.ID))},
+		{"Roles", t.Accent.Render(roles(me))},
+		{"Keys", t.Text.Render(keys)},
+		{"Joined", t.Text.Render(state.Day(me.Joined))},
+	})
+
+	panels := grid(t, h.w, [][2]string{
+		{"You", you},
+		{"Needs your attention", h.attention(t, s)},
+		{"Chain", chainSummary(t, s)},
+	})
+	return greet + "\n\n" + panels
+}
+
+func (h *home) attention(t themes.Theme, s *snapshot) string {
+	var items []string
+	if state.Can(s.me, state.RightApprove) && len(s.pending) > 0 {
+		items = append(items,
+			t.Warn.Render("● "+plural(len(s.pending), "application", "applications")+" waiting")+"\n"+
+				t.Muted.Render("  review them in 6 Members"))
+	}
+	if len(s.me.Keys) == 1 {
+		items = append(items, t.Subtle.Render("○ one key only: add another so a")+"\n"+
+			t.Subtle.Render("  lost laptop can't lock you out"))
+	}
+	if len(items) == 0 {
+		return t.Good.Render("✓ nothing needs you right now")
+	}
+	return strings.Join(items, "\n")
+}
+
+func chainSummary(t themes.Theme, s *snapshot) string {
+	if !s.hasHead {
+		return t.Muted.Render("no checkpoint sealed yet") + "\n" +
+			kv(t, [][2]string{{"Events", t.Text.Render(fmt.Sprint(s.size))}})
+	}
+	return kv(t, [][2]string{
+		{"Height", t.Text.Render(fmt.Sprint(s.head.Height))},
+		{"Events", t.Text.Render(fmt.Sprintf("%d (%d sealed)", s.size, s.head.Size))},
+		{"Root", t.Text.Render(short(s.head.Root))},
+		{"Sealed", t.Text.Render(when(s.head.Time * 1000))},
+	})
+}
+
+// grid lays titled panels out in as many equal columns as fit in w, with
+// equal heights per row.
+func grid(t themes.Theme, w int, items [][2]string) string {
+	const gap = 2
+	natural := 0
+	for _, it := range items {
+		natural = max(natural, lipgloss.Width(panel(t, it[0], it[1], 0, 0)))
+	}
+	cols := len(items)
+	for cols > 1 && cols*natural+(cols-1)*gap > w {
+		cols--
+	}
+	pw := min((w-(cols-1)*gap)/cols, max(natural, 56))
+	var rows []string
+	for i := 0; i < len(items); i += cols {
+		row := items[i:min(i+cols, len(items))]
+		hmax := 0
+		for _, it := range row {
+			hmax = max(hmax, lipgloss.Height(panel(t, it[0], it[1], pw, 0)))
+		}
+		var blocks []string
+		for j, it := range row {
+			if j > 0 {
+				blocks = append(blocks, repeat(" ", gap))
+			}
+			blocks = append(blocks, panel(t, it[0], it[1], pw, hmax))
+		}
+		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, blocks...))
+	}
+	return strings.Join(rows, "\n")
+}

@@ -1,0 +1,165 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/themes"
+)
+
+// settings lets a member pick a theme (remembered in the log, so every
+// session of theirs gets it) and change their name.
+type settings struct {
+	c        *common
+	cursor   int
+	renaming bool
+	name     textinput.Model
+	w, h     int
+
+	keyUp, keyDown, keyPick, keyRename, keySave, keyCancel key.Binding
+}
+
+func newSettings(c *common) *settings {
+	s := &settings{c: c, name: newInput("your name", state.MaxNameLen),
+		keyUp:     bind([]string{"up", "k"}, "↑/k", "up"),
+		keyDown:   bind([]string{"down", "j"}, "↓/j", "down"),
+		keyPick:   bind([]string{"enter", "space"}, "enter", "use theme"),
+		keyRename: bind([]string{"r"}, "r", "rename"),
+		keySave:   bind([]string{"enter"}, "enter", "save name"),
+		keyCancel: bind([]string{"esc"}, "esc", "cancel"),
+	}
+	s.name.Prompt = "› "
+	return s
+}
+
+func (s *settings) TabName() string { return "Settings" }
+func (s *settings) Capturing() bool { return s.renaming }
+func (s *settings) SetSize(w, h int) {
+	s.w, s.h = w, h
+	s.name.SetWidth(max(min(w-16, state.MaxNameLen+2), 1))
+}
+
+func (s *settings) ShortHelp() []key.Binding {
+	if s.renaming {
+		return []key.Binding{s.keySave, s.keyCancel}
+	}
+	return []key.Binding{s.keyUp, s.keyDown, s.keyPick, s.keyRename}
+}
+
+func (s *settings) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+
+func (s *settings) Refresh() {
+	s.name.SetStyles(inputStyles(s.c.theme))
+	if !s.renaming {
+		// Keep the cursor on the theme in use when it changes elsewhere.
+		for i, n := range themes.Names() {
+			if n == s.current() {
+				s.cursor = i
+			}
+		}
+	}
+}
+
+// current is the theme the member chose, whatever is drawn (NO_COLOR may
+// force mono on screen without changing the choice).
+func (s *settings) current() string {
+	if s.c.override != "" {
+		return s.c.override
+	}
+	if n := s.c.snap.me.Theme; n != "" {
+		if _, ok := themes.Lookup(n); ok {
+			return n
+		}
+	}
+	return themes.Default
+}
+
+func (s *settings) Update(msg tea.Msg) tea.Cmd {
+	k, isKey := msg.(tea.KeyPressMsg)
+	if s.renaming {
+		switch {
+		case isKey && key.Matches(k, s.keyCancel):
+			s.renaming = false
+			s.name.Blur()
+			return nil
+		case isKey && key.Matches(k, s.keySave):
+			s.renaming = false
+			s.name.Blur()
+			n := strings.TrimSpace(s.name.Value())
+			if n == s.c.snap.me.Name {
+				return nil
+			}
+			return s.c.submit("you are now "+line(n), state.Rename{Name: n})
+		}
+		var cmd tea.Cmd
+		s.name, cmd = s.name.Update(msg)
+		return cmd
+	}
+	if !isKey {
+		return nil
+	}
+	names := themes.Names()
+	switch {
+	case key.Matches(k, s.keyUp):
+		s.cursor = (s.cursor + len(names) - 1) % len(names)
+	case key.Matches(k, s.keyDown):
+		s.cursor = (s.cursor + 1) % len(names)
+	case key.Matches(k, s.keyPick):
+		pick := names[s.cursor]
+		if pick == s.current() {
+			return nil
+		}
+		// Shown at once; the log catches up a moment later, and a refusal
+		// puts the old theme back.
+		s.c.override = pick
+		return tea.Batch(func() tea.Msg { return restyleMsg{} },
+			s.c.submit("theme "+pick+" saved for all your sessions", state.ChooseTheme{Theme: pick}))
+	case key.Matches(k, s.keyRename):
+		s.renaming = true
+		s.name.SetValue(line(s.c.snap.me.Name))
+		s.name.CursorEnd()
+		return s.name.Focus()
+	}
+	return nil
+}
+
+// restyleMsg asks the app to re-read the theme choice.
+type restyleMsg struct{}
+
+func (s *settings) View() string {
+	t := s.c.theme
+	var b strings.Builder
+	b.WriteString(t.Heading.Render("Settings") + "\n\n")
+	b.WriteString(t.Label.Render("Name    "))
+	if s.renaming {
+		b.WriteString(s.name.View() + "\n")
+		b.WriteString(t.Muted.Render("        enter to save, esc to keep your name") + "\n\n")
+	} else {
+		b.WriteString(t.Text.Render(line(s.c.snap.me.Name)) + t.Muted.Render("   press r to change it") + "\n\n")
+	}
+	b.WriteString(t.Label.Render("Theme") + "\n")
+	cur := s.current()
+	for i, n := range themes.Names() {
+		mark := "○ "
+		if n == cur {
+			mark = "● "
+		}
+		row := "  " + mark + n + strings.Repeat(" ", max(8-len(n), 1)) + themes.Describe(n)
+		row = clip(row, max(s.w, 1))
+		if i == s.cursor && !s.renaming {
+			b.WriteString(t.Selected.Render(row) + "\n")
+		} else if n == cur {
+			b.WriteString(t.Accent.Render(row) + "\n")
+		} else {
+			b.WriteString(t.Subtle.Render(row) + "\n")
+		}
+	}
+	if s.c.noColor || s.c.profileMono {
+		b.WriteString("\n" + t.Muted.Render(wrap("Your terminal asked for no colour (NO_COLOR), so polis draws in mono for now; your choice is kept for other terminals.", max(min(s.w, 76), 1))) + "\n")
+	}
+	return b.String()
+}

@@ -1,0 +1,221 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/polis-hub/polis/themes"
+)
+
+// Tab indexes, in the order members see them and press their numbers.
+const (
+	tabHome = iota
+	tabProposals
+	tabTreasury
+	tabHousing
+	tabDisputes
+	tabMembers
+	tabChain
+	tabSettings
+)
+
+// shell is the member's app: title bar, tabs, the active screen, help and
+// status bar.
+type shell struct {
+	c      *common
+	tabs   []TabComponent
+	active int
+	keys   globalKeys
+	help   help.Model
+	width  int
+	height int
+}
+
+func newShell(c *common) *shell {
+	s := &shell{c: c, keys: newGlobalKeys(), help: help.New()}
+	s.tabs = []TabComponent{
+		newHome(c),
+		newSoon(c, "Proposals", proposalsSoon),
+		newSoon(c, "Treasury", treasurySoon),
+		newSoon(c, "Housing", housingSoon),
+		newSoon(c, "Disputes", disputesSoon),
+		newMembers(c),
+		newChainTab(c),
+		newSettings(c),
+	}
+	return s
+}
+
+func (s *shell) Update(msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return s.tabs[s.active].Update(msg)
+	}
+	if key.Matches(k, s.keys.ForceQt) {
+		return quit
+	}
+	cur := s.tabs[s.active]
+	if cur.Capturing() {
+		return cur.Update(msg)
+	}
+	s.c.status, s.c.statusErr = "", false
+	switch {
+	case key.Matches(k, s.keys.Quit):
+		return quit
+	case key.Matches(k, s.keys.Help):
+		s.help.ShowAll = !s.help.ShowAll
+		s.SetSize(s.width, s.height)
+		return nil
+	case key.Matches(k, s.keys.Next):
+		s.setActive((s.active + 1) % len(s.tabs))
+		return nil
+	case key.Matches(k, s.keys.Prev):
+		s.setActive((s.active + len(s.tabs) - 1) % len(s.tabs))
+		return nil
+	case key.Matches(k, s.keys.Tabs):
+		s.setActive(int(k.String()[0] - '1'))
+		return nil
+	}
+	return cur.Update(msg)
+}
+
+func (s *shell) setActive(i int) {
+	if i >= 0 && i < len(s.tabs) {
+		s.active = i
+		s.SetSize(s.width, s.height) // full help differs per screen
+	}
+}
+
+// refresh restyles the shell's own parts and passes new data on.
+func (s *shell) refresh() {
+	s.help.Styles = helpStyles(s.c.theme)
+	for _, t := range s.tabs {
+		t.Refresh()
+	}
+}
+
+func helpStyles(t themes.Theme) help.Styles {
+	return help.Styles{
+		Ellipsis: t.HelpSep, ShortKey: t.HelpKey, ShortDesc: t.HelpDesc, ShortSeparator: t.HelpSep,
+		FullKey: t.HelpKey, FullDesc: t.HelpDesc, FullSeparator: t.HelpSep,
+	}
+}
+
+func (s *shell) keyMap() keyMap {
+	k := s.keys
+	return keyMap{
+		screen: s.tabs[s.active],
+		global: []key.Binding{k.Next, k.Help, k.Quit},
+		full:   []key.Binding{k.Tabs, k.Next, k.Prev, k.Help, k.Quit},
+	}
+}
+
+// chrome is how many lines title, tabs, rule, help and status bar take.
+func (s *shell) chrome() int {
+	return 3 + 1 + lipgloss.Height(s.help.View(s.keyMap())) + 1
+}
+
+func (s *shell) SetSize(w, h int) {
+	s.width, s.height = w, h
+	s.help.SetWidth(max(w-2, 0))
+	cw, ch := max(w-2, 0), max(h-s.chrome(), 0)
+	for _, t := range s.tabs {
+		t.SetSize(cw, ch)
+	}
+}
+
+func (s *shell) View() string {
+	t := s.c.theme
+	w := s.width
+	cur := s.tabs[s.active]
+	// The help height depends on the active screen's keys, so sizes are
+	// settled again before drawing; it is cheap and keeps the status bar
+	// pinned to the bottom.
+	_, ch := max(w-2, 0), max(s.height-s.chrome(), 0)
+	body := fit(indent(cur.View(), 1), w, ch)
+	parts := []string{
+		s.titleBar(),
+		s.tabBar(),
+		t.Rule.Render(repeat("─", w)),
+		body,
+		"",
+		indent(s.help.View(s.keyMap()), 1),
+		s.statusBar(),
+	}
+	return strings.Join(parts, "\n")
+}
+
+func (s *shell) titleBar() string {
+	t, snap := s.c.theme, s.c.snap
+	left := t.TitleApp.Render("polis") + " " + t.TitleHub.Render(clip(s.c.hubName(), max(s.width-12, 0)))
+	right := t.TitleMeta.Render(plural(len(snap.members), "member", "members") + " ")
+	return spread(left, right, s.width)
+}
+
+// spread puts left and right on one line of width w, dropping right first
+// when they do not fit.
+func spread(left, right string, w int) string {
+	gap := w - lipgloss.Width(left) - lipgloss.Width(right)
+	if gap < 1 {
+		return left
+	}
+	return left + repeat(" ", gap) + right
+}
+
+func (s *shell) tabBar() string {
+	t := s.c.theme
+	render := func(label func(i int, name string) string) string {
+		var b strings.Builder
+		for i, tab := range s.tabs {
+			st := t.Tab
+			if i == s.active {
+				st = t.TabActive
+			}
+			b.WriteString(st.Render(label(i, tab.TabName())))
+		}
+		return b.String()
+	}
+	numbered := render(func(i int, n string) string { return fmt.Sprintf("%d %s", i+1, n) })
+	if lipgloss.Width(numbered) <= s.width {
+		return numbered
+	}
+	named := render(func(_ int, n string) string { return n })
+	if lipgloss.Width(named) <= s.width {
+		return named
+	}
+	return t.TabActive.Render(fmt.Sprintf("%d/%d %s", s.active+1, len(s.tabs), s.tabs[s.active].TabName()))
+}
+
+func (s *shell) statusBar() string {
+	t, snap := s.c.theme, s.c.snap
+	name := t.StatusName.Render(clip(line(snap.me.Name), max(s.width/3, 1)))
+	info := fmt.Sprintf("%d events", snap.size)
+	if snap.hasHead {
+		info = fmt.Sprintf("chain #%d · %s", snap.head.Height, info)
+	}
+	right := t.StatusInfo.Render(info)
+	if lipgloss.Width(name)+lipgloss.Width(right) > s.width {
+		right = ""
+	}
+	return statusLine(t, name, right, s.c.status, s.c.statusErr, s.width)
+}
+
+// statusLine fills the bar between left and right with the latest message.
+func statusLine(t themes.Theme, left, right, msg string, isErr bool, w int) string {
+	room := w - lipgloss.Width(left) - lipgloss.Width(right)
+	mid := ""
+	if msg != "" && room > 4 {
+		st := t.StatusOK
+		if isErr {
+			st = t.StatusError
+		}
+		mid = st.Render(clip(msg, room-2))
+	}
+	fill := room - lipgloss.Width(mid)
+	return left + mid + t.StatusBar.Render(repeat(" ", fill)) + right
+}

@@ -1,0 +1,81 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// soonText says honestly what a screen will hold once its part of polis is
+// built. These screens never show sample data.
+type soonText struct {
+	about string
+	will  []string
+}
+
+var (
+	proposalsSoon = soonText{
+		about: "Proposals are how this community decides together: spending from the treasury, granting roles, changing its own rules.",
+		will: []string{
+			"browse open and closed proposals and read them in full",
+			"vote yes, no or abstain, or delegate your vote to someone you trust",
+			"watch tallies and quorum move live as members vote",
+		},
+	}
+	treasurySoon = soonText{
+		about: "The treasury is the money the community pools, kept as exact amounts per asset in the signed log.",
+		will: []string{
+			"balances per asset and every contribution, in the open",
+			"payouts that a passed proposal ordered, co-signed by treasurers",
+			"your own contributions and receipts you can verify offline",
+		},
+	}
+	housingSoon = soonText{
+		about: "Housing is the community's shared places to stay.",
+		will: []string{
+			"the homes and their calendars",
+			"booking a stay, with overlapping bookings refused",
+			"your upcoming and past stays",
+		},
+	}
+	disputesSoon = soonText{
+		about: "Disputes are how members resolve conflicts, with moderators who are never a party to the case they rule on.",
+		will: []string{
+			"filing a dispute and following its case",
+			"evidence requests, rulings and sanctions, on the record",
+			"for moderators: the queue of cases to take",
+		},
+	}
+)
+
+type soon struct {
+	c    *common
+	name string
+	txt  soonText
+	w, h int
+}
+
+func newSoon(c *common, name string, txt soonText) *soon { return &soon{c: c, name: name, txt: txt} }
+
+func (s *soon) TabName() string           { return s.name }
+func (s *soon) Refresh()                  {}
+func (s *soon) Capturing() bool           { return false }
+func (s *soon) SetSize(w, h int)          { s.w, s.h = w, h }
+func (s *soon) Update(tea.Msg) tea.Cmd    { return nil }
+func (s *soon) ShortHelp() []key.Binding  { return nil }
+func (s *soon) FullHelp() [][]key.Binding { return nil }
+
+func (s *soon) View() string {
+	t := s.c.theme
+	w := min(s.w, 72) // a calm measure for reading
+	var b strings.Builder
+	b.WriteString(t.Heading.Render(s.name) + "\n")
+	b.WriteString(t.Muted.Render("Nothing here yet.") + "\n\n")
+	b.WriteString(t.Text.Render(wrap(s.txt.about, w)) + "\n\n")
+	b.WriteString(t.Subtle.Render("When this part of polis arrives, you will find here:") + "\n")
+	for _, x := range s.txt.will {
+		b.WriteString(t.Accent.Render("  · ") + t.Text.Render(wrap(x, max(w-4, 1))) + "\n")
+	}
+	return b.String()
+}
