@@ -185,19 +185,19 @@ func (g *guard) Init() (cmd tea.Cmd) {
 	return g.m.Init()
 }
 
-func (g *guard) Update(msg tea.Msg) (_ tea.Model, cmd tea.Cmd) {
+func (g *guard) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 	defer func() {
 		if p := recover(); p != nil {
 			g.caught(p)
-			cmd = tea.Quit
+			m, cmd = g, tea.Quit
 		}
 	}()
 	if g.panicked() {
 		return g, tea.Quit
 	}
-	m, cmd := g.m.Update(msg)
-	if m != nil {
-		g.m = m
+	next, cmd := g.m.Update(msg)
+	if next != nil {
+		g.m = next
 	}
 	return g, cmd
 }

@@ -31,14 +31,14 @@ func (c *cli) chainHeadCmd() *cobra.Command {
 			return nil
 		}
 		out(cmd, "checkpoint %d: %d events\nroot   %s\nstate  %s\nsealed %s\n\n%s",
-			h.Height, h.Size, h.Root, h.State, time.UnixMilli(h.Time).UTC().Format(time.RFC3339), line2(h.Note))
+			h.Height, h.Size, h.Root, h.State, time.UnixMilli(h.Time).UTC().Format(time.RFC3339), noteLines(h.Note))
 		return nil
 	}
 	return cmd
 }
 
-// line2 keeps a signed note's own line breaks but nothing else.
-func line2(s string) string {
+// noteLines keeps a signed note's own line breaks but nothing else.
+func noteLines(s string) string {
 	out := ""
 	for len(s) > 0 {
 		i := 0
@@ -93,7 +93,7 @@ func (c *cli) chainReceiptCmd() *cobra.Command {
 		for _, p := range rc.Proof {
 			out(cmd, "  %s\n", p)
 		}
-		out(cmd, "\n%s", line2(rc.Checkpoint))
+		out(cmd, "\n%s", noteLines(rc.Checkpoint))
 		return nil
 	}
 	return cmd

@@ -89,6 +89,7 @@ func startServer(t testing.TB, hub *state.Hub) *testServer {
 type user struct {
 	name   string
 	signer gossh.Signer
+	priv   ed25519.PrivateKey
 }
 
 func newUser(t testing.TB, name string) *user {
@@ -101,7 +102,7 @@ func newUser(t testing.TB, name string) *user {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &user{name: name, signer: s}
+	return &user{name: name, signer: s, priv: priv}
 }
 
 func (u *user) authorizedKey() string { return state.KeyString(u.signer.PublicKey()) }

@@ -3,6 +3,7 @@ package ssh
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -32,7 +33,8 @@ var people = []string{"alice", "bob", "carol", "mallory"}
 //	snapshot / unchanged          save / compare the state digest
 //	password-login, kbdint-login  try the refused auth methods
 //
-// and $FOUNDER (a founder code), $ALICE_KEY, $ALICE_FP etc., $ESC, $BEL.
+// and $FOUNDER (a founder code), $ALICE_KEY, $ALICE_FP, $ALICE_FP_RE (for
+// stdout patterns) etc., $ESC and $BEL.
 // A failing member command must print exactly one 'polis: ' line.
 func TestScript(t *testing.T) {
 	testscript.Run(t, testscript.Params{
@@ -54,8 +56,11 @@ func TestScript(t *testing.T) {
 				st.users[p] = u
 				env.Setenv(strings.ToUpper(p)+"_KEY", u.authorizedKey())
 				env.Setenv(strings.ToUpper(p)+"_FP", u.fingerprint())
+				// Fingerprints hold '+' and '/': match them with _FP_RE.
+				env.Setenv(strings.ToUpper(p)+"_FP_RE", regexp.QuoteMeta(u.fingerprint()))
 			}
 			env.Values["st"] = st
+			env.Values["t"] = t
 			return nil
 		},
 		Cmds: scriptCmds(),
@@ -81,6 +86,29 @@ func scriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
 				return
 			}
 			report(ts, neg, st, r)
+		},
+		"openssh-impostor": func(ts *testscript.TestScript, neg bool, args []string) {
+			st := ts.Value("st").(*scriptState)
+			if len(args) < 3 {
+				ts.Fatalf("usage: openssh-impostor ATTACKER VICTIM ARGS...")
+			}
+			att, vic := st.users[args[0]], st.users[args[1]]
+			t := ts.Value("t").(testing.TB)
+			stdout, stderr, offered, err := opensshOffer(t, st.ts.addr, att.privateKeyPEM(t), vic, cmdline(args[2:]...))
+			if !offered {
+				ts.Fatalf("OpenSSH never offered %s's key:\n%s", args[1], stderr)
+			}
+			st.last = stdout
+			fmt.Fprint(ts.Stdout(), stdout)
+			// Only the server's lines: OpenSSH's debug output is noise here.
+			for _, l := range strings.Split(stderr, "\n") {
+				if strings.HasPrefix(l, "polis: ") {
+					fmt.Fprintln(ts.Stderr(), l)
+				}
+			}
+			if (err != nil) != neg {
+				ts.Fatalf("ssh: %v (neg %v)", err, neg)
+			}
 		},
 		"capture": func(ts *testscript.TestScript, neg bool, args []string) {
 			st := ts.Value("st").(*scriptState)

@@ -2,7 +2,6 @@ package state
 
 import (
 	"crypto/sha256"
-	"crypto/sha3"
 	"encoding/binary"
 )
 
@@ -10,8 +9,9 @@ import (
 const digestLanes = 64
 
 // Digest is an incremental multiset hash of the state's key/value pairs (an
-// additive "LtHash"): each pair is expanded by SHAKE-128 into 64 lanes that
-// are added modulo 2^64. Adding and removing a pair costs the same whatever
+// additive "LtHash"): each pair is hashed with SHA-256 and expanded in counter mode into 64 lanes that
+// are added modulo 2^64 (4096 bits in all, well past the size AdHash needs
+// against generalised-birthday attacks). Adding and removing a pair costs the same whatever
 // the size of the state, which is what lets a checkpoint commit to the whole
 // state without reading it; and the result depends only on which pairs are
 // present, never on the order they were written in, so a replay from scratch
@@ -19,17 +19,22 @@ const digestLanes = 64
 type Digest struct{ lanes [digestLanes]uint64 }
 
 func pairLanes(key string, val []byte) (out [digestLanes]uint64) {
-	h := sha3.NewSHAKE128()
+	h := sha256.New()
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(len(key)))
 	h.Write([]byte("polis-state-v1\x00"))
 	h.Write(n[:])
 	h.Write([]byte(key))
 	h.Write(val)
-	var buf [digestLanes * 8]byte
-	h.Read(buf[:])
-	for i := range out {
-		out[i] = binary.LittleEndian.Uint64(buf[i*8:])
+	var blk [40]byte
+	h.Sum(blk[:0])
+	// Expand the pair's hash to 64 lanes: block j is SHA-256(seed || j).
+	for j := 0; j < digestLanes/4; j++ {
+		binary.BigEndian.PutUint64(blk[32:], uint64(j))
+		sum := sha256.Sum256(blk[:])
+		for k := 0; k < 4; k++ {
+			out[j*4+k] = binary.LittleEndian.Uint64(sum[k*8:])
+		}
 	}
 	return out
 }
@@ -39,6 +44,18 @@ func (d *Digest) Add(key string, val []byte) {
 	l := pairLanes(key, val)
 	for i := range d.lanes {
 		d.lanes[i] += l[i]
+	}
+}
+
+func (d *Digest) addLanes(l *[digestLanes]uint64) {
+	for i := range d.lanes {
+		d.lanes[i] += l[i]
+	}
+}
+
+func (d *Digest) subLanes(l *[digestLanes]uint64) {
+	for i := range d.lanes {
+		d.lanes[i] -= l[i]
 	}
 }
 

@@ -134,11 +134,31 @@ func (o *overlay) commitTo(w Writer) {
 // and tests use it as the ground truth.
 type MemState struct {
 	m      map[string][]byte
+	objs   map[string]any // decoded values, see objCache
 	digest Digest
+	// lanes remembers each value's digest lanes, so overwriting it does
+	// not hash the old value again; bounded, since it costs 512 bytes a key.
+	lanes map[string]*[digestLanes]uint64
 }
 
+const maxLaneCache = 200_000
+
 // NewMemState returns an empty state.
-func NewMemState() *MemState { return &MemState{m: map[string][]byte{}} }
+func NewMemState() *MemState {
+	return &MemState{m: map[string][]byte{}, objs: map[string]any{}, lanes: map[string]*[digestLanes]uint64{}}
+}
+
+func (s *MemState) removeDigest(key string, old []byte) {
+	if l, ok := s.lanes[key]; ok {
+		s.digest.subLanes(l)
+		delete(s.lanes, key)
+		return
+	}
+	s.digest.Remove(key, old)
+}
+
+func (s *MemState) obj(key string) (any, bool) { o, ok := s.objs[key]; return o, ok }
+func (s *MemState) setObj(key string, v any)   { s.objs[key] = v }
 
 func (s *MemState) Get(key string) ([]byte, bool) {
 	v, ok := s.m[key]
@@ -147,16 +167,22 @@ func (s *MemState) Get(key string) ([]byte, bool) {
 
 func (s *MemState) Set(key string, val []byte) {
 	if old, ok := s.m[key]; ok {
-		s.digest.Remove(key, old)
+		s.removeDigest(key, old)
 	}
-	s.digest.Add(key, val)
+	l := pairLanes(key, val)
+	s.digest.addLanes(&l)
+	if len(s.lanes) < maxLaneCache {
+		s.lanes[key] = &l
+	}
 	s.m[key] = val
+	delete(s.objs, key)
 }
 
 func (s *MemState) Delete(key string) {
 	if old, ok := s.m[key]; ok {
-		s.digest.Remove(key, old)
+		s.removeDigest(key, old)
 		delete(s.m, key)
+		delete(s.objs, key)
 	}
 }
 

@@ -114,12 +114,20 @@ func idKey(prefix string, id uint64) string { return fmt.Sprintf("%s%012d", pref
 // getJSON reads and decodes a state value. State values are written only by
 // apply, so a value that fails to decode means the store is corrupt.
 func getJSON(r Reader, key string, v any) bool {
+	if loadObj(r, key, v) {
+		return true
+	}
 	b, ok := r.Get(key)
 	if !ok {
 		return false
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		panic(corruptError{key: key, err: err})
+	}
+	if oc, ok := r.(objCache); ok {
+		if c, ok := cloneObj(v); ok {
+			oc.setObj(key, c)
+		}
 	}
 	return true
 }
@@ -130,6 +138,7 @@ func putJSON(w Writer, key string, v any) {
 		panic(err) // only plain structs are stored
 	}
 	w.Set(key, b)
+	storeObj(w, key, v)
 }
 
 type corruptError struct {

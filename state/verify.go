@@ -78,8 +78,13 @@ type replayer struct {
 }
 
 func (rp *replayer) event(b []byte) error {
-	seq := rp.n
 	ev, err := Decode(b)
+	return rp.decoded(b, ev, err)
+}
+
+// decoded takes an event decoded ahead (see decodeAhead).
+func (rp *replayer) decoded(b []byte, ev Event, err error) error {
+	seq := rp.n
 	if err != nil {
 		return fmt.Errorf("event %d: %w", seq, err)
 	}
@@ -224,18 +229,21 @@ func VerifyDir(dir string, progress Progress) (VerifyReport, error) {
 			copy(h[:], val)
 			return h, true
 		}}
-		if err := scanRaw(txn, prefixEvent, func(k, b []byte) error {
-			if string(k) != eventKey(rp.n) {
-				return fmt.Errorf("event %d: missing (found key %q instead)", rp.n, k)
+		// Reading and decoding run a step ahead of apply, on the other core.
+		ahead := decodeAhead(func(emit func(k, b []byte) error) error { return scanRaw(txn, prefixEvent, emit) })
+		defer ahead.stop()
+		for d := range ahead.out {
+			if d.key != eventKey(rp.n) {
+				return fmt.Errorf("event %d: missing (found key %q instead)", rp.n, d.key)
 			}
-			if err := rp.event(b); err != nil {
+			if err := rp.decoded(d.raw, d.ev, d.err); err != nil {
 				return err
 			}
 			if progress != nil && rp.n%8192 == 0 {
 				progress(rp.n, size)
 			}
-			return nil
-		}); err != nil {
+		}
+		if err := ahead.err; err != nil {
 			return err
 		}
 		if progress != nil {
@@ -284,4 +292,51 @@ func compareState(txn *badger.Txn, st *MemState) error {
 		err = fmt.Errorf("state key %q is missing from the stored state", want[i])
 	}
 	return err
+}
+
+type decodedEvent struct {
+	key string
+	raw []byte
+	ev  Event
+	err error
+}
+
+// pipeline streams decoded events from a scan running on its own goroutine.
+type pipeline struct {
+	out  chan decodedEvent
+	quit chan struct{}
+	err  error // valid once out is closed
+}
+
+var errStopped = errors.New("stopped")
+
+func decodeAhead(scan func(emit func(k, b []byte) error) error) *pipeline {
+	p := &pipeline{out: make(chan decodedEvent, 1024), quit: make(chan struct{})}
+	go func() {
+		defer close(p.out)
+		err := scan(func(k, b []byte) error {
+			ev, err := Decode(b)
+			select {
+			case p.out <- decodedEvent{key: string(k), raw: b, ev: ev, err: err}:
+				return nil
+			case <-p.quit:
+				return errStopped
+			}
+		})
+		if err != errStopped {
+			p.err = err
+		}
+	}()
+	return p
+}
+
+// stop ends the scan early and waits for it to let go of the transaction.
+func (p *pipeline) stop() {
+	select {
+	case <-p.quit:
+	default:
+		close(p.quit)
+	}
+	for range p.out {
+	}
 }

@@ -159,8 +159,7 @@ func build(p Palette) Theme {
 	t.TitleHub = s().Foreground(p.Text).Bold(true)
 	t.TitleMeta = s().Foreground(p.Muted)
 	t.Tab = s().Foreground(p.Subtle).Padding(0, 1)
-	t.TabActive = s().Foreground(p.Text).Background(p.Surface).Bold(true).Padding(0, 1).
-		Underline(true).UnderlineColor(p.Accent)
+	t.TabActive = s().Foreground(p.Accent).Background(p.Surface).Bold(true).Padding(0, 1)
 	t.Rule = s().Foreground(p.Overlay)
 
 	t.Heading = s().Foreground(p.Accent).Bold(true)

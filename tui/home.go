@@ -84,12 +84,15 @@ func chainSummary(t themes.Theme, s *snapshot) string {
 }
 
 // grid lays titled panels out in as many equal columns as fit in w, with
-// equal heights per row.
+// equal heights per row. Sizes are measured from the text, so each panel is
+// rendered once.
 func grid(t themes.Theme, w int, items [][2]string) string {
-	const gap = 2
+	const gap, frame = 2, 4 // border and padding, left and right
 	natural := 0
-	for _, it := range items {
-		natural = max(natural, lipgloss.Width(panel(t, it[0], it[1], 0, 0)))
+	heights := make([]int, len(items))
+	for i, it := range items {
+		natural = max(natural, lipgloss.Width(it[0])+frame, lipgloss.Width(it[1])+frame)
+		heights[i] = lipgloss.Height(it[1]) + 3 // title and border
 	}
 	cols := len(items)
 	for cols > 1 && cols*natural+(cols-1)*gap > w {
@@ -98,13 +101,13 @@ func grid(t themes.Theme, w int, items [][2]string) string {
 	pw := min((w-(cols-1)*gap)/cols, max(natural, 56))
 	var rows []string
 	for i := 0; i < len(items); i += cols {
-		row := items[i:min(i+cols, len(items))]
+		end := min(i+cols, len(items))
 		hmax := 0
-		for _, it := range row {
-			hmax = max(hmax, lipgloss.Height(panel(t, it[0], it[1], pw, 0)))
+		for _, h := range heights[i:end] {
+			hmax = max(hmax, h)
 		}
 		var blocks []string
-		for j, it := range row {
+		for j, it := range items[i:end] {
 			if j > 0 {
 				blocks = append(blocks, repeat(" ", gap))
 			}

@@ -26,9 +26,9 @@ type membersTab struct {
 	// Rebuilding the table re-renders every row, so it happens lazily, once,
 	// when the tab is next drawn or used: a thousand sessions on other tabs
 	// pay nothing for a new member.
-	dirty   bool
-	styled  string
-	laidOut [3]int
+	dirty     bool
+	styled    string
+	laidOut   [3]int
 	keyFilter key.Binding
 	keyClear  key.Binding
 	keyDone   key.Binding

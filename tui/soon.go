@@ -75,7 +75,13 @@ func (s *soon) View() string {
 	b.WriteString(t.Text.Render(wrap(s.txt.about, w)) + "\n\n")
 	b.WriteString(t.Subtle.Render("When this part of polis arrives, you will find here:") + "\n")
 	for _, x := range s.txt.will {
-		b.WriteString(t.Accent.Render("  · ") + t.Text.Render(wrap(x, max(w-4, 1))) + "\n")
+		for i, l := range strings.Split(wrap(x, max(w-4, 1)), "\n") {
+			mark := "    "
+			if i == 0 {
+				mark = "  · "
+			}
+			b.WriteString(t.Accent.Render(mark) + t.Text.Render(l) + "\n")
+		}
 	}
 	return b.String()
 }

@@ -153,3 +153,15 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.TrimSpace(lines[len(lines)-1])
 }
+
+// waitOutput waits until the hub has printed want.
+func (h *hubProc) waitOutput(t *testing.T, want string) string {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+		if out := h.output(); strings.Contains(out, want) {
+			return out
+		}
+	}
+	t.Fatalf("hub never printed %q:\n%s", want, h.output())
+	return ""
+}

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ func TestServeRefusals(t *testing.T) {
 	addr := freeAddr(t)
 	h := startHub(t, data, addr)
 	defer func() { h.cmd.Process.Kill(); h.cmd.Wait() }()
-	if out := h.output(); !strings.Contains(out, "join ") || !strings.Contains(out, "host key SHA256:") {
+	if out := h.waitOutput(t, "replaces it"); !strings.Contains(out, "join ") || !strings.Contains(out, "host key SHA256:") {
 		t.Fatalf("first start should print the founder code and host key:\n%s", out)
 	}
 	for _, f := range []string{"hub.key", "ssh_host_ed25519_key"} {
@@ -43,8 +44,11 @@ func TestServeRefusals(t *testing.T) {
 	go func() { h.cmd.Wait(); close(done) }()
 	select {
 	case <-done:
-	case <-time.After(20 * time.Second):
-		t.Fatal("hub did not stop on interrupt")
+	case <-time.After(60 * time.Second):
+		// Dump the child's goroutines to see where it is stuck.
+		h.cmd.Process.Signal(syscall.SIGQUIT)
+		time.Sleep(time.Second)
+		t.Fatalf("hub did not stop on interrupt:\n%s", h.output())
 	}
 	out, err = exec.Command(polisBinary(t), "verify", "--data", data).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "verify ok") {

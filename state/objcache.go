@@ -1,0 +1,80 @@
+package state
+
+import "slices"
+
+// objCache is an optional side table of decoded state values. Replaying a
+// long log decodes the same few records (a member who votes every day)
+// over and over; keeping the decoded struct next to its bytes makes apply
+// cost what the change costs, not what JSON decoding costs. Values go in
+// and out as deep copies, so the cache can never be changed behind the
+// bytes' back.
+type objCache interface {
+	obj(key string) (any, bool)
+	setObj(key string, v any)
+}
+
+func cloneObj(v any) (any, bool) {
+	switch x := v.(type) {
+	case Member:
+		x.Roles = slices.Clone(x.Roles)
+		x.Keys = slices.Clone(x.Keys)
+		return x, true
+	case *Member:
+		return cloneObj(*x)
+	case Invite:
+		x.Roles = slices.Clone(x.Roles)
+		return x, true
+	case *Invite:
+		return cloneObj(*x)
+	case Application:
+		return x, true
+	case *Application:
+		return *x, true
+	}
+	return nil, false
+}
+
+// loadObj fills v (a pointer) from the cache.
+func loadObj(r Reader, key string, v any) bool {
+	oc, ok := r.(objCache)
+	if !ok {
+		return false
+	}
+	o, ok := oc.obj(key)
+	if !ok {
+		return false
+	}
+	c, ok := cloneObj(o)
+	if !ok {
+		return false
+	}
+	switch p := v.(type) {
+	case *Member:
+		m, ok := c.(Member)
+		if ok {
+			*p = m
+		}
+		return ok
+	case *Invite:
+		i, ok := c.(Invite)
+		if ok {
+			*p = i
+		}
+		return ok
+	case *Application:
+		a, ok := c.(Application)
+		if ok {
+			*p = a
+		}
+		return ok
+	}
+	return false
+}
+
+func storeObj(w Writer, key string, v any) {
+	if oc, ok := w.(objCache); ok {
+		if c, ok := cloneObj(v); ok {
+			oc.setObj(key, c)
+		}
+	}
+}
