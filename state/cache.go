@@ -6,8 +6,9 @@ package state
 // command. Only the sequencer goroutine uses it, and it only ever holds
 // values that are committed, so it can never disagree with the store.
 type readCache struct {
-	m   map[string]cached
-	max int
+	m    map[string]cached
+	objs map[string]any // decoded forms of the values in m
+	max  int
 }
 
 type cached struct {
@@ -15,15 +16,19 @@ type cached struct {
 	ok  bool
 }
 
-func newReadCache(max int) *readCache { return &readCache{m: make(map[string]cached), max: max} }
+func newReadCache(max int) *readCache {
+	return &readCache{m: make(map[string]cached), objs: make(map[string]any), max: max}
+}
 
 func (c *readCache) put(key string, val []byte, ok bool) {
 	if len(c.m) >= c.max {
 		// Dropping everything is crude but O(1) amortised and keeps the
 		// bound hard; the hot set refills within a batch or two.
 		clear(c.m)
+		clear(c.objs)
 	}
 	c.m[key] = cached{val, ok}
+	delete(c.objs, key)
 }
 
 // cachedReader reads through the cache to Badger.
@@ -44,3 +49,14 @@ func (cr cachedReader) Get(key string) ([]byte, bool) {
 }
 
 func (cr cachedReader) Scan(prefix string, fn func(string, []byte) bool) { cr.r.Scan(prefix, fn) }
+
+func (cr cachedReader) obj(key string) (any, bool) {
+	o, ok := cr.c.objs[key]
+	return o, ok
+}
+
+func (cr cachedReader) setObj(key string, v any) {
+	if len(cr.c.objs) < cr.c.max {
+		cr.c.objs[key] = v
+	}
+}

@@ -29,13 +29,38 @@ type Writer interface {
 type overlay struct {
 	base   Reader
 	writes map[string][]byte
+	objs   map[string]any // decoded forms of written values, see objCache
 	// onChange observes every write to a state key, with the value it
 	// replaces, so the state digest can follow along in O(1) per write.
 	onChange func(key string, old []byte, hadOld bool, val []byte, hasVal bool)
 }
 
 func newOverlay(base Reader) *overlay {
-	return &overlay{base: base, writes: map[string][]byte{}}
+	return &overlay{base: base, writes: map[string][]byte{}, objs: map[string]any{}}
+}
+
+func (o *overlay) obj(key string) (any, bool) {
+	if v, ok := o.objs[key]; ok {
+		return v, true
+	}
+	if _, written := o.writes[key]; written {
+		return nil, false
+	}
+	if oc, ok := o.base.(objCache); ok {
+		return oc.obj(key)
+	}
+	return nil, false
+}
+
+// setObj records v at the level that holds key's current bytes.
+func (o *overlay) setObj(key string, v any) {
+	if _, written := o.writes[key]; written {
+		o.objs[key] = v
+		return
+	}
+	if oc, ok := o.base.(objCache); ok {
+		oc.setObj(key, v)
+	}
 }
 
 func (o *overlay) Get(key string) ([]byte, bool) {
@@ -54,6 +79,7 @@ func (o *overlay) Set(key string, val []byte) {
 		o.onChange(key, old, had, val, true)
 	}
 	o.writes[key] = val
+	delete(o.objs, key)
 }
 
 func (o *overlay) Delete(key string) {
@@ -65,6 +91,7 @@ func (o *overlay) Delete(key string) {
 		o.onChange(key, old, had, nil, false)
 	}
 	o.writes[key] = nil
+	delete(o.objs, key)
 }
 
 // Scan merges buffered writes into the base's ordered scan.
@@ -121,11 +148,15 @@ func (o *overlay) commitTo(w Writer) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	oc, _ := w.(objCache)
 	for _, k := range keys {
 		if v := o.writes[k]; v == nil {
 			w.Delete(k)
 		} else {
 			w.Set(k, v)
+			if obj, ok := o.objs[k]; ok && oc != nil {
+				oc.setObj(k, obj)
+			}
 		}
 	}
 }

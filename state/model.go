@@ -124,11 +124,7 @@ func getJSON(r Reader, key string, v any) bool {
 	if err := json.Unmarshal(b, v); err != nil {
 		panic(corruptError{key: key, err: err})
 	}
-	if oc, ok := r.(objCache); ok {
-		if c, ok := cloneObj(v); ok {
-			oc.setObj(key, c)
-		}
-	}
+	storeObj(r, key, v)
 	return true
 }
 

@@ -71,8 +71,8 @@ func loadObj(r Reader, key string, v any) bool {
 	return false
 }
 
-func storeObj(w Writer, key string, v any) {
-	if oc, ok := w.(objCache); ok {
+func storeObj(r Reader, key string, v any) {
+	if oc, ok := r.(objCache); ok {
 		if c, ok := cloneObj(v); ok {
 			oc.setObj(key, c)
 		}

@@ -79,6 +79,7 @@ type inflight struct {
 	batch   []*request
 	replies []reply
 	writes  map[string][]byte
+	objs    map[string]any
 	after   batchState
 	sealed  bool
 	err     error
@@ -213,7 +214,7 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable 
 		return false
 	}
 	s.gen++
-	f.gen, f.writes, f.after = s.gen, bo.writes, next
+	f.gen, f.writes, f.objs, f.after = s.gen, bo.writes, bo.objs, next
 	for k, v := range bo.writes {
 		s.layer[k] = layered{val: v, gen: f.gen}
 	}
@@ -234,6 +235,9 @@ func (s *Store) finish(f *inflight) {
 		}
 		if f.err == nil && (strings.HasPrefix(k, prefixState) || strings.HasPrefix(k, prefixHash)) {
 			s.cache.put(k, v, v != nil)
+			if o, ok := f.objs[k]; ok && v != nil {
+				s.cache.objs[k] = o
+			}
 		}
 	}
 	if f.err != nil {
@@ -288,6 +292,25 @@ type layered struct {
 type layerReader struct {
 	l    map[string]layered
 	next Reader
+}
+
+func (lr layerReader) obj(key string) (any, bool) {
+	if _, ok := lr.l[key]; ok {
+		return nil, false
+	}
+	if oc, ok := lr.next.(objCache); ok {
+		return oc.obj(key)
+	}
+	return nil, false
+}
+
+func (lr layerReader) setObj(key string, v any) {
+	if _, ok := lr.l[key]; ok {
+		return
+	}
+	if oc, ok := lr.next.(objCache); ok {
+		oc.setObj(key, v)
+	}
 }
 
 func (lr layerReader) Get(key string) ([]byte, bool) {

@@ -43,9 +43,22 @@ const (
 	prefixState = "s/"
 )
 
-func eventKey(seq uint64) string { return fmt.Sprintf("%s%016x", prefixEvent, seq) }
-func hashKey(i int64) string     { return fmt.Sprintf("%s%016x", prefixHash, i) }
-func ckptKey(h int64) string     { return fmt.Sprintf("%s%016x", prefixCkpt, h) }
+func eventKey(seq uint64) string { return hexKey(prefixEvent, seq) }
+func hashKey(i int64) string     { return hexKey(prefixHash, uint64(i)) }
+func ckptKey(h int64) string     { return hexKey(prefixCkpt, uint64(h)) }
+
+// hexKey is prefix + 16 lowercase hex digits; keys sort in number order.
+// (Hot in replay, hence not fmt.)
+func hexKey(prefix string, n uint64) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, len(prefix)+16)
+	copy(b, prefix)
+	for i := len(b) - 1; i >= len(prefix); i-- {
+		b[i] = digits[n&0xf]
+		n >>= 4
+	}
+	return string(b)
+}
 
 // Options configure a store.
 type Options struct {

@@ -221,13 +221,14 @@ func VerifyDir(dir string, progress Progress) (VerifyReport, error) {
 			if !hit.Valid() || string(hit.Item().Key()) != hashKey(x) {
 				return h, false
 			}
-			val, err := hit.Item().ValueCopy(nil)
+			ok := false
+			err := hit.Item().Value(func(val []byte) error {
+				ok = len(val) == len(h)
+				copy(h[:], val)
+				return nil
+			})
 			hit.Next()
-			if err != nil || len(val) != len(h) {
-				return h, false
-			}
-			copy(h[:], val)
-			return h, true
+			return h, ok && err == nil
 		}}
 		// Reading and decoding run a step ahead of apply, on the other core.
 		ahead := decodeAhead(func(emit func(k, b []byte) error) error { return scanRaw(txn, prefixEvent, emit) })
