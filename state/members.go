@@ -149,15 +149,23 @@ func InviteUsable(inv Invite, now int64) error {
 	return nil
 }
 
+// newcomer checks that a key not yet a member's is asking.
+func newcomer(r Reader, env Env, verb string) error {
+	if env.Actor.System || env.Actor.Key == "" {
+		return fmt.Errorf("%s needs a key", verb)
+	}
+	if m, ok := MemberByFingerprint(r, env.Actor.Fingerprint); ok {
+		return fmt.Errorf("this key already belongs to member %d (%s)", m.ID, sanitize.Line(m.Name))
+	}
+	return nil
+}
+
 // Join redeems an invite code for the asking key.
 type Join struct{ CodeHash, Name string }
 
 func (c Join) Decide(r Reader, env Env) (uint64, []Body, error) {
-	if env.Actor.System || env.Actor.Key == "" {
-		return 0, nil, fmt.Errorf("join needs a key")
-	}
-	if m, ok := MemberByFingerprint(r, env.Actor.Fingerprint); ok {
-		return 0, nil, fmt.Errorf("this key already belongs to member %d (%s)", m.ID, sanitize.Line(m.Name))
+	if err := newcomer(r, env, "join"); err != nil {
+		return 0, nil, err
 	}
 	b, ok := r.Get(prefixCodeIndex + c.CodeHash)
 	if !ok {
@@ -182,11 +190,8 @@ func (c Join) Decide(r Reader, env Env) (uint64, []Body, error) {
 type ApplyToJoin struct{ Name, Text string }
 
 func (c ApplyToJoin) Decide(r Reader, env Env) (uint64, []Body, error) {
-	if env.Actor.System || env.Actor.Key == "" {
-		return 0, nil, fmt.Errorf("apply needs a key")
-	}
-	if m, ok := MemberByFingerprint(r, env.Actor.Fingerprint); ok {
-		return 0, nil, fmt.Errorf("this key already belongs to member %d (%s)", m.ID, sanitize.Line(m.Name))
+	if err := newcomer(r, env, "apply"); err != nil {
+		return 0, nil, err
 	}
 	if b, ok := r.Get(prefixAppKey + env.Actor.Fingerprint); ok {
 		return 0, nil, fmt.Errorf("this key already has application %s pending", b)
