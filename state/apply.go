@@ -171,6 +171,9 @@ func Apply(w Writer, ev Event) (err error) {
 		m.Theme = b.Theme
 		putJSON(w, idKey(prefixMember, m.ID), m)
 	default:
+		if handled, err := applyGov(w, ev); handled {
+			return err
+		}
 		return fmt.Errorf("apply: no rule for event type %s", typeOf(ev.Body))
 	}
 	return nil

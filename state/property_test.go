@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"pgregory.net/rapid"
+
+	"github.com/polis-hub/polis/state/tally"
 )
 
 // genCommand draws a command from everything a member or visitor can ask,
@@ -18,7 +20,34 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 		rapid.StringN(0, 50, -1),
 	)
 	id := rapid.Uint64Range(0, 8)
-	switch rapid.IntRange(0, 10).Draw(t, "kind") {
+	switch rapid.IntRange(0, 16).Draw(t, "kind") {
+	case 11:
+		m := rapid.SampledFrom(Methods).Draw(t, "method")
+		var opts []string
+		if m != MethodYesNo {
+			opts = []string{"a", "b", "c"}
+		}
+		return a, NewProposal{Kind: rapid.SampledFrom(Kinds).Draw(t, "pkind"), Title: text.Draw(t, "title"), Method: m, Options: opts,
+			Action: Action{Member: id.Draw(t, "id"), Role: RoleModerator, Grant: true}, Draft: rapid.Bool().Draw(t, "draft")}
+	case 12:
+		b := tally.Ballot{Choice: rapid.SampledFrom([]string{"yes", "no", "abstain", "maybe"}).Draw(t, "choice")}
+		switch rapid.IntRange(0, 3).Draw(t, "bk") {
+		case 1:
+			b = tally.Ballot{Approve: rapid.SliceOfN(rapid.IntRange(-1, 3), 0, 3).Draw(t, "approve")}
+		case 2:
+			b = tally.Ballot{Ranking: rapid.SliceOfN(rapid.IntRange(-1, 3), 0, 3).Draw(t, "ranking")}
+		case 3:
+			b = tally.Ballot{Scores: rapid.SliceOfN(rapid.IntRange(-1, 6), 0, 3).Draw(t, "scores")}
+		}
+		return a, CastVote{ID: id.Draw(t, "id"), Ballot: b}
+	case 13:
+		return a, Delegate{To: id.Draw(t, "id"), Kind: rapid.SampledFrom([]string{"", "text", "role", "bogus"}).Draw(t, "dk")}
+	case 14:
+		return a, Undelegate{Kind: rapid.SampledFrom([]string{"", "text"}).Draw(t, "dk")}
+	case 15:
+		return a, CommentOn{ID: id.Draw(t, "id"), Body: text.Draw(t, "body")}
+	case 16:
+		return a, CancelProposal{ID: id.Draw(t, "id")}
 	case 0:
 		return SystemActor, CreateInvite{CodeHash: HashCode(rapid.SampledFrom(codes).Draw(t, "code")), Uses: rapid.Int64Range(0, 2).Draw(t, "uses"), Founder: true}
 	case 1:

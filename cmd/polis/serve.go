@@ -108,6 +108,10 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Proposals close by an event the hub emits at their deadline.
+	dctx, stopDeadlines := context.WithCancel(ctx)
+	defer stopDeadlines()
+	go hub.RunDeadlines(dctx, time.Second)
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	select {

@@ -1,0 +1,146 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+)
+
+// applyGov folds governance events; see Apply.
+func applyGov(w Writer, ev Event) (bool, error) {
+	switch b := ev.Body.(type) {
+	case *ProposalCreated:
+		if _, ok := GetProposal(w, b.Proposal); ok {
+			return true, fmt.Errorf("proposal %d already exists", b.Proposal)
+		}
+		rules, ok := RulesFor(w, b.Kind)
+		if !ok {
+			return true, fmt.Errorf("unknown kind %q", b.Kind)
+		}
+		p := Proposal{ID: b.Proposal, Author: ev.Actor, Kind: b.Kind, Title: b.Title, Body: b.Body,
+			Method: b.Method, Options: slices.Clone(b.Options), Action: b.Action, State: PropDraft,
+			Rules: rules, Created: ev.Time}
+		if !b.Draft {
+			openProposal(&p, rules, ev.Time)
+		}
+		putJSON(w, idKey(prefixProposal, p.ID), p)
+		useID(w, "proposal", p.ID)
+	case *ProposalOpened:
+		p, err := proposalIn(w, b.Proposal, PropDraft)
+		if err != nil {
+			return true, err
+		}
+		rules, _ := RulesFor(w, p.Kind)
+		openProposal(&p, rules, ev.Time)
+		putJSON(w, idKey(prefixProposal, p.ID), p)
+	case *ProposalCancelled:
+		p, err := proposalIn(w, b.Proposal, PropDraft, PropActive)
+		if err != nil {
+			return true, err
+		}
+		p.State, p.Closed = PropCancelled, ev.Time
+		putJSON(w, idKey(prefixProposal, p.ID), p)
+	case *ProposalCommented:
+		p, ok := GetProposal(w, b.Proposal)
+		if !ok || b.Comment != p.Comments+1 {
+			return true, fmt.Errorf("comment %d on proposal %d out of order", b.Comment, b.Proposal)
+		}
+		p.Comments = b.Comment
+		putJSON(w, commentKey(p.ID, b.Comment), Comment{ID: b.Comment, Author: ev.Actor, Body: b.Body, Time: ev.Time, Seq: ev.Seq})
+		putJSON(w, idKey(prefixProposal, p.ID), p)
+	case *VoteCast:
+		p, err := proposalIn(w, b.Proposal, PropActive)
+		if err != nil {
+			return true, err
+		}
+		if ev.Time >= p.Deadline {
+			return true, fmt.Errorf("vote after the deadline of proposal %d", p.ID)
+		}
+		putJSON(w, voteKey(p.ID, ev.Actor), Vote{Member: ev.Actor, Choice: b.Choice, Approve: b.Approve,
+			Ranking: b.Ranking, Scores: b.Scores, Seq: ev.Seq, Time: ev.Time})
+	case *DelegationSet:
+		if _, ok := GetMember(w, b.To); !ok || b.To == ev.Actor {
+			return true, fmt.Errorf("cannot delegate to member %d", b.To)
+		}
+		w.Set(delegKey(ev.Actor, b.Kind), []byte(strconv.FormatUint(b.To, 10)))
+	case *DelegationRevoked:
+		if _, ok := w.Get(delegKey(ev.Actor, b.Kind)); !ok {
+			return true, fmt.Errorf("no delegation for %q", b.Kind)
+		}
+		w.Delete(delegKey(ev.Actor, b.Kind))
+	case *ProposalClosed:
+		p, err := proposalIn(w, b.Proposal, PropActive)
+		if err != nil {
+			return true, err
+		}
+		if ev.Time < p.Deadline {
+			return true, fmt.Errorf("proposal %d closed before its deadline", p.ID)
+		}
+		t := countProposal(w, p)
+		if st := closingState(t); st != b.State {
+			return true, fmt.Errorf("proposal %d closes %s by the count, not %s", p.ID, st, b.State)
+		}
+		p.State, p.Closed = b.State, ev.Time
+		p.Outcome = &Outcome{Eligible: t.Eligible, Participants: t.Participants, QuorumMet: t.QuorumMet,
+			Passed: b.State == PropPassed, Winner: t.Winner}
+		putJSON(w, idKey(prefixProposal, p.ID), p)
+	case *ProposalExecuted:
+		p, err := proposalIn(w, b.Proposal, PropPassed)
+		if err != nil {
+			return true, err
+		}
+		if err := execute(w, p); err != nil {
+			return true, err
+		}
+		p.State = PropExecuted
+		putJSON(w, idKey(prefixProposal, p.ID), p)
+	case *RulesSet:
+		if _, ok := defaultRules[b.Rules.Kind]; !ok {
+			return true, fmt.Errorf("unknown kind %q", b.Rules.Kind)
+		}
+		putJSON(w, prefixRules+b.Rules.Kind, b.Rules)
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+func openProposal(p *Proposal, rules KindRules, now int64) {
+	p.State, p.Rules, p.Opened, p.Deadline = PropActive, rules, now, now+rules.PeriodMS
+}
+
+func proposalIn(r Reader, id uint64, states ...string) (Proposal, error) {
+	p, ok := GetProposal(r, id)
+	if !ok {
+		return p, notFound("no proposal %d", id)
+	}
+	if !slices.Contains(states, p.State) {
+		return p, fmt.Errorf("proposal %d is %s", id, p.State)
+	}
+	return p, nil
+}
+
+// execute carries out a passed proposal's action.
+func execute(w Writer, p Proposal) error {
+	switch p.Kind {
+	case KindRole:
+		m, ok := GetMember(w, p.Action.Member)
+		if !ok {
+			return fmt.Errorf("member %d is gone", p.Action.Member)
+		}
+		if p.Action.Grant {
+			m.Roles = normRoles(append(m.Roles, p.Action.Role))
+		} else {
+			m.Roles = normRoles(slices.DeleteFunc(slices.Clone(m.Roles), func(r string) bool { return r == p.Action.Role }))
+		}
+		putJSON(w, idKey(prefixMember, m.ID), m)
+	case KindRuleset:
+		if p.Action.Rules == nil {
+			return fmt.Errorf("rules proposal %d has no rules", p.ID)
+		}
+		putJSON(w, prefixRules+p.Action.Rules.Kind, *p.Action.Rules)
+	default:
+		return fmt.Errorf("%s proposals have nothing to execute", p.Kind)
+	}
+	return nil
+}

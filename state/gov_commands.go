@@ -1,0 +1,337 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/polis-hub/polis/state/sanitize"
+	"github.com/polis-hub/polis/state/tally"
+)
+
+// Limits on proposals, documented in README.md.
+const (
+	MaxTitleLen       = 120
+	MaxBodyLen        = 20000
+	MaxCommentLen     = 5000
+	MaxOptionLen      = 60
+	MaxOptions        = 20
+	MaxProposalsDaily = 5 // per member, per rolling 24 hours
+	minPeriodMS       = 60 * 1000
+	maxPeriodMS       = 90 * 24 * 3600 * 1000
+)
+
+// NewProposal opens (or drafts) a proposal.
+type NewProposal struct {
+	Kind, Title, Body, Method string
+	Options                   []string
+	Action                    Action
+	Draft                     bool
+}
+
+func (c NewProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	if _, ok := defaultRules[c.Kind]; !ok {
+		return 0, nil, fmt.Errorf("unknown kind %q (kinds: %s)", sanitize.Line(c.Kind), strings.Join(Kinds, ", "))
+	}
+	if c.Kind == KindSpend || c.Kind == KindSpace {
+		return 0, nil, fmt.Errorf("%s proposals need the treasury and housing, which this hub does not have yet", c.Kind)
+	}
+	method := c.Method
+	if method == "" {
+		method = MethodYesNo
+	}
+	if !slices.Contains(Methods, method) {
+		return 0, nil, fmt.Errorf("unknown method %q (methods: %s)", sanitize.Line(method), strings.Join(Methods, ", "))
+	}
+	if err := sanitize.Check("title", c.Title, MaxTitleLen, false, true); err != nil {
+		return 0, nil, err
+	}
+	if err := sanitize.Check("body", c.Body, MaxBodyLen, true, false); err != nil {
+		return 0, nil, err
+	}
+	if err := checkOptions(method, c.Options); err != nil {
+		return 0, nil, err
+	}
+	action, err := checkAction(r, c.Kind, method, c.Action)
+	if err != nil {
+		return 0, nil, err
+	}
+	recent := 0
+	for _, p := range ListProposals(r) {
+		if p.Author == m.ID && env.Time-p.Created < 24*3600*1000 {
+			recent++
+		}
+	}
+	if recent >= MaxProposalsDaily {
+		return 0, nil, fmt.Errorf("you have opened %d proposals in the last 24 hours, the most allowed", recent)
+	}
+	return m.ID, []Body{&ProposalCreated{Proposal: nextID(r, "proposal"), Kind: c.Kind, Title: c.Title, Body: c.Body,
+		Method: method, Options: c.Options, Action: action, Draft: c.Draft}}, nil
+}
+
+func checkOptions(method string, opts []string) error {
+	if method == MethodYesNo {
+		if len(opts) > 0 {
+			return fmt.Errorf("yes/no proposals take no options")
+		}
+		return nil
+	}
+	if len(opts) < 2 || len(opts) > MaxOptions {
+		return fmt.Errorf("%s voting needs 2 to %d options", method, MaxOptions)
+	}
+	seen := map[string]bool{}
+	for i, o := range opts {
+		if err := sanitize.Check(fmt.Sprintf("option %d", i+1), o, MaxOptionLen, false, true); err != nil {
+			return err
+		}
+		if strings.Contains(o, ",") {
+			return fmt.Errorf("option %d contains a comma", i+1)
+		}
+		k := strings.ToLower(strings.TrimSpace(o))
+		if seen[k] {
+			return fmt.Errorf("option %q appears twice", o)
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+func checkAction(r Reader, kind, method string, a Action) (Action, error) {
+	switch kind {
+	case KindText:
+		return Action{}, nil
+	case KindRole:
+		if method != MethodYesNo {
+			return a, fmt.Errorf("role proposals are decided yes/no")
+		}
+		m, ok := GetMember(r, a.Member)
+		if !ok {
+			return a, notFound("no member %d", a.Member)
+		}
+		if !IsRole(a.Role) || a.Role == RoleMember {
+			return a, fmt.Errorf("role must be one of moderator, treasurer, steward")
+		}
+		if a.Grant == m.HasRole(a.Role) {
+			return a, fmt.Errorf("member %d %s a %s", m.ID, map[bool]string{true: "is already", false: "is not"}[a.Grant], a.Role)
+		}
+		return Action{Member: a.Member, Role: a.Role, Grant: a.Grant}, nil
+	case KindRuleset:
+		if method != MethodYesNo {
+			return a, fmt.Errorf("rules proposals are decided yes/no")
+		}
+		if a.Rules == nil {
+			return a, fmt.Errorf("a rules proposal must say which kind's rules change")
+		}
+		if err := checkRules(*a.Rules); err != nil {
+			return a, err
+		}
+		rules := *a.Rules
+		return Action{Rules: &rules}, nil
+	}
+	return a, fmt.Errorf("unknown kind %q", kind)
+}
+
+func checkRules(k KindRules) error {
+	if _, ok := defaultRules[k.Kind]; !ok {
+		return fmt.Errorf("unknown kind %q", sanitize.Line(k.Kind))
+	}
+	if k.PeriodMS < minPeriodMS || k.PeriodMS > maxPeriodMS {
+		return fmt.Errorf("voting period must be between 1 minute and 90 days")
+	}
+	if k.QuorumBP < 0 || k.QuorumBP > 10000 || k.ThresholdBP < 0 || k.ThresholdBP > 10000 {
+		return fmt.Errorf("quorum and threshold must be between 0%% and 100%%")
+	}
+	return nil
+}
+
+// OpenDraft starts voting on the author's draft.
+type OpenDraft struct{ ID uint64 }
+
+func (c OpenDraft) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, p, err := authorOf(r, env, c.ID, PropDraft)
+	if err != nil {
+		return 0, nil, err
+	}
+	return m.ID, []Body{&ProposalOpened{Proposal: p.ID}}, nil
+}
+
+// CancelProposal withdraws the author's draft or active proposal.
+type CancelProposal struct{ ID uint64 }
+
+func (c CancelProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, p, err := authorOf(r, env, c.ID, PropDraft, PropActive)
+	if err != nil {
+		return 0, nil, err
+	}
+	return m.ID, []Body{&ProposalCancelled{Proposal: p.ID}}, nil
+}
+
+func authorOf(r Reader, env Env, id uint64, states ...string) (Member, Proposal, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return m, Proposal{}, err
+	}
+	p, err := proposalIn(r, id, states...)
+	if err != nil {
+		return m, p, err
+	}
+	if p.Author != m.ID {
+		return m, p, forbidden("only the author of proposal %d may do that", id)
+	}
+	return m, p, nil
+}
+
+// CommentOn adds to a proposal's thread.
+type CommentOn struct {
+	ID   uint64
+	Body string
+}
+
+func (c CommentOn) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	p, ok := GetProposal(r, c.ID)
+	if !ok || (p.State == PropDraft && p.Author != m.ID) {
+		return 0, nil, notFound("no proposal %d", c.ID)
+	}
+	if err := sanitize.Check("comment", c.Body, MaxCommentLen, true, true); err != nil {
+		return 0, nil, err
+	}
+	return m.ID, []Body{&ProposalCommented{Proposal: p.ID, Comment: p.Comments + 1, Body: c.Body}}, nil
+}
+
+// CastVote records the asking member's vote; a new vote replaces the old.
+type CastVote struct {
+	ID     uint64
+	Ballot tally.Ballot
+}
+
+func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	p, ok := GetProposal(r, c.ID)
+	if !ok || (p.State == PropDraft && p.Author != m.ID) {
+		return 0, nil, notFound("no proposal %d", c.ID)
+	}
+	if p.State != PropActive || env.Time >= p.Deadline {
+		return 0, nil, fmt.Errorf("proposal %d is %s: voting is closed", p.ID, map[bool]string{true: "past its deadline", false: p.State}[p.State == PropActive])
+	}
+	if err := tally.ValidateBallot(p.Method, c.Ballot, len(p.Options)); err != nil {
+		return 0, nil, err
+	}
+	b := c.Ballot
+	return m.ID, []Body{&VoteCast{Proposal: p.ID, Choice: b.Choice, Approve: b.Approve, Ranking: b.Ranking, Scores: b.Scores}}, nil
+}
+
+// Delegate gives the asking member's vote to another member, for one kind
+// or (Kind "" or "*") for all kinds.
+type Delegate struct {
+	To   uint64
+	Kind string
+}
+
+func delegKind(k string) (string, error) {
+	if k == "" || k == "*" || k == "all" {
+		return "*", nil
+	}
+	if _, ok := defaultRules[k]; !ok {
+		return "", fmt.Errorf("unknown kind %q (kinds: %s)", sanitize.Line(k), strings.Join(Kinds, ", "))
+	}
+	return k, nil
+}
+
+func (c Delegate) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	kind, err := delegKind(c.Kind)
+	if err != nil {
+		return 0, nil, err
+	}
+	if c.To == m.ID {
+		return 0, nil, fmt.Errorf("you cannot delegate to yourself")
+	}
+	if _, ok := GetMember(r, c.To); !ok {
+		return 0, nil, notFound("no member %d", c.To)
+	}
+	return m.ID, []Body{&DelegationSet{To: c.To, Kind: kind}}, nil
+}
+
+// Undelegate ends the asking member's delegation for a kind (or all kinds).
+type Undelegate struct{ Kind string }
+
+func (c Undelegate) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	kind, err := delegKind(c.Kind)
+	if err != nil {
+		return 0, nil, err
+	}
+	if _, ok := r.Get(delegKey(m.ID, kind)); !ok {
+		return 0, nil, fmt.Errorf("you have no delegation for %s", map[bool]string{true: "all kinds", false: kind}[kind == "*"])
+	}
+	return m.ID, []Body{&DelegationRevoked{Kind: kind}}, nil
+}
+
+// SetRules changes a kind's rules (stewards; later by proposal only).
+type SetRules struct{ Rules KindRules }
+
+func (c SetRules) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := require(r, env, RightRoles, "change proposal rules")
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := checkRules(c.Rules); err != nil {
+		return 0, nil, err
+	}
+	return m.ID, []Body{&RulesSet{Rules: c.Rules}}, nil
+}
+
+// CloseProposal is the hub closing a proposal at its deadline, and
+// executing it if it passed and has an effect.
+type CloseProposal struct{ ID uint64 }
+
+func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
+	if !env.Actor.System {
+		return 0, nil, forbidden("proposals close at their deadline")
+	}
+	p, err := proposalIn(r, c.ID, PropActive)
+	if err != nil {
+		return 0, nil, err
+	}
+	if env.Time < p.Deadline {
+		return 0, nil, fmt.Errorf("proposal %d is open until its deadline", p.ID)
+	}
+	st := closingState(countProposal(r, p))
+	events := []Body{&ProposalClosed{Proposal: p.ID, State: st}}
+	if st == PropPassed && (p.Kind == KindRole || p.Kind == KindRuleset) && executable(r, p) {
+		events = append(events, &ProposalExecuted{Proposal: p.ID})
+	}
+	return 0, events, nil
+}
+
+// executable checks that a passed action still makes sense now (the
+// member may have left, or got the role another way meanwhile).
+func executable(r Reader, p Proposal) bool {
+	if p.Kind == KindRole {
+		m, ok := GetMember(r, p.Action.Member)
+		if !ok || m.HasRole(p.Action.Role) == p.Action.Grant {
+			return false
+		}
+		if !p.Action.Grant && p.Action.Role == RoleSteward && countRole(r, RoleSteward) == 1 {
+			return false
+		}
+	}
+	return true
+}

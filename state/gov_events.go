@@ -1,0 +1,93 @@
+package state
+
+// Governance event bodies; see docs/events.md.
+
+// ProposalCreated opens a proposal (or saves it as a draft).
+type ProposalCreated struct {
+	Proposal uint64   `json:"proposal"`
+	Kind     string   `json:"kind"`
+	Title    string   `json:"title"`
+	Body     string   `json:"body"`
+	Method   string   `json:"method"`
+	Options  []string `json:"options"`
+	Action   Action   `json:"action"`
+	Draft    bool     `json:"draft"`
+}
+
+// ProposalOpened moves a draft to voting.
+type ProposalOpened struct {
+	Proposal uint64 `json:"proposal"`
+}
+
+// ProposalCancelled is the author withdrawing a draft or active proposal.
+type ProposalCancelled struct {
+	Proposal uint64 `json:"proposal"`
+}
+
+// ProposalCommented adds to a proposal's thread.
+type ProposalCommented struct {
+	Proposal uint64 `json:"proposal"`
+	Comment  uint64 `json:"comment"`
+	Body     string `json:"body"`
+}
+
+// VoteCast records (or replaces) the actor's direct vote.
+type VoteCast struct {
+	Proposal uint64 `json:"proposal"`
+	Choice   string `json:"choice"`
+	Approve  []int  `json:"approve"`
+	Ranking  []int  `json:"ranking"`
+	Scores   []int  `json:"scores"`
+}
+
+// DelegationSet delegates the actor's vote, for one kind or "*" for all.
+type DelegationSet struct {
+	To   uint64 `json:"to"`
+	Kind string `json:"kind"`
+}
+
+// DelegationRevoked ends the actor's delegation for a kind (or "*").
+type DelegationRevoked struct {
+	Kind string `json:"kind"`
+}
+
+// ProposalClosed is emitted by the hub at the deadline. Apply recounts the
+// votes and refuses the event if its state is not what the count gives.
+type ProposalClosed struct {
+	Proposal uint64 `json:"proposal"`
+	State    string `json:"state"` // passed, rejected or expired
+}
+
+// ProposalExecuted carries out a passed proposal's action.
+type ProposalExecuted struct {
+	Proposal uint64 `json:"proposal"`
+}
+
+// RulesSet changes the rules of a kind (by a steward).
+type RulesSet struct {
+	Rules KindRules `json:"rules"`
+}
+
+func (ProposalCreated) EventType() string   { return "proposal.created" }
+func (ProposalOpened) EventType() string    { return "proposal.opened" }
+func (ProposalCancelled) EventType() string { return "proposal.cancelled" }
+func (ProposalCommented) EventType() string { return "proposal.commented" }
+func (VoteCast) EventType() string          { return "vote.cast" }
+func (DelegationSet) EventType() string     { return "delegation.set" }
+func (DelegationRevoked) EventType() string { return "delegation.revoked" }
+func (ProposalClosed) EventType() string    { return "proposal.closed" }
+func (ProposalExecuted) EventType() string  { return "proposal.executed" }
+func (RulesSet) EventType() string          { return "rules.set" }
+
+func init() {
+	register(func() Body { return &ProposalCreated{} })
+	register(func() Body { return &ProposalOpened{} })
+	register(func() Body { return &ProposalCancelled{} })
+	register(func() Body { return &ProposalCommented{} })
+	register(func() Body { return &VoteCast{} })
+	register(func() Body { return &DelegationSet{} })
+	register(func() Body { return &DelegationRevoked{} })
+	register(func() Body { return &ProposalClosed{} })
+	register(func() Body { return &ProposalExecuted{} })
+	register(func() Body { return &RulesSet{} })
+}

@@ -1,0 +1,142 @@
+package state
+
+import (
+	"context"
+	"time"
+)
+
+// ProposalView is a proposal with everything a member reads about it.
+type ProposalView struct {
+	Proposal
+	AuthorName string    `json:"author_name"`
+	Tally      Tally     `json:"tally"`
+	MyVote     *Vote     `json:"my_vote,omitempty"`
+	Comments   []Comment `json:"thread,omitempty"`
+}
+
+// visibleTo reports whether member me may see p (drafts are the author's).
+func visibleTo(p Proposal, me uint64) bool { return p.State != PropDraft || p.Author == me }
+
+// ProposalsFor lists the proposals member me may see, with live tallies
+// (withheld for secret ballots still open) and me's own vote.
+func (h *Hub) ProposalsFor(me uint64) (out []ProposalView, err error) {
+	err = h.View(func(r Reader) error {
+		names := memberNames(r)
+		for _, p := range ListProposals(r) {
+			if visibleTo(p, me) {
+				out = append(out, proposalView(r, p, me, names, false))
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ProposalFor returns one proposal with its thread, as member me sees it.
+func (h *Hub) ProposalFor(id, me uint64) (v ProposalView, err error) {
+	err = h.View(func(r Reader) error {
+		p, ok := GetProposal(r, id)
+		if !ok || !visibleTo(p, me) {
+			return notFound("no proposal %d", id)
+		}
+		v = proposalView(r, p, me, memberNames(r), true)
+		return nil
+	})
+	return v, err
+}
+
+func memberNames(r Reader) map[uint64]string {
+	names := map[uint64]string{}
+	for _, m := range ListMembers(r) {
+		names[m.ID] = m.Name
+	}
+	return names
+}
+
+func proposalView(r Reader, p Proposal, me uint64, names map[uint64]string, thread bool) ProposalView {
+	v := ProposalView{Proposal: p, AuthorName: names[p.Author]}
+	if p.State == PropDraft || p.State == PropCancelled {
+		v.Tally = Tally{Method: p.Method, Options: p.Options, Winner: -1, State: p.State,
+			QuorumBP: p.Rules.QuorumBP, ThresholdBP: p.Rules.ThresholdBP}
+	} else {
+		t := countProposal(r, p)
+		if p.Outcome != nil {
+			// Closed: the recorded outcome is final even if membership
+			// changed since.
+			t.Eligible, t.Participants, t.QuorumMet, t.Passing, t.Winner =
+				p.Outcome.Eligible, p.Outcome.Participants, p.Outcome.QuorumMet, p.Outcome.Passed, p.Outcome.Winner
+		}
+		if p.Rules.Hidden && p.State == PropActive {
+			t = withheld(t)
+		}
+		v.Tally = t
+	}
+	if vt, ok := GetVote(r, p.ID, me); ok {
+		v.MyVote = &vt
+	}
+	if thread {
+		v.Comments = ListComments(r, p.ID)
+	}
+	return v
+}
+
+// Delegations lists every standing delegation.
+func (h *Hub) Delegations() (ds []DelegationEntry, err error) {
+	err = h.View(func(r Reader) error { ds = ListDelegations(r); return nil })
+	return ds, err
+}
+
+// RunDeadlines closes proposals as their deadlines pass, by submitting a
+// CloseProposal as the hub. The check is cheap (one scan a second) and the
+// close itself is decided inside the sequencer against the event's own
+// time, so replay never reads the clock.
+func (h *Hub) RunDeadlines(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			h.CloseDue(ctx)
+		}
+	}
+}
+
+// CloseDue closes every active proposal whose deadline has passed.
+func (h *Hub) CloseDue(ctx context.Context) {
+	now := h.store.opts.Clock().UnixMilli()
+	var due []uint64
+	_ = h.View(func(r Reader) error {
+		for _, p := range ListProposals(r) {
+			if p.State == PropActive && p.Deadline <= now {
+				due = append(due, p.ID)
+			}
+		}
+		return nil
+	})
+	for _, id := range due {
+		_, _ = h.Submit(ctx, SystemActor, CloseProposal{ID: id})
+	}
+}
+
+// VoteReceipt returns the receipt of member me's current vote on a
+// proposal.
+func (h *Hub) VoteReceipt(proposal, me uint64) (Receipt, error) {
+	var seq uint64
+	err := h.View(func(r Reader) error {
+		v, ok := GetVote(r, proposal, me)
+		if !ok {
+			return notFound("you have not voted on proposal %d", proposal)
+		}
+		seq = v.Seq
+		return nil
+	})
+	if err != nil {
+		return Receipt{}, err
+	}
+	return h.store.Receipt(seq)
+}
