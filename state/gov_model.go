@@ -51,7 +51,8 @@ type KindRules struct {
 	Hidden      bool   `json:"hidden"`
 }
 
-// defaultRules apply until stewards or a rules proposal change them.
+// defaultRules apply until stewards or a rules proposal change them. The
+// threshold is inclusive, so a plain majority is 5001 (a tie does not pass).
 var defaultRules = map[string]KindRules{
 	KindText:    {Kind: KindText, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 2000, ThresholdBP: 5000},
 	KindRole:    {Kind: KindRole, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000},

@@ -28,15 +28,16 @@ const (
 
 // ValidateBallot checks that b is a well-formed ballot for method and the
 // given number of options (ignored for yesno). Fields belonging to other
-// methods must be empty: a ballot has one meaning, so two nodes can never
-// read it differently. Errors are one line and name indexes 0-based, since
+// methods must be empty (nil or zero length alike, whatever the codec
+// produced): a ballot has one meaning, so two nodes can never read it
+// differently. Errors are one line and name indexes 0-based, since
 // they describe the stored ballot rather than what a member typed.
 func ValidateBallot(method string, b Ballot, options int) error {
 	var list []int
 	var field string
 	switch method {
 	case MethodYesNo:
-		if b.Approve != nil || b.Ranking != nil || b.Scores != nil {
+		if len(b.Approve)+len(b.Ranking)+len(b.Scores) != 0 {
 			return errors.New("yesno ballot: only a choice may be set")
 		}
 		switch b.Choice {
@@ -45,17 +46,17 @@ func ValidateBallot(method string, b Ballot, options int) error {
 		}
 		return fmt.Errorf("yesno ballot: choice must be yes, no or abstain, not %s", quote(b.Choice))
 	case MethodApproval:
-		if b.Choice != "" || b.Ranking != nil || b.Scores != nil {
+		if b.Choice != "" || len(b.Ranking)+len(b.Scores) != 0 {
 			return errors.New("approval ballot: only approvals may be set")
 		}
 		list, field = b.Approve, "approved"
 	case MethodRanked:
-		if b.Choice != "" || b.Approve != nil || b.Scores != nil {
+		if b.Choice != "" || len(b.Approve)+len(b.Scores) != 0 {
 			return errors.New("ranked ballot: only a ranking may be set")
 		}
 		list, field = b.Ranking, "ranked"
 	case MethodScore:
-		if b.Choice != "" || b.Approve != nil || b.Ranking != nil {
+		if b.Choice != "" || len(b.Approve)+len(b.Ranking) != 0 {
 			return errors.New("score ballot: only scores may be set")
 		}
 		if options <= 0 {

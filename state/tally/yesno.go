@@ -22,12 +22,15 @@ const (
 // decided without taking a side.
 func CountYesNo(ballots map[MemberID]Ballot, weight map[MemberID]int) YesNo {
 	var y YesNo
-	for _, id := range sortedBallotIDs(ballots, weight) {
-		b := ballots[id]
-		if ValidateBallot(MethodYesNo, b, 0) != nil {
+	// Map order is safe here, unlike in most loops of this package: the
+	// loop only adds integers, and integer addition (even wrapping) gives
+	// the same sum in any order. Sorting 100k IDs first would double the
+	// cost of a large count for nothing.
+	for id, b := range ballots {
+		w := weight[id]
+		if w <= 0 || ValidateBallot(MethodYesNo, b, 0) != nil {
 			continue
 		}
-		w := weight[id]
 		switch b.Choice {
 		case ChoiceYes:
 			y.Yes += w
@@ -60,13 +63,13 @@ func QuorumMet(participants, eligible int, quorumBP int) bool {
 }
 
 // Passes reports whether a yes/no proposal is accepted: the quorum must be
-// met (see QuorumMet, abstentions included) and yes must reach the threshold
-// share of yes+no, that is yes/(yes+no) >= thresholdBP/10000. The threshold
-// is inclusive so that "75%" means what a member reads: exactly 75% yes
-// passes a 7500 bp threshold. The flip side is
+// met by y.Participants (see QuorumMet; abstentions take part) and yes must
+// reach the threshold share of yes+no, that is yes/(yes+no) >=
+// thresholdBP/10000. The threshold is inclusive so that "75%" means what a
+// member reads: exactly 75% yes passes a 7500 bp threshold. The flip side is
 // that a 5000 bp threshold lets an exact tie pass; a rule that wants "more
-// yes than no" should use Majority instead of a threshold. With yes+no == 0
-// (nobody took a side) the proposal never passes.
+// yes than no" should use Majority instead. With yes+no == 0 (nobody took a
+// side) the proposal never passes, whatever the threshold.
 func Passes(y YesNo, eligible int, quorumBP, thresholdBP int) bool {
 	if !QuorumMet(y.Participants, eligible, quorumBP) {
 		return false
