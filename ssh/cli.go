@@ -143,6 +143,8 @@ func Commands(hub *state.Hub, who Identity) *cobra.Command {
 		c.membersCmd(), c.renameCmd(), c.roleCmd(),
 		c.applicationsCmd(), c.decideCmd("approve", true), c.decideCmd("reject", false),
 		c.inviteCmd(), c.keysCmd(), c.chainCmd(),
+		c.proposalCmd(), c.voteCmd(), c.delegateCmd(), c.undelegateCmd(), c.delegationsCmd(),
+		c.receiptCmd(), c.rulesCmd(),
 	)
 	return root
 }

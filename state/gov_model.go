@@ -54,7 +54,7 @@ type KindRules struct {
 // defaultRules apply until stewards or a rules proposal change them. The
 // threshold is inclusive, so a plain majority is 5001 (a tie does not pass).
 var defaultRules = map[string]KindRules{
-	KindText:    {Kind: KindText, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 2000, ThresholdBP: 5000},
+	KindText:    {Kind: KindText, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 2000, ThresholdBP: 5001},
 	KindRole:    {Kind: KindRole, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000},
 	KindSpend:   {Kind: KindSpend, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000},
 	KindSpace:   {Kind: KindSpace, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000},

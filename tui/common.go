@@ -48,6 +48,18 @@ type common struct {
 	snap        *snapshot
 	status      string
 	statusErr   bool
+	clock       func() time.Time
+	// openProp is the proposal open on the Proposals tab (0: none); the
+	// next snapshot reads its thread and the member's receipt with it.
+	openProp uint64
+}
+
+// now is the session's clock: time left on proposals is measured with it.
+func (c *common) now() time.Time {
+	if c.clock != nil {
+		return c.clock()
+	}
+	return time.Now()
 }
 
 func (c *common) actor() state.Actor {
@@ -57,13 +69,19 @@ func (c *common) actor() state.Actor {
 // submit runs a command off the update loop: Submit waits for fsync, and a
 // slow disk must not freeze the screen.
 func (c *common) submit(ok string, cmd state.Command) tea.Cmd {
+	return c.submitAs("", ok, cmd)
+}
+
+// submitAs is submit with a tag, so the screen that sent the command can
+// tell its own result apart (to close a form, or keep it open on error).
+func (c *common) submitAs(tag, ok string, cmd state.Command) tea.Cmd {
 	hub, ctx, actor, timeout := c.hub, c.ctx, c.actor(), c.timeout
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, timeout)
 		defer cancel()
-		_, err := hub.Submit(ctx, actor, cmd)
+		evs, err := hub.Submit(ctx, actor, cmd)
 		_, theme := cmd.(state.ChooseTheme)
-		return resultMsg{ok: ok, err: err, theme: theme}
+		return resultMsg{ok: ok, err: err, theme: theme, tag: tag, events: evs}
 	}
 }
 
@@ -89,9 +107,16 @@ type snapshot struct {
 	size     uint64
 	verifier string
 	err      error
+	// Members only: every proposal they may see with its live tally, and
+	// the open one (see common.openProp) with its thread and their receipt.
+	proposals []state.ProposalView
+	open      *state.ProposalView
+	receipt   *state.Receipt
 }
 
-func loadSnapshot(hub *state.Hub, who Identity) *snapshot {
+// loadSnapshot reads what the screens show; open is the proposal on screen
+// (0: none), read with its thread.
+func loadSnapshot(hub *state.Hub, who Identity, open uint64) *snapshot {
 	s := &snapshot{}
 	s.err = hub.View(func(r state.Reader) error {
 		s.info, _ = state.GetHub(r)
@@ -121,9 +146,32 @@ func loadSnapshot(hub *state.Hub, who Identity) *snapshot {
 		}
 		return nil
 	})
+	if s.member && s.err == nil {
+		s.loadProposals(hub, open)
+	}
 	st := hub.Store()
 	s.head, s.hasHead = st.Head()
 	s.size = st.Size()
 	s.verifier = st.VerifierKey()
 	return s
+}
+
+func (s *snapshot) loadProposals(hub *state.Hub, open uint64) {
+	var err error
+	if s.proposals, err = hub.ProposalsFor(s.me.ID); err != nil {
+		s.err = err
+		return
+	}
+	if open == 0 {
+		return
+	}
+	// A proposal that vanished (a draft cancelled) is simply not open.
+	if v, err := hub.ProposalFor(open, s.me.ID); err == nil {
+		s.open = &v
+		if v.MyVote != nil {
+			if rc, err := hub.VoteReceipt(open, s.me.ID); err == nil {
+				s.receipt = &rc
+			}
+		}
+	}
 }

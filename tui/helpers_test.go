@@ -151,6 +151,9 @@ func keyMsg(k string) tea.KeyPressMsg {
 	case "down":
 		return tea.KeyPressMsg{Code: tea.KeyDown}
 	}
+	if rest, ok := strings.CutPrefix(k, "ctrl+"); ok && len(rest) == 1 {
+		return tea.KeyPressMsg{Code: rune(rest[0]), Mod: tea.ModCtrl}
+	}
 	r := []rune(k)
 	return tea.KeyPressMsg{Code: r[0], Text: k}
 }

@@ -55,6 +55,13 @@ func (h *home) View() string {
 
 func (h *home) attention(t themes.Theme, s *snapshot) string {
 	var items []string
+	if needs, soon := proposalAlerts(s.proposals, h.c.now()); needs > 0 {
+		item := t.Warn.Render("● "+plural(needs, "proposal needs", "proposals need")+" your vote") + "\n"
+		if soon > 0 {
+			item += t.Warn.Render(fmt.Sprintf("  %d closing within a day", soon)) + "\n"
+		}
+		items = append(items, item+t.Muted.Render("  vote in 2 Proposals"))
+	}
 	if state.Can(s.me, state.RightApprove) && len(s.pending) > 0 {
 		items = append(items,
 			t.Warn.Render("● "+plural(len(s.pending), "application", "applications")+" waiting")+"\n"+

@@ -163,7 +163,7 @@ func BenchmarkView(b *testing.B) {
 	}
 	b.Run("reload", func(b *testing.B) {
 		for b.Loop() {
-			a.applySnapshot(loadSnapshot(f.hub, alice))
+			a.applySnapshot(loadSnapshot(f.hub, alice, 0))
 		}
 	})
 }

@@ -40,7 +40,7 @@ func newShell(c *common) *shell {
 	s := &shell{c: c, keys: newGlobalKeys(), help: help.New()}
 	s.tabs = []TabComponent{
 		newHome(c),
-		newSoon(c, "Proposals", proposalsSoon),
+		newProposals(c),
 		newSoon(c, "Treasury", treasurySoon),
 		newSoon(c, "Housing", housingSoon),
 		newSoon(c, "Disputes", disputesSoon),
@@ -82,6 +82,23 @@ func (s *shell) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	return cur.Update(msg)
+}
+
+// resultTaker is a screen that wants the results of the commands it sent.
+type resultTaker interface {
+	result(resultMsg) tea.Cmd
+}
+
+// result hands a tagged command result to the screens that listen for
+// results, whichever tab is active.
+func (s *shell) result(msg resultMsg) tea.Cmd {
+	var cmds []tea.Cmd
+	for _, t := range s.tabs {
+		if r, ok := t.(resultTaker); ok {
+			cmds = append(cmds, r.result(msg))
+		}
+	}
+	return tea.Batch(cmds...)
 }
 
 func (s *shell) setActive(i int) {

@@ -15,14 +15,6 @@ type soonText struct {
 }
 
 var (
-	proposalsSoon = soonText{
-		about: "Proposals are how this community decides together: spending from the treasury, granting roles, changing its own rules.",
-		will: []string{
-			"browse open and closed proposals and read them in full",
-			"vote yes, no or abstain, or delegate your vote to someone you trust",
-			"watch tallies and quorum move live as members vote",
-		},
-	}
 	treasurySoon = soonText{
 		about: "The treasury is the money the community pools, kept as exact amounts per asset in the signed log.",
 		will: []string{

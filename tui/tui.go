@@ -36,6 +36,7 @@ type options struct {
 	noColor bool
 	sshCmd  string
 	timeout time.Duration
+	clock   func() time.Time
 }
 
 // WithContext ties the app to the session: when ctx ends, the app stops
@@ -82,6 +83,16 @@ func WithSubmitTimeout(d time.Duration) Option {
 	}
 }
 
+// WithClock sets the clock the app measures time left with (tests pin it);
+// the default is time.Now. Event times always come from the hub.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) {
+		if now != nil {
+			o.clock = now
+		}
+	}
+}
+
 // New returns the app for one session. The returned model is an *App; call
 // its Close when the program ends (or pass WithContext) so that it stops
 // listening for hub changes.
@@ -91,12 +102,12 @@ func New(hub *state.Hub, who Identity, opts ...Option) tea.Model {
 		opt(&o)
 	}
 	c := &common{hub: hub, who: who, ctx: o.ctx, noColor: o.noColor, sshCmd: o.sshCmd,
-		timeout: o.timeout, theme: themes.Get(themes.Default)}
+		timeout: o.timeout, theme: themes.Get(themes.Default), clock: o.clock}
 	a := &App{c: c, sess: &session{done: make(chan struct{}), ctx: o.ctx}}
 	a.width, a.height = clampSize(o.width, o.height)
 	// The first snapshot is read here, not in a command, so the very first
 	// frame already shows the right screen instead of a loading flash.
-	a.applySnapshot(loadSnapshot(hub, who))
+	a.applySnapshot(loadSnapshot(hub, who, 0))
 	return a
 }
 
@@ -135,10 +146,15 @@ type (
 	}
 	// resultMsg reports a submitted command.
 	resultMsg struct {
-		ok    string
-		err   error
-		theme bool // a refused theme choice must not stay on screen
+		ok     string
+		err    error
+		theme  bool   // a refused theme choice must not stay on screen
+		tag    string // set by the screen that sent it (common.submitAs)
+		events []state.Event
 	}
+	// reloadMsg asks for a fresh snapshot now, e.g. when a screen opens
+	// something whose details are read with the snapshot.
+	reloadMsg struct{}
 )
 
 // Update routes messages: data and lifecycle here, keys to the screen.
@@ -171,6 +187,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		if a.visitor != nil {
 			cmd = a.visitor.Update(msg) // closes the form it came from
+		} else if a.shell != nil && msg.tag != "" {
+			cmd = a.shell.result(msg)
 		}
 		if msg.err != nil {
 			if msg.theme {
@@ -180,6 +198,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, cmd
 		}
 		return a, tea.Batch(cmd, a.reload())
+	case reloadMsg:
+		return a, a.reload()
 	case restyleMsg:
 		a.restyle()
 		return a, nil
@@ -221,8 +241,8 @@ func (a *App) View() tea.View {
 
 func (a *App) reload() tea.Cmd {
 	a.gen++
-	gen, hub, who := a.gen, a.c.hub, a.c.who
-	return func() tea.Msg { return snapshotMsg{gen: gen, snap: loadSnapshot(hub, who)} }
+	gen, hub, who, open := a.gen, a.c.hub, a.c.who, a.c.openProp
+	return func() tea.Msg { return snapshotMsg{gen: gen, snap: loadSnapshot(hub, who, open)} }
 }
 
 // applySnapshot installs new data and switches between the visitor screen

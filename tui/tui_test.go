@@ -46,7 +46,7 @@ func TestTabsByNumberAndCycle(t *testing.T) {
 	}{
 		{[]string{"6"}, tabMembers, "Members  2 members"},
 		{[]string{"7"}, tabChain, "Verify it yourself"},
-		{[]string{"2"}, tabProposals, "Nothing here yet."},
+		{[]string{"2"}, tabProposals, "No proposals yet."},
 		{[]string{"tab", "tab"}, tabTreasury, "treasury is the money"},
 		{[]string{"shift+tab"}, tabSettings, "Theme"},
 		{[]string{"8", "tab"}, tabHome, "Good to see you, alice"},
