@@ -462,3 +462,6 @@ func hashReader(r Reader) chain.HashReader {
 }
 
 var _ = bytes.Equal
+
+// Dir is the data dir.
+func (s *Store) Dir() string { return s.opts.Dir }

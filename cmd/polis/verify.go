@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +16,7 @@ import (
 )
 
 func verifyCmd() *cobra.Command {
-	var data, file, key string
+	var data, file, key, receipt string
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Replay the whole log and check every hash, signature and state digest",
@@ -28,6 +29,9 @@ Exits 0 only if everything matches; otherwise names the first bad event or
 checkpoint.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if receipt != "" {
+				return verifyReceipt(cmd, receipt, key)
+			}
 			start := time.Now()
 			bar := newBar(cmd.ErrOrStderr())
 			var rep state.VerifyReport
@@ -51,6 +55,7 @@ checkpoint.`,
 	cmd.Flags().StringVar(&data, "data", envOr("POLIS_DATA", "./polis-data"), "data dir of a stopped hub")
 	cmd.Flags().StringVar(&file, "file", "", "an export file instead of a data dir ('-' for stdin)")
 	cmd.Flags().StringVar(&key, "key", "", "the hub's verifier key (from 'ssh HUB chain key'); without it an export's own key is trusted")
+	cmd.Flags().StringVar(&receipt, "receipt", "", "check one receipt (JSON from 'ssh HUB receipt ... --json') against --key")
 	return cmd
 }
 
@@ -101,4 +106,31 @@ func (b *bar) done() {
 	if b.on && !b.last.IsZero() {
 		fmt.Fprint(b.w, "\r\x1b[2K")
 	}
+}
+
+// verifyReceipt checks a receipt offline: the checkpoint's signature under
+// the hub's key, and the event's inclusion proof against its root.
+func verifyReceipt(cmd *cobra.Command, file, key string) error {
+	if strings.TrimSpace(key) == "" {
+		return fmt.Errorf("--receipt needs --key (the hub's verifier key, from 'ssh HUB chain key')")
+	}
+	var b []byte
+	var err error
+	if file == "-" {
+		b, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), 1<<20))
+	} else {
+		b, err = os.ReadFile(file)
+	}
+	if err != nil {
+		return err
+	}
+	var rc state.Receipt
+	if err := json.Unmarshal(b, &rc); err != nil {
+		return fmt.Errorf("receipt: %v", err)
+	}
+	if err := state.CheckReceipt(rc, strings.TrimSpace(key)); err != nil {
+		return fmt.Errorf("receipt FAILED: %w", err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "receipt ok: event %d is in the hub's signed log of %d events\n", rc.Seq, rc.TreeSize)
+	return nil
 }
