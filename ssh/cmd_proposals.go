@@ -1,0 +1,441 @@
+package ssh
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/tally"
+)
+
+const maxBody = 64 << 10 // a proposal's Markdown body on stdin
+
+func (c *cli) proposalCmd() *cobra.Command {
+	return group("proposal", "Open, list, read and discuss proposals (members only)",
+		c.proposalNewCmd(), c.proposalListCmd(), c.proposalShowCmd(),
+		c.proposalOpenCmd(), c.proposalCommentCmd(), c.proposalCancelCmd())
+}
+
+func (c *cli) proposalNewCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "new --title TITLE --kind KIND [flags] < body.md",
+		Short: "Open a proposal; its Markdown body is read from stdin and its ID printed alone on the last line",
+		Long: "Open a proposal; its Markdown body is read from stdin and its ID printed alone on the last line.\n" +
+			"Kinds: text (no effect), role (--member ID --role ROLE [--revoke]),\n" +
+			"rules (--rules-kind KIND with --period, --quorum, --threshold, --hidden; unset ones keep the current value).\n" +
+			"Methods: yesno (default), approval, ranked, score (these need --options a,b,c).",
+		Args: noArgs,
+	}
+	f := cmd.Flags()
+	title := f.String("title", "", "the proposal's title")
+	kind := f.String("kind", "", "text, role or rules")
+	method := f.String("method", "", "yesno, approval, ranked or score (default yesno)")
+	options := f.String("options", "", "comma-separated options for approval, ranked and score voting")
+	draft := f.Bool("draft", false, "save as a draft only you can see; publish it with 'proposal open ID'")
+	memberID := f.String("member", "", "role proposals: the member")
+	role := f.String("role", "", "role proposals: moderator, treasurer or steward")
+	revoke := f.Bool("revoke", false, "role proposals: revoke the role instead of granting it")
+	rulesKind := f.String("rules-kind", "", "rules proposals: the kind whose rules change")
+	rf := addRulesFlags(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *title == "" || *kind == "" {
+			return usage(cmd, "proposal new needs --title TITLE and --kind KIND (%s)", strings.Join(state.Kinds, ", "))
+		}
+		roleFlags := f.Changed("member") || f.Changed("role") || f.Changed("revoke")
+		if roleFlags && *kind != state.KindRole {
+			return usage(cmd, "--member, --role and --revoke are for role proposals")
+		}
+		if (f.Changed("rules-kind") || rf.changed(cmd)) && *kind != state.KindRuleset {
+			return usage(cmd, "--rules-kind, --period, --quorum, --threshold and --hidden are for rules proposals")
+		}
+		me, err := c.member()
+		if err != nil {
+			return err
+		}
+		np := state.NewProposal{Kind: *kind, Title: *title, Method: *method, Draft: *draft}
+		if *options != "" {
+			for i, o := range strings.Split(*options, ",") {
+				if o = strings.TrimSpace(o); o == "" {
+					return usage(cmd, "option %d is empty", i+1)
+				}
+				np.Options = append(np.Options, o)
+			}
+		}
+		switch *kind {
+		case state.KindRole:
+			if *memberID == "" || *role == "" {
+				return usage(cmd, "a role proposal needs --member ID and --role ROLE")
+			}
+			id, err := parseID(cmd, "member", *memberID)
+			if err != nil {
+				return err
+			}
+			np.Action = state.Action{Member: id, Role: *role, Grant: !*revoke}
+		case state.KindRuleset:
+			if *rulesKind == "" {
+				return usage(cmd, "a rules proposal needs --rules-kind KIND")
+			}
+			k, err := c.rules(cmd, rf, *rulesKind)
+			if err != nil {
+				return err
+			}
+			np.Action = state.Action{Rules: &k}
+		}
+		body, err := readBounded(cmd.InOrStdin(), maxBody, "proposal body")
+		if err != nil {
+			return err
+		}
+		np.Body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+		evs, err := c.submit(cmd, np)
+		if err != nil {
+			return err
+		}
+		id := evs[0].Body.(*state.ProposalCreated).Proposal
+		if *draft {
+			out(cmd, "Draft proposal %d saved; only you can see it. Publish it with `proposal open %d`.\n%d\n", id, id, id)
+			return nil
+		}
+		v, err := c.hub.ProposalFor(id, me.ID)
+		if err != nil {
+			return err
+		}
+		out(cmd, "Proposal %d is open for voting until %s.\n%d\n", id, fmtTime(v.Deadline), id)
+		return nil
+	}
+	return cmd
+}
+
+func (c *cli) proposalListCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "list [--state STATE]",
+		Short: "List proposals with their state, time left and count",
+		Args:  noArgs,
+	}
+	st := cmd.Flags().String("state", "", "only proposals in this state ("+stateNames()+")")
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *st != "" && !isState(*st) {
+			return usage(cmd, "unknown state %q (states: %s)", truncate(*st, 24), stateNames())
+		}
+		me, err := c.member()
+		if err != nil {
+			return err
+		}
+		all, err := c.hub.ProposalsFor(me.ID)
+		if err != nil {
+			return err
+		}
+		list := []state.ProposalView{}
+		for _, v := range all {
+			if *st == "" || v.State == *st {
+				list = append(list, v)
+			}
+		}
+		if *asJSON {
+			return printJSON(cmd, list)
+		}
+		if len(list) == 0 {
+			out(cmd, "No proposals.\n")
+			return nil
+		}
+		now := time.Now().UnixMilli()
+		tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSTATE\tKIND\tTITLE\tLEFT\tTALLY")
+		for _, v := range list {
+			left := "-"
+			if v.State == state.PropActive {
+				left = timeLeft(v.Deadline, now)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.State, v.Kind, line(v.Title), left, shortTally(v))
+		}
+		return tw.Flush()
+	}
+	return cmd
+}
+
+func (c *cli) proposalShowCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show a proposal, its count, your vote and its thread",
+		Args:  exactArgs("ID"),
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		id, err := parseID(cmd, "proposal", args[0])
+		if err != nil {
+			return err
+		}
+		me, err := c.member()
+		if err != nil {
+			return err
+		}
+		v, err := c.hub.ProposalFor(id, me.ID)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(cmd, v)
+		}
+		return c.printProposal(cmd, v)
+	}
+	return cmd
+}
+
+func (c *cli) printProposal(cmd *cobra.Command, v state.ProposalView) error {
+	out(cmd, "Proposal %d: %s\n", v.ID, line(v.Title))
+	kind := v.Kind
+	if a := actionText(v.Proposal); a != "" {
+		kind += " (" + a + ")"
+	}
+	out(cmd, "kind      %s\nmethod    %s\n", kind, v.Method)
+	if len(v.Options) > 0 {
+		opts := make([]string, len(v.Options))
+		for i := range v.Options {
+			opts[i] = fmt.Sprintf("%d. %s", i+1, option(v.Options, i))
+		}
+		out(cmd, "options   %s\n", strings.Join(opts, "  "))
+	}
+	out(cmd, "author    %s (member %d)\n", line(v.AuthorName), v.Author)
+	switch v.State {
+	case state.PropDraft:
+		out(cmd, "state     draft (only you can see it; `proposal open %d` starts the vote)\n", v.ID)
+	case state.PropActive:
+		out(cmd, "state     active, voting until %s (%s left)\n", fmtTime(v.Deadline), timeLeft(v.Deadline, time.Now().UnixMilli()))
+	default:
+		out(cmd, "state     %s %s (deadline %s)\n", v.State, fmtTime(v.Closed), fmtTime(v.Deadline))
+	}
+	if v.State != state.PropDraft {
+		out(cmd, "rules     %s\n", rulesText(v.Rules))
+	}
+	if strings.TrimSpace(v.Body) != "" {
+		out(cmd, "\n")
+		indented(cmd, "  ", v.Body)
+	}
+	out(cmd, "\n")
+	if v.State != state.PropDraft && v.State != state.PropCancelled {
+		if err := c.printTally(cmd, v); err != nil {
+			return err
+		}
+	}
+	if v.MyVote != nil {
+		out(cmd, "Your vote: %s (event %d; `receipt %d` shows its receipt)\n", ballotText(v.Method, v.Options, voteBallot(*v.MyVote)), v.MyVote.Seq, v.ID)
+	} else if v.State == state.PropActive {
+		out(cmd, "You have not voted: `vote %d CHOICE`.\n", v.ID)
+	}
+	if len(v.Comments) == 0 {
+		out(cmd, "No comments; add one with `proposal comment %d < text`.\n", v.ID)
+		return nil
+	}
+	names := map[uint64]string{}
+	if ms, err := c.hub.Members(); err == nil {
+		for _, m := range ms {
+			names[m.ID] = m.Name
+		}
+	}
+	out(cmd, "Thread:\n")
+	for _, cm := range v.Comments {
+		who := names[cm.Author]
+		if who == "" {
+			who = "former member"
+		}
+		out(cmd, "  #%d %s (member %d), %s\n", cm.ID, line(who), cm.Author, fmtTime(cm.Time))
+		indented(cmd, "    ", cm.Body)
+	}
+	return nil
+}
+
+func (c *cli) printTally(cmd *cobra.Command, v state.ProposalView) error {
+	t := v.Tally
+	quorum := "not met"
+	if t.QuorumMet {
+		quorum = "met"
+	}
+	out(cmd, "Count: %d of %d members take part (%d directly, %d by delegation); quorum %s %s.\n",
+		t.Participants, t.Eligible, t.DirectVoters, t.Delegated, fmtPercent(t.QuorumBP), quorum)
+	if t.Hidden {
+		out(cmd, "  The counts are hidden until the proposal closes.\n")
+		return nil
+	}
+	switch v.Method {
+	case state.MethodYesNo:
+		direct, err := c.directChoices(v.ID)
+		if err != nil {
+			return err
+		}
+		for _, ch := range []struct {
+			name string
+			n    int
+		}{{tally.ChoiceYes, t.Yes}, {tally.ChoiceNo, t.No}, {tally.ChoiceAbstain, t.Abstain}} {
+			d := direct[ch.name]
+			out(cmd, "  %-8s %d (%d direct, %d delegated)\n", ch.name, ch.n, d, ch.n-d)
+		}
+		out(cmd, "  threshold %s of yes+no\n", fmtPercent(t.ThresholdBP))
+	case state.MethodApproval, state.MethodScore:
+		what := "approvals"
+		if v.Method == state.MethodScore {
+			what = "score"
+		}
+		for i, n := range t.Counts {
+			out(cmd, "  %d. %-20s %d %s\n", i+1, option(v.Options, i), n, what)
+		}
+	case state.MethodRanked:
+		for r, rd := range t.Rounds {
+			parts := []string{}
+			for i, n := range rd.Counts {
+				parts = append(parts, fmt.Sprintf("%s %d", option(v.Options, i), n))
+			}
+			s := fmt.Sprintf("  round %d: %s", r+1, strings.Join(parts, ", "))
+			if rd.Exhausted > 0 {
+				s += fmt.Sprintf(" (exhausted %d)", rd.Exhausted)
+			}
+			if len(rd.Eliminated) > 0 {
+				el := []string{}
+				for _, i := range rd.Eliminated {
+					el = append(el, option(v.Options, i))
+				}
+				s += "; eliminated " + strings.Join(el, ", ")
+			}
+			out(cmd, "%s\n", s)
+		}
+	}
+	if v.Method != state.MethodYesNo && t.Winner >= 0 {
+		out(cmd, "  leading: %s\n", option(v.Options, t.Winner))
+	}
+	switch {
+	case v.State != state.PropActive:
+		out(cmd, "Result: %s.\n", v.State)
+	case t.Passing:
+		out(cmd, "It would pass if it closed now.\n")
+	default:
+		out(cmd, "It would not pass if it closed now.\n")
+	}
+	return nil
+}
+
+// directChoices counts the direct yes/no/abstain votes of current members.
+func (c *cli) directChoices(id uint64) (map[string]int, error) {
+	n := map[string]int{}
+	err := c.hub.View(func(r state.Reader) error {
+		for _, v := range state.ListVotes(r, id) {
+			if _, ok := state.GetMember(r, v.Member); ok {
+				n[v.Choice]++
+			}
+		}
+		return nil
+	})
+	return n, err
+}
+
+func (c *cli) proposalOpenCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "open ID",
+		Short: "Publish your draft and start the vote",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(cmd, "proposal", args[0])
+			if err != nil {
+				return err
+			}
+			me, err := c.member()
+			if err != nil {
+				return err
+			}
+			if _, err := c.submit(cmd, state.OpenDraft{ID: id}); err != nil {
+				return err
+			}
+			v, err := c.hub.ProposalFor(id, me.ID)
+			if err != nil {
+				return err
+			}
+			out(cmd, "Proposal %d is open for voting until %s.\n", id, fmtTime(v.Deadline))
+			return nil
+		},
+	}
+}
+
+func (c *cli) proposalCommentCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "comment ID < text",
+		Short: "Add to a proposal's thread; the text is read from stdin",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(cmd, "proposal", args[0])
+			if err != nil {
+				return err
+			}
+			if _, err := c.member(); err != nil {
+				return err
+			}
+			text, err := readBounded(cmd.InOrStdin(), maxStdin, "comment")
+			if err != nil {
+				return err
+			}
+			text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
+			evs, err := c.submit(cmd, state.CommentOn{ID: id, Body: text})
+			if err != nil {
+				return err
+			}
+			out(cmd, "Comment %d added to proposal %d.\n", evs[0].Body.(*state.ProposalCommented).Comment, id)
+			return nil
+		},
+	}
+}
+
+func (c *cli) proposalCancelCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "cancel ID",
+		Short: "Withdraw your draft or active proposal",
+		Args:  exactArgs("ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(cmd, "proposal", args[0])
+			if err != nil {
+				return err
+			}
+			if _, err := c.submit(cmd, state.CancelProposal{ID: id}); err != nil {
+				return err
+			}
+			out(cmd, "Proposal %d cancelled.\n", id)
+			return nil
+		},
+	}
+}
+
+func (c *cli) voteCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "vote ID CHOICE",
+		Short: "Vote: yes|no|abstain, an option, a ranking b,a,c or scores 5,0,3 (a new vote replaces yours)",
+		Args:  exactArgs("ID", "CHOICE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := parseID(cmd, "proposal", args[0])
+			if err != nil {
+				return err
+			}
+			me, err := c.member()
+			if err != nil {
+				return err
+			}
+			p, err := c.hub.ProposalFor(id, me.ID)
+			if err != nil {
+				return err
+			}
+			if p.State != state.PropActive {
+				return fmt.Errorf("proposal %d is %s: voting is closed", id, p.State)
+			}
+			b, err := tally.ParseBallot(p.Method, args[1], p.Options)
+			if err != nil {
+				return err
+			}
+			evs, err := c.submit(cmd, state.CastVote{ID: id, Ballot: b})
+			if err != nil {
+				return err
+			}
+			out(cmd, "Voted %s on proposal %d (event %d; receipt: ssh HOST receipt %d)\n",
+				ballotText(p.Method, p.Options, b), id, evs[0].Seq, id)
+			return nil
+		},
+	}
+}
