@@ -2,6 +2,7 @@ package state
 
 import (
 	"sort"
+	"strconv"
 
 	"github.com/polis-hub/polis/state/tally"
 )
@@ -33,12 +34,10 @@ type Tally struct {
 func countProposal(r Reader, p Proposal) Tally {
 	t := Tally{Method: p.Method, QuorumBP: p.Rules.QuorumBP, ThresholdBP: p.Rules.ThresholdBP,
 		Options: p.Options, Winner: -1, State: p.State}
-	members := ListMembers(r)
-	eligible := make([]uint64, 0, len(members))
-	isMember := map[uint64]bool{}
-	for _, m := range members {
-		eligible = append(eligible, m.ID)
-		isMember[m.ID] = true
+	eligible := memberIDs(r)
+	isMember := make(map[uint64]bool, len(eligible))
+	for _, id := range eligible {
+		isMember[id] = true
 	}
 	t.Eligible = len(eligible)
 	ballots := map[uint64]tally.Ballot{}
@@ -132,4 +131,19 @@ func withheld(t Tally) Tally {
 		DirectVoters: t.DirectVoters, Delegated: t.Delegated, QuorumMet: t.QuorumMet,
 		QuorumBP: t.QuorumBP, ThresholdBP: t.ThresholdBP, Options: t.Options, Winner: -1, State: t.State}
 	return h
+}
+
+// memberIDs lists member IDs in order from the keys alone: counting needs
+// who is a member, not their records.
+func memberIDs(r Reader) []uint64 {
+	var ids []uint64
+	r.Scan(prefixMember, func(k string, _ []byte) bool {
+		id, err := strconv.ParseUint(k[len(prefixMember):], 10, 64)
+		if err != nil {
+			panic(corruptError{key: k, err: err})
+		}
+		ids = append(ids, id)
+		return true
+	})
+	return ids
 }

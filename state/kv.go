@@ -3,6 +3,8 @@ package state
 import (
 	"sort"
 	"strings"
+
+	"github.com/google/btree"
 )
 
 // Reader is the read side of state that domain rules see. Reads never fail
@@ -170,13 +172,17 @@ type MemState struct {
 	// lanes remembers each value's digest lanes, so overwriting it does
 	// not hash the old value again; bounded, since it costs 512 bytes a key.
 	lanes map[string]*[digestLanes]uint64
+	// order keeps the keys sorted so Scan costs what it returns, not the
+	// size of the state (apply counts votes by scanning at each close).
+	order *btree.BTreeG[string]
 }
 
 const maxLaneCache = 200_000
 
 // NewMemState returns an empty state.
 func NewMemState() *MemState {
-	return &MemState{m: map[string][]byte{}, objs: map[string]any{}, lanes: map[string]*[digestLanes]uint64{}}
+	return &MemState{m: map[string][]byte{}, objs: map[string]any{}, lanes: map[string]*[digestLanes]uint64{},
+		order: btree.NewG(32, func(a, b string) bool { return a < b })}
 }
 
 func (s *MemState) removeDigest(key string, old []byte) {
@@ -199,6 +205,8 @@ func (s *MemState) Get(key string) ([]byte, bool) {
 func (s *MemState) Set(key string, val []byte) {
 	if old, ok := s.m[key]; ok {
 		s.removeDigest(key, old)
+	} else {
+		s.order.ReplaceOrInsert(key)
 	}
 	l := pairLanes(key, val)
 	s.digest.addLanes(&l)
@@ -214,26 +222,20 @@ func (s *MemState) Delete(key string) {
 		s.removeDigest(key, old)
 		delete(s.m, key)
 		delete(s.objs, key)
+		s.order.Delete(key)
 	}
 }
 
 func (s *MemState) Scan(prefix string, fn func(string, []byte) bool) {
-	for _, k := range s.Keys(prefix) {
-		if !fn(k, s.m[k]) {
-			return
-		}
-	}
+	s.order.AscendGreaterOrEqual(prefix, func(k string) bool {
+		return strings.HasPrefix(k, prefix) && fn(k, s.m[k])
+	})
 }
 
 // Keys returns the sorted keys with prefix.
 func (s *MemState) Keys(prefix string) []string {
 	var keys []string
-	for k := range s.m {
-		if strings.HasPrefix(k, prefix) {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
+	s.Scan(prefix, func(k string, _ []byte) bool { keys = append(keys, k); return true })
 	return keys
 }
 
