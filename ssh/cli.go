@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -69,7 +70,7 @@ func Execute(ctx context.Context, hub *state.Hub, who Identity, args []string, s
 		return 1
 	}
 	root := Commands(hub, who)
-	root.SetArgs(args)
+	root.SetArgs(rejoinText(args))
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -278,3 +279,54 @@ func readBounded(r io.Reader, limit int64, what string) (string, error) {
 func line(s string) string { return sanitize.Line(s) }
 
 func roleList(rs []string) string { return strings.Join(rs, ", ") }
+
+// freeTextFlags are the flags whose values are prose. OpenSSH joins the
+// words of `ssh hub proposal new --title 'Rent the flat'` with spaces and
+// the quotes are gone by the time the hub splits them again, so the hub
+// gathers the loose words after such a flag, up to the next flag, back into
+// one value. Commands that take positional words elsewhere are not listed.
+var freeTextFlags = map[string][]string{
+	"proposal new": {"--title", "--options"},
+	"join":         {"--name"},
+	"apply":        {"--name"},
+}
+
+// rejoinText applies freeTextFlags, and treats every word after `rename`
+// as the new name.
+func rejoinText(args []string) []string {
+	if len(args) > 2 && args[0] == "rename" && !strings.HasPrefix(args[1], "-") {
+		words := args[1:]
+		for _, w := range words {
+			if strings.HasPrefix(w, "-") {
+				return args
+			}
+		}
+		return []string{"rename", strings.Join(words, " ")}
+	}
+	var flags []string
+	for path, fs := range freeTextFlags {
+		p := strings.Fields(path)
+		if len(args) >= len(p) && strings.Join(args[:len(p)], " ") == path {
+			flags = fs
+		}
+	}
+	if flags == nil {
+		return args
+	}
+	out := make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		out = append(out, args[i])
+		if !slices.Contains(flags, args[i]) || i+1 >= len(args) {
+			continue
+		}
+		j := i + 1
+		for j < len(args) && !strings.HasPrefix(args[j], "--") {
+			j++
+		}
+		if j > i+1 {
+			out = append(out, strings.Join(args[i+1:j], " "))
+			i = j - 1
+		}
+	}
+	return out
+}
