@@ -82,6 +82,10 @@ func TestResize(t *testing.T) {
 	f, alice, _ := seeded(t)
 	m := New(f.hub, alice)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(80, 24))
+	// Resize only once the first frame is out, so the program's own initial
+	// size message cannot arrive after ours.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Good to see you")) },
+		teatest.WithDuration(5*time.Second))
 	tm.Send(tea.WindowSizeMsg{Width: 200, Height: 60})
 	tm.Send(keyMsg("q"))
 	a := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*App)

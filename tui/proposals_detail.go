@@ -1,0 +1,385 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/tally"
+	"github.com/polis-hub/polis/themes"
+)
+
+// current is the open proposal: with its thread once the snapshot that
+// read it arrived, from the list until then.
+func (p *proposalsTab) current() *state.ProposalView {
+	id := p.c.openProp
+	if id == 0 {
+		return nil
+	}
+	if o := p.c.snap.open; o != nil && o.ID == id {
+		return o
+	}
+	if i := p.find(id); i >= 0 {
+		return &p.props()[i]
+	}
+	return nil
+}
+
+func (p *proposalsTab) withThread() bool {
+	o := p.c.snap.open
+	return o != nil && o.ID == p.c.openProp
+}
+
+const sideW = 44
+
+func (p *proposalsTab) wide() bool { return p.w >= 110 }
+
+func (p *proposalsTab) detailView(t themes.Theme) string {
+	v := p.current()
+	now := p.c.now()
+	var b strings.Builder
+	b.WriteString(t.Heading.Render(clip(fmt.Sprintf("#%d %s", v.ID, line(v.Title)), max(p.w, 1))) + "\n")
+	b.WriteString(t.Muted.Render(clip(p.meta(v, now), max(p.w, 1))) + "\n\n")
+	inputH := 0
+	if p.inputOn != inputNone {
+		inputH = 3
+	}
+	vh := max(p.h-3-inputH, 1)
+	mainW := p.w
+	if p.wide() {
+		mainW = min(p.w-sideW-3, 96) // the tally stays next to the text
+	}
+	p.vp.SetWidth(max(mainW, 1))
+	p.vp.SetHeight(vh)
+	if p.vpDirty || p.vpFor != v.ID {
+		p.vpDirty, p.vpFor = false, v.ID
+		var content string
+		if p.wide() {
+			content = p.bodyAndThread(t, v, mainW)
+		} else {
+			content = p.sidebar(t, v, mainW, true) + "\n\n" + p.bodyAndThread(t, v, mainW)
+		}
+		p.vp.SetContent(content)
+		if p.toEnd && p.withThread() {
+			p.toEnd = false
+			p.vp.GotoBottom()
+		}
+	}
+	if p.wide() {
+		side := p.sidebar(t, v, sideW, false)
+		rule := t.Rule.Render(strings.TrimSuffix(repeat("│\n", vh), "\n"))
+		b.WriteString(lipgloss.JoinHorizontal(lipgloss.Top, fit(p.vp.View(), mainW, vh), " ", rule, " ", side))
+	} else {
+		b.WriteString(p.vp.View())
+	}
+	if p.inputOn != inputNone {
+		b.WriteString("\n" + p.inputView(t, v))
+	}
+	return b.String()
+}
+
+func (p *proposalsTab) meta(v *state.ProposalView, now time.Time) string {
+	parts := []string{line(v.Kind), methodName(v.Method), "by " + authorName(v)}
+	switch v.State {
+	case state.PropActive:
+		left := time.UnixMilli(v.Deadline).Sub(now)
+		if left > 0 {
+			parts = append(parts, "open", duration(left)+" left (closes "+when(v.Deadline)+")")
+		} else {
+			parts = append(parts, "voting ended "+when(v.Deadline)+", counting")
+		}
+	case state.PropDraft:
+		parts = append(parts, "draft, not open for votes")
+	default:
+		s := line(v.State)
+		if v.Closed > 0 {
+			s += " " + when(v.Closed)
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, " · ")
+}
+
+func authorName(v *state.ProposalView) string {
+	if n := line(v.AuthorName); n != "" {
+		return n
+	}
+	return fmt.Sprintf("#%d", v.Author)
+}
+
+func methodName(m string) string {
+	switch m {
+	case state.MethodYesNo:
+		return "yes/no"
+	case state.MethodRanked:
+		return "ranked choice"
+	}
+	return line(m)
+}
+
+func (p *proposalsTab) inputView(t themes.Theme, v *state.ProposalView) string {
+	label := fmt.Sprintf("Comment on #%d", v.ID)
+	if p.inputOn == inputBallot {
+		label = fmt.Sprintf("Your %s ballot on #%d", methodName(v.Method), v.ID)
+	}
+	hint := "enter sends · esc cancels"
+	if p.busy {
+		hint = "sending…"
+	}
+	p.input.SetWidth(max(p.w-4, 1))
+	return t.Accent.Render(label) + "  " + t.Muted.Render(hint) + "\n" +
+		t.InputPrompt.Render("› ") + p.input.View()
+}
+
+// sidebar is the tally and the member's own vote, w cells wide; compact
+// packs the facts into fewer lines for the top of a narrow screen.
+func (p *proposalsTab) sidebar(t themes.Theme, v *state.ProposalView, w int, compact bool) string {
+	w = max(w, 1)
+	tl := &v.Tally
+	var out []string
+	add := func(s string) { out = append(out, s) }
+	title := "Tally"
+	if v.State == state.PropActive {
+		title = "Live tally"
+	}
+	add(t.Heading.Render(title))
+	switch {
+	case v.State == state.PropDraft || v.State == state.PropCancelled:
+		add(t.Muted.Render("no votes: " + map[bool]string{true: "this is a draft", false: "cancelled"}[v.State == state.PropDraft]))
+	case tl.Hidden:
+		add(t.Muted.Render(wrap("The counts are secret until voting closes.", w)))
+	case v.Method == state.MethodYesNo:
+		total := tl.Yes + tl.No + tl.Abstain
+		for _, r := range []struct {
+			name string
+			n    int
+			s    seg
+		}{{"yes", tl.Yes, seg{glyph: "█", style: segYes}}, {"no", tl.No, seg{glyph: "▓", style: segNo}}, {"abstain", tl.Abstain, seg{glyph: "▒", style: segAbstain}}} {
+			add(optionBar(t, r.name, 8, r.n, total, r.s, w, false))
+		}
+	default:
+		counts := optionCounts(tl)
+		total := 0
+		for _, n := range counts {
+			total += n
+		}
+		nameW := 7
+		for i, o := range tl.Options {
+			nameW = max(nameW, ansi.StringWidth(fmt.Sprintf("%d %s", i+1, line(o)))+1)
+		}
+		nameW = min(nameW, 18)
+		for i, o := range tl.Options {
+			n := 0
+			if i < len(counts) {
+				n = counts[i]
+			}
+			add(optionBar(t, fmt.Sprintf("%d %s", i+1, line(o)), nameW, n, total, seg{glyph: "█", style: segLead}, w, i == tl.Winner))
+		}
+		if v.Method == state.MethodRanked && len(tl.Rounds) > 1 {
+			add(t.Muted.Render(clip(fmt.Sprintf("final of %d instant-runoff rounds", len(tl.Rounds)), w)))
+		}
+		if v.Method == state.MethodScore {
+			add(t.Muted.Render(clip(fmt.Sprintf("score totals, 0-%d per voter", tally.MaxScore), w)))
+		}
+	}
+	if v.State != state.PropDraft && v.State != state.PropCancelled {
+		add(clipLines(kv(t, p.tallyFacts(t, v, compact)), w))
+	}
+	add("")
+	add(p.myVote(t, v, w, compact))
+	return strings.Join(out, "\n")
+}
+
+// tallyFacts are turnout, delegated weight, quorum and the outcome.
+func (p *proposalsTab) tallyFacts(t themes.Theme, v *state.ProposalView, compact bool) [][2]string {
+	tl := &v.Tally
+	turnout := t.Text.Render(fmt.Sprintf("%d of %d members", tl.Participants, tl.Eligible))
+	weight := t.Subtle.Render(fmt.Sprintf("%d direct, %d delegated", tl.DirectVoters, tl.Delegated))
+	quorum := t.Good.Render("met ✓")
+	if !tl.QuorumMet {
+		need := (tl.QuorumBP*tl.Eligible + 9999) / 10000
+		quorum = t.Warn.Render(fmt.Sprintf("%d more needed", max(need-tl.Participants, 1)))
+	}
+	quorum = t.Subtle.Render(pct(tl.QuorumBP)+" · ") + quorum
+	passes := ""
+	if v.Method == state.MethodYesNo {
+		passes = t.Subtle.Render("at " + pct(tl.ThresholdBP) + " yes")
+	}
+	result := ""
+	switch {
+	case v.State == state.PropActive && !tl.Hidden:
+		result = t.Warn.Render("not passing now")
+		if tl.Passing {
+			result = t.Good.Render("passing now")
+		}
+	case v.State != state.PropActive:
+		result = stateStyle(t, v.State).Render(outcome(v))
+	}
+	sep := t.Subtle.Render(" · ")
+	if compact {
+		rows := [][2]string{{"Turnout", turnout + sep + weight}, {"Quorum", quorum}}
+		if passes != "" {
+			rows[1][1] += sep + t.Subtle.Render("passes ") + passes
+		}
+		if result != "" {
+			rows[1][1] += sep + result
+		}
+		return rows
+	}
+	rows := [][2]string{{"Turnout", turnout}, {"Weight", weight}, {"Quorum", quorum}}
+	if passes != "" {
+		rows = append(rows, [2]string{"Passes", passes})
+	}
+	if result != "" {
+		rows = append(rows, [2]string{"Outcome", result})
+	}
+	return rows
+}
+
+func outcome(v *state.ProposalView) string {
+	switch v.State {
+	case state.PropExpired:
+		return "expired: quorum not met"
+	case state.PropPassed, state.PropExecuted:
+		if v.Method != state.MethodYesNo && v.Tally.Winner >= 0 && v.Tally.Winner < len(v.Options) {
+			return line(v.State) + ": " + line(v.Options[v.Tally.Winner])
+		}
+	}
+	return line(v.State)
+}
+
+func clipLines(s string, w int) string {
+	ls := strings.Split(s, "\n")
+	for i, l := range ls {
+		ls[i] = clip(l, w)
+	}
+	return strings.Join(ls, "\n")
+}
+
+// optionBar is one labelled bar of the detail tally: name, bar, count and
+// share of the votes cast.
+func optionBar(t themes.Theme, name string, nameW, n, total int, s seg, w int, winner bool) string {
+	nameW = min(nameW, max(w/3, 7))
+	numW := 11
+	barW := min(max(w-nameW-numW-2, 0), 30)
+	s.n = n
+	rest := seg{n: max(total-n, 0), glyph: "░", style: func(t themes.Theme) lipgloss.Style { return t.Rule }}
+	share := "—"
+	if total > 0 {
+		share = fmt.Sprintf("%d%%", (n*100+total/2)/total)
+	}
+	mark := " "
+	if winner {
+		mark = "◀"
+	}
+	return t.Text.Render(pad(name, nameW)) + " " + bar(t, []seg{s, rest}, barW, true) + " " +
+		t.Text.Render(fmt.Sprintf("%3d", n)) + t.Subtle.Render(fmt.Sprintf(" %4s", share)) + " " + t.Accent.Render(mark)
+}
+
+// myVote is the member's own vote and its receipt.
+func (p *proposalsTab) myVote(t themes.Theme, v *state.ProposalView, w int, compact bool) string {
+	mv := v.MyVote
+	if mv == nil {
+		hint := "press v to vote"
+		switch {
+		case v.State != state.PropActive:
+			return t.Muted.Render("You did not vote.")
+		case v.Method == state.MethodYesNo:
+			hint = "y yes · n no · a abstain"
+		}
+		if compact {
+			return clip(t.Warn.Render("You have not voted: ")+t.Muted.Render(hint), w)
+		}
+		return t.Warn.Render("You have not voted.") + "\n" + t.Muted.Render(clip(hint, w))
+	}
+	out := t.Label.Render("your vote: ") + t.Accent.Render(clip(ballotText(v, mv), max(w-11, 1)))
+	rc := p.c.snap.receipt
+	switch {
+	case !p.withThread():
+		out += "\n" + t.Muted.Render(clip(fmt.Sprintf("receipt: event #%d", mv.Seq), w))
+	case rc == nil || rc.Seq != mv.Seq:
+		out += "\n" + t.Muted.Render(clip(fmt.Sprintf("receipt: event #%d (not readable now)", mv.Seq), w))
+	default:
+		sealed := t.Good.Render("sealed ✓")
+		if !rc.Sealed {
+			sealed = t.Warn.Render("not sealed yet")
+		}
+		leaf := t.Muted.Render(" · leaf " + short(rc.LeafHash))
+		if !compact {
+			leaf = "\n" + t.Muted.Render(clip("leaf "+short(rc.LeafHash), w))
+		}
+		out += "\n" + clip(t.Label.Render("receipt: ")+t.Text.Render(fmt.Sprintf("event #%d", rc.Seq))+t.Subtle.Render(" · ")+sealed+leaf, w)
+	}
+	return out
+}
+
+// ballotText says what a stored vote chose, in option names.
+func ballotText(v *state.ProposalView, mv *state.Vote) string {
+	name := func(i int) string {
+		if i >= 0 && i < len(v.Options) {
+			return line(v.Options[i])
+		}
+		return fmt.Sprintf("option %d", i+1)
+	}
+	var parts []string
+	switch v.Method {
+	case state.MethodYesNo:
+		return line(mv.Choice)
+	case state.MethodApproval:
+		for _, i := range mv.Approve {
+			parts = append(parts, name(i))
+		}
+	case state.MethodRanked:
+		for n, i := range mv.Ranking {
+			parts = append(parts, fmt.Sprintf("%d. %s", n+1, name(i)))
+		}
+	case state.MethodScore:
+		for i, s := range mv.Scores {
+			parts = append(parts, fmt.Sprintf("%s %d", name(i), s))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// bodyAndThread is the proposal's text and its discussion, w cells wide.
+// The body is shown as sanitised plain text, wrapped; Markdown is not
+// rendered.
+func (p *proposalsTab) bodyAndThread(t themes.Theme, v *state.ProposalView, w int) string {
+	w = max(w, 1)
+	read := min(w, 80) // a calm measure for reading
+	var b strings.Builder
+	if body := strings.TrimSpace(text(v.Body)); body != "" {
+		b.WriteString(t.Text.Render(wrap(body, read)) + "\n")
+	} else {
+		b.WriteString(t.Muted.Render("(no text beyond the title)") + "\n")
+	}
+	b.WriteString("\n")
+	if !p.withThread() {
+		b.WriteString(t.Muted.Render("reading the discussion…"))
+		return b.String()
+	}
+	names := map[uint64]string{}
+	for _, m := range p.c.snap.members {
+		names[m.ID] = m.Name
+	}
+	b.WriteString(t.Heading.Render(fmt.Sprintf("Discussion (%d)", len(v.Comments))) + "\n")
+	if len(v.Comments) == 0 {
+		b.WriteString(t.Muted.Render("No comments yet. Press c to add one."))
+	}
+	for i, c := range v.Comments {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		who := line(names[c.Author])
+		if who == "" {
+			who = fmt.Sprintf("#%d", c.Author)
+		}
+		b.WriteString(t.Accent.Render(clip(who, max(read-22, 1))) + t.Muted.Render(" · "+when(c.Time)) + "\n")
+		b.WriteString(indent(t.Text.Render(wrap(strings.TrimSpace(text(c.Body)), max(read-2, 1))), 2))
+	}
+	return b.String()
+}
