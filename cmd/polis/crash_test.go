@@ -76,12 +76,9 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	if err := h.cmd.Process.Kill(); err != nil {
-		t.Fatal(err)
-	}
+	h.kill()
 	close(stop)
 	wg.Wait()
-	h.cmd.Wait()
 	mu.Lock()
 	codes := append([]string(nil), acked...)
 	mu.Unlock()
@@ -117,7 +114,9 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 
 	// A clean stop, then the whole chain verifies.
 	h2.cmd.Process.Signal(os.Interrupt)
-	h2.cmd.Wait()
+	if !h2.wait(60 * time.Second) {
+		t.Fatalf("hub did not stop on interrupt:\n%s", h2.output())
+	}
 	out, err := exec.Command(polisBinary(t), "verify", "--data", data).CombinedOutput()
 	if err != nil {
 		t.Fatalf("verify after crash: %v\n%s", err, out)

@@ -74,10 +74,11 @@ func freeAddr(t *testing.T) string {
 
 // hubProc is a running `polis serve` child process.
 type hubProc struct {
-	cmd  *exec.Cmd
-	addr string
-	out  *bytes.Buffer
-	mu   *sync.Mutex
+	cmd    *exec.Cmd
+	addr   string
+	out    *bytes.Buffer
+	mu     *sync.Mutex
+	exited chan struct{} // closed once the process has been waited for
 }
 
 // startHub runs `polis serve` and waits until it says it is serving.
@@ -90,7 +91,7 @@ func startHub(t *testing.T, data, addr string, args ...string) *hubProc {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	h := &hubProc{cmd: cmd, addr: addr, out: &bytes.Buffer{}, mu: &sync.Mutex{}}
+	h := &hubProc{cmd: cmd, addr: addr, out: &bytes.Buffer{}, mu: &sync.Mutex{}, exited: make(chan struct{})}
 	ready := make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(pr)
@@ -104,7 +105,8 @@ func startHub(t *testing.T, data, addr string, args ...string) *hubProc {
 			}
 		}
 	}()
-	go func() { cmd.Wait(); pw.Close() }()
+	// The only Wait: tests use h.wait, never cmd.Wait.
+	go func() { cmd.Wait(); pw.Close(); close(h.exited) }()
 	select {
 	case <-ready:
 	case <-time.After(60 * time.Second):
@@ -164,4 +166,20 @@ func (h *hubProc) waitOutput(t *testing.T, want string) string {
 	}
 	t.Fatalf("hub never printed %q:\n%s", want, h.output())
 	return ""
+}
+
+// wait waits for the process to exit, and says whether it did in time.
+func (h *hubProc) wait(d time.Duration) bool {
+	select {
+	case <-h.exited:
+		return true
+	case <-time.After(d):
+		return false
+	}
+}
+
+// kill sends SIGKILL and waits for the process to be gone.
+func (h *hubProc) kill() {
+	h.cmd.Process.Kill()
+	h.wait(30 * time.Second)
 }

@@ -19,7 +19,7 @@ func TestServeRefusals(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
 	addr := freeAddr(t)
 	h := startHub(t, data, addr)
-	defer func() { h.cmd.Process.Kill(); h.cmd.Wait() }()
+	defer h.kill()
 	if out := h.waitOutput(t, "replaces it"); !strings.Contains(out, "join ") || !strings.Contains(out, "host key SHA256:") {
 		t.Fatalf("first start should print the founder code and host key:\n%s", out)
 	}
@@ -40,11 +40,7 @@ func TestServeRefusals(t *testing.T) {
 		t.Fatalf("verify on a live hub: %v\n%s", err, out)
 	}
 	h.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { h.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
+	if !h.wait(60 * time.Second) {
 		// Dump the child's goroutines to see where it is stuck.
 		h.cmd.Process.Signal(syscall.SIGQUIT)
 		time.Sleep(time.Second)
