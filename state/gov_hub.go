@@ -20,11 +20,12 @@ func visibleTo(p Proposal, me uint64) bool { return p.State != PropDraft || p.Au
 // ProposalsFor lists the proposals member me may see, with live tallies
 // (withheld for secret ballots still open) and me's own vote.
 func (h *Hub) ProposalsFor(me uint64) (out []ProposalView, err error) {
+	size := h.store.Size()
 	err = h.View(func(r Reader) error {
-		names := memberNames(r)
+		_, names := h.sharedMembers(r, size)
 		for _, p := range ListProposals(r) {
 			if visibleTo(p, me) {
-				out = append(out, proposalView(r, p, me, names, false))
+				out = append(out, h.proposalView(r, size, p, me, names, false))
 			}
 		}
 		return nil
@@ -34,32 +35,26 @@ func (h *Hub) ProposalsFor(me uint64) (out []ProposalView, err error) {
 
 // ProposalFor returns one proposal with its thread, as member me sees it.
 func (h *Hub) ProposalFor(id, me uint64) (v ProposalView, err error) {
+	size := h.store.Size()
 	err = h.View(func(r Reader) error {
 		p, ok := GetProposal(r, id)
 		if !ok || !visibleTo(p, me) {
 			return notFound("no proposal %d", id)
 		}
-		v = proposalView(r, p, me, memberNames(r), true)
+		_, names := h.sharedMembers(r, size)
+		v = h.proposalView(r, size, p, me, names, true)
 		return nil
 	})
 	return v, err
 }
 
-func memberNames(r Reader) map[uint64]string {
-	names := map[uint64]string{}
-	for _, m := range ListMembers(r) {
-		names[m.ID] = m.Name
-	}
-	return names
-}
-
-func proposalView(r Reader, p Proposal, me uint64, names map[uint64]string, thread bool) ProposalView {
+func (h *Hub) proposalView(r Reader, size uint64, p Proposal, me uint64, names map[uint64]string, thread bool) ProposalView {
 	v := ProposalView{Proposal: p, AuthorName: names[p.Author]}
 	if p.State == PropDraft || p.State == PropCancelled {
 		v.Tally = Tally{Method: p.Method, Options: p.Options, Winner: -1, State: p.State,
 			QuorumBP: p.Rules.QuorumBP, ThresholdBP: p.Rules.ThresholdBP}
 	} else {
-		t := countProposal(r, p)
+		t := h.sharedTally(r, size, p)
 		if p.Outcome != nil {
 			// Closed: the recorded outcome is final even if membership
 			// changed since.

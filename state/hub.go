@@ -16,6 +16,7 @@ import (
 // touches Badger.
 type Hub struct {
 	store *Store
+	cache shared
 }
 
 // NewHub wraps an open store.
@@ -47,9 +48,11 @@ func (h *Hub) Whoami(fp string) (m Member, ok bool, err error) {
 	return m, ok, err
 }
 
-// Members lists all members.
+// Members lists all members. The slice is shared between callers (it is
+// read once per change for every open session): do not modify it.
 func (h *Hub) Members() (ms []Member, err error) {
-	err = h.View(func(r Reader) error { ms = ListMembers(r); return nil })
+	size := h.store.Size()
+	err = h.View(func(r Reader) error { ms, _ = h.sharedMembers(r, size); return nil })
 	return ms, err
 }
 

@@ -118,12 +118,17 @@ type snapshot struct {
 // (0: none), read with its thread.
 func loadSnapshot(hub *state.Hub, who Identity, open uint64) *snapshot {
 	s := &snapshot{}
+	// Read once per change and shared by every session.
+	all, err := hub.Members()
+	if err != nil {
+		s.err = err
+		return s
+	}
 	s.err = hub.View(func(r state.Reader) error {
 		s.info, _ = state.GetHub(r)
 		if who.Fingerprint != "" {
 			s.me, s.member = state.MemberByFingerprint(r, who.Fingerprint)
 		}
-		all := state.ListMembers(r)
 		if s.member {
 			s.members = all
 		} else {

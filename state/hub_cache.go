@@ -1,0 +1,57 @@
+package state
+
+import "sync"
+
+// shared holds what every open session re-reads after a change: the member
+// list and each proposal's count. With a hundred sessions open, one vote
+// would otherwise make each of them decode every member record and recount
+// every tally on its own. Entries belong to one log size; a reader that sees
+// a newer size starts a new generation. Values handed out are shared and
+// must be treated as read-only.
+type shared struct {
+	mu      sync.Mutex
+	size    uint64
+	valid   bool
+	members []Member
+	names   map[uint64]string
+	tallies map[uint64]Tally
+}
+
+// at makes the cache belong to size, dropping an older generation. The
+// caller holds mu. size is read before the reader's snapshot is taken, so
+// the snapshot holds at least everything up to size: a cached value is never
+// older than the generation it is filed under.
+func (c *shared) at(size uint64) {
+	if c.valid && c.size == size {
+		return
+	}
+	c.size, c.valid = size, true
+	c.members, c.names = nil, nil
+	c.tallies = map[uint64]Tally{}
+}
+
+func (h *Hub) sharedMembers(r Reader, size uint64) ([]Member, map[uint64]string) {
+	h.cache.mu.Lock()
+	defer h.cache.mu.Unlock()
+	h.cache.at(size)
+	if h.cache.names == nil {
+		h.cache.members = ListMembers(r)
+		h.cache.names = make(map[uint64]string, len(h.cache.members))
+		for _, m := range h.cache.members {
+			h.cache.names[m.ID] = m.Name
+		}
+	}
+	return h.cache.members, h.cache.names
+}
+
+func (h *Hub) sharedTally(r Reader, size uint64, p Proposal) Tally {
+	h.cache.mu.Lock()
+	defer h.cache.mu.Unlock()
+	h.cache.at(size)
+	t, ok := h.cache.tallies[p.ID]
+	if !ok {
+		t = countProposal(r, p)
+		h.cache.tallies[p.ID] = t
+	}
+	return t
+}
