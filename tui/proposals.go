@@ -88,6 +88,7 @@ const (
 // Everything it shows comes from the snapshot, which the app re-reads on
 // every hub change, so tallies move as soon as anyone votes.
 type proposalsTab struct {
+	md   markdown // rendered bodies
 	c    *common
 	w, h int
 

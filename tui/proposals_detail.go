@@ -353,7 +353,7 @@ func (p *proposalsTab) bodyAndThread(t themes.Theme, v *state.ProposalView, w in
 	read := min(w, 80) // a calm measure for reading
 	var b strings.Builder
 	if body := strings.TrimSpace(text(v.Body)); body != "" {
-		b.WriteString(t.Text.Render(wrap(body, read)) + "\n")
+		b.WriteString(p.md.render(t, body, read) + "\n")
 	} else {
 		b.WriteString(t.Muted.Render("(no text beyond the title)") + "\n")
 	}
