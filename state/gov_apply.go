@@ -100,7 +100,7 @@ func applyGov(w Writer, ev Event) (bool, error) {
 		}
 		putJSON(w, prefixRules+b.Rules.Kind, b.Rules)
 	default:
-		return false, nil
+		return applyTreasury(w, ev)
 	}
 	return true, nil
 }
@@ -134,6 +134,8 @@ func execute(w Writer, p Proposal) error {
 			m.Roles = normRoles(slices.DeleteFunc(slices.Clone(m.Roles), func(r string) bool { return r == p.Action.Role }))
 		}
 		putJSON(w, idKey(prefixMember, m.ID), m)
+	case KindSpend:
+		createPayout(w, p, p.Closed)
 	case KindRuleset:
 		if p.Action.Rules == nil {
 			return fmt.Errorf("rules proposal %d has no rules", p.ID)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/polis-hub/polis/state/money"
 	"github.com/polis-hub/polis/state/sanitize"
 	"github.com/polis-hub/polis/state/tally"
 )
@@ -37,8 +38,8 @@ func (c NewProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if _, ok := defaultRules[c.Kind]; !ok {
 		return 0, nil, fmt.Errorf("unknown kind %q (kinds: %s)", sanitize.Line(c.Kind), strings.Join(Kinds, ", "))
 	}
-	if c.Kind == KindSpend || c.Kind == KindSpace {
-		return 0, nil, fmt.Errorf("%s proposals need the treasury and housing, which this hub does not have yet", c.Kind)
+	if c.Kind == KindSpace {
+		return 0, nil, fmt.Errorf("space proposals need housing, which this hub does not have yet")
 	}
 	method := c.Method
 	if method == "" {
@@ -119,6 +120,23 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 			return a, fmt.Errorf("member %d %s a %s", m.ID, map[bool]string{true: "is already", false: "is not"}[a.Grant], a.Role)
 		}
 		return Action{Member: a.Member, Role: a.Role, Grant: a.Grant}, nil
+	case KindSpend:
+		if method != MethodYesNo {
+			return a, fmt.Errorf("spend proposals are decided yes/no")
+		}
+		if _, ok := GetMember(r, a.Member); !ok {
+			return a, notFound("no member %d to pay", a.Member)
+		}
+		if _, ok := GetAsset(r, a.Asset); !ok {
+			return a, notFound("unknown asset %q", sanitize.Line(a.Asset))
+		}
+		if a.Amount <= 0 || a.Amount > money.MaxMinor {
+			return a, fmt.Errorf("amount must be more than zero")
+		}
+		if err := sanitize.Check("memo", a.Memo, MaxMemoLen, false, false); err != nil {
+			return a, err
+		}
+		return Action{Member: a.Member, Asset: a.Asset, Amount: a.Amount, Memo: a.Memo}, nil
 	case KindRuleset:
 		if method != MethodYesNo {
 			return a, fmt.Errorf("rules proposals are decided yes/no")
@@ -315,7 +333,7 @@ func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 	}
 	st := closingState(countProposal(r, p))
 	events := []Body{&ProposalClosed{Proposal: p.ID, State: st}}
-	if st == PropPassed && (p.Kind == KindRole || p.Kind == KindRuleset) && executable(r, p) {
+	if st == PropPassed && (p.Kind == KindRole || p.Kind == KindRuleset || p.Kind == KindSpend) && executable(r, p) {
 		events = append(events, &ProposalExecuted{Proposal: p.ID})
 	}
 	return 0, events, nil
@@ -324,6 +342,10 @@ func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 // executable checks that a passed action still makes sense now (the
 // member may have left, or got the role another way meanwhile).
 func executable(r Reader, p Proposal) bool {
+	if p.Kind == KindSpend {
+		_, ok := GetMember(r, p.Action.Member)
+		return ok
+	}
 	if p.Kind == KindRole {
 		m, ok := GetMember(r, p.Action.Member)
 		if !ok || m.HasRole(p.Action.Role) == p.Action.Grant {

@@ -69,6 +69,10 @@ type Action struct {
 	Grant  bool   `json:"grant,omitempty"`
 	// rules proposals
 	Rules *KindRules `json:"rules,omitempty"`
+	// spend proposals: pay Amount of Asset to Member
+	Asset  string `json:"asset,omitempty"`
+	Amount int64  `json:"amount,omitempty"`
+	Memo   string `json:"memo,omitempty"`
 }
 
 // Proposal is a proposal as stored.

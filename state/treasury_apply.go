@@ -1,0 +1,109 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+)
+
+// applyTreasury folds treasury events; see Apply.
+func applyTreasury(w Writer, ev Event) (bool, error) {
+	switch b := ev.Body.(type) {
+	case *AssetAdded:
+		if _, ok := GetAsset(w, b.Code); ok || !assetCodeRE.MatchString(b.Code) || b.Decimals < 0 || b.Decimals > 18 {
+			return true, fmt.Errorf("cannot add asset %q", b.Code)
+		}
+		putJSON(w, prefixAsset+b.Code, Asset{Code: b.Code, Decimals: b.Decimals})
+	case *Contributed:
+		if _, ok := GetAsset(w, b.Asset); !ok || b.Amount <= 0 {
+			return true, fmt.Errorf("bad contribution")
+		}
+		e := Entry{ID: b.Entry, Kind: EntryContribution, Member: ev.Actor, Asset: b.Asset, Amount: b.Amount,
+			Memo: b.Memo, By: ev.Actor, Time: ev.Time, Seq: ev.Seq,
+			Lines: []Line{{"treasury", b.Amount}, {memberAccount(ev.Actor, "in"), -b.Amount}}}
+		if err := addEntry(w, e); err != nil {
+			return true, err
+		}
+	case *ContributionReversed:
+		orig, ok := GetEntry(w, b.Reverses)
+		if !ok || orig.Kind != EntryContribution {
+			return true, fmt.Errorf("entry %d is not a contribution", b.Reverses)
+		}
+		if _, done := w.Get(idKey(prefixReverse, orig.ID)); done {
+			return true, fmt.Errorf("entry %d is already reversed", orig.ID)
+		}
+		e := Entry{ID: b.Entry, Kind: EntryReversal, Member: orig.Member, Asset: orig.Asset, Amount: orig.Amount,
+			Memo: b.Memo, Reverses: orig.ID, By: ev.Actor, Time: ev.Time, Seq: ev.Seq,
+			Lines: []Line{{"treasury", -orig.Amount}, {memberAccount(orig.Member, "in"), orig.Amount}}}
+		if err := addEntry(w, e); err != nil {
+			return true, err
+		}
+		w.Set(idKey(prefixReverse, orig.ID), []byte(fmt.Sprint(e.ID)))
+	case *PayoutSigned:
+		p, ok := GetPayout(w, b.Payout)
+		if !ok || p.Status != PayoutPending {
+			return true, fmt.Errorf("payout %d is not pending", b.Payout)
+		}
+		m, ok := GetMember(w, ev.Actor)
+		if !ok || !m.HasRole(RoleTreasurer) || m.ID == p.Author || slices.Contains(p.Signers, m.ID) {
+			return true, fmt.Errorf("member %d may not sign payout %d", ev.Actor, p.ID)
+		}
+		p.Signers = append(p.Signers, m.ID)
+		paid := len(p.Signers) >= p.Needed
+		if paid != (b.Entry != 0) {
+			return true, fmt.Errorf("payout %d: signature and payment disagree", p.ID)
+		}
+		if paid {
+			e := Entry{ID: b.Entry, Kind: EntryPayout, Member: p.To, Asset: p.Asset, Amount: p.Amount, Memo: p.Memo,
+				Payout: p.ID, By: ev.Actor, Time: ev.Time, Seq: ev.Seq,
+				Lines: []Line{{"treasury", -p.Amount}, {memberAccount(p.To, "out"), p.Amount}}}
+			if err := addEntry(w, e); err != nil {
+				return true, err
+			}
+			p.Status, p.Entry = PayoutPaid, e.ID
+		}
+		putJSON(w, idKey(prefixPayout, p.ID), p)
+	case *PolicySet:
+		if b.Signers < 1 || b.Signers > 10 {
+			return true, fmt.Errorf("bad signer count %d", b.Signers)
+		}
+		putJSON(w, keyPolicy, TreasuryPolicy{Signers: b.Signers})
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// addEntry appends a balanced entry and moves the treasury balance. It is
+// the only place a balance changes, and it refuses to go below zero.
+func addEntry(w Writer, e Entry) error {
+	if _, ok := GetEntry(w, e.ID); ok || e.ID != nextID(w, "entry") {
+		return fmt.Errorf("ledger entry %d out of order", e.ID)
+	}
+	var sum, treasury int64
+	for _, l := range e.Lines {
+		sum += l.Delta
+		if l.Account == "treasury" {
+			treasury += l.Delta
+		}
+	}
+	if sum != 0 {
+		return fmt.Errorf("ledger entry %d does not balance", e.ID)
+	}
+	bal := Balance(w, e.Asset) + treasury
+	if bal < 0 {
+		return fmt.Errorf("ledger entry %d would overdraw %s", e.ID, e.Asset)
+	}
+	setBalance(w, e.Asset, bal)
+	putJSON(w, idKey(prefixEntry, e.ID), e)
+	useID(w, "entry", e.ID)
+	return nil
+}
+
+// createPayout is a passed spend proposal's effect.
+func createPayout(w Writer, p Proposal, now int64) {
+	id := nextID(w, "payout")
+	putJSON(w, idKey(prefixPayout, id), Payout{ID: id, Proposal: p.ID, Author: p.Author, To: p.Action.Member,
+		Asset: p.Action.Asset, Amount: p.Action.Amount, Memo: p.Action.Memo, Needed: Policy(w).Signers,
+		Signers: []uint64{}, Status: PayoutPending, Created: now})
+	useID(w, "payout", id)
+}

@@ -1,0 +1,147 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/polis-hub/polis/state/money"
+	"github.com/polis-hub/polis/state/sanitize"
+)
+
+// MaxMemoLen bounds ledger memos.
+const MaxMemoLen = 200
+
+// AddAsset makes a new asset available (stewards).
+type AddAsset struct {
+	Code     string
+	Decimals int
+}
+
+func (c AddAsset) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := require(r, env, RightRoles, "add assets")
+	if err != nil {
+		return 0, nil, err
+	}
+	if !assetCodeRE.MatchString(c.Code) {
+		return 0, nil, fmt.Errorf("asset code must be 2-10 capital letters or digits, starting with a letter")
+	}
+	if _, ok := GetAsset(r, c.Code); ok {
+		return 0, nil, fmt.Errorf("asset %s already exists", c.Code)
+	}
+	if c.Decimals < 0 || c.Decimals > 18 {
+		return 0, nil, fmt.Errorf("decimals must be between 0 and 18")
+	}
+	return m.ID, []Body{&AssetAdded{Code: c.Code, Decimals: c.Decimals}}, nil
+}
+
+// Contribute records money the asking member put in.
+type Contribute struct {
+	Asset  string
+	Amount int64 // minor units; see money.Parse
+	Memo   string
+}
+
+func (c Contribute) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	if _, ok := GetAsset(r, c.Asset); !ok {
+		return 0, nil, notFound("unknown asset %q", sanitize.Line(c.Asset))
+	}
+	if c.Amount <= 0 || c.Amount > money.MaxMinor {
+		return 0, nil, fmt.Errorf("amount must be more than zero and at most %d minor units", int64(money.MaxMinor))
+	}
+	if Balance(r, c.Asset) > money.MaxMinor*1000-c.Amount {
+		return 0, nil, fmt.Errorf("the treasury cannot hold that much %s", c.Asset)
+	}
+	if err := sanitize.Check("memo", c.Memo, MaxMemoLen, false, false); err != nil {
+		return 0, nil, err
+	}
+	return m.ID, []Body{&Contributed{Entry: nextID(r, "entry"), Asset: c.Asset, Amount: c.Amount, Memo: c.Memo}}, nil
+}
+
+// ReverseContribution undoes a contribution that never arrived
+// (treasurers).
+type ReverseContribution struct {
+	Entry uint64
+	Memo  string
+}
+
+func (c ReverseContribution) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !m.HasRole(RoleTreasurer) {
+		return 0, nil, forbidden("only treasurers may reverse contributions")
+	}
+	e, ok := GetEntry(r, c.Entry)
+	if !ok {
+		return 0, nil, notFound("no ledger entry %d", c.Entry)
+	}
+	if e.Kind != EntryContribution {
+		return 0, nil, fmt.Errorf("entry %d is a %s, not a contribution", e.ID, e.Kind)
+	}
+	if _, done := r.Get(idKey(prefixReverse, e.ID)); done {
+		return 0, nil, fmt.Errorf("entry %d is already reversed", e.ID)
+	}
+	if Balance(r, e.Asset) < e.Amount {
+		return 0, nil, fmt.Errorf("reversing entry %d would overdraw %s", e.ID, e.Asset)
+	}
+	if err := sanitize.Check("memo", c.Memo, MaxMemoLen, false, false); err != nil {
+		return 0, nil, err
+	}
+	return m.ID, []Body{&ContributionReversed{Entry: nextID(r, "entry"), Reverses: e.ID, Memo: c.Memo}}, nil
+}
+
+// SignPayout co-signs a payout order (treasurers other than the proposal's
+// author). The signature that completes it pays it, unless that would
+// overdraw the asset.
+type SignPayout struct{ ID uint64 }
+
+func (c SignPayout) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !m.HasRole(RoleTreasurer) {
+		return 0, nil, forbidden("only treasurers may sign payouts")
+	}
+	p, ok := GetPayout(r, c.ID)
+	if !ok {
+		return 0, nil, notFound("no payout %d", c.ID)
+	}
+	switch {
+	case p.Status != PayoutPending:
+		return 0, nil, fmt.Errorf("payout %d is already %s", p.ID, p.Status)
+	case p.Author == m.ID:
+		return 0, nil, forbidden("you proposed this payout, so you cannot sign it")
+	case slices.Contains(p.Signers, m.ID):
+		return 0, nil, fmt.Errorf("you already signed payout %d", p.ID)
+	}
+	var entry uint64
+	if len(p.Signers)+1 >= p.Needed {
+		a, _ := GetAsset(r, p.Asset)
+		if bal := Balance(r, p.Asset); bal < p.Amount {
+			return 0, nil, fmt.Errorf("the treasury holds %s %s; payout %d needs %s", money.Format(bal, a.Decimals), p.Asset, p.ID, money.Format(p.Amount, a.Decimals))
+		}
+		entry = nextID(r, "entry")
+	}
+	return m.ID, []Body{&PayoutSigned{Payout: p.ID, Entry: entry}}, nil
+}
+
+// SetPolicy sets how many treasurers must sign a payout (stewards; applies
+// to payouts created from now on).
+type SetPolicy struct{ Signers int }
+
+func (c SetPolicy) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := require(r, env, RightRoles, "change the treasury policy")
+	if err != nil {
+		return 0, nil, err
+	}
+	if c.Signers < 1 || c.Signers > 10 {
+		return 0, nil, fmt.Errorf("signers must be between 1 and 10")
+	}
+	return m.ID, []Body{&PolicySet{Signers: c.Signers}}, nil
+}

@@ -1,0 +1,51 @@
+package state
+
+// Treasury event bodies; see docs/events.md.
+
+// AssetAdded makes a new asset available.
+type AssetAdded struct {
+	Code     string `json:"code"`
+	Decimals int    `json:"decimals"`
+}
+
+// Contributed records money a member put in; it counts at once.
+type Contributed struct {
+	Entry  uint64 `json:"entry"`
+	Asset  string `json:"asset"`
+	Amount int64  `json:"amount"`
+	Memo   string `json:"memo"`
+}
+
+// ContributionReversed undoes a contribution that never arrived, by a new
+// entry that names it.
+type ContributionReversed struct {
+	Entry    uint64 `json:"entry"`
+	Reverses uint64 `json:"reverses"`
+	Memo     string `json:"memo"`
+}
+
+// PayoutSigned adds the actor's signature to a payout; the signature that
+// reaches the policy's count also pays it, as ledger entry Entry.
+type PayoutSigned struct {
+	Payout uint64 `json:"payout"`
+	Entry  uint64 `json:"entry"` // 0 unless this signature pays it
+}
+
+// PolicySet changes how many treasurers must sign a payout.
+type PolicySet struct {
+	Signers int `json:"signers"`
+}
+
+func (AssetAdded) EventType() string           { return "asset.added" }
+func (Contributed) EventType() string          { return "treasury.contributed" }
+func (ContributionReversed) EventType() string { return "treasury.reversed" }
+func (PayoutSigned) EventType() string         { return "payout.signed" }
+func (PolicySet) EventType() string            { return "treasury.policy" }
+
+func init() {
+	register(func() Body { return &AssetAdded{} })
+	register(func() Body { return &Contributed{} })
+	register(func() Body { return &ContributionReversed{} })
+	register(func() Body { return &PayoutSigned{} })
+	register(func() Body { return &PolicySet{} })
+}
