@@ -20,7 +20,13 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 		rapid.StringN(0, 50, -1),
 	)
 	id := rapid.Uint64Range(0, 8)
-	switch rapid.IntRange(0, 16).Draw(t, "kind") {
+	switch rapid.IntRange(0, 19).Draw(t, "kind") {
+	case 17:
+		return a, Contribute{Asset: rapid.SampledFrom([]string{"USD", "EUR", "BTC", "XYZ"}).Draw(t, "asset"), Amount: rapid.Int64Range(-1, 1000).Draw(t, "amt"), Memo: text.Draw(t, "memo")}
+	case 18:
+		return a, ReverseContribution{Entry: id.Draw(t, "id"), Memo: text.Draw(t, "memo")}
+	case 19:
+		return a, SignPayout{ID: id.Draw(t, "id")}
 	case 11:
 		m := rapid.SampledFrom(Methods).Draw(t, "method")
 		var opts []string
