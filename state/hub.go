@@ -87,6 +87,9 @@ type Census struct {
 	Count   int            `json:"count"`
 	Members []CensusMember `json:"members"`
 	Events  uint64         `json:"events"`
+	// Treasury holds what the community has pooled, per asset with a
+	// balance: a public sign of how real the community is.
+	Treasury []AssetBalance `json:"treasury"`
 }
 
 // Census is public: visitors may read it.
@@ -98,6 +101,12 @@ func (h *Hub) Census() (c Census, err error) {
 			c.Members = append(c.Members, CensusMember{ID: m.ID, Name: m.Name, Joined: Day(m.Joined)})
 		}
 		c.Count = len(c.Members)
+		c.Treasury = []AssetBalance{}
+		for _, a := range ListAssets(r) {
+			if b := Balance(r, a.Code); b != 0 {
+				c.Treasury = append(c.Treasury, AssetBalance{Asset: a.Code, Decimals: a.Decimals, Balance: b})
+			}
+		}
 		return nil
 	})
 	if c.Members == nil {
