@@ -178,3 +178,42 @@ func BenchmarkSeal(b *testing.B) {
 		})
 	}
 }
+
+// The night of a big vote: W members voting (and changing their votes) on
+// one open proposal as fast as acks come back.
+//
+//	go test ./state -run '^$' -bench SubmitVotes -benchtime 40000x
+func BenchmarkSubmitVotes(b *testing.B) {
+	for _, writers := range []int{1, 8, 64, 512} {
+		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
+			s := openTest(b, Options{CheckpointEvery: 1000})
+			mustSubmit(b, s, SystemActor, CreateHub{Name: "bench"})
+			actors := make([]Actor, writers)
+			for i := range actors {
+				actors[i] = testActor(b, fmt.Sprint("w", i))
+				mustSubmit(b, s, SystemActor, AdmitAdmin{Key: actors[i].Key, Name: fmt.Sprint("w", i)})
+			}
+			evs := mustSubmit(b, s, actors[0], NewProposal{Kind: KindText, Title: "Rent the flat", Body: "A long enough body to be realistic. " + string(make([]byte, 0))})
+			id := evs[0].Body.(*ProposalCreated).Proposal
+			choices := []string{"yes", "no", "abstain"}
+			var next atomic.Int64
+			b.ResetTimer()
+			start := time.Now()
+			var wg sync.WaitGroup
+			for w := 0; w < writers; w++ {
+				wg.Add(1)
+				go func(w int) {
+					defer wg.Done()
+					for i := 0; next.Add(1) <= int64(b.N); i++ {
+						if _, err := s.Submit(context.Background(), actors[w], CastVote{ID: id, Ballot: tallyBallot(choices[(i+w)%3])}); err != nil {
+							b.Error(err)
+							return
+						}
+					}
+				}(w)
+			}
+			wg.Wait()
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "acked-votes/s")
+		})
+	}
+}

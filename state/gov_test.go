@@ -238,3 +238,5 @@ func TestRulesProposalAndHiddenResults(t *testing.T) {
 		return nil
 	})
 }
+
+func tallyBallot(choice string) tally.Ballot { return tally.Ballot{Choice: choice} }

@@ -30,6 +30,19 @@ func cloneObj(v any) (any, bool) {
 		return x, true
 	case *Application:
 		return *x, true
+	case Proposal:
+		x.Options = slices.Clone(x.Options)
+		if x.Action.Rules != nil {
+			r := *x.Action.Rules
+			x.Action.Rules = &r
+		}
+		if x.Outcome != nil {
+			o := *x.Outcome
+			x.Outcome = &o
+		}
+		return x, true
+	case *Proposal:
+		return cloneObj(*x)
 	}
 	return nil, false
 }
@@ -65,6 +78,12 @@ func loadObj(r Reader, key string, v any) bool {
 		a, ok := c.(Application)
 		if ok {
 			*p = a
+		}
+		return ok
+	case *Proposal:
+		pr, ok := c.(Proposal)
+		if ok {
+			*p = pr
 		}
 		return ok
 	}
