@@ -146,6 +146,7 @@ func Commands(hub *state.Hub, who Identity) *cobra.Command {
 		c.inviteCmd(), c.keysCmd(), c.chainCmd(),
 		c.proposalCmd(), c.voteCmd(), c.delegateCmd(), c.undelegateCmd(), c.delegationsCmd(),
 		c.receiptCmd(), c.rulesCmd(),
+		c.treasuryCmd(),
 	)
 	return root
 }
@@ -284,11 +285,14 @@ func roleList(rs []string) string { return strings.Join(rs, ", ") }
 // words of `ssh hub proposal new --title 'Rent the flat'` with spaces and
 // the quotes are gone by the time the hub splits them again, so the hub
 // gathers the loose words after such a flag, up to the next flag, back into
-// one value. Commands that take positional words elsewhere are not listed.
+// one value. Commands that take positional words elsewhere are not listed,
+// but for the treasury's, whose words come before --memo.
 var freeTextFlags = map[string][]string{
-	"proposal new": {"--title", "--options"},
-	"join":         {"--name"},
-	"apply":        {"--name"},
+	"proposal new":        {"--title", "--options", "--memo"},
+	"treasury contribute": {"--memo"},
+	"treasury reverse":    {"--memo"},
+	"join":                {"--name"},
+	"apply":               {"--name"},
 }
 
 // rejoinText applies freeTextFlags, and treats every word after `rename`

@@ -26,13 +26,14 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 		Short: "Open a proposal; its Markdown body is read from stdin and its ID printed alone on the last line",
 		Long: "Open a proposal; its Markdown body is read from stdin and its ID printed alone on the last line.\n" +
 			"Kinds: text (no effect), role (--member ID --role ROLE [--revoke]),\n" +
-			"rules (--rules-kind KIND with --period, --quorum, --threshold, --hidden; unset ones keep the current value).\n" +
+			"rules (--rules-kind KIND with --period, --quorum, --threshold, --hidden; unset ones keep the current value),\n" +
+			"spend (--to MEMBER-ID --amount AMOUNT --asset CODE [--memo M]; if it passes, treasurers co-sign the payout).\n" +
 			"Methods: yesno (default), approval, ranked, score (these need --options a,b,c).",
 		Args: noArgs,
 	}
 	f := cmd.Flags()
 	title := f.String("title", "", "the proposal's title")
-	kind := f.String("kind", "", "text, role or rules")
+	kind := f.String("kind", "", "text, role, rules or spend")
 	method := f.String("method", "", "yesno, approval, ranked or score (default yesno)")
 	options := f.String("options", "", "comma-separated options for approval, ranked and score voting")
 	draft := f.Bool("draft", false, "save as a draft only you can see; publish it with 'proposal open ID'")
@@ -41,6 +42,7 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 	revoke := f.Bool("revoke", false, "role proposals: revoke the role instead of granting it")
 	rulesKind := f.String("rules-kind", "", "rules proposals: the kind whose rules change")
 	rf := addRulesFlags(cmd)
+	sf := addSpendFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *title == "" || *kind == "" {
 			return usage(cmd, "proposal new needs --title TITLE and --kind KIND (%s)", strings.Join(state.Kinds, ", "))
@@ -51,6 +53,9 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 		}
 		if (f.Changed("rules-kind") || rf.changed(cmd)) && *kind != state.KindRuleset {
 			return usage(cmd, "--rules-kind, --period, --quorum, --threshold and --hidden are for rules proposals")
+		}
+		if sf.changed(cmd) && *kind != state.KindSpend {
+			return usage(cmd, "--to, --amount, --asset and --memo are for spend proposals")
 		}
 		me, err := c.member()
 		if err != nil {
@@ -84,6 +89,10 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 				return err
 			}
 			np.Action = state.Action{Rules: &k}
+		case state.KindSpend:
+			if np.Action, err = c.spendAction(cmd, sf); err != nil {
+				return err
+			}
 		}
 		body, err := readBounded(cmd.InOrStdin(), maxBody, "proposal body")
 		if err != nil {
@@ -188,7 +197,7 @@ func (c *cli) proposalShowCmd() *cobra.Command {
 func (c *cli) printProposal(cmd *cobra.Command, v state.ProposalView) error {
 	out(cmd, "Proposal %d: %s\n", v.ID, line(v.Title))
 	kind := v.Kind
-	if a := actionText(v.Proposal); a != "" {
+	if a := actionText(v.Proposal, c.assetDecimals(v.Action.Asset)); a != "" {
 		kind += " (" + a + ")"
 	}
 	out(cmd, "kind      %s\nmethod    %s\n", kind, v.Method)

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/money"
 	"github.com/polis-hub/polis/state/sanitize"
 	"github.com/polis-hub/polis/state/tally"
 )
@@ -120,8 +121,9 @@ func kindText(k string) string {
 	return k + " proposals"
 }
 
-// actionText says what a proposal does if it passes.
-func actionText(p state.Proposal) string {
+// actionText says what a proposal does if it passes; decimals are those
+// of a spend proposal's asset.
+func actionText(p state.Proposal, decimals int) string {
 	a := p.Action
 	switch {
 	case p.Kind == state.KindRole && a.Grant:
@@ -130,6 +132,10 @@ func actionText(p state.Proposal) string {
 		return fmt.Sprintf("revoke %s from member %d", a.Role, a.Member)
 	case p.Kind == state.KindRuleset && a.Rules != nil:
 		return fmt.Sprintf("set %s rules: %s", a.Rules.Kind, rulesText(*a.Rules))
+	case p.Kind == state.KindSpend && a.Memo != "":
+		return fmt.Sprintf("pay %s %s to member %d; memo: %s", money.Format(a.Amount, decimals), a.Asset, a.Member, line(a.Memo))
+	case p.Kind == state.KindSpend:
+		return fmt.Sprintf("pay %s %s to member %d", money.Format(a.Amount, decimals), a.Asset, a.Member)
 	}
 	return ""
 }
@@ -266,3 +272,43 @@ func isState(s string) bool {
 }
 
 func idText(id uint64) string { return strconv.FormatUint(id, 10) }
+
+// spendFlags say what a spend proposal pays, and to whom.
+type spendFlags struct {
+	to, amount, asset, memo *string
+}
+
+func addSpendFlags(cmd *cobra.Command) spendFlags {
+	f := cmd.Flags()
+	return spendFlags{
+		to:     f.String("to", "", "spend proposals: the member to pay"),
+		amount: f.String("amount", "", "spend proposals: how much, like 100.00"),
+		asset:  f.String("asset", "", "spend proposals: the asset, like EUR"),
+		memo:   f.String("memo", "", "spend proposals: what the payout is for"),
+	}
+}
+
+func (sf spendFlags) changed(cmd *cobra.Command) bool {
+	for _, n := range []string{"to", "amount", "asset", "memo"} {
+		if cmd.Flags().Changed(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// spendAction reads the spend flags, the amount in the asset's minor units.
+func (c *cli) spendAction(cmd *cobra.Command, sf spendFlags) (state.Action, error) {
+	if *sf.to == "" || *sf.amount == "" || *sf.asset == "" {
+		return state.Action{}, usage(cmd, "a spend proposal needs --to MEMBER-ID --amount AMOUNT --asset CODE")
+	}
+	to, err := parseID(cmd, "member", *sf.to)
+	if err != nil {
+		return state.Action{}, err
+	}
+	n, a, err := c.amount(*sf.amount, *sf.asset)
+	if err != nil {
+		return state.Action{}, err
+	}
+	return state.Action{Member: to, Asset: a.Code, Amount: n, Memo: *sf.memo}, nil
+}

@@ -44,7 +44,7 @@ func applyTreasury(w Writer, ev Event) (bool, error) {
 			return true, fmt.Errorf("payout %d is not pending", b.Payout)
 		}
 		m, ok := GetMember(w, ev.Actor)
-		if !ok || !m.HasRole(RoleTreasurer) || m.ID == p.Author || slices.Contains(p.Signers, m.ID) {
+		if !ok || !m.HasRole(RoleTreasurer) || m.ID == p.Author || m.ID == p.To || slices.Contains(p.Signers, m.ID) {
 			return true, fmt.Errorf("member %d may not sign payout %d", ev.Actor, p.ID)
 		}
 		p.Signers = append(p.Signers, m.ID)

@@ -96,7 +96,7 @@ func (c ReverseContribution) Decide(r Reader, env Env) (uint64, []Body, error) {
 }
 
 // SignPayout co-signs a payout order (treasurers other than the proposal's
-// author). The signature that completes it pays it, unless that would
+// author and the payee). The signature that completes it pays it, unless that would
 // overdraw the asset.
 type SignPayout struct{ ID uint64 }
 
@@ -117,6 +117,8 @@ func (c SignPayout) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, fmt.Errorf("payout %d is already %s", p.ID, p.Status)
 	case p.Author == m.ID:
 		return 0, nil, forbidden("you proposed this payout, so you cannot sign it")
+	case p.To == m.ID:
+		return 0, nil, forbidden("this payout is to you, so you cannot sign it")
 	case slices.Contains(p.Signers, m.ID):
 		return 0, nil, fmt.Errorf("you already signed payout %d", p.ID)
 	}
@@ -124,7 +126,7 @@ func (c SignPayout) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if len(p.Signers)+1 >= p.Needed {
 		a, _ := GetAsset(r, p.Asset)
 		if bal := Balance(r, p.Asset); bal < p.Amount {
-			return 0, nil, fmt.Errorf("the treasury holds %s %s; payout %d needs %s", money.Format(bal, a.Decimals), p.Asset, p.ID, money.Format(p.Amount, a.Decimals))
+			return 0, nil, fmt.Errorf("the treasury holds %s %s; payout %d needs %s %s", money.Format(bal, a.Decimals), p.Asset, p.ID, money.Format(p.Amount, a.Decimals), p.Asset)
 		}
 		entry = nextID(r, "entry")
 	}
