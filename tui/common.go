@@ -112,6 +112,9 @@ type snapshot struct {
 	proposals []state.ProposalView
 	open      *state.ProposalView
 	receipt   *state.Receipt
+	// Members only: the treasury, shared read-only by every session (see
+	// loadTreasury); nil when it could not be read.
+	treasury *treasuryData
 }
 
 // loadSnapshot reads what the screens show; open is the proposal on screen
@@ -153,6 +156,9 @@ func loadSnapshot(hub *state.Hub, who Identity, open uint64) *snapshot {
 	})
 	if s.member && s.err == nil {
 		s.loadProposals(hub, open)
+	}
+	if s.member && s.err == nil {
+		s.treasury, s.err = loadTreasury(hub)
 	}
 	st := hub.Store()
 	s.head, s.hasHead = st.Head()

@@ -34,6 +34,7 @@ type fixture struct {
 	t     testing.TB
 	store *state.Store
 	hub   *state.Hub
+	clk   *testClock
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -44,7 +45,7 @@ func newFixture(t testing.TB) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	f := &fixture{t: t, store: s, hub: state.NewHub(s)}
+	f := &fixture{t: t, store: s, hub: state.NewHub(s), clk: clk}
 	f.system(state.CreateHub{Name: "Test Hub"})
 	return f
 }

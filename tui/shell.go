@@ -41,7 +41,7 @@ func newShell(c *common) *shell {
 	s.tabs = []TabComponent{
 		newHome(c),
 		newProposals(c),
-		newSoon(c, "Treasury", treasurySoon),
+		newTreasury(c),
 		newSoon(c, "Housing", housingSoon),
 		newSoon(c, "Disputes", disputesSoon),
 		newMembers(c),

@@ -15,14 +15,6 @@ type soonText struct {
 }
 
 var (
-	treasurySoon = soonText{
-		about: "The treasury is the money the community pools, kept as exact amounts per asset in the signed log.",
-		will: []string{
-			"balances per asset and every contribution, in the open",
-			"payouts that a passed proposal ordered, co-signed by treasurers",
-			"your own contributions and receipts you can verify offline",
-		},
-	}
 	housingSoon = soonText{
 		about: "Housing is the community's shared places to stay.",
 		will: []string{

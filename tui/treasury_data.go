@@ -1,0 +1,107 @@
+package tui
+
+import (
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/polis-hub/polis/state"
+)
+
+// treasuryData is the treasury as one consistent read. It is shared by
+// every session (see loadTreasury), so nothing may modify it.
+type treasuryData struct {
+	assets  []state.AssetBalance // every asset the hub knows, with its balance
+	ledger  []state.Entry        // newest first
+	payouts []state.Payout
+	policy  state.TreasuryPolicy
+}
+
+// treasuryShared is the last treasury read, keyed by hub and log size: a
+// thousand sessions refreshing after one vote read the ledger once.
+var treasuryShared struct {
+	mu   sync.Mutex
+	hub  *state.Hub
+	size uint64
+	data *treasuryData
+}
+
+// loadTreasury reads balances, the ledger and payouts in one view, or
+// returns the shared copy read at the same log size.
+func loadTreasury(hub *state.Hub) (*treasuryData, error) {
+	// The size is read before the view, so the data is at least as new as
+	// the size it is filed under (as hub.Members does).
+	size := hub.Store().Size()
+	ts := &treasuryShared
+	ts.mu.Lock()
+	if ts.hub == hub && ts.size == size && ts.data != nil {
+		d := ts.data
+		ts.mu.Unlock()
+		return d, nil
+	}
+	ts.mu.Unlock()
+	d := &treasuryData{}
+	err := hub.View(func(r state.Reader) error {
+		for _, a := range state.ListAssets(r) {
+			d.assets = append(d.assets, state.AssetBalance{Asset: a.Code, Decimals: a.Decimals, Balance: state.Balance(r, a.Code)})
+		}
+		d.ledger = state.ListEntries(r)
+		slices.Reverse(d.ledger)
+		d.payouts = state.ListPayouts(r)
+		d.policy = state.Policy(r)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ts.mu.Lock()
+	if ts.hub != hub || size >= ts.size {
+		ts.hub, ts.size, ts.data = hub, size, d
+	}
+	ts.mu.Unlock()
+	return d, nil
+}
+
+// monthFlow is one bar pair of the chart: what came in and went out of an
+// asset in one calendar month (UTC).
+type monthFlow struct {
+	label   string
+	in, out int64
+}
+
+// chartMonths is how many months, at most, the chart shows.
+const chartMonths = 6
+
+// flows sums the ledger of one asset per month, for the last n months that
+// have entries, oldest first. Sums saturate instead of overflowing.
+func flows(ledger []state.Entry, asset string, n int) []monthFlow {
+	var out []monthFlow // newest first while collecting
+	for _, e := range ledger {
+		if e.Asset != asset {
+			continue
+		}
+		label := time.UnixMilli(e.Time).UTC().Format("Jan 2006")
+		if len(out) == 0 || out[len(out)-1].label != label {
+			if len(out) == n {
+				break
+			}
+			out = append(out, monthFlow{label: label})
+		}
+		f := &out[len(out)-1]
+		if e.Kind == state.EntryContribution {
+			f.in = addSat(f.in, e.Amount)
+		} else {
+			f.out = addSat(f.out, e.Amount)
+		}
+	}
+	slices.Reverse(out)
+	return out
+}
+
+func addSat(a, b int64) int64 {
+	if b > 0 && a > math.MaxInt64-b {
+		return math.MaxInt64
+	}
+	return a + b
+}
