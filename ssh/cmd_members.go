@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/money"
 	"github.com/polis-hub/polis/state/sanitize"
 )
 
@@ -99,6 +100,13 @@ func (c *cli) censusCmd() *cobra.Command {
 			return printJSON(cmd, cs)
 		}
 		out(cmd, "%s: %d members, %d events\n", line(cs.Hub), cs.Count, cs.Events)
+		if len(cs.Treasury) > 0 {
+			var held []string
+			for _, b := range cs.Treasury {
+				held = append(held, money.Format(b.Balance, b.Decimals)+" "+b.Asset)
+			}
+			out(cmd, "treasury: %s\n", strings.Join(held, ", "))
+		}
 		tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 		for _, m := range cs.Members {
 			fmt.Fprintf(tw, "  %d\t%s\tjoined %s\n", m.ID, line(m.Name), m.Joined)
