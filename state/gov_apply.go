@@ -135,7 +135,11 @@ func execute(w Writer, p Proposal) error {
 		}
 		putJSON(w, idKey(prefixMember, m.ID), m)
 	case KindSpend:
-		createPayout(w, p, p.Closed)
+		if p.Action.Period != "" {
+			grantAllowance(w, p, p.Closed)
+		} else {
+			createPayout(w, p, p.Closed)
+		}
 	case KindRuleset:
 		if p.Action.Rules == nil {
 			return fmt.Errorf("rules proposal %d has no rules", p.ID)

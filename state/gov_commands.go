@@ -124,8 +124,25 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 		if method != MethodYesNo {
 			return a, fmt.Errorf("spend proposals are decided yes/no")
 		}
-		if _, ok := GetMember(r, a.Member); !ok {
-			return a, notFound("no member %d to pay", a.Member)
+		switch a.Period {
+		case "":
+			if _, ok := GetMember(r, a.Member); !ok {
+				return a, notFound("no member %d to pay", a.Member)
+			}
+			a.Role = ""
+		case PeriodWeek, PeriodMonth:
+			if (a.Member == 0) == (a.Role == "") {
+				return a, fmt.Errorf("an allowance goes to one member or to one role")
+			}
+			if a.Member != 0 {
+				if _, ok := GetMember(r, a.Member); !ok {
+					return a, notFound("no member %d", a.Member)
+				}
+			} else if !IsRole(a.Role) || a.Role == RoleMember {
+				return a, fmt.Errorf("role must be one of moderator, treasurer, steward")
+			}
+		default:
+			return a, fmt.Errorf("period must be week or month")
 		}
 		if _, ok := GetAsset(r, a.Asset); !ok {
 			return a, notFound("unknown asset %q", sanitize.Line(a.Asset))
@@ -136,7 +153,7 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 		if err := sanitize.Check("memo", a.Memo, MaxMemoLen, false, false); err != nil {
 			return a, err
 		}
-		return Action{Member: a.Member, Asset: a.Asset, Amount: a.Amount, Memo: a.Memo}, nil
+		return Action{Member: a.Member, Role: a.Role, Asset: a.Asset, Amount: a.Amount, Memo: a.Memo, Period: a.Period}, nil
 	case KindRuleset:
 		if method != MethodYesNo {
 			return a, fmt.Errorf("rules proposals are decided yes/no")
@@ -343,6 +360,9 @@ func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 // member may have left, or got the role another way meanwhile).
 func executable(r Reader, p Proposal) bool {
 	if p.Kind == KindSpend {
+		if p.Action.Member == 0 {
+			return p.Action.Role != ""
+		}
 		_, ok := GetMember(r, p.Action.Member)
 		return ok
 	}

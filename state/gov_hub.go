@@ -116,6 +116,19 @@ func (h *Hub) CloseDue(ctx context.Context) {
 	for _, id := range due {
 		_, _ = h.Submit(ctx, SystemActor, CloseProposal{ID: id})
 	}
+	// Allowances whose period turned start afresh, by event.
+	var turned []uint64
+	_ = h.View(func(r Reader) error {
+		for _, a := range ListAllowances(r) {
+			if PeriodStart(a.Period, now) > a.PeriodStart {
+				turned = append(turned, a.ID)
+			}
+		}
+		return nil
+	})
+	for _, id := range turned {
+		_, _ = h.Submit(ctx, SystemActor, ResetAllowance{ID: id})
+	}
 }
 
 // VoteReceipt returns the receipt of member me's current vote on a

@@ -69,10 +69,13 @@ type Action struct {
 	Grant  bool   `json:"grant,omitempty"`
 	// rules proposals
 	Rules *KindRules `json:"rules,omitempty"`
-	// spend proposals: pay Amount of Asset to Member
+	// spend proposals: pay Amount of Asset to Member, or with a Period
+	// grant Member (or every holder of Role) an allowance of Amount per
+	// period
 	Asset  string `json:"asset,omitempty"`
 	Amount int64  `json:"amount,omitempty"`
 	Memo   string `json:"memo,omitempty"`
+	Period string `json:"period,omitempty"`
 }
 
 // Proposal is a proposal as stored.

@@ -68,7 +68,7 @@ func applyTreasury(w Writer, ev Event) (bool, error) {
 		}
 		putJSON(w, keyPolicy, TreasuryPolicy{Signers: b.Signers})
 	default:
-		return false, nil
+		return applyAllowance(w, ev)
 	}
 	return true, nil
 }
