@@ -288,11 +288,12 @@ func roleList(rs []string) string { return strings.Join(rs, ", ") }
 // one value. Commands that take positional words elsewhere are not listed,
 // but for the treasury's, whose words come before --memo.
 var freeTextFlags = map[string][]string{
-	"proposal new":        {"--title", "--options", "--memo"},
-	"treasury contribute": {"--memo"},
-	"treasury reverse":    {"--memo"},
-	"join":                {"--name"},
-	"apply":               {"--name"},
+	"proposal new":             {"--title", "--options", "--memo"},
+	"treasury contribute":      {"--memo"},
+	"treasury reverse":         {"--memo"},
+	"treasury allowance spend": {"--memo"},
+	"join":                     {"--name"},
+	"apply":                    {"--name"},
 }
 
 // rejoinText applies freeTextFlags, and treats every word after `rename`

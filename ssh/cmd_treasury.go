@@ -21,7 +21,7 @@ func (c *cli) treasuryCmd() *cobra.Command {
 	asset := group("asset", "Manage the assets the treasury holds (stewards)", c.assetAddCmd())
 	return group("treasury", "Contribute, read the ledger and co-sign payouts (members only)",
 		c.contributeCmd(), c.balanceCmd(), c.ledgerCmd(), c.payoutsCmd(), c.signCmd(),
-		c.reverseCmd(), asset, c.policyCmd())
+		c.reverseCmd(), asset, c.policyCmd(), c.allowanceCmd())
 }
 
 // asset looks code up among the hub's assets; lower case is accepted.

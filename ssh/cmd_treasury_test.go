@@ -199,7 +199,7 @@ func TestSpendProposalFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--to", "2", "--amount", "1"}, "needs --to MEMBER-ID --amount AMOUNT --asset CODE"},
+		{[]string{"--to", "2", "--amount", "1"}, "needs --to MEMBER-ID (or --to-role ROLE with --every) --amount AMOUNT --asset CODE"},
 		{[]string{"--to", "2", "--amount", "12.345", "--asset", "USD"}, "has 3 decimals"},
 		{[]string{"--to", "2", "--amount", "1e9", "--asset", "USD"}, "not a plain decimal number"},
 		{[]string{"--to", "2", "--amount", "-1", "--asset", "USD"}, "negative"},

@@ -275,7 +275,7 @@ func idText(id uint64) string { return strconv.FormatUint(id, 10) }
 
 // spendFlags say what a spend proposal pays, and to whom.
 type spendFlags struct {
-	to, amount, asset, memo *string
+	to, amount, asset, memo, period, toRole *string
 }
 
 func addSpendFlags(cmd *cobra.Command) spendFlags {
@@ -285,11 +285,13 @@ func addSpendFlags(cmd *cobra.Command) spendFlags {
 		amount: f.String("amount", "", "spend proposals: how much, like 100.00"),
 		asset:  f.String("asset", "", "spend proposals: the asset, like EUR"),
 		memo:   f.String("memo", "", "spend proposals: what the payout is for"),
+		period: f.String("every", "", "spend proposals: week or month, to grant an allowance of --amount every period instead of one payout"),
+		toRole: f.String("to-role", "", "allowances: grant it to every holder of this role instead of --to"),
 	}
 }
 
 func (sf spendFlags) changed(cmd *cobra.Command) bool {
-	for _, n := range []string{"to", "amount", "asset", "memo"} {
+	for _, n := range []string{"to", "amount", "asset", "memo", "every", "to-role"} {
 		if cmd.Flags().Changed(n) {
 			return true
 		}
@@ -299,8 +301,18 @@ func (sf spendFlags) changed(cmd *cobra.Command) bool {
 
 // spendAction reads the spend flags, the amount in the asset's minor units.
 func (c *cli) spendAction(cmd *cobra.Command, sf spendFlags) (state.Action, error) {
+	if *sf.period != "" && *sf.toRole != "" && *sf.to == "" {
+		n, a, err := c.amount(*sf.amount, *sf.asset)
+		if err != nil {
+			return state.Action{}, err
+		}
+		return state.Action{Role: *sf.toRole, Asset: a.Code, Amount: n, Memo: *sf.memo, Period: *sf.period}, nil
+	}
+	if *sf.toRole != "" {
+		return state.Action{}, usage(cmd, "--to-role is for allowances (with --every), instead of --to")
+	}
 	if *sf.to == "" || *sf.amount == "" || *sf.asset == "" {
-		return state.Action{}, usage(cmd, "a spend proposal needs --to MEMBER-ID --amount AMOUNT --asset CODE")
+		return state.Action{}, usage(cmd, "a spend proposal needs --to MEMBER-ID (or --to-role ROLE with --every) --amount AMOUNT --asset CODE")
 	}
 	to, err := parseID(cmd, "member", *sf.to)
 	if err != nil {
@@ -310,5 +322,5 @@ func (c *cli) spendAction(cmd *cobra.Command, sf spendFlags) (state.Action, erro
 	if err != nil {
 		return state.Action{}, err
 	}
-	return state.Action{Member: to, Asset: a.Code, Amount: n, Memo: *sf.memo}, nil
+	return state.Action{Member: to, Asset: a.Code, Amount: n, Memo: *sf.memo, Period: *sf.period}, nil
 }
