@@ -26,7 +26,8 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 		Short: "Open a proposal; its Markdown body is read from stdin and its ID printed alone on the last line",
 		Long: "Open a proposal; its Markdown body is read from stdin and its ID printed alone on the last line.\n" +
 			"Kinds: text (no effect), role (--member ID --role ROLE [--revoke]),\n" +
-			"rules (--rules-kind KIND with --period, --quorum, --threshold, --hidden; unset ones keep the current value),\n" +
+			"rules (--rules-kind KIND with --period, --quorum, --threshold, --hidden; unset ones keep the current value;\n" +
+			"  or --signers M: how many treasurers must co-sign a payout),\n" +
 			"spend (--to MEMBER-ID --amount AMOUNT --asset CODE [--memo M]; if it passes, treasurers co-sign the payout).\n" +
 			"Methods: yesno (default), approval, ranked, score (these need --options a,b,c).",
 		Args: noArgs,
@@ -41,6 +42,7 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 	role := f.String("role", "", "role proposals: moderator, treasurer or steward")
 	revoke := f.Bool("revoke", false, "role proposals: revoke the role instead of granting it")
 	rulesKind := f.String("rules-kind", "", "rules proposals: the kind whose rules change")
+	signers := f.Int("signers", 0, "rules proposals: instead, how many treasurers must co-sign a payout")
 	rf := addRulesFlags(cmd)
 	sf := addSpendFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -51,7 +53,7 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 		if roleFlags && *kind != state.KindRole {
 			return usage(cmd, "--member, --role and --revoke are for role proposals")
 		}
-		if (f.Changed("rules-kind") || rf.changed(cmd)) && *kind != state.KindRuleset {
+		if (f.Changed("rules-kind") || f.Changed("signers") || rf.changed(cmd)) && *kind != state.KindRuleset {
 			return usage(cmd, "--rules-kind, --period, --quorum, --threshold and --hidden are for rules proposals")
 		}
 		if sf.changed(cmd) && *kind != state.KindSpend {
@@ -81,8 +83,12 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 			}
 			np.Action = state.Action{Member: id, Role: *role, Grant: !*revoke}
 		case state.KindRuleset:
+			if *signers != 0 && *rulesKind == "" {
+				np.Action = state.Action{Signers: *signers}
+				break
+			}
 			if *rulesKind == "" {
-				return usage(cmd, "a rules proposal needs --rules-kind KIND")
+				return usage(cmd, "a rules proposal needs --rules-kind KIND, or --signers M")
 			}
 			k, err := c.rules(cmd, rf, *rulesKind)
 			if err != nil {

@@ -132,6 +132,14 @@ func actionText(p state.Proposal, decimals int) string {
 		return fmt.Sprintf("revoke %s from member %d", a.Role, a.Member)
 	case p.Kind == state.KindRuleset && a.Rules != nil:
 		return fmt.Sprintf("set %s rules: %s", a.Rules.Kind, rulesText(*a.Rules))
+	case p.Kind == state.KindRuleset && a.Signers > 0:
+		return fmt.Sprintf("payouts need %d treasurer signatures", a.Signers)
+	case p.Kind == state.KindSpend && a.Period != "":
+		who := fmt.Sprintf("member %d", a.Member)
+		if a.Member == 0 {
+			who = "every " + a.Role
+		}
+		return fmt.Sprintf("allowance of %s %s a %s for %s", money.Format(a.Amount, decimals), a.Asset, a.Period, who)
 	case p.Kind == state.KindSpend && a.Memo != "":
 		return fmt.Sprintf("pay %s %s to member %d; memo: %s", money.Format(a.Amount, decimals), a.Asset, a.Member, line(a.Memo))
 	case p.Kind == state.KindSpend:

@@ -141,6 +141,10 @@ func execute(w Writer, p Proposal) error {
 			createPayout(w, p, p.Closed)
 		}
 	case KindRuleset:
+		if p.Action.Signers > 0 && p.Action.Rules == nil {
+			putJSON(w, keyPolicy, TreasuryPolicy{Signers: p.Action.Signers})
+			return nil
+		}
 		if p.Action.Rules == nil {
 			return fmt.Errorf("rules proposal %d has no rules", p.ID)
 		}

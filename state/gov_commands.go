@@ -158,8 +158,14 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 		if method != MethodYesNo {
 			return a, fmt.Errorf("rules proposals are decided yes/no")
 		}
+		if a.Rules == nil && a.Signers == 0 {
+			return a, fmt.Errorf("a rules proposal must say which kind's rules change, or how many treasurers sign a payout")
+		}
 		if a.Rules == nil {
-			return a, fmt.Errorf("a rules proposal must say which kind's rules change")
+			if a.Signers < 1 || a.Signers > 10 {
+				return a, fmt.Errorf("signers must be between 1 and 10")
+			}
+			return Action{Signers: a.Signers}, nil
 		}
 		if err := checkRules(*a.Rules); err != nil {
 			return a, err

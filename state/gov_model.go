@@ -76,6 +76,8 @@ type Action struct {
 	Amount int64  `json:"amount,omitempty"`
 	Memo   string `json:"memo,omitempty"`
 	Period string `json:"period,omitempty"`
+	// rules proposals may instead set how many treasurers sign a payout
+	Signers int `json:"signers,omitempty"`
 }
 
 // Proposal is a proposal as stored.

@@ -143,3 +143,17 @@ func TestLedgerProperties(t *testing.T) {
 		})
 	})
 }
+
+func TestSignersSetByProposal(t *testing.T) {
+	f := newGov(t)
+	id := f.do("bob", NewProposal{Kind: KindRuleset, Title: "Three signatures for payouts", Action: Action{Signers: 3}})[0].Body.(*ProposalCreated).Proposal
+	f.refuse("bob", NewProposal{Kind: KindRuleset, Title: "x", Action: Action{Signers: 11}}, "between 1 and 10")
+	for _, n := range []string{"alice", "bob", "carol"} {
+		f.do(n, CastVote{ID: id, Ballot: tallyBallot("yes")})
+	}
+	f.clk.t = f.clk.t.Add(15 * 24 * time.Hour)
+	f.h.CloseDue(f.ctx)
+	if p, _ := f.h.TreasuryPolicy(); p.Signers != 3 {
+		t.Fatalf("policy %+v", p)
+	}
+}
