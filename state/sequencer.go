@@ -61,7 +61,10 @@ func (s *Store) Submit(ctx context.Context, a Actor, c Command) ([]Event, error)
 
 // maxInflight bounds how many batches may be waiting for their fsync while
 // the sequencer already decides the next one.
-const maxInflight = 4
+const maxInflight = 8
+
+// minPipelined is how many queued commands justify a second batch in flight.
+const minPipelined = 64
 
 // batchState is the log as the sequencer sees it: it includes batches that
 // are written but not yet durable. Callers only ever see the durable one.
@@ -98,10 +101,38 @@ func (s *Store) run() {
 		pending--
 		s.finish(f)
 	}
-	for {
-		if pending >= maxInflight {
+	// shutdown answers what is still queued, lets what is written become
+	// durable, then seals the tail so a clean stop leaves every event
+	// covered.
+	shutdown := func() {
+		for drained := false; !drained; {
+			select {
+			case req := <-s.reqs:
+				req.reply <- reply{err: ErrClosed}
+			default:
+				drained = true
+			}
+		}
+		for pending > 0 {
 			finish(<-durable)
-			continue
+		}
+		if bs.size > uint64(bs.head.Size) && s.start(&bs, nil, true, durable) {
+			finish(<-durable)
+		}
+	}
+	for {
+		// Pipeline only when it pays: with a batch already in flight, a
+		// few queued commands wait for its fsync and join the next, bigger
+		// batch, rather than each paying for a commit of their own.
+		if pending >= maxInflight || (pending > 0 && len(s.reqs) < minPipelined) {
+			select {
+			case f := <-durable:
+				finish(f)
+				continue
+			case <-s.quit:
+				shutdown()
+				return
+			}
 		}
 		select {
 		case f := <-durable:
@@ -127,23 +158,7 @@ func (s *Store) run() {
 				pending++
 			}
 		case <-s.quit:
-			// Answer what is still queued, let what is written become
-			// durable, then seal the tail so a clean shutdown leaves every
-			// event covered.
-			for drained := false; !drained; {
-				select {
-				case req := <-s.reqs:
-					req.reply <- reply{err: ErrClosed}
-				default:
-					drained = true
-				}
-			}
-			if bs.size > uint64(bs.head.Size) && s.start(&bs, nil, true, durable) {
-				pending++
-			}
-			for pending > 0 {
-				finish(<-durable)
-			}
+			shutdown()
 			return
 		}
 	}
