@@ -112,7 +112,7 @@ func applyAllowance(w Writer, ev Event) (bool, error) {
 			return true, fmt.Errorf("allowance %d spent outside its period", a.ID)
 		}
 		e := Entry{ID: b.Entry, Kind: EntryAllowance, Member: m.ID, Asset: a.Asset, Amount: b.Amount, Memo: b.Memo,
-			By: m.ID, Time: ev.Time, Seq: ev.Seq,
+			Allowance: a.ID, By: m.ID, Time: ev.Time, Seq: ev.Seq,
 			Lines: []Line{{"treasury", -b.Amount}, {memberAccount(m.ID, "out"), b.Amount}}}
 		if err := addEntry(w, e); err != nil {
 			return true, err

@@ -49,9 +49,11 @@ type Entry struct {
 	Lines    []Line `json:"lines"`
 	Reverses uint64 `json:"reverses,omitempty"`
 	Payout   uint64 `json:"payout,omitempty"`
-	By       uint64 `json:"by"` // the member whose command made it
-	Time     int64  `json:"time"`
-	Seq      uint64 `json:"seq"`
+	// Allowance names the allowance an allowance entry was paid from.
+	Allowance uint64 `json:"allowance,omitempty"`
+	By        uint64 `json:"by"` // the member whose command made it
+	Time      int64  `json:"time"`
+	Seq       uint64 `json:"seq"`
 }
 
 // Payout is an order created by a passed spend proposal, paid once enough

@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -32,52 +31,62 @@ type treasuryTab struct {
 	names   map[uint64]string
 	months  []monthFlow
 	pending []state.Payout
+	allow   []state.Allowance
 	rows    []*state.Entry // the ledger after the filter
 	amtW    int            // width of the ledger's amount column
 
-	// One cursor runs over the pending payouts, then the ledger rows; the
-	// selection is kept by id across reloads.
+	// One cursor runs over the pending payouts, the allowances, then the
+	// ledger rows; the selection is kept by id across reloads.
 	cursor  int
 	selPay  uint64
+	selAl   uint64
 	selRow  uint64
 	payOff  int
+	alOff   int
 	rowOff  int
 	payRows int // payout rows drawn, from the last layout
+	alRows  int // allowance rows drawn
 	rowRows int // ledger rows drawn
 
 	filter    textinput.Model
 	filtering bool
 	input     textinput.Model
 	giving    bool
+	payIn     textinput.Model
+	paying    bool            // the pay-from-allowance box is open
+	payAl     state.Allowance // the allowance it pays from
 	busy      bool
 
-	keyUp, keyDown, keyTop, keyEnd, keyAsset, keyGive, keySign, keyFilter, keyClear, keyDone, keySend, keyEsc key.Binding
-	armed                                                                                                     uint64 // payout awaiting the confirming second s
+	keyUp, keyDown, keyTop, keyEnd, keyAsset, keyGive, keySign, keyPay, keyFilter, keyClear, keyDone, keySend, keyPaySend, keyEsc key.Binding
+	armed                                                                                                                         uint64 // payout awaiting the confirming second s
 }
 
 func newTreasury(c *common) *treasuryTab {
 	tr := &treasuryTab{c: c, dirty: true,
-		filter:    newInput("filter by memo, member, kind or asset", 60),
-		input:     newInput("250.00 EUR June share", 40+state.MaxMemoLen),
-		keyUp:     bind([]string{"up", "k"}, "↑/k", "up"),
-		keyDown:   bind([]string{"down", "j"}, "↓/j", "down"),
-		keyTop:    bind([]string{"home", "g"}, "g", "first"),
-		keyEnd:    bind([]string{"end", "G"}, "G", "last"),
-		keyAsset:  bind([]string{"left", "right", "[", "]"}, "←/→", "asset"),
-		keyGive:   bind([]string{"c"}, "c", "contribute"),
-		keySign:   bind([]string{"s"}, "s", "sign payout"),
-		keyFilter: bind([]string{"/"}, "/", "filter"),
-		keyClear:  bind([]string{"esc"}, "esc", "clear filter"),
-		keyDone:   bind([]string{"enter"}, "enter", "keep filter"),
-		keySend:   bind([]string{"enter"}, "enter", "contribute"),
-		keyEsc:    bind([]string{"esc"}, "esc", "cancel"),
+		filter:     newInput("filter by memo, member, kind or asset", 60),
+		input:      newInput("250.00 EUR June share", 40+state.MaxMemoLen),
+		payIn:      newInput("12.50 cleaning supplies", 30+state.MaxMemoLen),
+		keyUp:      bind([]string{"up", "k"}, "↑/k", "up"),
+		keyDown:    bind([]string{"down", "j"}, "↓/j", "down"),
+		keyTop:     bind([]string{"home", "g"}, "g", "first"),
+		keyEnd:     bind([]string{"end", "G"}, "G", "last"),
+		keyAsset:   bind([]string{"left", "right", "[", "]"}, "←/→", "asset"),
+		keyGive:    bind([]string{"c"}, "c", "contribute"),
+		keySign:    bind([]string{"s"}, "s", "sign payout"),
+		keyPay:     bind([]string{"p"}, "p", "pay from allowance"),
+		keyFilter:  bind([]string{"/"}, "/", "filter"),
+		keyClear:   bind([]string{"esc"}, "esc", "clear filter"),
+		keyDone:    bind([]string{"enter"}, "enter", "keep filter"),
+		keySend:    bind([]string{"enter"}, "enter", "contribute"),
+		keyPaySend: bind([]string{"enter"}, "enter", "pay"),
+		keyEsc:     bind([]string{"esc"}, "esc", "cancel"),
 	}
 	tr.filter.Prompt = "/ "
 	return tr
 }
 
 func (tr *treasuryTab) TabName() string { return "Treasury" }
-func (tr *treasuryTab) Capturing() bool { return tr.filtering || tr.giving }
+func (tr *treasuryTab) Capturing() bool { return tr.filtering || tr.giving || tr.paying }
 
 func (tr *treasuryTab) SetSize(w, h int) {
 	if w != tr.w || h != tr.h {
@@ -92,6 +101,7 @@ func (tr *treasuryTab) Refresh() {
 		tr.styled = t.Name
 		tr.filter.SetStyles(inputStyles(t))
 		tr.input.SetStyles(inputStyles(t))
+		tr.payIn.SetStyles(inputStyles(t))
 	}
 }
 
@@ -112,6 +122,8 @@ func (tr *treasuryTab) ShortHelp() []key.Binding {
 	switch {
 	case tr.giving:
 		return []key.Binding{tr.keySend, tr.keyEsc}
+	case tr.paying:
+		return []key.Binding{tr.keyPaySend, tr.keyEsc}
 	case tr.filtering:
 		return []key.Binding{tr.keyDone, tr.keyClear}
 	}
@@ -119,6 +131,9 @@ func (tr *treasuryTab) ShortHelp() []key.Binding {
 	var out []key.Binding
 	if len(tr.pending) > 0 && tr.treasurer() {
 		out = append(out, tr.keySign)
+	}
+	if tr.holdsAny() {
+		out = append(out, tr.keyPay)
 	}
 	out = append(out, tr.keyGive)
 	if len(tr.shown) > 1 {
@@ -137,7 +152,7 @@ func (tr *treasuryTab) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{tr.keyUp, tr.keyDown, tr.keyTop, tr.keyEnd, tr.keyAsset},
-		{tr.keyGive, tr.keySign, tr.keyFilter, tr.keyClear},
+		{tr.keyGive, tr.keySign, tr.keyPay, tr.keyFilter, tr.keyClear},
 	}
 }
 
@@ -184,6 +199,7 @@ func (tr *treasuryTab) sync() {
 			tr.pending = append(tr.pending, p)
 		}
 	}
+	tr.allow = d.allow
 	q := strings.ToLower(strings.TrimSpace(tr.filter.Value()))
 	tr.rows = tr.rows[:0]
 	tr.amtW = 0
@@ -197,16 +213,21 @@ func (tr *treasuryTab) sync() {
 	}
 	tr.amtW = min(tr.amtW, 28)
 	// Put the cursor back on what was selected, if it is still there.
-	n := len(tr.pending) + len(tr.rows)
+	n := tr.count()
 	found := false
 	for i, p := range tr.pending {
 		if tr.selPay != 0 && p.ID == tr.selPay {
 			tr.cursor, found = i, true
 		}
 	}
-	for i, e := range tr.rows {
-		if !found && tr.selPay == 0 && tr.selRow != 0 && e.ID == tr.selRow {
+	for i, a := range tr.allow {
+		if !found && tr.selAl != 0 && a.ID == tr.selAl {
 			tr.cursor, found = len(tr.pending)+i, true
+		}
+	}
+	for i, e := range tr.rows {
+		if !found && tr.selRow != 0 && e.ID == tr.selRow {
+			tr.cursor, found = tr.ledgerStart()+i, true
 		}
 	}
 	if !found {
@@ -217,14 +238,22 @@ func (tr *treasuryTab) sync() {
 
 // remember notes what the cursor is on, so a reload keeps it there.
 func (tr *treasuryTab) remember() {
-	tr.selPay, tr.selRow = 0, 0
+	tr.selPay, tr.selAl, tr.selRow = 0, 0, 0
 	switch {
 	case tr.cursor < len(tr.pending):
 		tr.selPay = tr.pending[tr.cursor].ID
-	case tr.cursor-len(tr.pending) < len(tr.rows):
-		tr.selRow = tr.rows[tr.cursor-len(tr.pending)].ID
+	case tr.cursor < tr.ledgerStart():
+		tr.selAl = tr.allow[tr.cursor-len(tr.pending)].ID
+	case tr.cursor-tr.ledgerStart() < len(tr.rows):
+		tr.selRow = tr.rows[tr.cursor-tr.ledgerStart()].ID
 	}
 }
+
+// count is how many rows the cursor runs over.
+func (tr *treasuryTab) count() int { return len(tr.pending) + len(tr.allow) + len(tr.rows) }
+
+// ledgerStart is the cursor position of the first ledger row.
+func (tr *treasuryTab) ledgerStart() int { return len(tr.pending) + len(tr.allow) }
 
 func (tr *treasuryTab) name(id uint64) string {
 	if n, ok := tr.names[id]; ok && n != "" {
@@ -240,7 +269,7 @@ func (tr *treasuryTab) amount(n int64, asset string) string {
 // signed is an entry's amount as it moved the treasury: + in, − out.
 func (tr *treasuryTab) signed(e *state.Entry) string {
 	sign := "−"
-	if e.Kind == state.EntryContribution {
+	if inflow(e) {
 		sign = "+"
 	}
 	return sign + tr.amount(e.Amount, e.Asset)
@@ -255,6 +284,14 @@ func (tr *treasuryTab) memo(e *state.Entry) string {
 		ref = fmt.Sprintf("reverses #%d", e.Reverses)
 	case e.Payout != 0:
 		ref = fmt.Sprintf("payout #%d", e.Payout)
+	case e.Kind == state.EntryAllowance && e.Allowance != 0:
+		ref = fmt.Sprintf("allowance #%d", e.Allowance)
+	case e.Kind == state.EntryAllowance:
+		// Entries written before allowances were recorded on them.
+		ref = "allowance"
+		if id := tr.data().fromAl[e.ID]; id != 0 {
+			ref = fmt.Sprintf("allowance #%d", id)
+		}
 	}
 	switch {
 	case ref == "":
@@ -273,12 +310,14 @@ func (tr *treasuryTab) Update(msg tea.Msg) tea.Cmd {
 	switch {
 	case tr.giving:
 		return tr.updateInput(msg)
+	case tr.paying:
+		return tr.updatePay(msg)
 	case tr.filtering:
 		return tr.updateFilter(msg)
 	case !isKey:
 		return nil
 	}
-	n := len(tr.pending) + len(tr.rows)
+	n := tr.count()
 	switch {
 	case key.Matches(k, tr.keyUp):
 		tr.move(-1)
@@ -300,6 +339,8 @@ func (tr *treasuryTab) Update(msg tea.Msg) tea.Cmd {
 		return tr.input.Focus()
 	case key.Matches(k, tr.keySign):
 		return tr.sign()
+	case key.Matches(k, tr.keyPay):
+		return tr.openPay()
 	case key.Matches(k, tr.keyFilter):
 		tr.filtering = true
 		return tr.filter.Focus()
@@ -312,7 +353,7 @@ func (tr *treasuryTab) Update(msg tea.Msg) tea.Cmd {
 
 func (tr *treasuryTab) move(d int) {
 	tr.armed = 0
-	n := len(tr.pending) + len(tr.rows)
+	n := tr.count()
 	if n == 0 {
 		return
 	}
@@ -405,43 +446,6 @@ func (tr *treasuryTab) updateInput(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// parseContribution reads "AMOUNT ASSET memo…" (or "ASSET AMOUNT memo…").
-func (tr *treasuryTab) parseContribution(s string) (state.Contribute, error) {
-	amt, rest := cutField(strings.TrimSpace(s))
-	code, memo := cutField(rest)
-	if amt == "" || code == "" {
-		return state.Contribute{}, fmt.Errorf("type an amount, an asset and a memo, like 250.00 EUR June share")
-	}
-	if !startsWithDigit(amt) && startsWithDigit(code) {
-		amt, code = code, amt
-	}
-	code = strings.ToUpper(code)
-	dec, ok := tr.dec[code]
-	if !ok {
-		var codes []string
-		for _, a := range tr.data().assets {
-			codes = append(codes, line(a.Asset))
-		}
-		return state.Contribute{}, fmt.Errorf("unknown asset %q; this hub keeps %s", line(code), strings.Join(codes, ", "))
-	}
-	n, err := money.Parse(amt, dec)
-	if err != nil {
-		return state.Contribute{}, err
-	}
-	return state.Contribute{Asset: code, Amount: n, Memo: strings.TrimSpace(memo)}, nil
-}
-
-// cutField splits s at its first run of white space.
-func cutField(s string) (string, string) {
-	i := strings.IndexFunc(s, unicode.IsSpace)
-	if i < 0 {
-		return s, ""
-	}
-	return s[:i], strings.TrimSpace(s[i:])
-}
-
-func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '9' }
-
 // result closes the contribute box once the contribution is in, and names
 // the ledger entry or payment a command made.
 func (tr *treasuryTab) result(msg resultMsg) tea.Cmd {
@@ -457,6 +461,8 @@ func (tr *treasuryTab) result(msg resultMsg) tea.Cmd {
 				tr.c.status = fmt.Sprintf("thank you: %s contributed, ledger entry #%d", tr.amount(c.Amount, c.Asset), c.Entry)
 			}
 		}
+	case "allowance":
+		tr.paid(msg)
 	case "sign":
 		if msg.err != nil {
 			return nil

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sync"
@@ -16,6 +17,11 @@ type treasuryData struct {
 	ledger  []state.Entry        // newest first
 	payouts []state.Payout
 	policy  state.TreasuryPolicy
+	allow   []state.Allowance // by id
+
+	// Derived once per read (see derive), shared like the rest.
+	monthEnd map[string][]monthBalance // per asset, oldest first, every month with entries
+	fromAl   map[uint64]uint64         // allowance entry id -> the allowance it was paid from, when certain
 }
 
 // treasuryShared is the last treasury read, keyed by hub and log size: a
@@ -50,11 +56,14 @@ func loadTreasury(hub *state.Hub) (*treasuryData, error) {
 		slices.Reverse(d.ledger)
 		d.payouts = state.ListPayouts(r)
 		d.policy = state.Policy(r)
+		d.allow = state.ListAllowances(r)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	slices.SortFunc(d.allow, func(a, b state.Allowance) int { return cmp.Compare(a.ID, b.ID) })
+	d.derive()
 	ts.mu.Lock()
 	if ts.hub != hub || size >= ts.size {
 		ts.hub, ts.size, ts.data = hub, size, d
@@ -89,7 +98,7 @@ func flows(ledger []state.Entry, asset string, n int) []monthFlow {
 			out = append(out, monthFlow{label: label})
 		}
 		f := &out[len(out)-1]
-		if e.Kind == state.EntryContribution {
+		if inflow(&e) {
 			f.in = addSat(f.in, e.Amount)
 		} else {
 			f.out = addSat(f.out, e.Amount)
@@ -102,6 +111,88 @@ func flows(ledger []state.Entry, asset string, n int) []monthFlow {
 func addSat(a, b int64) int64 {
 	if b > 0 && a > math.MaxInt64-b {
 		return math.MaxInt64
+	}
+	return a + b
+}
+
+// inflow reports whether an entry brought money into the treasury; every
+// other kind (reversal, payout, allowance) took it out.
+func inflow(e *state.Entry) bool { return e.Kind == state.EntryContribution }
+
+// treasuryDelta is what an entry did to the treasury's balance: the sum of
+// its treasury legs, or its signed amount if it has none.
+func treasuryDelta(e *state.Entry) int64 {
+	var d int64
+	legs := false
+	for _, l := range e.Lines {
+		if l.Account == "treasury" {
+			d, legs = sumSat(d, l.Delta), true
+		}
+	}
+	switch {
+	case legs:
+		return d
+	case inflow(e):
+		return e.Amount
+	}
+	return -e.Amount
+}
+
+// monthBalance is an asset's balance at the end of one calendar month
+// (UTC) that has entries.
+type monthBalance struct {
+	label string
+	bal   int64
+}
+
+// balanceMonths is how many month ends, at most, the balance line shows.
+const balanceMonths = 12
+
+// derive computes, in one pass over the ledger, every asset's balance at
+// the end of each month, and which allowance paid each allowance entry.
+func (d *treasuryData) derive() {
+	d.monthEnd = map[string][]monthBalance{}
+	run := map[string]int64{}
+	for i := len(d.ledger) - 1; i >= 0; i-- { // oldest first
+		e := &d.ledger[i]
+		run[e.Asset] = sumSat(run[e.Asset], treasuryDelta(e))
+		label := time.UnixMilli(e.Time).UTC().Format("Jan 2006")
+		ms := d.monthEnd[e.Asset]
+		if len(ms) == 0 || ms[len(ms)-1].label != label {
+			ms = append(ms, monthBalance{label: label})
+		}
+		ms[len(ms)-1].bal = run[e.Asset]
+		d.monthEnd[e.Asset] = ms
+	}
+	// The ledger entry does not name its allowance. Allowances are never
+	// removed, so when exactly one allowance of the entry's asset could
+	// have paid its member (theirs, or a role's), it is that one.
+	d.fromAl = map[uint64]uint64{}
+	for i := range d.ledger {
+		e := &d.ledger[i]
+		if e.Kind != state.EntryAllowance {
+			continue
+		}
+		var id uint64
+		n := 0
+		for _, a := range d.allow {
+			if a.Asset == e.Asset && (a.Member == e.Member || a.Member == 0) {
+				id, n = a.ID, n+1
+			}
+		}
+		if n == 1 {
+			d.fromAl[e.ID] = id
+		}
+	}
+}
+
+// sumSat adds with saturation in both directions.
+func sumSat(a, b int64) int64 {
+	switch {
+	case b > 0 && a > math.MaxInt64-b:
+		return math.MaxInt64
+	case b < 0 && a < math.MinInt64-b:
+		return math.MinInt64
 	}
 	return a + b
 }

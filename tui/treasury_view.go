@@ -19,23 +19,40 @@ func (tr *treasuryTab) View() string {
 	d := tr.data()
 	var b strings.Builder
 	b.WriteString(t.Heading.Render("Treasury") + "  " + t.Muted.Render(clip(tr.summary(d), max(tr.w-10, 0))) + "\n")
-	if len(tr.shown) == 0 && len(tr.pending) == 0 {
+	if len(tr.shown) == 0 && len(tr.pending) == 0 && len(tr.allow) == 0 {
 		b.WriteString("\n")
-		if tr.giving {
+		switch {
+		case tr.giving:
 			b.WriteString(tr.inputView(t) + "\n\n")
+		case tr.paying:
+			b.WriteString(tr.payView(t) + "\n\n")
 		}
 		return b.String() + tr.emptyView(t)
 	}
 	b.WriteString(tr.balancesView(t) + "\n\n")
 	used := 3
-	if tr.giving {
+	switch {
+	case tr.giving:
 		b.WriteString(tr.inputView(t) + "\n\n")
 		used += 4
+	case tr.paying:
+		b.WriteString(tr.payView(t) + "\n\n")
+		used += 4
 	}
-	months, pays, rows := tr.layout(used)
-	if months > 0 {
-		b.WriteString(tr.chartView(t, tr.months[len(tr.months)-months:]) + "\n\n")
+	l := tr.layout(used)
+	if l.bal {
+		b.WriteString(tr.balanceLine(t) + "\n")
 	}
+	if l.months > 0 {
+		b.WriteString(tr.chartView(t, tr.months[len(tr.months)-l.months:]) + "\n")
+	}
+	if l.bal || l.months > 0 {
+		b.WriteString("\n")
+	}
+	if l.allow > 0 {
+		b.WriteString(tr.allowancesView(t, l.allow) + "\n\n")
+	}
+	pays, rows := l.pays, l.rows
 	if pays > 0 {
 		b.WriteString(tr.payoutsView(t, pays) + "\n\n")
 	}
@@ -51,40 +68,66 @@ func (tr *treasuryTab) summary(d *treasuryData) string {
 	if tr.treasurer() {
 		parts = append(parts, "you are a treasurer")
 	}
+	if tr.holdsAny() {
+		parts = append(parts, "you hold an allowance")
+	}
 	return strings.Join(parts, " · ")
 }
 
-// layout shares the height left after used lines between the chart, the
-// payouts and the ledger: the ledger keeps a few rows, the chart gives up
-// its oldest months first.
-func (tr *treasuryTab) layout(used int) (months, pays, rows int) {
+// treasuryLayout is how many rows each section gets.
+type treasuryLayout struct {
+	bal                       bool // the balance-over-time line
+	months, allow, pays, rows int
+}
+
+// layout shares the height left after used lines between the balance
+// line, the chart, the allowances, the payouts and the ledger: the ledger
+// keeps a few rows; the chart gives up its oldest months first, then the
+// balance line goes, then allowances and payouts shrink to one row each.
+func (tr *treasuryTab) layout(used int) treasuryLayout {
 	ledgerFixed := 2 // title and column header
 	if tr.filtering || tr.filter.Value() != "" {
 		ledgerFixed++
 	}
 	rest := tr.h - used - ledgerFixed
-	months = len(tr.months)
-	pays = min(len(tr.pending), 3)
+	l := treasuryLayout{bal: len(tr.balances()) > 0, months: len(tr.months),
+		allow: min(len(tr.allow), 5), pays: min(len(tr.pending), 3)}
 	cost := func() int {
 		c := 0
-		if months > 0 {
-			c += months + 2
+		if l.bal {
+			c++
 		}
-		if pays > 0 {
-			c += pays + 2
+		if l.months > 0 {
+			c += l.months + 1
+		}
+		if l.bal || l.months > 0 {
+			c++
+		}
+		if l.allow > 0 {
+			c += l.allow + 2
+		}
+		if l.pays > 0 {
+			c += l.pays + 2
 		}
 		return c
 	}
 	want := min(max(len(tr.rows), 1), 4)
-	for rest-cost() < want && months > 0 {
-		months--
+	for rest-cost() < want && l.months > 0 {
+		l.months--
 	}
-	for rest-cost() < want && pays > 1 {
-		pays--
+	if rest-cost() < want {
+		l.bal = false
 	}
-	rows = max(rest-cost(), 1)
-	tr.payRows, tr.rowRows = pays, rows
-	return months, pays, rows
+	for rest-cost() < want && (l.allow > 1 || l.pays > 1) {
+		if l.allow >= l.pays {
+			l.allow--
+		} else {
+			l.pays--
+		}
+	}
+	l.rows = max(rest-cost(), 1)
+	tr.payRows, tr.alRows, tr.rowRows = l.pays, l.allow, l.rows
+	return l
 }
 
 func (tr *treasuryTab) emptyView(t themes.Theme) string {
@@ -309,7 +352,7 @@ func (tr *treasuryTab) ledgerView(t themes.Theme, n int) string {
 	c := tr.columns()
 	id, date, kind, member, amount, memo := c.line("#", "Date", "Kind", "Member", "Amount", "Memo")
 	out = append(out, t.Label.Render(clip("  "+id+date+kind+member+amount+memo, tr.w)))
-	at := tr.cursor - len(tr.pending) // the ledger row under the cursor, if any
+	at := tr.cursor - tr.ledgerStart() // the ledger row under the cursor, if any
 	if at >= 0 {
 		if at < tr.rowOff {
 			tr.rowOff = at
@@ -328,11 +371,64 @@ func (tr *treasuryTab) ledgerView(t themes.Theme, n int) string {
 			continue
 		}
 		amt := t.Bad
-		if e.Kind == state.EntryContribution {
+		if inflow(e) {
 			amt = t.Good
 		}
 		out = append(out, clip("  "+t.Muted.Render(id+date)+t.Subtle.Render(kind)+t.Text.Render(member)+
 			amt.Render(amount)+t.Subtle.Render(memo), tr.w))
 	}
 	return strings.Join(out, "\n")
+}
+
+// balances is the chart asset's balance at the last month ends that have
+// entries, oldest first.
+func (tr *treasuryTab) balances() []monthBalance {
+	ms := tr.data().monthEnd[tr.asset]
+	return ms[max(len(ms)-balanceMonths, 0):]
+}
+
+// sparks are the balance line's levels, lowest first.
+var sparks = []string{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}
+
+// balanceLine is the asset's balance at each month end as one row of block
+// characters scaled to the highest, with the first and last values.
+func (tr *treasuryTab) balanceLine(t themes.Theme) string {
+	ms := tr.balances()
+	if len(ms) == 0 {
+		return ""
+	}
+	dec := tr.dec[tr.asset]
+	head := t.Label.Render("Balance at month end · "+line(tr.asset)) + "  "
+	first := ms[0].label + " " + money.Format(ms[0].bal, dec)
+	last := money.Format(ms[len(ms)-1].bal, dec) + " " + ms[len(ms)-1].label
+	// Each month gets two cells if there is room, else one, else the
+	// oldest months go.
+	room := tr.w - ansi.StringWidth(head) - ansi.StringWidth(first) - ansi.StringWidth(last) - 4
+	cw := 2
+	if room < 2*len(ms) {
+		cw = 1
+	}
+	if n := max(room/cw, 1); n < len(ms) {
+		ms = ms[len(ms)-n:]
+		first = ms[0].label + " " + money.Format(ms[0].bal, dec)
+	}
+	top := int64(0)
+	for _, m := range ms {
+		top = max(top, m.bal)
+	}
+	var sp strings.Builder
+	for _, m := range ms {
+		if m.bal <= 0 || top <= 0 {
+			sp.WriteString(t.Muted.Render(repeat("·", cw)))
+			continue
+		}
+		// Only the highest month end fills the cell.
+		lvl := int(float64(m.bal) / float64(top) * float64(len(sparks)-1))
+		sp.WriteString(t.Accent.Render(repeat(sparks[min(max(lvl, 0), len(sparks)-1)], cw)))
+	}
+	s := head + t.Muted.Render(first) + "  " + sp.String()
+	if len(ms) > 1 {
+		s += "  " + t.Muted.Render(last)
+	}
+	return clip(s, tr.w)
 }
