@@ -127,7 +127,7 @@ func applyAllowance(w Writer, ev Event) (bool, error) {
 		a.PeriodStart, a.Spent = b.Start, 0
 		putJSON(w, idKey(prefixAllowance, a.ID), a)
 	default:
-		return false, nil
+		return applyHousing(w, ev)
 	}
 	return true, nil
 }

@@ -134,6 +134,26 @@ func execute(w Writer, p Proposal) error {
 			m.Roles = normRoles(slices.DeleteFunc(slices.Clone(m.Roles), func(r string) bool { return r == p.Action.Role }))
 		}
 		putJSON(w, idKey(prefixMember, m.ID), m)
+	case KindSpace:
+		if p.Action.Retire != 0 {
+			sp, ok := GetSpace(w, p.Action.Retire)
+			if !ok || sp.Retired {
+				return fmt.Errorf("space %d cannot be retired", p.Action.Retire)
+			}
+			sp.Retired = true
+			putJSON(w, idKey(prefixSpace, sp.ID), sp)
+			return nil
+		}
+		if p.Action.Space == nil {
+			return fmt.Errorf("space proposal %d opens no space", p.ID)
+		}
+		sp := *p.Action.Space
+		sp.ID = nextID(w, "space")
+		if err := checkSpace(sp); err != nil {
+			return err
+		}
+		putJSON(w, idKey(prefixSpace, sp.ID), sp)
+		useID(w, "space", sp.ID)
 	case KindSpend:
 		if p.Action.Period != "" {
 			grantAllowance(w, p, p.Closed)

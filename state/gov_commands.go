@@ -38,9 +38,6 @@ func (c NewProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if _, ok := defaultRules[c.Kind]; !ok {
 		return 0, nil, fmt.Errorf("unknown kind %q (kinds: %s)", sanitize.Line(c.Kind), strings.Join(Kinds, ", "))
 	}
-	if c.Kind == KindSpace {
-		return 0, nil, fmt.Errorf("space proposals need housing, which this hub does not have yet")
-	}
 	method := c.Method
 	if method == "" {
 		method = MethodYesNo
@@ -120,6 +117,31 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 			return a, fmt.Errorf("member %d %s a %s", m.ID, map[bool]string{true: "is already", false: "is not"}[a.Grant], a.Role)
 		}
 		return Action{Member: a.Member, Role: a.Role, Grant: a.Grant}, nil
+	case KindSpace:
+		if method != MethodYesNo {
+			return a, fmt.Errorf("space proposals are decided yes/no")
+		}
+		if (a.Space == nil) == (a.Retire == 0) {
+			return a, fmt.Errorf("a space proposal either opens a space or retires one")
+		}
+		if a.Retire != 0 {
+			sp, ok := GetSpace(r, a.Retire)
+			if !ok || sp.Retired {
+				return a, notFound("no open space %d", a.Retire)
+			}
+			return Action{Retire: a.Retire}, nil
+		}
+		sp := *a.Space
+		if sp.TZ == "" {
+			sp.TZ = "UTC"
+		}
+		sp.ID, sp.Retired = 0, false
+		check := sp
+		check.ID = 1
+		if err := checkSpace(check); err != nil {
+			return a, err
+		}
+		return Action{Space: &sp}, nil
 	case KindSpend:
 		if method != MethodYesNo {
 			return a, fmt.Errorf("spend proposals are decided yes/no")
@@ -356,7 +378,7 @@ func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 	}
 	st := closingState(countProposal(r, p))
 	events := []Body{&ProposalClosed{Proposal: p.ID, State: st}}
-	if st == PropPassed && (p.Kind == KindRole || p.Kind == KindRuleset || p.Kind == KindSpend) && executable(r, p) {
+	if st == PropPassed && p.Kind != KindText && executable(r, p) {
 		events = append(events, &ProposalExecuted{Proposal: p.ID})
 	}
 	return 0, events, nil
@@ -365,6 +387,10 @@ func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 // executable checks that a passed action still makes sense now (the
 // member may have left, or got the role another way meanwhile).
 func executable(r Reader, p Proposal) bool {
+	if p.Kind == KindSpace && p.Action.Retire != 0 {
+		sp, ok := GetSpace(r, p.Action.Retire)
+		return ok && !sp.Retired
+	}
 	if p.Kind == KindSpend {
 		if p.Action.Member == 0 {
 			return p.Action.Role != ""

@@ -78,6 +78,9 @@ type Action struct {
 	Period string `json:"period,omitempty"`
 	// rules proposals may instead set how many treasurers sign a payout
 	Signers int `json:"signers,omitempty"`
+	// space proposals: open Space, or retire space Retire
+	Space  *Space `json:"space,omitempty"`
+	Retire uint64 `json:"retire,omitempty"`
 }
 
 // Proposal is a proposal as stored.

@@ -176,7 +176,7 @@ func TestGovernanceBadInput(t *testing.T) {
 	f.refuse("bob", NewProposal{Kind: KindText, Title: "t\x1b]0;PWNED\x07"}, "escape")
 	f.refuse("bob", NewProposal{Kind: KindText, Title: "t", Method: MethodApproval, Options: []string{"a"}}, "2 to")
 	f.refuse("bob", NewProposal{Kind: KindText, Title: "t", Method: MethodRanked, Options: []string{"a", "A"}}, "twice")
-	f.refuse("bob", NewProposal{Kind: KindSpace, Title: "t"}, "housing")
+	f.refuse("bob", NewProposal{Kind: KindSpace, Title: "t"}, "opens a space or retires one")
 	f.refuse("bob", NewProposal{Kind: KindSpend, Title: "t", Action: Action{Member: 2, Asset: "XYZ", Amount: 5}}, "unknown asset")
 	f.refuse("bob", NewProposal{Kind: KindRole, Title: "t", Action: Action{Member: 9, Role: RoleSteward, Grant: true}}, "no member 9")
 	f.refuse("bob", NewProposal{Kind: KindRole, Title: "t", Action: Action{Member: 1, Role: RoleSteward, Grant: true}}, "already")

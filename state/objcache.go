@@ -40,6 +40,11 @@ func cloneObj(v any) (any, bool) {
 			o := *x.Outcome
 			x.Outcome = &o
 		}
+		if x.Action.Space != nil {
+			sp := *x.Action.Space
+			sp.Blackouts = slices.Clone(sp.Blackouts)
+			x.Action.Space = &sp
+		}
 		return x, true
 	case *Proposal:
 		return cloneObj(*x)

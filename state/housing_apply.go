@@ -1,0 +1,101 @@
+package state
+
+import "fmt"
+
+// applyHousing folds housing events; see Apply. It re-checks capacity, so
+// a forged log that overbooks a night fails verification.
+func applyHousing(w Writer, ev Event) (bool, error) {
+	switch b := ev.Body.(type) {
+	case *SpaceAdded:
+		s := b.Space
+		if _, ok := GetSpace(w, s.ID); ok || s.ID != nextID(w, "space") {
+			return true, fmt.Errorf("space %d out of order", s.ID)
+		}
+		if err := checkSpace(s); err != nil {
+			return true, err
+		}
+		putJSON(w, idKey(prefixSpace, s.ID), s)
+		useID(w, "space", s.ID)
+	case *SpaceRetired:
+		s, ok := GetSpace(w, b.Space)
+		if !ok || s.Retired {
+			return true, fmt.Errorf("space %d cannot be retired", b.Space)
+		}
+		s.Retired = true
+		putJSON(w, idKey(prefixSpace, s.ID), s)
+	case *BookingRequested:
+		s, ok := GetSpace(w, b.Space)
+		if !ok || b.Booking != nextID(w, "booking") {
+			return true, fmt.Errorf("booking %d out of order", b.Booking)
+		}
+		bk := Booking{ID: b.Booking, Space: s.ID, Member: ev.Actor, From: b.From, To: b.To, Beds: b.Beds,
+			Status: b.Status, Created: ev.Time, Seq: ev.Seq}
+		if err := hold(w, s, bk); err != nil {
+			return true, err
+		}
+		putJSON(w, idKey(prefixBooking, bk.ID), bk)
+		useID(w, "booking", bk.ID)
+	case *BookingCancelled:
+		bk, ok := GetBooking(w, b.Booking)
+		if !ok || (bk.Status != BookConfirmed && bk.Status != BookPending && bk.Status != BookWaitlisted) {
+			return true, fmt.Errorf("booking %d cannot be cancelled", b.Booking)
+		}
+		release(w, bk)
+		bk.Status = BookCancelled
+		putJSON(w, idKey(prefixBooking, bk.ID), bk)
+	case *BookingDecided:
+		bk, ok := GetBooking(w, b.Booking)
+		if !ok || bk.Status != BookPending {
+			return true, fmt.Errorf("booking %d is not pending", b.Booking)
+		}
+		if b.Approved {
+			bk.Status = BookConfirmed
+		} else {
+			release(w, bk)
+			bk.Status = BookDeclined
+		}
+		putJSON(w, idKey(prefixBooking, bk.ID), bk)
+	case *BookingPromoted:
+		bk, ok := GetBooking(w, b.Booking)
+		s, sok := GetSpace(w, bk.Space)
+		if !ok || !sok || bk.Status != BookWaitlisted || (b.Status != BookConfirmed && b.Status != BookPending) {
+			return true, fmt.Errorf("booking %d cannot be promoted", b.Booking)
+		}
+		bk.Status = b.Status
+		if err := hold(w, s, bk); err != nil {
+			return true, err
+		}
+		putJSON(w, idKey(prefixBooking, bk.ID), bk)
+	default:
+		return false, nil
+	}
+	return true, nil
+}
+
+// hold takes a booking's beds on each of its nights, if it holds any.
+func hold(w Writer, s Space, bk Booking) error {
+	if !bk.holds() {
+		return nil
+	}
+	first, nights, err := stayNights(bk.From, bk.To)
+	if err != nil {
+		return err
+	}
+	if d := fullNight(w, s, first, nights, bk.Beds); d >= 0 {
+		return fmt.Errorf("booking %d overbooks %s on %s", bk.ID, s.Name, dayDate(d))
+	}
+	for d := first; d < first+nights; d++ {
+		addBeds(w, s.ID, d, bk.Beds)
+	}
+	return nil
+}
+
+func release(w Writer, bk Booking) {
+	if !bk.holds() {
+		return
+	}
+	first, nights, _ := stayNights(bk.From, bk.To)
+	for d := first; d < first+nights; d++ {
+		addBeds(w, bk.Space, d, -bk.Beds)
+	}
+}

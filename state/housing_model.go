@@ -1,0 +1,158 @@
+package state
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+	_ "time/tzdata" // space time zones must resolve the same on every machine
+)
+
+// Space is a shared flat or house with beds.
+type Space struct {
+	ID            uint64     `json:"id"`
+	Name          string     `json:"name"`
+	City          string     `json:"city,omitempty"`
+	Country       string     `json:"country,omitempty"` // ISO 3166 alpha-2
+	Beds          int        `json:"beds"`
+	TZ            string     `json:"tz"` // IANA zone; dates are calendar dates there
+	Rules         string     `json:"rules,omitempty"`
+	NeedsApproval bool       `json:"needs_approval,omitempty"`
+	MinNotice     int        `json:"min_notice,omitempty"`   // days before arrival, at least
+	MaxNotice     int        `json:"max_notice,omitempty"`   // days before arrival, at most (0: any)
+	MaxNights     int        `json:"max_nights,omitempty"`   // per stay (0: any)
+	QuotaNights   int        `json:"quota_nights,omitempty"` // per member per calendar month (0: none)
+	Blackouts     []DateSpan `json:"blackouts,omitempty"`
+	Retired       bool       `json:"retired,omitempty"`
+}
+
+// DateSpan is the nights [From, To): the To day is the check-out, not a
+// night.
+type DateSpan struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// Booking statuses.
+const (
+	BookConfirmed  = "confirmed"
+	BookPending    = "pending" // waits for a steward; holds its beds
+	BookWaitlisted = "waitlisted"
+	BookCancelled  = "cancelled"
+	BookDeclined   = "declined"
+)
+
+// Booking is a stay of Beds beds for the nights [From, To).
+type Booking struct {
+	ID      uint64 `json:"id"`
+	Space   uint64 `json:"space"`
+	Member  uint64 `json:"member"`
+	From    string `json:"from"`
+	To      string `json:"to"`
+	Beds    int    `json:"beds"`
+	Status  string `json:"status"`
+	Created int64  `json:"created"`
+	Seq     uint64 `json:"seq"`
+}
+
+// holds reports whether a booking occupies its beds.
+func (b Booking) holds() bool { return b.Status == BookConfirmed || b.Status == BookPending }
+
+const (
+	prefixSpace   = "s/space/"
+	prefixBooking = "s/booking/"
+	prefixNight   = "s/night/" // s/night/<space>/<day>: beds held that night
+)
+
+const dateLayout = "2006-01-02"
+
+// Day numbers count calendar days from 1970-01-01, so nights compare and
+// iterate as integers; they are zone-free once the date is known.
+func dayNum(date string) (int, error) {
+	t, err := time.Parse(dateLayout, date)
+	if err != nil || t.Format(dateLayout) != date {
+		return 0, fmt.Errorf("date %q is not YYYY-MM-DD", truncate(date, 20))
+	}
+	return int(t.Unix() / 86400), nil
+}
+
+func dayDate(n int) string { return time.Unix(int64(n)*86400, 0).UTC().Format(dateLayout) }
+
+// Today is the calendar day in zone tz at unix ms now.
+func Today(tz string, now int64) int {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	t := time.UnixMilli(now).In(loc)
+	n, _ := dayNum(t.Format(dateLayout))
+	return n
+}
+
+func nightKey(space uint64, day int) string {
+	return fmt.Sprintf("%s%012d/%08d", prefixNight, space, day)
+}
+
+// BedsHeld is how many beds are held on a night.
+func BedsHeld(r Reader, space uint64, day int) int {
+	b, ok := r.Get(nightKey(space, day))
+	if !ok {
+		return 0
+	}
+	n, err := strconv.Atoi(string(b))
+	if err != nil {
+		panic(corruptError{key: nightKey(space, day), err: err})
+	}
+	return n
+}
+
+func addBeds(w Writer, space uint64, day, delta int) {
+	n := BedsHeld(w, space, day) + delta
+	if n == 0 {
+		w.Delete(nightKey(space, day))
+		return
+	}
+	w.Set(nightKey(space, day), []byte(strconv.Itoa(n)))
+}
+
+// GetSpace returns space id.
+func GetSpace(r Reader, id uint64) (Space, bool) {
+	var s Space
+	ok := getJSON(r, idKey(prefixSpace, id), &s)
+	return s, ok
+}
+
+// ListSpaces returns every space.
+func ListSpaces(r Reader) []Space {
+	var out []Space
+	r.Scan(prefixSpace, func(k string, v []byte) bool {
+		var s Space
+		if err := json.Unmarshal(v, &s); err != nil {
+			panic(corruptError{key: k, err: err})
+		}
+		out = append(out, s)
+		return true
+	})
+	return out
+}
+
+// GetBooking returns booking id.
+func GetBooking(r Reader, id uint64) (Booking, bool) {
+	var b Booking
+	ok := getJSON(r, idKey(prefixBooking, id), &b)
+	return b, ok
+}
+
+// ListBookings returns every booking in ID order.
+func ListBookings(r Reader) []Booking {
+	var out []Booking
+	r.Scan(prefixBooking, func(k string, v []byte) bool {
+		var b Booking
+		if err := json.Unmarshal(v, &b); err != nil {
+			panic(corruptError{key: k, err: err})
+		}
+		out = append(out, b)
+		return true
+	})
+	return out
+}
