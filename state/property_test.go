@@ -20,7 +20,17 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 		rapid.StringN(0, 50, -1),
 	)
 	id := rapid.Uint64Range(0, 8)
-	switch rapid.IntRange(0, 19).Draw(t, "kind") {
+	switch rapid.IntRange(0, 23).Draw(t, "kind") {
+	case 20:
+		return a, AddSpace{Space: Space{Name: text.Draw(t, "name"), Beds: rapid.IntRange(0, 3).Draw(t, "beds"), TZ: rapid.SampledFrom([]string{"", "UTC", "Europe/Lisbon", "Nowhere/X"}).Draw(t, "tz")}}
+	case 21:
+		d := rapid.IntRange(1, 28).Draw(t, "d")
+		return a, Book{Space: id.Draw(t, "id"), From: fmt.Sprintf("2030-01-%02d", d), To: fmt.Sprintf("2030-01-%02d", min(d+rapid.IntRange(-1, 3).Draw(t, "n"), 28)),
+			Beds: rapid.IntRange(0, 2).Draw(t, "beds"), Waitlist: rapid.Bool().Draw(t, "w")}
+	case 22:
+		return a, CancelBooking{ID: id.Draw(t, "id")}
+	case 23:
+		return a, DecideBooking{ID: id.Draw(t, "id"), Approve: rapid.Bool().Draw(t, "ok")}
 	case 17:
 		return a, Contribute{Asset: rapid.SampledFrom([]string{"USD", "EUR", "BTC", "XYZ"}).Draw(t, "asset"), Amount: rapid.Int64Range(-1, 1000).Draw(t, "amt"), Memo: text.Draw(t, "memo")}
 	case 18:
