@@ -115,6 +115,9 @@ type snapshot struct {
 	// Members only: the treasury, shared read-only by every session (see
 	// loadTreasury); nil when it could not be read.
 	treasury *treasuryData
+	// Members only: spaces and bookings, shared like the treasury (see
+	// loadHousing); nil when they could not be read.
+	housing *housingData
 }
 
 // loadSnapshot reads what the screens show; open is the proposal on screen
@@ -159,6 +162,9 @@ func loadSnapshot(hub *state.Hub, who Identity, open uint64) *snapshot {
 	}
 	if s.member && s.err == nil {
 		s.treasury, s.err = loadTreasury(hub)
+	}
+	if s.member && s.err == nil {
+		s.housing, s.err = loadHousing(hub)
 	}
 	st := hub.Store()
 	s.head, s.hasHead = st.Head()

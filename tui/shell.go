@@ -42,7 +42,7 @@ func newShell(c *common) *shell {
 		newHome(c),
 		newProposals(c),
 		newTreasury(c),
-		newSoon(c, "Housing", housingSoon),
+		newHousing(c),
 		newSoon(c, "Disputes", disputesSoon),
 		newMembers(c),
 		newChainTab(c),

@@ -15,14 +15,6 @@ type soonText struct {
 }
 
 var (
-	housingSoon = soonText{
-		about: "Housing is the community's shared places to stay.",
-		will: []string{
-			"the homes and their calendars",
-			"booking a stay, with overlapping bookings refused",
-			"your upcoming and past stays",
-		},
-	}
 	disputesSoon = soonText{
 		about: "Disputes are how members resolve conflicts, with moderators who are never a party to the case they rule on.",
 		will: []string{
