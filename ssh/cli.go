@@ -146,7 +146,7 @@ func Commands(hub *state.Hub, who Identity) *cobra.Command {
 		c.inviteCmd(), c.keysCmd(), c.chainCmd(),
 		c.proposalCmd(), c.voteCmd(), c.delegateCmd(), c.undelegateCmd(), c.delegationsCmd(),
 		c.receiptCmd(), c.rulesCmd(),
-		c.treasuryCmd(),
+		c.treasuryCmd(), c.housingCmd(),
 	)
 	return root
 }
@@ -288,10 +288,11 @@ func roleList(rs []string) string { return strings.Join(rs, ", ") }
 // one value. Commands that take positional words elsewhere are not listed,
 // but for the treasury's, whose words come before --memo.
 var freeTextFlags = map[string][]string{
-	"proposal new":             {"--title", "--options", "--memo"},
+	"proposal new":             {"--title", "--options", "--memo", "--space-name", "--city"},
 	"treasury contribute":      {"--memo"},
 	"treasury reverse":         {"--memo"},
 	"treasury allowance spend": {"--memo"},
+	"housing space add":        {"--name", "--city"},
 	"join":                     {"--name"},
 	"apply":                    {"--name"},
 }

@@ -28,7 +28,8 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 			"Kinds: text (no effect), role (--member ID --role ROLE [--revoke]),\n" +
 			"rules (--rules-kind KIND with --period, --quorum, --threshold, --hidden; unset ones keep the current value;\n" +
 			"  or --signers M: how many treasurers must co-sign a payout),\n" +
-			"spend (--to MEMBER-ID --amount AMOUNT --asset CODE [--memo M]; if it passes, treasurers co-sign the payout).\n" +
+			"spend (--to MEMBER-ID --amount AMOUNT --asset CODE [--memo M]; if it passes, treasurers co-sign the payout),\n" +
+			"space (--space-name NAME --beds N with the flags of `housing space add`, or --retire SPACE-ID).\n" +
 			"Methods: yesno (default), approval, ranked, score (these need --options a,b,c).",
 		Args: noArgs,
 	}
@@ -45,6 +46,8 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 	signers := f.Int("signers", 0, "rules proposals: instead, how many treasurers must co-sign a payout")
 	rf := addRulesFlags(cmd)
 	sf := addSpendFlags(cmd)
+	spf := addSpaceFlags(cmd, "space-name", "space proposals: ")
+	retire := f.String("retire", "", "space proposals: retire this space instead of opening one")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *title == "" || *kind == "" {
 			return usage(cmd, "proposal new needs --title TITLE and --kind KIND (%s)", strings.Join(state.Kinds, ", "))
@@ -58,6 +61,9 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 		}
 		if sf.changed(cmd) && *kind != state.KindSpend {
 			return usage(cmd, "--to, --amount, --asset and --memo are for spend proposals")
+		}
+		if (spf.changed(cmd, "space-name") || f.Changed("retire")) && *kind != state.KindSpace {
+			return usage(cmd, "--space-name, --beds, --retire and the other space flags are for space proposals")
 		}
 		me, err := c.member()
 		if err != nil {
@@ -97,6 +103,10 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 			np.Action = state.Action{Rules: &k}
 		case state.KindSpend:
 			if np.Action, err = c.spendAction(cmd, sf); err != nil {
+				return err
+			}
+		case state.KindSpace:
+			if np.Action, err = spaceAction(cmd, spf, *retire); err != nil {
 				return err
 			}
 		}

@@ -144,6 +144,10 @@ func actionText(p state.Proposal, decimals int) string {
 		return fmt.Sprintf("pay %s %s to member %d; memo: %s", money.Format(a.Amount, decimals), a.Asset, a.Member, line(a.Memo))
 	case p.Kind == state.KindSpend:
 		return fmt.Sprintf("pay %s %s to member %d", money.Format(a.Amount, decimals), a.Asset, a.Member)
+	case p.Kind == state.KindSpace && a.Space != nil:
+		return fmt.Sprintf("open space %s with %s", line(a.Space.Name), bedsText(a.Space.Beds))
+	case p.Kind == state.KindSpace && a.Retire != 0:
+		return fmt.Sprintf("retire space %d", a.Retire)
 	}
 	return ""
 }

@@ -1,6 +1,9 @@
 package state
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // SpaceView is a space with its free beds tonight (in its own zone).
 type SpaceView struct {
@@ -44,7 +47,7 @@ func (h *Hub) Availability(space uint64, from, to string) (s Space, nights []Nig
 		if from != "" || to != "" {
 			var err error
 			if first, n, err = stayNights(from, to); err != nil {
-				return err
+				return fmt.Errorf("%s", strings.Replace(err.Error(), "a stay is", "a calendar shows", 1))
 			}
 		}
 		for d := first; d < first+n; d++ {
