@@ -31,7 +31,7 @@ type NewProposal struct {
 }
 
 func (c NewProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := member(r, env)
+	m, err := activeMember(r, env)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -276,7 +276,7 @@ type CastVote struct {
 }
 
 func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := member(r, env)
+	m, err := activeMember(r, env)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -312,7 +312,7 @@ func delegKind(k string) (string, error) {
 }
 
 func (c Delegate) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := member(r, env)
+	m, err := activeMember(r, env)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -129,6 +129,7 @@ func (h *Hub) CloseDue(ctx context.Context) {
 	for _, id := range turned {
 		_, _ = h.Submit(ctx, SystemActor, ResetAllowance{ID: id})
 	}
+	h.drawJuries(ctx)
 }
 
 // VoteReceipt returns the receipt of member me's current vote on a

@@ -145,5 +145,12 @@ func memberIDs(r Reader) []uint64 {
 		ids = append(ids, id)
 		return true
 	})
-	return ids
+	// Expelled members no longer count (rare; one lookup each).
+	kept := ids[:0]
+	for _, id := range ids {
+		if _, gone := r.Get(prefixExpelled + strconv.FormatUint(id, 10)); !gone {
+			kept = append(kept, id)
+		}
+	}
+	return kept
 }

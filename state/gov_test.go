@@ -23,10 +23,13 @@ type govFixture struct {
 }
 
 // newGov makes a hub with alice (steward), bob, carol and dave.
-func newGov(t *testing.T) *govFixture {
+func newGov(t *testing.T) *govFixture { return newGovWith(t, Options{}) }
+
+func newGovWith(t *testing.T, o Options) *govFixture {
 	clk := &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 	dir := t.TempDir()
-	s := openTest(t, Options{Dir: dir, Clock: clk.now})
+	o.Dir, o.Clock = dir, clk.now
+	s := openTest(t, o)
 	f := &govFixture{t: t, s: s, h: NewHub(s), clk: clk, ppl: map[string]Actor{}, ids: map[string]uint64{}, ctx: context.Background(), dir: dir}
 	mustSubmit(t, s, SystemActor, CreateHub{Name: "gov"})
 	for i, n := range []string{"alice", "bob", "carol", "dave"} {

@@ -67,7 +67,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 		}
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 	default:
-		return false, nil
+		return applyDispute(w, ev)
 	}
 	return true, nil
 }

@@ -51,7 +51,7 @@ type Book struct {
 }
 
 func (c Book) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := member(r, env)
+	m, err := activeMember(r, env)
 	if err != nil {
 		return 0, nil, err
 	}

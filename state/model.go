@@ -37,7 +37,14 @@ type Member struct {
 	Joined int64    `json:"joined"` // unix ms
 	Via    string   `json:"via"`
 	Theme  string   `json:"theme,omitempty"`
+	// SuspendedUntil (unix ms) bars voting and booking until then; a
+	// ruling sets it. Expelled members' keys no longer work.
+	SuspendedUntil int64 `json:"suspended_until,omitempty"`
+	Expelled       bool  `json:"expelled,omitempty"`
 }
+
+// Suspended reports whether m is suspended at time now.
+func (m Member) Suspended(now int64) bool { return m.SuspendedUntil > now }
 
 // Key is one SSH public key of a member.
 type Key struct {

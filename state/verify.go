@@ -98,6 +98,12 @@ func (rp *replayer) decoded(b []byte, ev Event, err error) error {
 	if err := Apply(rp.st, ev); err != nil {
 		return fmt.Errorf("event %d: does not apply: %w", seq, err)
 	}
+	if d, ok := ev.Body.(*JuryDrawn); ok {
+		c, _ := GetCase(rp.st, d.Case)
+		if err := rp.cs.checkJurySeed(c, d); err != nil {
+			return fmt.Errorf("event %d: case %d: %w", seq, d.Case, err)
+		}
+	}
 	first := rp.hashes.Len()
 	if err := rp.hashes.Append(int64(seq), b); err != nil {
 		return fmt.Errorf("event %d: %w", seq, err)

@@ -1,0 +1,231 @@
+package state
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/polis-hub/polis/state/sanitize"
+)
+
+// Text limits for disputes.
+const (
+	MaxCaseTitle     = 120
+	MaxCaseStatement = 20000
+	MaxReason        = 2000
+)
+
+// FileCase opens a dispute against a member.
+type FileCase struct {
+	Against   uint64
+	Category  string
+	Title     string
+	Statement string
+}
+
+func (c FileCase) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	cat := c.Category
+	if cat == "" {
+		cat = "other"
+	}
+	if !slices.Contains(Categories, cat) {
+		return 0, nil, fmt.Errorf("category must be one of %s", strings.Join(Categories, ", "))
+	}
+	if c.Against == m.ID {
+		return 0, nil, fmt.Errorf("you cannot file a case against yourself")
+	}
+	if _, ok := GetMember(r, c.Against); !ok {
+		return 0, nil, notFound("no member %d", c.Against)
+	}
+	if err := sanitize.Check("title", c.Title, MaxCaseTitle, false, true); err != nil {
+		return 0, nil, err
+	}
+	if err := sanitize.Check("statement", c.Statement, MaxCaseStatement, true, false); err != nil {
+		return 0, nil, err
+	}
+	return m.ID, []Body{&CaseFiled{Case: nextID(r, "case"), Respondent: c.Against, Category: cat, Title: c.Title, Statement: c.Statement}}, nil
+}
+
+func caseFor(r Reader, id uint64) (Case, error) {
+	c, ok := GetCase(r, id)
+	if !ok {
+		return c, notFound("no case %d", id)
+	}
+	return c, nil
+}
+
+// CaseAction is one of the single-step actions on a case: "withdraw",
+// "claim", "recuse", "appeal".
+type CaseAction struct {
+	ID     uint64
+	Action string
+}
+
+func (c CaseAction) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	cs, err := caseFor(r, c.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	switch c.Action {
+	case "withdraw":
+		if cs.Filer != m.ID {
+			return 0, nil, forbidden("only the filer withdraws a case")
+		}
+		if cs.State != CaseStateOpen && cs.State != CaseStateClaimed {
+			return 0, nil, fmt.Errorf("case %d is %s", cs.ID, cs.State)
+		}
+		return m.ID, []Body{&CaseWithdrawn{Case: cs.ID}}, nil
+	case "claim":
+		switch {
+		case !m.HasRole(RoleModerator):
+			return 0, nil, forbidden("only moderators claim cases")
+		case cs.party(m.ID):
+			return 0, nil, forbidden("you are a party to case %d, so you can never handle it", cs.ID)
+		case slices.Contains(cs.Recused, m.ID):
+			return 0, nil, forbidden("you stepped aside from case %d", cs.ID)
+		case cs.State != CaseStateOpen:
+			return 0, nil, fmt.Errorf("case %d is %s", cs.ID, cs.State)
+		}
+		return m.ID, []Body{&CaseClaimed{Case: cs.ID}}, nil
+	case "recuse":
+		if cs.State != CaseStateClaimed || cs.Moderator != m.ID {
+			return 0, nil, forbidden("only the moderator handling case %d can step aside", cs.ID)
+		}
+		return m.ID, []Body{&CaseRecused{Case: cs.ID}}, nil
+	case "appeal":
+		switch {
+		case !cs.party(m.ID):
+			return 0, nil, forbidden("only a party appeals")
+		case cs.State != CaseStateRuled:
+			return 0, nil, fmt.Errorf("case %d is %s: only a ruling can be appealed", cs.ID, cs.State)
+		case env.Time > cs.Ruled+AppealWindowMS:
+			return 0, nil, fmt.Errorf("the %d-day appeal window closed", AppealWindowMS/(24*3600*1000))
+		}
+		return m.ID, []Body{&CaseAppealed{Case: cs.ID}}, nil
+	}
+	return 0, nil, fmt.Errorf("unknown case action %q", sanitize.Line(c.Action))
+}
+
+// AddStatement adds to a case's evidence thread (parties, its moderator,
+// and any moderator).
+type AddStatement struct {
+	ID   uint64
+	Body string
+}
+
+func (c AddStatement) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	cs, err := caseFor(r, c.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	if !cs.party(m.ID) && !m.HasRole(RoleModerator) && !slices.Contains(cs.Jury, m.ID) {
+		return 0, nil, forbidden("only the parties, moderators and jurors add statements")
+	}
+	if cs.State == CaseStateWithdrawn || cs.State == CaseStateJuryRuled {
+		return 0, nil, fmt.Errorf("case %d is %s", cs.ID, cs.State)
+	}
+	if err := sanitize.Check("statement", c.Body, MaxCaseStatement, true, true); err != nil {
+		return 0, nil, err
+	}
+	return m.ID, []Body{&CaseStatement{Case: cs.ID, Statement: cs.Evidence + 1, Body: c.Body}}, nil
+}
+
+// Rule is the claiming moderator's ruling.
+type Rule struct {
+	ID          uint64
+	Outcome     string
+	Reason      string
+	SuspendDays int
+}
+
+func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	cs, err := caseFor(r, c.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	switch {
+	case cs.party(m.ID):
+		return 0, nil, forbidden("you are a party to case %d, so you can never rule on it", cs.ID)
+	case cs.State != CaseStateClaimed || cs.Moderator != m.ID:
+		return 0, nil, forbidden("only the moderator who claimed case %d rules on it", cs.ID)
+	case c.Outcome == OutcomeExpulsion:
+		return 0, nil, forbidden("expulsion is decided only by a jury or by proposal")
+	case !slices.Contains(Outcomes, c.Outcome):
+		return 0, nil, fmt.Errorf("outcome must be one of dismissed, warning, restitution, suspension")
+	case c.Outcome == OutcomeSuspension && (c.SuspendDays < 1 || c.SuspendDays > MaxSuspendDays):
+		return 0, nil, fmt.Errorf("a suspension lasts 1 to %d days", MaxSuspendDays)
+	case c.Outcome != OutcomeSuspension && c.SuspendDays != 0:
+		return 0, nil, fmt.Errorf("days are only for suspensions")
+	}
+	if err := sanitize.Check("reason", c.Reason, MaxReason, true, false); err != nil {
+		return 0, nil, err
+	}
+	return m.ID, []Body{&CaseRuled{Case: cs.ID, Outcome: c.Outcome, Reason: c.Reason, SuspendDays: c.SuspendDays}}, nil
+}
+
+// JuryVote is a juror's verdict on an appealed case.
+type CastJuryVote struct {
+	ID      uint64
+	Outcome string
+}
+
+func (c CastJuryVote) Decide(r Reader, env Env) (uint64, []Body, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	cs, err := caseFor(r, c.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	switch {
+	case cs.State != CaseStateAppealed:
+		return 0, nil, fmt.Errorf("case %d is %s: there is no jury vote", cs.ID, cs.State)
+	case len(cs.Jury) == 0:
+		return 0, nil, fmt.Errorf("the jury for case %d is drawn from the next checkpoint; try again in a moment", cs.ID)
+	case !slices.Contains(cs.Jury, m.ID):
+		return 0, nil, forbidden("you are not on the jury of case %d", cs.ID)
+	case !slices.Contains(Outcomes, c.Outcome):
+		return 0, nil, fmt.Errorf("outcome must be one of %s", strings.Join(Outcomes, ", "))
+	}
+	return m.ID, []Body{&JuryVoted{Case: cs.ID, Outcome: c.Outcome}}, nil
+}
+
+// DrawCaseJury is the hub drawing an appealed case's jury from the seed of
+// the first checkpoint sealed after the appeal (the caller finds it).
+type DrawCaseJury struct {
+	ID     uint64
+	Height int64
+	Seed   [32]byte
+}
+
+func (c DrawCaseJury) Decide(r Reader, env Env) (uint64, []Body, error) {
+	if !env.Actor.System {
+		return 0, nil, forbidden("the hub draws juries")
+	}
+	cs, err := caseFor(r, c.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	if cs.State != CaseStateAppealed || len(cs.Jury) > 0 {
+		return 0, nil, fmt.Errorf("case %d needs no jury", cs.ID)
+	}
+	jurors := DrawJury(c.Seed, JuryPool(r, cs, env.Time), JurySize)
+	return 0, []Body{&JuryDrawn{Case: cs.ID, Height: c.Height, Seed: fmt.Sprintf("%x", c.Seed), Jurors: jurors}}, nil
+}

@@ -1,0 +1,91 @@
+package state
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/polis-hub/polis/chain"
+)
+
+// FirstCheckpointAfter finds the first sealed checkpoint covering event
+// seq: the one whose hash seeds a jury drawn for an appeal at seq.
+func (s *Store) FirstCheckpointAfter(seq uint64) (height int64, seed [32]byte, ok bool, err error) {
+	err = s.db.View(func(txn *badger.Txn) error {
+		return scanRaw(txn, prefixCkpt, func(_, v []byte) error {
+			if ok {
+				return nil
+			}
+			c, err := chain.Open(v, s.verifier)
+			if err != nil {
+				return err
+			}
+			if uint64(c.Size) > seq {
+				height, seed, ok = c.Height, chain.NoteHash(v), true
+			}
+			return nil
+		})
+	})
+	return height, seed, ok, err
+}
+
+// drawJuries draws the jury of every appealed case whose seed checkpoint
+// has been sealed.
+func (h *Hub) drawJuries(ctx context.Context) {
+	var waiting []Case
+	_ = h.View(func(r Reader) error {
+		for _, c := range ListCases(r) {
+			if c.State == CaseStateAppealed && len(c.Jury) == 0 {
+				waiting = append(waiting, c)
+			}
+		}
+		return nil
+	})
+	for _, c := range waiting {
+		height, seed, ok, err := h.store.FirstCheckpointAfter(c.AppealSeq)
+		if err != nil || !ok {
+			continue
+		}
+		_, _ = h.Submit(ctx, SystemActor, DrawCaseJury{ID: c.ID, Height: height, Seed: seed})
+	}
+}
+
+// Cases lists every case.
+func (h *Hub) Cases() (cs []Case, err error) {
+	err = h.View(func(r Reader) error { cs = ListCases(r); return nil })
+	return cs, err
+}
+
+// CaseWithThread returns a case and its statements.
+func (h *Hub) CaseWithThread(id uint64) (c Case, thread []Statement, err error) {
+	err = h.View(func(r Reader) error {
+		var ok bool
+		if c, ok = GetCase(r, id); !ok {
+			return notFound("no case %d", id)
+		}
+		thread = ListEvidence(r, id)
+		return nil
+	})
+	return c, thread, err
+}
+
+// checkJurySeed is verify's part of the lottery: the seed a jury was drawn
+// from must be the hash of the first checkpoint sealed after the appeal.
+func (cs *checkpointSet) checkJurySeed(c Case, d *JuryDrawn) error {
+	for i, ck := range cs.list {
+		if uint64(ck.Size) <= c.AppealSeq {
+			continue
+		}
+		if ck.Height != d.Height {
+			return errors.New("the jury was not drawn from the first checkpoint after the appeal")
+		}
+		want := chain.NoteHash(cs.notes[i])
+		if hex.EncodeToString(want[:]) != d.Seed {
+			return errors.New("the jury seed is not that checkpoint's hash")
+		}
+		return nil
+	}
+	return errors.New("the jury seed names no checkpoint in this log")
+}

@@ -1,0 +1,148 @@
+package state
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+)
+
+func TestDisputeEndToEnd(t *testing.T) {
+	f := newGovWith(t, Options{CheckpointEvery: 1})
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
+	f.do("alice", SetRole{Member: f.ids["bob"], Role: RoleModerator, Grant: true})
+	// bob files against dave; bob is a moderator but a party: never his case.
+	id := f.do("bob", FileCase{Against: f.ids["dave"], Category: "housing", Title: "Left the flat dirty", Statement: "Photos attached."})[0].Body.(*CaseFiled).Case
+	f.refuse("bob", CaseAction{ID: id, Action: "claim"}, "party")
+	f.refuse("dave", CaseAction{ID: id, Action: "claim"}, "only moderators")
+	f.refuse("bob", FileCase{Against: f.ids["bob"], Title: "me"}, "yourself")
+	f.refuse("bob", FileCase{Against: 99, Title: "x"}, "no member 99")
+	f.refuse("bob", FileCase{Against: 4, Title: "x", Category: "vibes"}, "category")
+	f.do("carol", CaseAction{ID: id, Action: "claim"})
+	f.do("dave", AddStatement{ID: id, Body: "It was clean when I left."})
+	f.refuse("alice", AddStatement{ID: id, Body: "gossip"}, "only the parties")
+	f.refuse("carol", Rule{ID: id, Outcome: OutcomeExpulsion}, "jury")
+	f.refuse("carol", Rule{ID: id, Outcome: OutcomeSuspension}, "1 to 365 days")
+	f.do("carol", Rule{ID: id, Outcome: OutcomeSuspension, SuspendDays: 14, Reason: "Second time this month."})
+	// The suspended member reads but does not vote or book.
+	pid := f.do("alice", NewProposal{Kind: KindText, Title: "Quiet hours"})[0].Body.(*ProposalCreated).Proposal
+	f.refuse("dave", CastVote{ID: pid, Ballot: tallyBallot("yes")}, "suspended")
+	sp := addSpace(t, f, Space{Name: "Flat", Beds: 2, TZ: "UTC"})
+	f.refuse("dave", Book{Space: sp, From: "2026-12-01", To: "2026-12-02"}, "suspended")
+	// dave appeals; the jury is drawn from the next checkpoint's hash.
+	f.refuse("alice", CaseAction{ID: id, Action: "appeal"}, "only a party")
+	f.do("dave", CaseAction{ID: id, Action: "appeal"})
+	f.refuse("alice", CastJuryVote{ID: id, Outcome: OutcomeDismissed}, "drawn from the next checkpoint")
+	f.h.CloseDue(f.ctx)
+	c, _, err := f.h.CaseWithThread(id)
+	if err != nil || len(c.Jury) != 1 || c.JurySeed == "" {
+		t.Fatalf("jury %+v %v", c, err)
+	}
+	// The pool was alice only: not bob or dave (parties), not carol (ruled).
+	if c.Jury[0] != f.ids["alice"] {
+		t.Fatalf("jury %v", c.Jury)
+	}
+	f.refuse("bob", CastJuryVote{ID: id, Outcome: OutcomeDismissed}, "not on the jury")
+	f.do("alice", CastJuryVote{ID: id, Outcome: OutcomeDismissed})
+	c, _, _ = f.h.CaseWithThread(id)
+	if c.State != CaseStateJuryRuled || c.Outcome != OutcomeDismissed {
+		t.Fatalf("after jury %+v", c)
+	}
+	f.do("dave", CastVote{ID: pid, Ballot: tallyBallot("yes")}) // suspension lifted
+	if err := f.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyDir(f.dir, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRecusal(t *testing.T) {
+	f := newGov(t)
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
+	id := f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise"})[0].Body.(*CaseFiled).Case
+	f.do("carol", CaseAction{ID: id, Action: "claim"})
+	f.do("carol", CaseAction{ID: id, Action: "recuse"})
+	f.refuse("carol", CaseAction{ID: id, Action: "claim"}, "stepped aside")
+	f.do("bob", CaseAction{ID: id, Action: "withdraw"})
+	f.refuse("bob", CaseAction{ID: id, Action: "withdraw"}, "withdrawn")
+}
+
+// The draw is a pure function of the seed and the pool: the same inputs
+// give the same jury, in any pool order, of the right size, without
+// repeats, drawn only from the pool.
+func TestDrawJuryProperties(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		var seed [32]byte
+		copy(seed[:], rapid.SliceOfN(rapid.Byte(), 32, 32).Draw(rt, "seed"))
+		pool := rapid.SliceOfNDistinct(rapid.Uint64Range(1, 1000), 0, 40, func(x uint64) uint64 { return x }).Draw(rt, "pool")
+		k := rapid.IntRange(0, 8).Draw(rt, "k")
+		a := DrawJury(seed, pool, k)
+		shuffled := slices.Clone(pool)
+		slices.Reverse(shuffled)
+		b := DrawJury(seed, shuffled, k)
+		if !slices.Equal(a, b) {
+			rt.Fatal("draw depends on pool order")
+		}
+		if len(a) != min(k, len(pool)) {
+			rt.Fatalf("jury of %d from %d with k=%d", len(a), len(pool), k)
+		}
+		for i, j := range a {
+			if !slices.Contains(pool, j) || (i > 0 && a[i-1] == j) {
+				rt.Fatalf("bad juror %d", j)
+			}
+		}
+	})
+}
+
+// No sequence of commands lets a party claim, rule on or sit on the jury
+// of their own case.
+func TestNoPartyJudgesOwnCase(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		f := newGovWith(t, Options{CheckpointEvery: 1})
+		names := []string{"alice", "bob", "carol", "dave"}
+		for _, n := range names[1:] {
+			f.do("alice", SetRole{Member: f.ids[n], Role: RoleModerator, Grant: true})
+		}
+		f.do("alice", SetRole{Member: f.ids["alice"], Role: RoleModerator, Grant: true})
+		for i := 0; i < rapid.IntRange(1, 25).Draw(rt, "n"); i++ {
+			who := rapid.SampledFrom(names).Draw(rt, "who")
+			id := rapid.Uint64Range(1, 3).Draw(rt, "case")
+			var c Command
+			switch rapid.IntRange(0, 5).Draw(rt, "op") {
+			case 0:
+				c = FileCase{Against: f.ids[rapid.SampledFrom(names).Draw(rt, "against")], Title: "t"}
+			case 1:
+				c = CaseAction{ID: id, Action: rapid.SampledFrom([]string{"claim", "recuse", "appeal", "withdraw"}).Draw(rt, "a")}
+			case 2:
+				c = Rule{ID: id, Outcome: rapid.SampledFrom(Outcomes).Draw(rt, "o"), SuspendDays: rapid.IntRange(0, 2).Draw(rt, "d")}
+			case 3:
+				c = CastJuryVote{ID: id, Outcome: rapid.SampledFrom(Outcomes).Draw(rt, "o")}
+			case 4:
+				f.clk.t = f.clk.t.Add(time.Hour)
+				f.h.CloseDue(f.ctx)
+				continue
+			default:
+				c = AddStatement{ID: id, Body: "b"}
+			}
+			f.s.Submit(f.ctx, f.ppl[who], c)
+		}
+		cs, _ := f.h.Cases()
+		for _, c := range cs {
+			if c.party(c.Moderator) {
+				rt.Fatalf("case %d handled by a party", c.ID)
+			}
+			for _, j := range c.Jury {
+				if c.party(j) || j == c.Moderator {
+					rt.Fatalf("case %d: juror %d is a party or its moderator", c.ID, j)
+				}
+			}
+			for _, v := range c.JuryVotes {
+				if c.party(v.Juror) {
+					rt.Fatalf("case %d: a party voted on the jury", c.ID)
+				}
+			}
+		}
+	})
+}
