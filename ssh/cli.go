@@ -146,7 +146,7 @@ func Commands(hub *state.Hub, who Identity) *cobra.Command {
 		c.inviteCmd(), c.keysCmd(), c.chainCmd(),
 		c.proposalCmd(), c.voteCmd(), c.delegateCmd(), c.undelegateCmd(), c.delegationsCmd(),
 		c.receiptCmd(), c.rulesCmd(),
-		c.treasuryCmd(), c.housingCmd(),
+		c.treasuryCmd(), c.housingCmd(), c.disputeCmd(), c.moderationCmd(),
 	)
 	return root
 }
@@ -293,6 +293,8 @@ var freeTextFlags = map[string][]string{
 	"treasury reverse":         {"--memo"},
 	"treasury allowance spend": {"--memo"},
 	"housing space add":        {"--name", "--city"},
+	"dispute file":             {"--title"},
+	"dispute resolve":          {"--reason"},
 	"join":                     {"--name"},
 	"apply":                    {"--name"},
 }

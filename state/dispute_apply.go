@@ -103,6 +103,11 @@ func applyDispute(w Writer, ev Event) (bool, error) {
 				putJSON(w, idKey(prefixMember, r.ID), r)
 			}
 			c.State, c.Outcome = CaseStateJuryRuled, o
+			if o == OutcomeSuspension && c.SuspendDays == 0 {
+				// The moderator set no length: the jury's suspension
+				// lasts the documented default.
+				c.SuspendDays = JurySuspendDays
+			}
 			if err := sanction(w, c, o, ev.Time); err != nil {
 				return true, err
 			}

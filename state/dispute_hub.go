@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"errors"
@@ -88,4 +89,36 @@ func (cs *checkpointSet) checkJurySeed(c Case, d *JuryDrawn) error {
 		return nil
 	}
 	return errors.New("the jury seed names no checkpoint in this log")
+}
+
+// EventsOfKind calls fn, in log order, for every event whose type starts
+// with one of the prefixes (e.g. "case.", "jury."): audit views are built
+// from the log itself, which keeps every action and its time.
+func (h *Hub) EventsOfKind(prefixes []string, fn func(Event) error) error {
+	marks := make([][]byte, len(prefixes))
+	for i, p := range prefixes {
+		marks[i] = []byte(`"type":"` + p)
+	}
+	return h.View(func(r Reader) error {
+		var ferr error
+		r.Scan(prefixEvent, func(_ string, v []byte) bool {
+			hit := false
+			for _, m := range marks {
+				if bytes.Contains(v, m) {
+					hit = true
+					break
+				}
+			}
+			if !hit {
+				return true
+			}
+			ev, err := Decode(v)
+			if err == nil {
+				err = fn(ev)
+			}
+			ferr = err
+			return err == nil
+		})
+		return ferr
+	})
 }

@@ -37,6 +37,9 @@ const (
 	AppealWindowMS = 7 * 24 * 3600 * 1000
 	JurySize       = 5
 	MaxSuspendDays = 365
+	// JurySuspendDays is a jury's suspension when the ruling it replaces
+	// set no length.
+	JurySuspendDays = 30
 )
 
 // Case is a dispute between a filer and a respondent.

@@ -146,3 +146,20 @@ func TestNoPartyJudgesOwnCase(t *testing.T) {
 		}
 	})
 }
+
+// A jury may suspend where the moderator only warned: the suspension then
+// lasts JurySuspendDays.
+func TestJurySuspendsAfterWarning(t *testing.T) {
+	f := newGovWith(t, Options{CheckpointEvery: 1})
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
+	id := f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise"})[0].Body.(*CaseFiled).Case
+	f.do("carol", CaseAction{ID: id, Action: "claim"})
+	f.do("carol", Rule{ID: id, Outcome: OutcomeWarning})
+	f.do("bob", CaseAction{ID: id, Action: "appeal"})
+	f.h.CloseDue(f.ctx)
+	f.do("alice", CastJuryVote{ID: id, Outcome: OutcomeSuspension})
+	m, _ := GetMemberFrom(t, f.h, f.ids["dave"])
+	if !m.Suspended(f.clk.t.UnixMilli()) || m.SuspendedUntil != f.clk.t.UnixMilli()+JurySuspendDays*24*3600*1000 {
+		t.Fatalf("dave %+v", m)
+	}
+}

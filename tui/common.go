@@ -118,6 +118,9 @@ type snapshot struct {
 	// Members only: spaces and bookings, shared like the treasury (see
 	// loadHousing); nil when they could not be read.
 	housing *housingData
+	// Members only: every case, shared like the treasury (see
+	// loadDisputes).
+	cases []state.Case
 }
 
 // loadSnapshot reads what the screens show; open is the proposal on screen
@@ -165,6 +168,9 @@ func loadSnapshot(hub *state.Hub, who Identity, open uint64) *snapshot {
 	}
 	if s.member && s.err == nil {
 		s.housing, s.err = loadHousing(hub)
+	}
+	if s.member && s.err == nil {
+		s.cases, s.err = loadDisputes(hub)
 	}
 	st := hub.Store()
 	s.head, s.hasHead = st.Head()

@@ -43,7 +43,7 @@ func newShell(c *common) *shell {
 		newProposals(c),
 		newTreasury(c),
 		newHousing(c),
-		newSoon(c, "Disputes", disputesSoon),
+		newDisputes(c),
 		newMembers(c),
 		newChainTab(c),
 		newSettings(c),

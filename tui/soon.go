@@ -14,17 +14,6 @@ type soonText struct {
 	will  []string
 }
 
-var (
-	disputesSoon = soonText{
-		about: "Disputes are how members resolve conflicts, with moderators who are never a party to the case they rule on.",
-		will: []string{
-			"filing a dispute and following its case",
-			"evidence requests, rulings and sanctions, on the record",
-			"for moderators: the queue of cases to take",
-		},
-	}
-)
-
 type soon struct {
 	c    *common
 	name string
