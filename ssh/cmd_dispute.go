@@ -183,8 +183,11 @@ type caseJSON struct {
 
 // juryProof tells how to check a case's jury draw, once there is one.
 func juryProof(k state.Case) string {
-	if len(k.Jury) == 0 {
+	if k.JuryHeight == 0 {
 		return ""
+	}
+	if len(k.Jury) == 0 {
+		return fmt.Sprintf("no member could serve on the jury drawn at checkpoint %d, so the ruling stands", k.JuryHeight)
 	}
 	return fmt.Sprintf("jury drawn from checkpoint %d (seed %s); recompute with `polis verify`", k.JuryHeight, k.JurySeed)
 }
@@ -509,6 +512,9 @@ func (c *cli) moderationCmd() *cobra.Command {
 					js = append(js, nameText(names, j))
 				}
 				detail = fmt.Sprintf("%s, from checkpoint %d", strings.Join(js, ", "), e.JuryHeight)
+				if len(js) == 0 {
+					detail = fmt.Sprintf("nobody could serve (checkpoint %d); the ruling stands", e.JuryHeight)
+				}
 			}
 			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%d\n", fmtTime(e.Time), e.Case, strings.ReplaceAll(e.Action, "_", " "), by, detail, e.Event)
 		}

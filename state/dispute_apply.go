@@ -74,7 +74,7 @@ func applyDispute(w Writer, ev Event) (bool, error) {
 		putJSON(w, idKey(prefixCase, c.ID), c)
 	case *JuryDrawn:
 		c, err := get(b.Case, CaseStateAppealed)
-		if err != nil || len(c.Jury) > 0 {
+		if err != nil || c.JuryHeight != 0 || b.Height <= 0 {
 			return true, fmt.Errorf("case %d has no jury to draw", b.Case)
 		}
 		seed, err := hex.DecodeString(b.Seed)
@@ -86,6 +86,10 @@ func applyDispute(w Writer, ev Event) (bool, error) {
 			return true, fmt.Errorf("case %d: the jury is not the draw from its seed", b.Case)
 		}
 		c.Jury, c.JurySeed, c.JuryHeight = b.Jurors, b.Seed, b.Height
+		if len(c.Jury) == 0 {
+			// Nobody can serve (a tiny community): the ruling stands.
+			c.State = CaseStateJuryRuled
+		}
 		putJSON(w, idKey(prefixCase, c.ID), c)
 	case *JuryVoted:
 		c, err := get(b.Case, CaseStateAppealed)

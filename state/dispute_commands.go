@@ -197,7 +197,7 @@ func (c CastJuryVote) Decide(r Reader, env Env) (uint64, []Body, error) {
 	switch {
 	case cs.State != CaseStateAppealed:
 		return 0, nil, fmt.Errorf("case %d is %s: there is no jury vote", cs.ID, cs.State)
-	case len(cs.Jury) == 0:
+	case cs.JuryHeight == 0:
 		return 0, nil, fmt.Errorf("the jury for case %d is drawn from the next checkpoint; try again in a moment", cs.ID)
 	case !slices.Contains(cs.Jury, m.ID):
 		return 0, nil, forbidden("you are not on the jury of case %d", cs.ID)
@@ -223,7 +223,7 @@ func (c DrawCaseJury) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if cs.State != CaseStateAppealed || len(cs.Jury) > 0 {
+	if cs.State != CaseStateAppealed || cs.JuryHeight != 0 {
 		return 0, nil, fmt.Errorf("case %d needs no jury", cs.ID)
 	}
 	jurors := DrawJury(c.Seed, JuryPool(r, cs, env.Time), JurySize)

@@ -38,7 +38,7 @@ func (h *Hub) drawJuries(ctx context.Context) {
 	var waiting []Case
 	_ = h.View(func(r Reader) error {
 		for _, c := range ListCases(r) {
-			if c.State == CaseStateAppealed && len(c.Jury) == 0 {
+			if c.State == CaseStateAppealed && c.JuryHeight == 0 {
 				waiting = append(waiting, c)
 			}
 		}

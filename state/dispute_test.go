@@ -163,3 +163,29 @@ func TestJurySuspendsAfterWarning(t *testing.T) {
 		t.Fatalf("dave %+v", m)
 	}
 }
+
+// With nobody eligible for the jury, the draw is recorded once and the
+// ruling stands.
+func TestEmptyJuryRulingStands(t *testing.T) {
+	f := newGovWith(t, Options{CheckpointEvery: 1})
+	f.do("alice", SetRole{Member: f.ids["bob"], Role: RoleModerator, Grant: true})
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
+	// Make the pool empty: dave is suspended by another case first.
+	other := f.do("alice", FileCase{Against: f.ids["dave"], Title: "x"})[0].Body.(*CaseFiled).Case
+	f.do("carol", CaseAction{ID: other, Action: "claim"})
+	f.do("carol", Rule{ID: other, Outcome: OutcomeSuspension, SuspendDays: 30})
+	id := f.do("alice", FileCase{Against: f.ids["carol"], Title: "Noise"})[0].Body.(*CaseFiled).Case
+	f.do("bob", CaseAction{ID: id, Action: "claim"})
+	f.do("bob", Rule{ID: id, Outcome: OutcomeWarning})
+	f.do("carol", CaseAction{ID: id, Action: "appeal"})
+	size := f.s.Size()
+	f.h.CloseDue(f.ctx)
+	f.h.CloseDue(f.ctx)
+	if got := f.s.Size() - size; got != 1 {
+		t.Fatalf("%d events for one empty draw", got)
+	}
+	c, _, _ := f.h.CaseWithThread(id)
+	if c.State != CaseStateJuryRuled || c.Outcome != OutcomeWarning || len(c.Jury) != 0 {
+		t.Fatalf("case %+v", c)
+	}
+}

@@ -169,7 +169,10 @@ func (d *disputesTab) stateStyle(t themes.Theme, cs state.Case) lipgloss.Style {
 // juryLine says how the jury was drawn, so anyone can check it.
 func juryLine(cs state.Case) string {
 	if len(cs.Jury) == 0 {
-		if cs.State == state.CaseStateAppealed {
+		switch {
+		case cs.JuryHeight != 0:
+			return fmt.Sprintf("no member could serve on the jury (checkpoint %d): the ruling stands", cs.JuryHeight)
+		case cs.State == state.CaseStateAppealed:
 			return "the jury is drawn by lottery from the next checkpoint"
 		}
 		return ""
