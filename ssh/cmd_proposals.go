@@ -53,8 +53,8 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 			return usage(cmd, "proposal new needs --title TITLE and --kind KIND (%s)", strings.Join(state.Kinds, ", "))
 		}
 		roleFlags := f.Changed("member") || f.Changed("role") || f.Changed("revoke")
-		if roleFlags && *kind != state.KindRole {
-			return usage(cmd, "--member, --role and --revoke are for role proposals")
+		if roleFlags && *kind != state.KindRole && !(*kind == state.KindExpel && !f.Changed("role") && !f.Changed("revoke")) {
+			return usage(cmd, "--member, --role and --revoke are for role proposals (and --member for expel)")
 		}
 		if (f.Changed("rules-kind") || f.Changed("signers") || rf.changed(cmd)) && *kind != state.KindRuleset {
 			return usage(cmd, "--rules-kind, --period, --quorum, --threshold and --hidden are for rules proposals")
@@ -88,6 +88,15 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 				return err
 			}
 			np.Action = state.Action{Member: id, Role: *role, Grant: !*revoke}
+		case state.KindExpel:
+			if *memberID == "" {
+				return usage(cmd, "an expel proposal needs --member ID")
+			}
+			id, err := parseID(cmd, "member", *memberID)
+			if err != nil {
+				return err
+			}
+			np.Action = state.Action{Member: id}
 		case state.KindRuleset:
 			if *signers != 0 && *rulesKind == "" {
 				np.Action = state.Action{Signers: *signers}

@@ -132,6 +132,8 @@ func actionText(p state.Proposal, decimals int) string {
 		return fmt.Sprintf("revoke %s from member %d", a.Role, a.Member)
 	case p.Kind == state.KindRuleset && a.Rules != nil:
 		return fmt.Sprintf("set %s rules: %s", a.Rules.Kind, rulesText(*a.Rules))
+	case p.Kind == state.KindExpel:
+		return fmt.Sprintf("expel member %d", a.Member)
 	case p.Kind == state.KindRuleset && a.Signers > 0:
 		return fmt.Sprintf("payouts need %d treasurer signatures", a.Signers)
 	case p.Kind == state.KindSpend && a.Period != "":

@@ -189,3 +189,23 @@ func TestEmptyJuryRulingStands(t *testing.T) {
 		t.Fatalf("case %+v", c)
 	}
 }
+
+func TestExpelByProposal(t *testing.T) {
+	f := newGov(t)
+	id := f.do("alice", NewProposal{Kind: KindExpel, Title: "Expel dave", Action: Action{Member: f.ids["dave"]}})[0].Body.(*ProposalCreated).Proposal
+	f.refuse("alice", NewProposal{Kind: KindExpel, Title: "x", Action: Action{Member: 42}}, "no member 42")
+	for _, n := range []string{"alice", "bob", "carol"} {
+		f.do(n, CastVote{ID: id, Ballot: tallyBallot("yes")})
+	}
+	f.clk.t = f.clk.t.Add(15 * 24 * time.Hour)
+	f.h.CloseDue(f.ctx)
+	if v := f.view(id, "alice"); v.State != PropExecuted {
+		t.Fatalf("expel proposal %s", v.State)
+	}
+	f.refuse("dave", Rename{Name: "back"}, "expelled")
+	// The expelled member no longer counts for quorum.
+	p2 := f.do("alice", NewProposal{Kind: KindText, Title: "After"})[0].Body.(*ProposalCreated).Proposal
+	if v := f.view(p2, "alice"); v.Tally.Eligible != 3 {
+		t.Fatalf("eligible %d", v.Tally.Eligible)
+	}
+}

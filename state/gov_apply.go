@@ -134,6 +134,8 @@ func execute(w Writer, p Proposal) error {
 			m.Roles = normRoles(slices.DeleteFunc(slices.Clone(m.Roles), func(r string) bool { return r == p.Action.Role }))
 		}
 		putJSON(w, idKey(prefixMember, m.ID), m)
+	case KindExpel:
+		return sanction(w, Case{Respondent: p.Action.Member}, OutcomeExpulsion, p.Closed)
 	case KindSpace:
 		if p.Action.Retire != 0 {
 			sp, ok := GetSpace(w, p.Action.Retire)

@@ -117,6 +117,15 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 			return a, fmt.Errorf("member %d %s a %s", m.ID, map[bool]string{true: "is already", false: "is not"}[a.Grant], a.Role)
 		}
 		return Action{Member: a.Member, Role: a.Role, Grant: a.Grant}, nil
+	case KindExpel:
+		if method != MethodYesNo {
+			return a, fmt.Errorf("expel proposals are decided yes/no")
+		}
+		m, ok := GetMember(r, a.Member)
+		if !ok || m.Expelled {
+			return a, notFound("no member %d to expel", a.Member)
+		}
+		return Action{Member: a.Member}, nil
 	case KindSpace:
 		if method != MethodYesNo {
 			return a, fmt.Errorf("space proposals are decided yes/no")
@@ -387,6 +396,10 @@ func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 // executable checks that a passed action still makes sense now (the
 // member may have left, or got the role another way meanwhile).
 func executable(r Reader, p Proposal) bool {
+	if p.Kind == KindExpel {
+		m, ok := GetMember(r, p.Action.Member)
+		return ok && !m.Expelled
+	}
 	if p.Kind == KindSpace && p.Action.Retire != 0 {
 		sp, ok := GetSpace(r, p.Action.Retire)
 		return ok && !sp.Retired

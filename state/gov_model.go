@@ -14,10 +14,11 @@ const (
 	KindSpend   = "spend"
 	KindSpace   = "space"
 	KindRuleset = "rules"
+	KindExpel   = "expel" // expel a member: the community's gravest decision
 )
 
 // Kinds lists every proposal kind.
-var Kinds = []string{KindText, KindRole, KindSpend, KindSpace, KindRuleset}
+var Kinds = []string{KindText, KindRole, KindSpend, KindSpace, KindRuleset, KindExpel}
 
 // Voting methods.
 const (
@@ -59,6 +60,7 @@ var defaultRules = map[string]KindRules{
 	KindSpend:   {Kind: KindSpend, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000},
 	KindSpace:   {Kind: KindSpace, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000},
 	KindRuleset: {Kind: KindRuleset, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 4000, ThresholdBP: 6667},
+	KindExpel:   {Kind: KindExpel, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 5000, ThresholdBP: 6667},
 }
 
 // Action is what a passed proposal does when executed.

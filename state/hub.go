@@ -98,6 +98,9 @@ func (h *Hub) Census() (c Census, err error) {
 		hi, _ := GetHub(r)
 		c.Hub = hi.Name
 		for _, m := range ListMembers(r) {
+			if m.Expelled {
+				continue
+			}
 			c.Members = append(c.Members, CensusMember{ID: m.ID, Name: m.Name, Joined: Day(m.Joined)})
 		}
 		c.Count = len(c.Members)
