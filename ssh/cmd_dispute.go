@@ -325,7 +325,7 @@ func (c *cli) caseActionCmd(action, short string) *cobra.Command {
 
 func (c *cli) disputeResolveCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "resolve CASE-ID --outcome OUTCOME [--reason TEXT] [--days N]",
+		Use:   "resolve CASE-ID --outcome OUTCOME [--reason TEXT] [--days N] [--booking ID] [--amount A --asset C]",
 		Short: "Rule on the case you claimed: dismissed, warning, restitution or suspension (--days N); expulsion is for juries",
 		Args:  exactArgs("CASE-ID"),
 	}
@@ -333,10 +333,26 @@ func (c *cli) disputeResolveCmd() *cobra.Command {
 	outcome := f.String("outcome", "", "dismissed, warning, restitution or suspension")
 	reason := f.String("reason", "", "why, for the record")
 	days := f.String("days", "", "how many days a suspension lasts")
+	booking := f.String("booking", "", "restitution: cancel this booking of the respondent's")
+	amount := f.String("amount", "", "restitution: pay the filer this much from the treasury (treasurers co-sign)")
+	asset := f.String("asset", "", "restitution: the asset of --amount")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		id, err := parseID(cmd, "case", args[0])
 		if err != nil {
 			return err
+		}
+		rule := state.Rule{ID: id, Outcome: *outcome, Reason: *reason}
+		if *booking != "" {
+			if rule.Booking, err = parseID(cmd, "booking", *booking); err != nil {
+				return err
+			}
+		}
+		if *amount != "" || *asset != "" {
+			n, a, err := c.amount(*amount, *asset)
+			if err != nil {
+				return err
+			}
+			rule.Amount, rule.Asset = n, a.Code
 		}
 		if *outcome == "" {
 			return usage(cmd, "--outcome is required")
@@ -347,13 +363,20 @@ func (c *cli) disputeResolveCmd() *cobra.Command {
 				return err
 			}
 		}
-		evs, err := c.submit(cmd, state.Rule{ID: id, Outcome: *outcome, Reason: *reason, SuspendDays: n})
+		rule.SuspendDays = n
+		evs, err := c.submit(cmd, rule)
 		if err != nil {
 			return err
 		}
 		ev := evs[0].Body.(*state.CaseRuled)
 		out(cmd, "Case %d is ruled: %s (event %d). The parties may appeal within %d days.\n",
 			id, outcomeText(ev.Outcome, ev.SuspendDays), evs[0].Seq, state.AppealWindowMS/(24*3600*1000))
+		if ev.Amount != 0 {
+			out(cmd, "A payout order to the filer waits for treasurers' signatures (`treasury payouts`).\n")
+		}
+		if rule.Booking != 0 {
+			out(cmd, "Booking %d is cancelled.\n", rule.Booking)
+		}
 		return nil
 	}
 	return cmd

@@ -64,6 +64,18 @@ func applyDispute(w Writer, ev Event) (bool, error) {
 		if err := sanction(w, c, b.Outcome, ev.Time); err != nil {
 			return true, err
 		}
+		if b.Amount != 0 {
+			if _, ok := GetAsset(w, b.Asset); !ok || b.Amount < 0 || b.Outcome != OutcomeRestitution {
+				return true, fmt.Errorf("case %d: bad restitution", c.ID)
+			}
+			// The ruling moderator is the order's author, so they cannot
+			// also sign it.
+			id := nextID(w, "payout")
+			putJSON(w, idKey(prefixPayout, id), Payout{ID: id, Author: ev.Actor, To: c.Filer, Asset: b.Asset,
+				Amount: b.Amount, Memo: fmt.Sprintf("restitution, case %d", c.ID), Needed: Policy(w).Signers,
+				Signers: []uint64{}, Status: PayoutPending, Created: ev.Time})
+			useID(w, "payout", id)
+		}
 		putJSON(w, idKey(prefixCase, c.ID), c)
 	case *CaseAppealed:
 		c, err := get(b.Case, CaseStateRuled)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/polis-hub/polis/state/money"
 	"github.com/polis-hub/polis/state/sanitize"
 )
 
@@ -148,6 +149,11 @@ type Rule struct {
 	Outcome     string
 	Reason      string
 	SuspendDays int
+	// Restitution: cancel the respondent's Booking, and/or pay the filer
+	// Amount of Asset from the treasury (a payout order treasurers co-sign).
+	Booking uint64
+	Asset   string
+	Amount  int64
 }
 
 func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
@@ -176,7 +182,33 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := sanitize.Check("reason", c.Reason, MaxReason, true, false); err != nil {
 		return 0, nil, err
 	}
-	return m.ID, []Body{&CaseRuled{Case: cs.ID, Outcome: c.Outcome, Reason: c.Reason, SuspendDays: c.SuspendDays}}, nil
+	ruled := &CaseRuled{Case: cs.ID, Outcome: c.Outcome, Reason: c.Reason, SuspendDays: c.SuspendDays}
+	if c.Outcome != OutcomeRestitution {
+		if c.Booking != 0 || c.Amount != 0 {
+			return 0, nil, fmt.Errorf("a booking or an amount is only for restitution")
+		}
+		return m.ID, []Body{ruled}, nil
+	}
+	if c.Amount != 0 {
+		if _, ok := GetAsset(r, c.Asset); !ok {
+			return 0, nil, notFound("unknown asset %q", sanitize.Line(c.Asset))
+		}
+		if c.Amount < 0 || c.Amount > money.MaxMinor {
+			return 0, nil, fmt.Errorf("amount must be more than zero")
+		}
+		ruled.Asset, ruled.Amount = c.Asset, c.Amount
+	}
+	if c.Booking == 0 {
+		return m.ID, []Body{ruled}, nil
+	}
+	bk, ok := GetBooking(r, c.Booking)
+	if !ok || bk.Member != cs.Respondent {
+		return 0, nil, notFound("the respondent has no booking %d", c.Booking)
+	}
+	if !bk.holds() && bk.Status != BookWaitlisted {
+		return 0, nil, fmt.Errorf("booking %d is already %s", bk.ID, bk.Status)
+	}
+	return m.ID, append([]Body{ruled}, withPromotions(r, env, m.ID, bk.Space, &BookingCancelled{Booking: bk.ID})...), nil
 }
 
 // JuryVote is a juror's verdict on an appealed case.

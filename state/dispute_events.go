@@ -35,6 +35,10 @@ type CaseRuled struct {
 	Outcome     string `json:"outcome"`
 	Reason      string `json:"reason"`
 	SuspendDays int    `json:"suspend_days"`
+	// Restitution as a payout order to the filer (treasurers co-sign it);
+	// a booking change follows as its own events.
+	Asset  string `json:"asset,omitempty"`
+	Amount int64  `json:"amount,omitempty"`
 }
 
 type CaseAppealed struct {

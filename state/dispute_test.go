@@ -209,3 +209,38 @@ func TestExpelByProposal(t *testing.T) {
 		t.Fatalf("eligible %d", v.Tally.Eligible)
 	}
 }
+
+// Restitution changes a booking and orders a payment to the filer, which
+// treasurers co-sign like any payout (never the ruling moderator).
+func TestRestitution(t *testing.T) {
+	f := newGov(t)
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleTreasurer, Grant: true})
+	f.do("alice", SetRole{Member: f.ids["alice"], Role: RoleTreasurer, Grant: true})
+	f.do("alice", SetRole{Member: f.ids["bob"], Role: RoleTreasurer, Grant: true})
+	f.do("alice", Contribute{Asset: "EUR", Amount: 10000})
+	sp := addSpace(t, f, Space{Name: "Flat", Beds: 1, TZ: "UTC"})
+	f.do("dave", Book{Space: sp, From: "2026-12-01", To: "2026-12-05"})
+	f.do("bob", Book{Space: sp, From: "2026-12-01", To: "2026-12-03", Waitlist: true})
+	id := f.do("bob", FileCase{Against: f.ids["dave"], Category: "housing", Title: "Took my room"})[0].Body.(*CaseFiled).Case
+	f.do("carol", CaseAction{ID: id, Action: "claim"})
+	f.refuse("carol", Rule{ID: id, Outcome: OutcomeWarning, Booking: 1}, "only for restitution")
+	f.refuse("carol", Rule{ID: id, Outcome: OutcomeRestitution, Booking: 2}, "no booking 2")
+	evs := f.do("carol", Rule{ID: id, Outcome: OutcomeRestitution, Booking: 1, Asset: "EUR", Amount: 2500, Reason: "refund the night"})
+	if len(evs) != 3 || evs[2].Body.EventType() != "booking.promoted" {
+		t.Fatalf("events %v", evs)
+	}
+	ps, _ := f.h.Payouts()
+	if len(ps) != 1 || ps[0].To != f.ids["bob"] || ps[0].Amount != 2500 || ps[0].Author != f.ids["carol"] {
+		t.Fatalf("payouts %+v", ps)
+	}
+	f.refuse("carol", SignPayout{ID: 1}, "you proposed")
+	f.refuse("bob", SignPayout{ID: 1}, "to you")
+	f.do("alice", SignPayout{ID: 1})
+	if err := f.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyDir(f.dir, nil); err != nil {
+		t.Fatal(err)
+	}
+}
