@@ -15,7 +15,7 @@ const maxStatement = 4 * state.MaxCaseStatement // a statement on stdin, in byte
 
 func (c *cli) disputeCmd() *cobra.Command {
 	return group("dispute", "File and handle disputes between members (members only)",
-		c.disputeFileCmd(), c.disputeListCmd(), c.disputeShowCmd(), c.disputeEvidenceCmd(),
+		c.disputeFileCmd(), c.disputeListCmd(), c.disputeShowCmd(), c.disputeEvidenceCmd(), c.disputeNoteCmd(), c.disputeNotesCmd(),
 		c.caseActionCmd("claim", "Take a case to handle it (moderators; never a party)"),
 		c.caseActionCmd("recuse", "Step aside from the case you claimed; you can never claim it again"),
 		c.caseActionCmd("withdraw", "Withdraw a case you filed before it is ruled on"),

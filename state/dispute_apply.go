@@ -129,6 +129,8 @@ func applyDispute(w Writer, ev Event) (bool, error) {
 			}
 		}
 		putJSON(w, idKey(prefixCase, c.ID), c)
+	case *CaseNoted:
+		return true, applyNote(w, ev, b)
 	default:
 		return false, nil
 	}

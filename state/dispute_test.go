@@ -1,7 +1,9 @@
 package state
 
 import (
+	"bytes"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,5 +244,46 @@ func TestRestitution(t *testing.T) {
 	}
 	if _, err := VerifyDir(f.dir, nil); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Private notes: only moderators who are not parties read them; the public
+// log holds only their hash; verify checks text against hash.
+func TestPrivateNotes(t *testing.T) {
+	f := newGov(t)
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
+	f.do("alice", SetRole{Member: f.ids["bob"], Role: RoleModerator, Grant: true})
+	id := f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise"})[0].Body.(*CaseFiled).Case
+	evs := f.do("carol", AddPrivateNote{ID: id, Body: "Dave has a sick child; be gentle."})
+	raw, _ := Encode(evs[0])
+	if strings.Contains(string(raw), "sick child") {
+		t.Fatal("private text in the public log")
+	}
+	f.refuse("bob", AddPrivateNote{ID: id, Body: "x"}, "not parties")
+	f.refuse("dave", AddPrivateNote{ID: id, Body: "x"}, "not parties")
+	notes, err := f.h.PrivateNotes(id, f.ppl["carol"])
+	if err != nil || len(notes) != 1 || notes[0].Text != "Dave has a sick child; be gentle." {
+		t.Fatalf("notes %+v %v", notes, err)
+	}
+	if _, err := f.h.PrivateNotes(id, f.ppl["bob"]); err == nil {
+		t.Fatal("a party read private notes")
+	}
+	if _, err := f.h.PrivateNotes(id, f.ppl["alice"]); err == nil {
+		t.Fatal("a non-moderator read private notes")
+	}
+	var buf bytes.Buffer
+	f.s.WriteExport(&buf)
+	if strings.Contains(buf.String(), "sick child") {
+		t.Fatal("private text in the export")
+	}
+	if err := f.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyDir(f.dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	tamper(t, f.dir, noteKey(prefixPrivate, id, 1), replace("sick", "well"))
+	if _, err := VerifyDir(f.dir, nil); err == nil || !strings.Contains(err.Error(), "does not match") {
+		t.Fatalf("tampered note: %v", err)
 	}
 }

@@ -392,6 +392,11 @@ func (s *Store) one(bo *overlay, req *request, size uint64, now int64, digest Di
 		}
 		evs = append(evs, ev)
 	}
+	if pw, ok := req.cmd.(privateWriter); ok && len(evs) > 0 {
+		for k, v := range pw.private(evs) {
+			co.Set(k, v) // "p/" keys: outside the digest and the export
+		}
+	}
 	co.commitTo(bo)
 	return evs, d, nil
 }

@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -265,6 +266,9 @@ func VerifyDir(dir string, progress Progress) (VerifyReport, error) {
 		if err := compareState(txn, rp.st); err != nil {
 			return err
 		}
+		if err := checkPrivateNotes(txn, rp.st); err != nil {
+			return err
+		}
 		var d Digest
 		if b, ok := r.Get(keyDigest); ok && !d.SetBytes(b) {
 			return errors.New("stored state digest is corrupt")
@@ -346,4 +350,21 @@ func (p *pipeline) stop() {
 	}
 	for range p.out {
 	}
+}
+
+// checkPrivateNotes checks that every private note's text still matches
+// the hash its event committed to.
+func checkPrivateNotes(txn *badger.Txn, st *MemState) error {
+	return scanRaw(txn, prefixPrivate, func(k, v []byte) error {
+		key := prefixNoteHash + strings.TrimPrefix(string(k), prefixPrivate)
+		b, ok := st.Get(key)
+		var rec noteRecord
+		if !ok || json.Unmarshal(b, &rec) != nil {
+			return fmt.Errorf("private note %s has no event", k)
+		}
+		if noteHash(string(v)) != rec.Hash {
+			return fmt.Errorf("private note %s does not match the hash in its event", k)
+		}
+		return nil
+	})
 }
