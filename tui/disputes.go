@@ -43,6 +43,7 @@ type disputesTab struct {
 	// The case on screen (0: the list), its thread and scroll.
 	open   uint64
 	thread []state.Statement
+	notes  []state.PrivateNote // for moderators who are not parties
 	scroll int
 
 	// armed is "A:3" or "W:3": an appeal or withdrawal awaiting its second
@@ -214,6 +215,8 @@ func (d *disputesTab) sync() {
 			d.open = 0
 		} else if _, th, err := d.c.hub.CaseWithThread(d.open); err == nil {
 			d.thread = th
+			// Refused for anyone else, which simply shows no notes.
+			d.notes, _ = d.c.hub.PrivateNotes(d.open, d.c.actor())
 		}
 	}
 	found := false

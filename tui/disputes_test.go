@@ -167,3 +167,18 @@ func TestDisputesHostileTextIsInert(t *testing.T) {
 	assertInert(t, "case", m.View().Content)
 	var _ tea.Model = m
 }
+
+// A moderator who is not a party reads the private notes in the case view;
+// a party does not.
+func TestDisputesPrivateNotes(t *testing.T) {
+	f, alice, bob, dave := withModerator(t)
+	f.as(bob, state.FileCase{Against: 1, Title: "Noise"})
+	f.as(dave, state.AddPrivateNote{ID: 1, Body: "Talked to both; calmer now."})
+	md := press(New(f.hub, dave, WithSize(100, 30), WithClock(f.clk.peek)), "5", "enter")
+	mustContain(t, screen(md), "Private notes (1)", "Talked to both")
+	mb := press(New(f.hub, bob, WithSize(100, 30), WithClock(f.clk.peek)), "5", "enter")
+	if v := screen(mb); strings.Contains(v, "Talked to both") || strings.Contains(v, "Private notes") {
+		t.Fatalf("a party sees private notes:\n%s", v)
+	}
+	_ = alice
+}

@@ -234,6 +234,14 @@ func (d *disputesTab) caseView(t themes.Theme, cs state.Case, w int) string {
 		add(t.Accent.Render(clip(d.name(st.Author), w)) + " " + t.Muted.Render(when(st.Time)))
 		add(t.Text.Render(wrap(text(st.Body), max(w-2, 1))))
 	}
+	if len(d.notes) > 0 {
+		add("")
+		add(t.Label.Render(fmt.Sprintf("Private notes (%d) · moderators only; the public log holds their hashes", len(d.notes))))
+		for _, n := range d.notes {
+			add(t.Accent.Render(clip(d.name(n.Author), w)) + " " + t.Muted.Render(when(n.Time)))
+			add(t.Text.Render(wrap(text(n.Text), max(w-2, 1))))
+		}
+	}
 	d.scroll = min(d.scroll, max(len(out)-d.h, 0))
 	return strings.Join(out[d.scroll:], "\n")
 }
