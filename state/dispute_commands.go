@@ -51,6 +51,16 @@ func (c FileCase) Decide(r Reader, env Env) (uint64, []Body, error) {
 	return m.ID, []Body{&CaseFiled{Case: nextID(r, "case"), Respondent: c.Against, Category: cat, Title: c.Title, Statement: c.Statement}}, nil
 }
 
+// memberAndCase resolves the asking member and the case a command names.
+func memberAndCase(r Reader, env Env, id uint64) (Member, Case, error) {
+	m, err := member(r, env)
+	if err != nil {
+		return m, Case{}, err
+	}
+	c, err := caseFor(r, id)
+	return m, c, err
+}
+
 func caseFor(r Reader, id uint64) (Case, error) {
 	c, ok := GetCase(r, id)
 	if !ok {
@@ -67,11 +77,7 @@ type CaseAction struct {
 }
 
 func (c CaseAction) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := member(r, env)
-	if err != nil {
-		return 0, nil, err
-	}
-	cs, err := caseFor(r, c.ID)
+	m, cs, err := memberAndCase(r, env, c.ID)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -123,11 +129,7 @@ type AddStatement struct {
 }
 
 func (c AddStatement) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := member(r, env)
-	if err != nil {
-		return 0, nil, err
-	}
-	cs, err := caseFor(r, c.ID)
+	m, cs, err := memberAndCase(r, env, c.ID)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -157,11 +159,7 @@ type Rule struct {
 }
 
 func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := member(r, env)
-	if err != nil {
-		return 0, nil, err
-	}
-	cs, err := caseFor(r, c.ID)
+	m, cs, err := memberAndCase(r, env, c.ID)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -218,11 +216,7 @@ type CastJuryVote struct {
 }
 
 func (c CastJuryVote) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := member(r, env)
-	if err != nil {
-		return 0, nil, err
-	}
-	cs, err := caseFor(r, c.ID)
+	m, cs, err := memberAndCase(r, env, c.ID)
 	if err != nil {
 		return 0, nil, err
 	}

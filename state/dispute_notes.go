@@ -69,11 +69,7 @@ func noteHash(s string) string {
 func mayReadNotes(m Member, c Case) bool { return m.HasRole(RoleModerator) && !c.party(m.ID) }
 
 func (c AddPrivateNote) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := member(r, env)
-	if err != nil {
-		return 0, nil, err
-	}
-	cs, err := caseFor(r, c.ID)
+	m, cs, err := memberAndCase(r, env, c.ID)
 	if err != nil {
 		return 0, nil, err
 	}
