@@ -89,10 +89,10 @@ func stayRules(r Reader, s Space, member uint64, first, nights, beds int, today 
 
 // checkSpace validates a space's settings.
 func checkSpace(s Space) error {
-	if err := checkText("space name", s.Name, 60, true); err != nil {
+	if err := sanitize.Check("space name", s.Name, 60, false, true); err != nil {
 		return err
 	}
-	if err := checkText("city", s.City, 60, false); err != nil {
+	if err := sanitize.Check("city", s.City, 60, false, false); err != nil {
 		return err
 	}
 	if s.Country != "" && (len(s.Country) != 2 || strings.ToUpper(s.Country) != s.Country || !isAlpha(s.Country)) {
@@ -104,7 +104,7 @@ func checkSpace(s Space) error {
 	if _, err := time.LoadLocation(s.TZ); err != nil || s.TZ == "" || s.TZ == "Local" {
 		return fmt.Errorf("time zone %q is not an IANA zone like Europe/Lisbon", truncate(s.TZ, 40))
 	}
-	if err := checkText("house rules", s.Rules, 10000, false); err != nil {
+	if err := sanitize.Check("house rules", s.Rules, 10000, true, false); err != nil {
 		return err
 	}
 	if s.MinNotice < 0 || s.MaxNotice < 0 || s.MaxNights < 0 || s.QuotaNights < 0 || s.MinNotice > 3650 || s.MaxNotice > 3650 {
@@ -129,10 +129,3 @@ func isAlpha(s string) bool {
 	}
 	return true
 }
-
-// checkText is sanitize.Check for single-line fields, multi-line for rules.
-func checkText(field, s string, max int, required bool) error {
-	return sanitizeCheck(field, s, max, field == "house rules", required)
-}
-
-var sanitizeCheck = sanitize.Check

@@ -1,7 +1,6 @@
 package state
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -460,8 +459,6 @@ func hashReader(r Reader) chain.HashReader {
 		return out, nil
 	})
 }
-
-var _ = bytes.Equal
 
 // Dir is the data dir.
 func (s *Store) Dir() string { return s.opts.Dir }

@@ -284,14 +284,8 @@ func (tr *treasuryTab) memo(e *state.Entry) string {
 		ref = fmt.Sprintf("reverses #%d", e.Reverses)
 	case e.Payout != 0:
 		ref = fmt.Sprintf("payout #%d", e.Payout)
-	case e.Kind == state.EntryAllowance && e.Allowance != 0:
-		ref = fmt.Sprintf("allowance #%d", e.Allowance)
 	case e.Kind == state.EntryAllowance:
-		// Entries written before allowances were recorded on them.
-		ref = "allowance"
-		if id := tr.data().fromAl[e.ID]; id != 0 {
-			ref = fmt.Sprintf("allowance #%d", id)
-		}
+		ref = fmt.Sprintf("allowance #%d", e.Allowance)
 	}
 	switch {
 	case ref == "":

@@ -21,7 +21,6 @@ type treasuryData struct {
 
 	// Derived once per read (see derive), shared like the rest.
 	monthEnd map[string][]monthBalance // per asset, oldest first, every month with entries
-	fromAl   map[uint64]uint64         // allowance entry id -> the allowance it was paid from, when certain
 }
 
 // treasuryShared is the last treasury read, keyed by hub and log size: a
@@ -163,26 +162,6 @@ func (d *treasuryData) derive() {
 		}
 		ms[len(ms)-1].bal = run[e.Asset]
 		d.monthEnd[e.Asset] = ms
-	}
-	// The ledger entry does not name its allowance. Allowances are never
-	// removed, so when exactly one allowance of the entry's asset could
-	// have paid its member (theirs, or a role's), it is that one.
-	d.fromAl = map[uint64]uint64{}
-	for i := range d.ledger {
-		e := &d.ledger[i]
-		if e.Kind != state.EntryAllowance {
-			continue
-		}
-		var id uint64
-		n := 0
-		for _, a := range d.allow {
-			if a.Asset == e.Asset && (a.Member == e.Member || a.Member == 0) {
-				id, n = a.ID, n+1
-			}
-		}
-		if n == 1 {
-			d.fromAl[e.ID] = id
-		}
 	}
 }
 
