@@ -20,6 +20,29 @@ func Apply(w Writer, ev Event) (err error) {
 			err = fmt.Errorf("apply event %d (%s): %v", ev.Seq, typeOf(ev.Body), r)
 		}
 	}()
+	if err := applyEvent(w, ev); err != nil {
+		return err
+	}
+	// The census counters follow every event kind that moves them.
+	if _, ok := ev.Body.(*MemberJoined); ok {
+		censusJoined(w, ev.Time)
+	}
+	if isActivity(ev.Body) {
+		censusActive(w, ev.Actor, ev.Time)
+	}
+	return nil
+}
+
+func applyEvent(w Writer, ev Event) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if ce, ok := r.(corruptError); ok {
+				err = ce
+				return
+			}
+			err = fmt.Errorf("apply event %d (%s): %v", ev.Seq, typeOf(ev.Body), r)
+		}
+	}()
 	switch b := ev.Body.(type) {
 	case *HubCreated:
 		if _, ok := GetHub(w); ok {
@@ -171,8 +194,10 @@ func Apply(w Writer, ev Event) (err error) {
 		m.Theme = b.Theme
 		putJSON(w, idKey(prefixMember, m.ID), m)
 	default:
-		if handled, err := applyGov(w, ev); handled {
-			return err
+		for _, f := range []func(Writer, Event) (bool, error){applyGov, applyCharter, applyLeave, applyProfile, applyCampaign} {
+			if handled, err := f(w, ev); handled {
+				return err
+			}
 		}
 		return fmt.Errorf("apply: no rule for event type %s", typeOf(ev.Body))
 	}

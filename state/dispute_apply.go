@@ -150,8 +150,13 @@ func sanction(w Writer, c Case, outcome string, now int64) error {
 		}
 		m.SuspendedUntil = now + int64(c.SuspendDays)*24*3600*1000
 	case OutcomeExpulsion:
+		if m.Gone() {
+			return nil // left before the ruling; it stands on record
+		}
 		m.Expelled = true
 		w.Set(prefixExpelled+strconv.FormatUint(m.ID, 10), []byte(strconv.FormatUint(c.ID, 10)))
+		w.Set(prefixGone+strconv.FormatUint(m.ID, 10), []byte("expelled"))
+		censusLeft(w, m, now)
 	default:
 		return nil
 	}

@@ -136,6 +136,8 @@ func execute(w Writer, p Proposal) error {
 		putJSON(w, idKey(prefixMember, m.ID), m)
 	case KindExpel:
 		return sanction(w, Case{Respondent: p.Action.Member}, OutcomeExpulsion, p.Closed)
+	case KindCharter:
+		return nil // the charter.adopted event that follows carries it
 	case KindSpace:
 		if p.Action.Retire != 0 {
 			sp, ok := GetSpace(w, p.Action.Retire)

@@ -58,6 +58,14 @@ func (c NewProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	if c.Kind == KindCharter {
+		if _, ok := CurrentCharter(r); !ok {
+			return 0, nil, fmt.Errorf("there is no charter to amend yet: a steward sets the first with `charter set`")
+		}
+		if err := checkCharterText(c.Body); err != nil {
+			return 0, nil, fmt.Errorf("a charter proposal's body is the new charter: %v", err)
+		}
+	}
 	recent := 0
 	for _, p := range ListProposals(r) {
 		if p.Author == m.ID && env.Time-p.Created < 24*3600*1000 {
@@ -102,6 +110,12 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 	switch kind {
 	case KindText:
 		return Action{}, nil
+	case KindCharter:
+		// The body is the proposed charter; checked by the caller.
+		if method != MethodYesNo {
+			return a, fmt.Errorf("charter proposals are decided yes/no")
+		}
+		return Action{}, nil
 	case KindRole:
 		if method != MethodYesNo {
 			return a, fmt.Errorf("role proposals are decided yes/no")
@@ -122,7 +136,7 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 			return a, fmt.Errorf("expel proposals are decided yes/no")
 		}
 		m, ok := GetMember(r, a.Member)
-		if !ok || m.Expelled {
+		if !ok || m.Gone() {
 			return a, notFound("no member %d to expel", a.Member)
 		}
 		return Action{Member: a.Member}, nil
@@ -389,6 +403,9 @@ func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 	events := []Body{&ProposalClosed{Proposal: p.ID, State: st}}
 	if st == PropPassed && p.Kind != KindText && executable(r, p) {
 		events = append(events, &ProposalExecuted{Proposal: p.ID})
+		if p.Kind == KindCharter {
+			events = append(events, &CharterAdopted{Version: CharterVersion(r) + 1, Text: p.Body, Proposal: p.ID})
+		}
 	}
 	return 0, events, nil
 }
@@ -398,7 +415,7 @@ func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 func executable(r Reader, p Proposal) bool {
 	if p.Kind == KindExpel {
 		m, ok := GetMember(r, p.Action.Member)
-		return ok && !m.Expelled
+		return ok && !m.Gone()
 	}
 	if p.Kind == KindSpace && p.Action.Retire != 0 {
 		sp, ok := GetSpace(r, p.Action.Retire)

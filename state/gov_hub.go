@@ -129,6 +129,19 @@ func (h *Hub) CloseDue(ctx context.Context) {
 	for _, id := range turned {
 		_, _ = h.Submit(ctx, SystemActor, ResetAllowance{ID: id})
 	}
+	// Campaigns succeed or release their pledges at the deadline.
+	var ended []uint64
+	_ = h.View(func(r Reader) error {
+		for _, c := range ListCampaigns(r) {
+			if c.State == CampaignOpen && c.Deadline <= now {
+				ended = append(ended, c.ID)
+			}
+		}
+		return nil
+	})
+	for _, id := range ended {
+		_, _ = h.Submit(ctx, SystemActor, CloseCampaign{ID: id})
+	}
 	h.drawJuries(ctx)
 }
 

@@ -18,7 +18,7 @@ const (
 )
 
 // Kinds lists every proposal kind.
-var Kinds = []string{KindText, KindRole, KindSpend, KindSpace, KindRuleset, KindExpel}
+var Kinds = []string{KindText, KindRole, KindSpend, KindSpace, KindRuleset, KindCharter, KindExpel}
 
 // Voting methods.
 const (
@@ -61,6 +61,7 @@ var defaultRules = map[string]KindRules{
 	KindSpace:   {Kind: KindSpace, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000},
 	KindRuleset: {Kind: KindRuleset, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 4000, ThresholdBP: 6667},
 	KindExpel:   {Kind: KindExpel, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 5000, ThresholdBP: 6667},
+	KindCharter: {Kind: KindCharter, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 4000, ThresholdBP: 6667},
 }
 
 // Action is what a passed proposal does when executed.

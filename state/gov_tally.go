@@ -145,10 +145,10 @@ func memberIDs(r Reader) []uint64 {
 		ids = append(ids, id)
 		return true
 	})
-	// Expelled members no longer count (rare; one lookup each).
+	// Members who left or were expelled no longer count (one lookup each).
 	kept := ids[:0]
 	for _, id := range ids {
-		if _, gone := r.Get(prefixExpelled + strconv.FormatUint(id, 10)); !gone {
+		if _, gone := r.Get(prefixGone + strconv.FormatUint(id, 10)); !gone {
 			kept = append(kept, id)
 		}
 	}

@@ -33,6 +33,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 		if err := hold(w, s, bk); err != nil {
 			return true, err
 		}
+		censusBooking(w, "", bk)
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 		useID(w, "booking", bk.ID)
 	case *BookingCancelled:
@@ -41,7 +42,9 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 			return true, fmt.Errorf("booking %d cannot be cancelled", b.Booking)
 		}
 		release(w, bk)
+		before := bk.Status
 		bk.Status = BookCancelled
+		censusBooking(w, before, bk)
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 	case *BookingDecided:
 		bk, ok := GetBooking(w, b.Booking)
@@ -54,6 +57,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 			release(w, bk)
 			bk.Status = BookDeclined
 		}
+		censusBooking(w, BookPending, bk)
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 	case *BookingPromoted:
 		bk, ok := GetBooking(w, b.Booking)
@@ -65,6 +69,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 		if err := hold(w, s, bk); err != nil {
 			return true, err
 		}
+		censusBooking(w, BookWaitlisted, bk)
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 	default:
 		return applyDispute(w, ev)

@@ -74,51 +74,6 @@ func (h *Hub) Info() (hi HubInfo, err error) {
 	return hi, err
 }
 
-// CensusMember is the public face of a member.
-type CensusMember struct {
-	ID     uint64 `json:"id"`
-	Name   string `json:"name"`
-	Joined string `json:"joined"` // YYYY-MM-DD, UTC
-}
-
-// Census is the public count of the community.
-type Census struct {
-	Hub     string         `json:"hub"`
-	Count   int            `json:"count"`
-	Members []CensusMember `json:"members"`
-	Events  uint64         `json:"events"`
-	// Treasury holds what the community has pooled, per asset with a
-	// balance: a public sign of how real the community is.
-	Treasury []AssetBalance `json:"treasury"`
-}
-
-// Census is public: visitors may read it.
-func (h *Hub) Census() (c Census, err error) {
-	err = h.View(func(r Reader) error {
-		hi, _ := GetHub(r)
-		c.Hub = hi.Name
-		for _, m := range ListMembers(r) {
-			if m.Expelled {
-				continue
-			}
-			c.Members = append(c.Members, CensusMember{ID: m.ID, Name: m.Name, Joined: Day(m.Joined)})
-		}
-		c.Count = len(c.Members)
-		c.Treasury = []AssetBalance{}
-		for _, a := range ListAssets(r) {
-			if b := Balance(r, a.Code); b != 0 {
-				c.Treasury = append(c.Treasury, AssetBalance{Asset: a.Code, Decimals: a.Decimals, Balance: b})
-			}
-		}
-		return nil
-	})
-	if c.Members == nil {
-		c.Members = []CensusMember{}
-	}
-	c.Events = h.store.Size()
-	return c, err
-}
-
 // Day formats unix ms as a UTC calendar date.
 func Day(ms int64) string { return time.UnixMilli(ms).UTC().Format("2006-01-02") }
 

@@ -161,7 +161,12 @@ func newcomer(r Reader, env Env, verb string) error {
 }
 
 // Join redeems an invite code for the asking key.
-type Join struct{ CodeHash, Name string }
+// Consent is the charter version the newcomer was shown and agreed to; it
+// must be the version in force when the hub has a charter.
+type Join struct {
+	CodeHash, Name string
+	Consent        int
+}
 
 func (c Join) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := newcomer(r, env, "join"); err != nil {
@@ -182,12 +187,24 @@ func (c Join) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := checkName(r, c.Name, 0); err != nil {
 		return 0, nil, err
 	}
-	return 0, []Body{&MemberJoined{Member: nextID(r, "member"), Name: c.Name, Key: env.Actor.Key,
-		Roles: inv.Roles, Via: "invite", Invite: inv.ID}}, nil
+	consent, err := joinConsent(r, c.Consent)
+	if err != nil {
+		return 0, nil, err
+	}
+	mid := nextID(r, "member")
+	events := []Body{&MemberJoined{Member: mid, Name: c.Name, Key: env.Actor.Key,
+		Roles: inv.Roles, Via: "invite", Invite: inv.ID}}
+	if consent != 0 {
+		events = append(events, &ConsentGiven{Member: mid, Version: consent})
+	}
+	return 0, events, nil
 }
 
 // Apply asks to join without an invite.
-type ApplyToJoin struct{ Name, Text string }
+type ApplyToJoin struct {
+	Name, Text string
+	Consent    int // as in Join
+}
 
 func (c ApplyToJoin) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := newcomer(r, env, "apply"); err != nil {
@@ -202,8 +219,16 @@ func (c ApplyToJoin) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := sanitize.Check("application text", c.Text, MaxAppTextLen, true, false); err != nil {
 		return 0, nil, err
 	}
-	return 0, []Body{&ApplicationSubmitted{Application: nextID(r, "application"), Name: c.Name,
-		Text: c.Text, Key: env.Actor.Key}}, nil
+	consent, err := joinConsent(r, c.Consent)
+	if err != nil {
+		return 0, nil, err
+	}
+	id := nextID(r, "application")
+	events := []Body{&ApplicationSubmitted{Application: id, Name: c.Name, Text: c.Text, Key: env.Actor.Key}}
+	if consent != 0 {
+		events = append(events, &ConsentGiven{Application: id, Version: consent})
+	}
+	return 0, events, nil
 }
 
 // DecideApplication approves or rejects a pending application.
@@ -232,8 +257,14 @@ func (c DecideApplication) Decide(r Reader, env Env) (uint64, []Body, error) {
 		if err := checkName(r, a.Name, 0); err != nil {
 			return 0, nil, fmt.Errorf("cannot approve: %v", err)
 		}
-		events = append(events, &MemberJoined{Member: nextID(r, "member"), Name: a.Name, Key: a.Key,
+		id := nextID(r, "member")
+		events = append(events, &MemberJoined{Member: id, Name: a.Name, Key: a.Key,
 			Roles: []string{RoleMember}, Via: "application", Application: a.ID})
+		// The applicant consented to the version in force when they
+		// applied; if it has changed since, they are asked again at login.
+		if v := applicationConsent(r, a.ID); v != 0 {
+			events = append(events, &ConsentGiven{Member: id, Version: v})
+		}
 	}
 	return m.ID, events, nil
 }

@@ -41,7 +41,20 @@ type Member struct {
 	// ruling sets it. Expelled members' keys no longer work.
 	SuspendedUntil int64 `json:"suspended_until,omitempty"`
 	Expelled       bool  `json:"expelled,omitempty"`
+	// Consent is the charter version the member last consented to.
+	Consent     int   `json:"consent,omitempty"`
+	ConsentTime int64 `json:"consent_time,omitempty"`
+	// Listed members appear by name in the census visitors see.
+	Listed bool `json:"listed,omitempty"`
+	// Country is self-declared (ISO 3166-1 alpha-2), counted in the census
+	// only where enough members share it.
+	Country string `json:"country,omitempty"`
+	// Left is when the member left (unix ms); their keys no longer work.
+	Left int64 `json:"left,omitempty"`
 }
+
+// Gone reports whether m no longer counts as a member: left or expelled.
+func (m Member) Gone() bool { return m.Left != 0 || m.Expelled }
 
 // Suspended reports whether m is suspended at time now.
 func (m Member) Suspended(now int64) bool { return m.SuspendedUntil > now }

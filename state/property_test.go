@@ -20,7 +20,24 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 		rapid.StringN(0, 50, -1),
 	)
 	id := rapid.Uint64Range(0, 8)
-	switch rapid.IntRange(0, 23).Draw(t, "kind") {
+	switch rapid.IntRange(0, 31).Draw(t, "kind") {
+	case 24:
+		return a, SetCharter{Text: text.Draw(t, "charter")}
+	case 25:
+		return a, Consent{Version: rapid.IntRange(0, 2).Draw(t, "v")}
+	case 26:
+		return a, Leave{Anonymous: rapid.Bool().Draw(t, "anon")}
+	case 27:
+		return a, SetCountry{Country: rapid.SampledFrom([]string{"PT", "", "XX", "pt"}).Draw(t, "cc")}
+	case 28:
+		return a, SetListed{Listed: rapid.Bool().Draw(t, "listed")}
+	case 29:
+		return a, NewCampaign{Title: text.Draw(t, "title"), Asset: rapid.SampledFrom([]string{"EUR", "XYZ"}).Draw(t, "asset"),
+			Goal: rapid.Int64Range(-1, 100).Draw(t, "goal"), Deadline: rapid.SampledFrom([]int64{0, 1 << 50, 4102444800000}).Draw(t, "dl")}
+	case 30:
+		return a, PledgeTo{Campaign: id.Draw(t, "id"), Amount: rapid.Int64Range(-1, 100).Draw(t, "amt")}
+	case 31:
+		return a, Unpledge{Campaign: id.Draw(t, "id")}
 	case 20:
 		return a, AddSpace{Space: Space{Name: text.Draw(t, "name"), Beds: rapid.IntRange(0, 3).Draw(t, "beds"), TZ: rapid.SampledFrom([]string{"", "UTC", "Europe/Lisbon", "Nowhere/X"}).Draw(t, "tz")}}
 	case 21:
@@ -69,7 +86,7 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 	case 1:
 		return a, CreateInvite{CodeHash: HashCode(rapid.SampledFrom(codes).Draw(t, "code")), Uses: rapid.Int64Range(-1, 2).Draw(t, "uses")}
 	case 2:
-		return a, Join{CodeHash: HashCode(rapid.SampledFrom(codes).Draw(t, "code")), Name: text.Draw(t, "name")}
+		return a, Join{CodeHash: HashCode(rapid.SampledFrom(codes).Draw(t, "code")), Name: text.Draw(t, "name"), Consent: rapid.IntRange(0, 1).Draw(t, "consent")}
 	case 3:
 		return a, ApplyToJoin{Name: text.Draw(t, "name"), Text: text.Draw(t, "text")}
 	case 4:

@@ -85,6 +85,8 @@ type inflight struct {
 	objs    map[string]any
 	after   batchState
 	sealed  bool
+	began   time.Time // for Options.OnCommit
+	census  *CensusAt // computed at the checkpoint sealed, if any
 	err     error
 }
 
@@ -169,6 +171,7 @@ func (s *Store) run() {
 // Badger as a single transaction. It reports whether a write is in flight;
 // the callers are answered in finish, once Commit is durable (SyncWrites).
 func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable chan<- *inflight) bool {
+	began := time.Now()
 	if err := s.brokenErr(); err != nil {
 		s.fail(batch, err)
 		return false
@@ -204,7 +207,7 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable 
 		s.fail(batch, fmt.Errorf("storage read failed: %w", base.err))
 		return false
 	}
-	f := &inflight{batch: batch, replies: replies}
+	f := &inflight{batch: batch, replies: replies, began: began}
 	if next.size == bs.size && !forceSeal {
 		// Nothing to write: answer at once, the refusals included.
 		s.answer(f)
@@ -218,6 +221,7 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable 
 			return false
 		}
 		next.head, next.headNote, f.sealed = headOf(c, signed), signed, true
+		f.census = censusAtSeal(bo, c)
 	}
 	bo.Set(keyFormat, []byte(strconv.Itoa(FormatVersion)))
 	bo.Set(keySize, []byte(strconv.FormatUint(next.size, 10)))
@@ -271,8 +275,14 @@ func (s *Store) finish(f *inflight) {
 	s.size, s.digest, s.lastTime = f.after.size, f.after.digest, f.after.lastTime
 	if f.sealed {
 		s.head, s.headNote = f.after.head, f.after.headNote
+		if f.census != nil {
+			s.census.Store(f.census)
+		}
 	}
 	s.mu.Unlock()
+	if s.opts.OnCommit != nil && len(f.batch) > 0 {
+		s.opts.OnCommit(len(f.batch), time.Since(f.began))
+	}
 	s.answer(f)
 	s.publish(f.after.size)
 }

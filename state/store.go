@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -73,6 +74,10 @@ type Options struct {
 	MaxBatch int
 	// Clock gives event times; tests pin it. Defaults to time.Now.
 	Clock func() time.Time
+	// OnCommit, if set, is called by the sequencer after each batch of
+	// commands is durable, with their number and the time from deciding
+	// the batch to its fsync (for metrics). It must return quickly.
+	OnCommit func(commands int, took time.Duration)
 }
 
 func (o *Options) defaults() {
@@ -119,6 +124,8 @@ type Store struct {
 	subs     map[chan uint64]struct{}
 	closed   bool
 	broken   error // set when a commit failed; no more writes
+
+	census atomic.Pointer[CensusAt] // at the latest checkpoint
 }
 
 // Head describes the latest sealed checkpoint.
@@ -304,6 +311,11 @@ func (s *Store) load() error {
 				return fmt.Errorf("checkpoint %d: %w", h, err)
 			}
 			s.head, s.headNote = headOf(c, signed), signed
+			if uint64(c.Size) == s.size {
+				// A clean stop sealed everything: the census at that
+				// checkpoint is the current state's.
+				s.census.Store(censusAtSeal(r, c))
+			}
 		}
 		return r.err
 	})

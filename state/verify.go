@@ -23,6 +23,10 @@ type VerifyReport struct {
 	Head        Head
 	Unsealed    uint64 // events after the last checkpoint
 	Digest      [32]byte
+	// Census is recomputed at the last checkpoint, Censuses at every one
+	// (by height): what `polis verify --census` compares and prints.
+	Census   *CensusAt
+	Censuses map[int64]CensusAt
 }
 
 // Progress is told how many events have been replayed out of total.
@@ -76,6 +80,7 @@ type replayer struct {
 	// storedHash, when set, checks the hashes the hub stored for each
 	// event, which pins a changed event to its own position.
 	storedHash func(idx int64) (chain.Hash, bool)
+	censuses   map[int64]CensusAt
 }
 
 func (rp *replayer) event(b []byte) error {
@@ -129,18 +134,27 @@ func (rp *replayer) decoded(b []byte, ev Event, err error) error {
 		if rp.st.Digest() != c.State {
 			return fmt.Errorf("checkpoint %d (size %d): state digest differs from the replayed state", c.Height, c.Size)
 		}
+		if rp.censuses == nil {
+			rp.censuses = map[int64]CensusAt{}
+		}
+		if ca := censusAtSeal(rp.st, c); ca != nil {
+			rp.censuses[c.Height] = *ca
+		}
 	}
 	return nil
 }
 
 func (rp *replayer) finish() (VerifyReport, error) {
-	rep := VerifyReport{Events: rp.n, Checkpoints: len(rp.cs.list), Digest: rp.st.Digest()}
+	rep := VerifyReport{Events: rp.n, Checkpoints: len(rp.cs.list), Digest: rp.st.Digest(), Censuses: rp.censuses}
 	if k := len(rp.cs.list); k > 0 {
 		c := rp.cs.list[k-1]
 		if uint64(c.Size) > rp.n {
 			return rep, fmt.Errorf("checkpoint %d covers %d events but the log has only %d", c.Height, c.Size, rp.n)
 		}
 		rep.Head = headOf(c, rp.cs.notes[k-1])
+		if ca, ok := rp.censuses[c.Height]; ok {
+			rep.Census = &ca
+		}
 		rep.Unsealed = rp.n - uint64(c.Size)
 	} else {
 		rep.Unsealed = rp.n
