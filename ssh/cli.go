@@ -147,6 +147,7 @@ func Commands(hub *state.Hub, who Identity) *cobra.Command {
 		c.proposalCmd(), c.voteCmd(), c.delegateCmd(), c.undelegateCmd(), c.delegationsCmd(),
 		c.receiptCmd(), c.rulesCmd(),
 		c.treasuryCmd(), c.housingCmd(), c.disputeCmd(), c.moderationCmd(),
+		c.charterCmd(), c.consentCmd(), c.leaveCmd(), c.recordCmd(), c.profileCmd(), c.campaignCmd(),
 	)
 	return root
 }
@@ -296,6 +297,7 @@ var freeTextFlags = map[string][]string{
 	"dispute file":             {"--title"},
 	"dispute resolve":          {"--reason"},
 	"join":                     {"--name"},
+	"campaign new":             {"--title", "--funds"},
 	"apply":                    {"--name"},
 }
 

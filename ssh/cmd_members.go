@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/polis-hub/polis/state"
-	"github.com/polis-hub/polis/state/money"
 	"github.com/polis-hub/polis/state/sanitize"
 )
 
@@ -92,7 +91,8 @@ func (c *cli) censusCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		cs, err := c.hub.Census()
+		_, visitor := c.member()
+		cs, err := c.hub.Census(visitor == nil)
 		if err != nil {
 			return err
 		}
@@ -101,15 +101,18 @@ func (c *cli) censusCmd() *cobra.Command {
 		}
 		out(cmd, "%s: %d members, %d events\n", line(cs.Hub), cs.Count, cs.Events)
 		if len(cs.Treasury) > 0 {
-			var held []string
-			for _, b := range cs.Treasury {
-				held = append(held, money.Format(b.Balance, b.Decimals)+" "+b.Asset)
-			}
-			out(cmd, "treasury: %s\n", strings.Join(held, ", "))
+			out(cmd, "treasury: %s\n", balances(cs.Treasury))
 		}
+		if cs.Charter > 0 {
+			out(cmd, "charter: version %d (`charter` to read it)\n", cs.Charter)
+		}
+		printCensusFigures(cmd, cs.At)
 		tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 		for _, m := range cs.Members {
 			fmt.Fprintf(tw, "  %d\t%s\tjoined %s\n", m.ID, line(m.Name), m.Joined)
+		}
+		if cs.Unlisted > 0 {
+			fmt.Fprintf(tw, "  and %d members who are not listed publicly\n", cs.Unlisted)
 		}
 		return tw.Flush()
 	}
@@ -118,17 +121,22 @@ func (c *cli) censusCmd() *cobra.Command {
 
 func (c *cli) joinCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "join CODE --name NAME",
+		Use:   "join CODE --name NAME [--consent]",
 		Short: "Redeem an invite code and become a member",
 		Args:  exactArgs("CODE"),
 	}
 	name := cmd.Flags().String("name", "", "your name in the community")
+	consent := consentFlag(cmd)
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if *name == "" {
 			return usage(cmd, "join needs --name NAME")
 		}
-		evs, err := c.submit(cmd, state.Join{CodeHash: state.HashCode(args[0]), Name: *name})
+		v, err := c.consentVersion(*consent)
+		if err != nil {
+			return err
+		}
+		evs, err := c.submit(cmd, state.Join{CodeHash: state.HashCode(args[0]), Name: *name, Consent: v})
 		if err != nil {
 			return err
 		}
@@ -149,22 +157,27 @@ func (c *cli) joinCmd() *cobra.Command {
 
 func (c *cli) applyCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "apply --name NAME < application.txt",
+		Use:   "apply --name NAME [--consent] < application.txt",
 		Short: "Ask to join; your application text is read from stdin",
 		Args:  noArgs,
 	}
 	name := cmd.Flags().String("name", "", "your name in the community")
+	consent := consentFlag(cmd)
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *name == "" {
 			return usage(cmd, "apply needs --name NAME")
+		}
+		v, err := c.consentVersion(*consent)
+		if err != nil {
+			return err
 		}
 		text, err := readBounded(cmd.InOrStdin(), maxStdin, "application text")
 		if err != nil {
 			return err
 		}
 		text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
-		evs, err := c.submit(cmd, state.ApplyToJoin{Name: *name, Text: text})
+		evs, err := c.submit(cmd, state.ApplyToJoin{Name: *name, Text: text, Consent: v})
 		if err != nil {
 			return err
 		}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/polis-hub/polis/chain"
 )
@@ -20,10 +23,39 @@ const exportMagic = "polis-chain-export 1"
 
 // WriteExport writes the whole log and every checkpoint, as of one
 // snapshot, to w.
-func (s *Store) WriteExport(w io.Writer) error {
+func (s *Store) WriteExport(w io.Writer) error { return writeExport(s.db, s.vkey, w) }
+
+// ExportDir writes the export of a stopped hub's data dir.
+func ExportDir(dir string, w io.Writer) error {
+	if err := checkFormat(dir); err != nil {
+		return err
+	}
+	vb, err := os.ReadFile(filepath.Join(dir, VerifyKey))
+	if err != nil {
+		return fmt.Errorf("verifier key: %w", err)
+	}
+	db, err := openBadger(filepath.Join(dir, dbDir), false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return writeExport(db, strings.TrimSpace(string(vb)), w)
+}
+
+// Signer loads the hub's checkpoint signing key from its data dir, for
+// documents the hub signs outside the log (the dossier).
+func Signer(dir string) (note.Signer, error) {
+	b, err := os.ReadFile(filepath.Join(dir, signKeyFile))
+	if err != nil {
+		return nil, fmt.Errorf("signing key: %w", err)
+	}
+	return chain.NewSigner(strings.TrimSpace(string(b)))
+}
+
+func writeExport(db *badger.DB, vkey string, w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	err := s.db.View(func(txn *badger.Txn) error {
-		fmt.Fprintf(bw, "%s\nkey %s\n", exportMagic, s.vkey)
+	err := db.View(func(txn *badger.Txn) error {
+		fmt.Fprintf(bw, "%s\nkey %s\n", exportMagic, vkey)
 		var size uint64
 		if v, err := txn.Get([]byte(keySize)); err == nil {
 			b, _ := v.ValueCopy(nil)

@@ -167,22 +167,27 @@ func (rp *replayer) finish() (VerifyReport, error) {
 // reproduces every checkpoint's Merkle root and state digest. If vkey is
 // empty, the key in the file is trusted (the caller should say so).
 func VerifyExport(x *Export, vkey string, progress Progress) (VerifyReport, error) {
+	rep, _, err := replayExport(x, vkey, progress)
+	return rep, err
+}
+
+func replayExport(x *Export, vkey string, progress Progress) (VerifyReport, *replayer, error) {
 	if vkey == "" {
 		vkey = x.Key
 	}
 	v, err := chain.NewVerifier(vkey)
 	if err != nil {
-		return VerifyReport{}, fmt.Errorf("verifier key: %w", err)
+		return VerifyReport{}, nil, fmt.Errorf("verifier key: %w", err)
 	}
 	cs, err := openCheckpoints(x.Checkpoints, v)
 	if err != nil {
-		return VerifyReport{}, err
+		return VerifyReport{}, nil, err
 	}
 	rp := &replayer{cs: cs, st: NewMemState()}
 	total := uint64(len(x.Events))
 	for _, b := range x.Events {
 		if err := rp.event(b); err != nil {
-			return VerifyReport{}, err
+			return VerifyReport{}, nil, err
 		}
 		if progress != nil && rp.n%8192 == 0 {
 			progress(rp.n, total)
@@ -191,7 +196,30 @@ func VerifyExport(x *Export, vkey string, progress Progress) (VerifyReport, erro
 	if progress != nil {
 		progress(rp.n, total)
 	}
-	return rp.finish()
+	rep, err := rp.finish()
+	return rep, rp, err
+}
+
+// StateAtLastCheckpoint verifies x like VerifyExport and returns the state
+// its last checkpoint covers, with that checkpoint and its signed note:
+// what a dossier is computed from.
+func StateAtLastCheckpoint(x *Export, vkey string, progress Progress) (*MemState, chain.Checkpoint, []byte, error) {
+	if len(x.Checkpoints) == 0 {
+		return nil, chain.Checkpoint{}, nil, errors.New("the log has no checkpoint yet")
+	}
+	sealed := *x
+	if _, rp, err := replayExport(x, vkey, nil); err != nil {
+		return nil, chain.Checkpoint{}, nil, err
+	} else {
+		last := rp.cs.list[len(rp.cs.list)-1]
+		sealed.Events = x.Events[:last.Size]
+	}
+	_, rp, err := replayExport(&sealed, vkey, progress)
+	if err != nil {
+		return nil, chain.Checkpoint{}, nil, err
+	}
+	k := len(rp.cs.list) - 1
+	return rp.st, rp.cs.list[k], rp.cs.notes[k], nil
 }
 
 // VerifyDir checks a stopped hub's data dir: everything VerifyExport checks,
