@@ -258,18 +258,22 @@ func (c *cli) decideCmd(verb string, approve bool) *cobra.Command {
 }
 
 type memberJSON struct {
-	ID     uint64   `json:"id"`
-	Name   string   `json:"name"`
-	Roles  []string `json:"roles"`
-	Joined string   `json:"joined"`
+	ID      uint64   `json:"id"`
+	Name    string   `json:"name"`
+	Roles   []string `json:"roles"`
+	Joined  string   `json:"joined"`
+	Consent int      `json:"consent"`           // charter version consented to, 0 for none
+	Country string   `json:"country,omitempty"` // self-declared
+	Left    string   `json:"left,omitempty"`    // YYYY-MM-DD, only with --all
 }
 
 func (c *cli) membersCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "members",
-		Short: "List members and their roles (members only)",
+		Use:   "members [--all] [--json]",
+		Short: "List members, their roles and charter consent (members only)",
 		Args:  noArgs,
 	}
+	all := cmd.Flags().Bool("all", false, "include former members (left or expelled)")
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if _, err := c.member(); err != nil {
@@ -279,21 +283,59 @@ func (c *cli) membersCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		charter, _, _ := c.hub.Charter(0)
 		list := []memberJSON{}
 		for _, m := range ms {
-			list = append(list, memberJSON{ID: m.ID, Name: m.Name, Roles: m.Roles, Joined: state.Day(m.Joined)})
+			if m.Gone() && !*all {
+				continue
+			}
+			j := memberJSON{ID: m.ID, Name: m.Name, Roles: m.Roles, Joined: state.Day(m.Joined), Consent: m.Consent, Country: m.Country}
+			if m.Left != 0 {
+				j.Left = state.Day(m.Left)
+			} else if m.Expelled {
+				j.Left = "expelled"
+			}
+			list = append(list, j)
 		}
 		if *asJSON {
 			return printJSON(cmd, list)
 		}
 		tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "ID\tNAME\tROLES\tJOINED")
+		head := "ID\tNAME\tROLES\tJOINED\tCHARTER\tCOUNTRY"
+		if *all {
+			head += "\tLEFT"
+		}
+		fmt.Fprintln(tw, head)
 		for _, m := range list {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", m.ID, line(m.Name), roleList(m.Roles), m.Joined)
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s", m.ID, line(m.Name), roleList(m.Roles), m.Joined, consentMark(m.Consent, charter.Version), or(m.Country, "-"))
+			if *all {
+				fmt.Fprintf(tw, "\t%s", or(m.Left, "-"))
+			}
+			fmt.Fprintln(tw)
 		}
 		return tw.Flush()
 	}
 	return cmd
+}
+
+// consentMark shows which charter version a member consented to.
+func consentMark(v, current int) string {
+	switch {
+	case current == 0:
+		return "-"
+	case v == current:
+		return fmt.Sprintf("v%d", v)
+	case v == 0:
+		return fmt.Sprintf("none (v%d pending)", current)
+	}
+	return fmt.Sprintf("v%d (v%d pending)", v, current)
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 func (c *cli) renameCmd() *cobra.Command {

@@ -18,8 +18,11 @@ import (
 )
 
 // FormatVersion is the data dir layout this polis writes. A dir with a newer
-// version is refused, never upgraded in place or overwritten.
-const FormatVersion = 1
+// version is refused, never upgraded in place or overwritten. Version 2
+// added the census counters to the state every event folds into, so a
+// version 1 log replays to other state digests than its checkpoints hold;
+// this pre-release polis refuses such a dir rather than half-read it.
+const FormatVersion = 2
 
 // Files in the data dir.
 const (
@@ -237,6 +240,9 @@ func checkFormat(dir string) error {
 	}
 	if v > FormatVersion {
 		return fmt.Errorf("%s was written by a newer polis (format %d; this binary reads up to %d): upgrade polis", dir, v, FormatVersion)
+	}
+	if v < FormatVersion {
+		return fmt.Errorf("%s was written by an older, pre-release polis (format %d; this binary reads %d) and cannot be upgraded in place: keep its log with an older polis's 'checkpoint export', then start a new hub", dir, v, FormatVersion)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package state
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -106,4 +108,19 @@ func mustSubmit(t testing.TB, s *Store, a Actor, c Command) []Event {
 		t.Fatalf("%T: %v", c, err)
 	}
 	return evs
+}
+
+// A data dir of the previous format is refused with a way forward, not
+// half-read: its checkpoints hold state digests this version computes
+// differently.
+func TestOlderFormatRefused(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, formatFile), []byte("polis 1\n"), 0o600)
+	_, err := Open(Options{Dir: dir})
+	if err == nil || !strings.Contains(err.Error(), "older, pre-release polis (format 1") {
+		t.Fatalf("format 1 dir: %v", err)
+	}
+	if _, err := VerifyDir(dir, nil); err == nil {
+		t.Fatal("verify read a format 1 dir")
+	}
 }
