@@ -175,6 +175,11 @@ type MemState struct {
 	// order keeps the keys sorted so Scan costs what it returns, not the
 	// size of the state (apply counts votes by scanning at each close).
 	order *btree.BTreeG[string]
+	// dirty holds keys written since the digest was last read: their old
+	// value is already out of the digest, their new one goes in when
+	// Digest is called. A replay reads the digest once per checkpoint, so
+	// a key rewritten many times in between is hashed once.
+	dirty map[string]struct{}
 }
 
 const maxLaneCache = 200_000
@@ -182,7 +187,7 @@ const maxLaneCache = 200_000
 // NewMemState returns an empty state.
 func NewMemState() *MemState {
 	return &MemState{m: map[string][]byte{}, objs: map[string]any{}, lanes: map[string]*[digestLanes]uint64{},
-		order: btree.NewG(32, func(a, b string) bool { return a < b })}
+		order: btree.NewG(32, func(a, b string) bool { return a < b }), dirty: map[string]struct{}{}}
 }
 
 func (s *MemState) removeDigest(key string, old []byte) {
@@ -203,27 +208,45 @@ func (s *MemState) Get(key string) ([]byte, bool) {
 }
 
 func (s *MemState) Set(key string, val []byte) {
-	if old, ok := s.m[key]; ok {
-		s.removeDigest(key, old)
-	} else {
+	old, ok := s.m[key]
+	if !ok {
 		s.order.ReplaceOrInsert(key)
 	}
-	l := pairLanes(key, val)
-	s.digest.addLanes(&l)
-	if len(s.lanes) < maxLaneCache {
-		s.lanes[key] = &l
+	if _, pending := s.dirty[key]; !pending {
+		if ok {
+			s.removeDigest(key, old)
+		}
+		s.dirty[key] = struct{}{}
 	}
 	s.m[key] = val
 	delete(s.objs, key)
 }
 
 func (s *MemState) Delete(key string) {
-	if old, ok := s.m[key]; ok {
-		s.removeDigest(key, old)
-		delete(s.m, key)
-		delete(s.objs, key)
-		s.order.Delete(key)
+	old, ok := s.m[key]
+	if !ok {
+		return
 	}
+	if _, pending := s.dirty[key]; pending {
+		delete(s.dirty, key) // its value never entered the digest
+	} else {
+		s.removeDigest(key, old)
+	}
+	delete(s.m, key)
+	delete(s.objs, key)
+	s.order.Delete(key)
+}
+
+// flush adds the current values of the keys written since the last read.
+func (s *MemState) flush() {
+	for key := range s.dirty {
+		l := pairLanes(key, s.m[key])
+		s.digest.addLanes(&l)
+		if len(s.lanes) < maxLaneCache {
+			s.lanes[key] = &l
+		}
+	}
+	clear(s.dirty)
 }
 
 func (s *MemState) Scan(prefix string, fn func(string, []byte) bool) {
@@ -240,7 +263,10 @@ func (s *MemState) Keys(prefix string) []string {
 }
 
 // Digest is the state digest of everything held.
-func (s *MemState) Digest() [32]byte { return s.digest.Sum() }
+func (s *MemState) Digest() [32]byte {
+	s.flush()
+	return s.digest.Sum()
+}
 
 // Len is the number of keys.
 func (s *MemState) Len() int { return len(s.m) }
