@@ -192,10 +192,11 @@ func (c *cli) leaveCmd() *cobra.Command {
 
 func (c *cli) recordCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "record",
+		Use:   "record [--json]",
 		Short: "Print your whole record as JSON: every event you made, with receipts",
 		Args:  noArgs,
 	}
+	_ = jsonFlag(cmd) // the record is always JSON; the flag is accepted like everywhere else
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		m, err := c.member()
 		if err != nil {

@@ -70,6 +70,7 @@ type Theme struct {
 	StatusInfo  lipgloss.Style
 	StatusOK    lipgloss.Style
 	StatusError lipgloss.Style
+	StatusNote  lipgloss.Style // a standing reminder, calmer than an error
 
 	HelpKey  lipgloss.Style
 	HelpDesc lipgloss.Style
@@ -184,6 +185,7 @@ func build(p Palette) Theme {
 	t.StatusInfo = s().Foreground(p.Subtle).Background(p.Surface).Padding(0, 1)
 	t.StatusOK = s().Foreground(p.Good).Background(p.Surface).Padding(0, 1)
 	t.StatusError = s().Foreground(p.Bad).Background(p.Surface).Bold(true).Padding(0, 1)
+	t.StatusNote = s().Foreground(p.Warn).Background(p.Surface).Padding(0, 1)
 
 	t.HelpKey = s().Foreground(p.Subtle)
 	t.HelpDesc = s().Foreground(p.Muted)
@@ -231,6 +233,7 @@ func Mono() Theme {
 	t.StatusInfo = s().Reverse(true).Padding(0, 1)
 	t.StatusOK = s().Reverse(true).Bold(true).Padding(0, 1)
 	t.StatusError = s().Reverse(true).Bold(true).Underline(true).Padding(0, 1)
+	t.StatusNote = s().Reverse(true).Padding(0, 1)
 
 	t.HelpKey = s().Bold(true)
 	t.HelpDesc = s().Faint(true)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -52,6 +53,9 @@ type common struct {
 	// openProp is the proposal open on the Proposals tab (0: none); the
 	// next snapshot reads its thread and the member's receipt with it.
 	openProp uint64
+	// consented is the charter version this session last consented to,
+	// so a snapshot read just before that commit does not ask again.
+	consented int
 }
 
 // now is the session's clock: time left on proposals is measured with it.
@@ -98,10 +102,19 @@ type snapshot struct {
 	info     state.HubInfo
 	member   bool
 	me       state.Member
-	members  []state.Member      // members only
+	members  []state.Member      // members only; everyone who ever joined, for names
+	roster   []state.Member      // members only; those who still count (not left or expelled)
 	pending  []state.Application // for those who may decide them
 	census   []state.CensusMember
+	unlisted int                // members a visitor may not see by name
+	count    int                // members who still count
 	ownApp   *state.Application // a visitor's own application
+	// charter is the one in force, nil when the hub has none. Public:
+	// visitors read it before they join.
+	charter *state.Charter
+	// figures is the census at the latest checkpoint, nil until one is
+	// sealed after start-up. Public, and shared by every session.
+	figures  *state.CensusAt
 	head     state.Head
 	hasHead  bool
 	size     uint64
@@ -121,6 +134,9 @@ type snapshot struct {
 	// Members only: every case, shared like the treasury (see
 	// loadDisputes).
 	cases []state.Case
+	// Members only: campaigns and their pledges, shared like the
+	// treasury (see loadCampaigns).
+	campaigns *campaignData
 }
 
 // loadSnapshot reads what the screens show; open is the proposal on screen
@@ -138,11 +154,26 @@ func loadSnapshot(hub *state.Hub, who Identity, open uint64) *snapshot {
 		if who.Fingerprint != "" {
 			s.me, s.member = state.MemberByFingerprint(r, who.Fingerprint)
 		}
+		if c, ok := state.CurrentCharter(r); ok {
+			s.charter = &c
+		}
 		if s.member {
 			s.members = all
+			s.roster = rosterOf(all)
+			s.count = len(s.roster)
 		} else {
+			// Visitors see the names of members who chose to be
+			// listed, as in hub.Census(false).
 			for _, m := range all {
-				s.census = append(s.census, state.CensusMember{ID: m.ID, Name: m.Name, Joined: state.Day(m.Joined)})
+				switch {
+				case m.Gone():
+					continue
+				case !m.Listed:
+					s.unlisted++
+				default:
+					s.census = append(s.census, state.CensusMember{ID: m.ID, Name: m.Name, Joined: state.Day(m.Joined)})
+				}
+				s.count++
 			}
 		}
 		mayDecide := s.member && state.Can(s.me, state.RightApprove)
@@ -172,11 +203,59 @@ func loadSnapshot(hub *state.Hub, who Identity, open uint64) *snapshot {
 	if s.member && s.err == nil {
 		s.cases, s.err = loadDisputes(hub)
 	}
+	if s.member && s.err == nil {
+		s.campaigns, s.err = loadCampaigns(hub)
+	}
 	st := hub.Store()
 	s.head, s.hasHead = st.Head()
 	s.size = st.Size()
 	s.verifier = st.VerifierKey()
+	s.figures = st.LastCensus()
 	return s
+}
+
+// rosterShared is the last roster filtered out of hub.Members, which
+// returns one shared slice per log size: a thousand sessions reloading
+// after one commit filter it once.
+var rosterShared struct {
+	mu     sync.Mutex
+	first  *state.Member
+	n      int
+	roster []state.Member
+}
+
+// rosterOf is the members who still count, in id order.
+func rosterOf(all []state.Member) []state.Member {
+	if len(all) == 0 {
+		return nil
+	}
+	rs := &rosterShared
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.first == &all[0] && rs.n == len(all) {
+		return rs.roster
+	}
+	out := make([]state.Member, 0, len(all))
+	for _, m := range all {
+		if !m.Gone() {
+			out = append(out, m)
+		}
+	}
+	rs.first, rs.n, rs.roster = &all[0], len(all), out
+	return out
+}
+
+// consentDue is the charter version the member has yet to consent to, 0
+// when they are up to date or the hub has no charter.
+func (c *common) consentDue() int {
+	s := c.snap
+	if s == nil || !s.member || s.charter == nil {
+		return 0
+	}
+	if v := s.charter.Version; s.me.Consent < v && c.consented < v {
+		return v
+	}
+	return 0
 }
 
 func (s *snapshot) loadProposals(hub *state.Hub, open uint64) {

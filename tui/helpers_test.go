@@ -80,7 +80,12 @@ func (f *fixture) member(by Identity, name string) Identity {
 	code := "code-for-" + name
 	f.as(by, state.CreateInvite{CodeHash: state.HashCode(code), Uses: 1})
 	id := testIdentity(f.t, name)
-	f.as(id, state.Join{CodeHash: state.HashCode(code), Name: name})
+	// Once the hub has a charter, joining consents to the version in force.
+	consent := 0
+	if ch, ok, _ := f.hub.Charter(0); ok {
+		consent = ch.Version
+	}
+	f.as(id, state.Join{CodeHash: state.HashCode(code), Name: name, Consent: consent})
 	return id
 }
 

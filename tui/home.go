@@ -34,7 +34,7 @@ func (h *home) View() string {
 	me := s.me
 	greet := t.Heading.Render("Good to see you, "+clip(line(me.Name), max(h.w-20, 1))) + "\n" +
 		t.Muted.Render(clip(fmt.Sprintf("%s · founded %s · %s", h.c.hubName(), state.Day(s.info.Created),
-			plural(len(s.members), "member", "members")), h.w))
+			plural(s.count, "member", "members")), h.w))
 
 	keys := plural(len(me.Keys), "key", "keys")
 	you := kv(t, [][2]string{
@@ -49,12 +49,17 @@ func (h *home) View() string {
 		{"You", you},
 		{"Needs your attention", h.attention(t, s)},
 		{"Chain", chainSummary(t, s)},
+		{"Census", censusCompact(t, s.figures, 34)},
 	})
 	return greet + "\n\n" + panels
 }
 
 func (h *home) attention(t themes.Theme, s *snapshot) string {
 	var items []string
+	if v := h.c.consentDue(); v != 0 {
+		items = append(items, t.Warn.Render(fmt.Sprintf("● charter v%d awaits your", v))+"\n"+
+			t.Warn.Render("  consent")+t.Muted.Render(" · press C to read it"))
+	}
 	if needs, soon := proposalAlerts(s.proposals, h.c.now()); needs > 0 {
 		item := t.Warn.Render("● "+plural(needs, "proposal needs", "proposals need")+" your vote") + "\n"
 		if soon > 0 {

@@ -14,6 +14,7 @@ type globalKeys struct {
 	Help    key.Binding
 	Quit    key.Binding
 	ForceQt key.Binding
+	Charter key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -24,6 +25,7 @@ func newGlobalKeys() globalKeys {
 		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more help")),
 		Quit:    key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Charter: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "charter")),
 	}
 }
 

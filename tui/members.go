@@ -14,8 +14,10 @@ import (
 	"github.com/polis-hub/polis/themes"
 )
 
-// membersTab lists members in a table that `/` filters, and shows those who
-// may decide them the applications waiting.
+// membersTab lists members in a table that `/` filters, with the charter
+// version each consented to and the country they declared, shows those who
+// may decide them the applications waiting, and the census: beside the
+// table on a wide screen, instead of it on `c` on a narrow one.
 type membersTab struct {
 	c         *common
 	table     table.Model
@@ -29,9 +31,12 @@ type membersTab struct {
 	dirty     bool
 	styled    string
 	laidOut   [3]int
+	charter   int  // the version the consent column was built for
+	census    bool // the census replaces the table (narrow screens)
 	keyFilter key.Binding
 	keyClear  key.Binding
 	keyDone   key.Binding
+	keyCensus key.Binding
 }
 
 func newMembers(c *common) *membersTab {
@@ -41,10 +46,11 @@ func newMembers(c *common) *membersTab {
 		keyFilter: bind([]string{"/"}, "/", "filter"),
 		keyClear:  bind([]string{"esc"}, "esc", "clear filter"),
 		keyDone:   bind([]string{"enter"}, "enter", "keep filter"),
+		keyCensus: bind([]string{"c"}, "c", "census"),
 	}
 	m.filter.Prompt = "/ "
 	// The table needs its columns before any row arrives.
-	m.table.SetColumns([]table.Column{{Title: "ID"}, {Title: "Name"}, {Title: "Roles"}, {Title: "Joined"}})
+	m.table.SetColumns(memberColumns(0, false))
 	m.dirty = true
 	return m
 }
@@ -79,16 +85,43 @@ func (m *membersTab) ShortHelp() []key.Binding {
 	if m.filtering {
 		return []key.Binding{m.keyDone, m.keyClear}
 	}
+	if m.census {
+		return []key.Binding{m.keyCensus}
+	}
 	out := append([]key.Binding{}, m.table.KeyMap.ShortHelp()...)
 	out = append(out, m.keyFilter)
 	if m.filter.Value() != "" {
 		out = append(out, m.keyClear)
 	}
+	if !m.wide() {
+		out = append(out, m.keyCensus)
+	}
 	return out
 }
 
 func (m *membersTab) FullHelp() [][]key.Binding {
-	return append(m.table.KeyMap.FullHelp(), []key.Binding{m.keyFilter, m.keyDone, m.keyClear})
+	if m.census {
+		return [][]key.Binding{{m.keyCensus}}
+	}
+	extra := []key.Binding{m.keyFilter, m.keyDone, m.keyClear}
+	if !m.wide() {
+		extra = append(extra, m.keyCensus)
+	}
+	return append(m.table.KeyMap.FullHelp(), extra)
+}
+
+// censusWidth is the census panel's width beside the table.
+const censusWidth = 62
+
+// wide reports that the census fits beside the table.
+func (m *membersTab) wide() bool { return m.w >= 140 }
+
+// tableWidth is what the table gets of the tab's width.
+func (m *membersTab) tableWidth() int {
+	if m.wide() {
+		return m.w - censusWidth - 2
+	}
+	return m.w
 }
 
 func (m *membersTab) Refresh() { m.dirty = true }
@@ -114,19 +147,81 @@ func (m *membersTab) sync() {
 
 func (m *membersTab) rebuild() {
 	q := strings.ToLower(strings.TrimSpace(m.filter.Value()))
+	cur := 0
+	if ch := m.c.snap.charter; ch != nil {
+		cur = ch.Version
+	}
 	var rows []table.Row
-	for _, mb := range m.c.snap.members {
+	for _, mb := range m.c.snap.roster {
 		name, rs := line(mb.Name), roles(mb)
 		id := fmt.Sprintf("#%d", mb.ID)
-		if q != "" && !strings.Contains(strings.ToLower(name+" "+rs+" "+id), q) {
+		consent, cc := consentLabel(mb, cur), line(mb.Country)
+		if q != "" && !strings.Contains(strings.ToLower(name+" "+rs+" "+id+" "+consent+" "+cc), q) {
 			continue
 		}
-		rows = append(rows, table.Row{id, name, rs, state.Day(mb.Joined)})
+		row := table.Row{id, name, rs, state.Day(mb.Joined)}
+		if cur > 0 {
+			row = append(row, consent)
+		}
+		rows = append(rows, append(row, cc))
 	}
 	m.shown = len(rows)
 	m.laidOut = [3]int{}
+	// The table indexes columns by cell, so rows never have more cells
+	// than there are columns, even for a moment.
+	if m.charter != cur && len(m.table.Rows()) > 0 {
+		m.table.SetRows(nil)
+	}
+	m.charter = cur
+	m.setColumns()
 	m.table.SetRows(rows)
 	m.layout()
+}
+
+func (m *membersTab) setColumns() {
+	tw := m.tableWidth()
+	m.table.SetColumns(memberColumns(tw, m.charter > 0))
+	m.table.SetWidth(tw)
+	m.filter.SetWidth(max(min(tw-4, 60), 1))
+	m.laidOut[0] = tw
+}
+
+// memberColumns fits the table's columns in w cells: the name and roles
+// share what the fixed columns leave, and the join date goes first when
+// the screen is narrow.
+func memberColumns(w int, consent bool) []table.Column {
+	const cellPad = 2 // the cell style pads one each side
+	fixed := []table.Column{{Title: "Joined", Width: 10}}
+	if consent {
+		fixed = append(fixed, table.Column{Title: "Consent", Width: 15})
+	}
+	fixed = append(fixed, table.Column{Title: "Country", Width: 7})
+	used := 6 + 3*cellPad // ID, name and roles
+	for _, c := range fixed {
+		used += c.Width + cellPad
+	}
+	if w-used < 24 {
+		used -= fixed[0].Width + cellPad
+		fixed[0].Width = 0 // the table skips zero-width columns
+	}
+	rest := max(w-used, 16)
+	name := min(max(rest*3/5, 8), 40)
+	rolesW := min(max(rest-name, 8), 40)
+	return append([]table.Column{{Title: "ID", Width: 6}, {Title: "Name", Width: name}, {Title: "Roles", Width: rolesW}}, fixed...)
+}
+
+// consentLabel is the charter version a member consented to, against the
+// version in force (cur, 0 when the hub has none).
+func consentLabel(mb state.Member, cur int) string {
+	switch {
+	case cur == 0:
+		return ""
+	case mb.Consent >= cur:
+		return fmt.Sprintf("v%d ✓", cur)
+	case mb.Consent > 0:
+		return fmt.Sprintf("v%d (v%d pending)", mb.Consent, cur)
+	}
+	return "—"
 }
 
 func (m *membersTab) SetSize(w, h int) {
@@ -139,16 +234,8 @@ func (m *membersTab) SetSize(w, h int) {
 // layout splits the height between heading, filter, table and the
 // applications waiting, and the width between columns.
 func (m *membersTab) layout() {
-	name := min(max(m.w-50, 8), 40)
-	rolesW := min(max(m.w-32-name, 10), 40)
-	if m.laidOut[0] != m.w {
-		m.table.SetColumns([]table.Column{
-			{Title: "ID", Width: 6}, {Title: "Name", Width: name},
-			{Title: "Roles", Width: rolesW}, {Title: "Joined", Width: 10},
-		})
-		m.table.SetWidth(m.w)
-		m.filter.SetWidth(max(min(m.w-4, 60), 1))
-		m.laidOut[0] = m.w
+	if m.laidOut[0] != m.tableWidth() {
+		m.setColumns()
 	}
 	used := 2 // heading and blank line
 	if m.showFilter() {
@@ -193,8 +280,17 @@ func (m *membersTab) Update(msg tea.Msg) tea.Cmd {
 		m.rebuild()
 		return cmd
 	}
+	if isKey && m.censusOnly() {
+		if key.Matches(k, m.keyCensus, m.keyClear) {
+			m.census = false
+		}
+		return nil
+	}
 	if isKey {
 		switch {
+		case key.Matches(k, m.keyCensus) && !m.wide():
+			m.census = true
+			return nil
 		case key.Matches(k, m.keyFilter):
 			m.filtering = true
 			cmd := m.filter.Focus()
@@ -214,7 +310,10 @@ func (m *membersTab) Update(msg tea.Msg) tea.Cmd {
 func (m *membersTab) View() string {
 	m.sync()
 	t, s := m.c.theme, m.c.snap
-	count := plural(len(s.members), "member", "members")
+	if m.censusOnly() {
+		return censusView(t, s.figures, m.w) + "\n\n" + t.Muted.Render("press c for the member list")
+	}
+	count := plural(s.count, "member", "members")
 	if q := m.filter.Value(); q != "" {
 		count = fmt.Sprintf("%d of %s match", m.shown, count)
 	}
@@ -231,8 +330,19 @@ func (m *membersTab) View() string {
 	if len(s.pending) > 0 {
 		b.WriteString("\n" + m.appsView(t, s.pending))
 	}
-	return b.String()
+	if !m.wide() {
+		return b.String()
+	}
+	tw := m.tableWidth()
+	list := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	for i, l := range list {
+		list[i] = pad(l, tw)
+	}
+	return lipgloss.JoinHorizontal(lipgloss.Top, strings.Join(list, "\n"), "  ", censusView(t, s.figures, censusWidth))
 }
+
+// censusOnly reports that the census is shown instead of the list.
+func (m *membersTab) censusOnly() bool { return m.census && !m.wide() }
 
 func (m *membersTab) appsView(t themes.Theme, apps []state.Application) string {
 	n := m.appsHeight(len(apps)) - 3
@@ -243,7 +353,7 @@ func (m *membersTab) appsView(t themes.Theme, apps []state.Application) string {
 			break
 		}
 		head := fmt.Sprintf("  #%-4d %s  %s  ", a.ID, state.Day(a.Submitted), line(a.Name))
-		out = append(out, t.Text.Render(head)+t.Subtle.Render(clip(line(a.Text), max(m.w-lipgloss.Width(head), 0))))
+		out = append(out, clip(t.Text.Render(head)+t.Subtle.Render(clip(line(a.Text), max(m.tableWidth()-lipgloss.Width(head), 0))), m.tableWidth()))
 	}
 	return strings.Join(out, "\n")
 }

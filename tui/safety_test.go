@@ -42,6 +42,8 @@ func TestHostileTextIsInert(t *testing.T) {
 		member:   true,
 		me:       state.Member{ID: 1, Name: evil, Roles: []string{state.RoleMember, state.RoleSteward, evil}, Keys: []state.Key{{Name: evil}}},
 		members:  []state.Member{{ID: 1, Name: evil, Roles: []string{evil}}, {ID: 2, Name: "b" + evil}},
+		roster:   []state.Member{{ID: 1, Name: evil, Roles: []string{evil}, Country: evil}, {ID: 2, Name: "b" + evil}},
+		count:    2,
 		pending:  []state.Application{{ID: 1, Name: evil, Text: "hello " + evil + "\nsecond line"}},
 		head:     head,
 		hasHead:  true,

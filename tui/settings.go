@@ -12,48 +12,75 @@ import (
 )
 
 // settings lets a member pick a theme (remembered in the log, so every
-// session of theirs gets it) and change their name.
+// session of theirs gets it), change their name, choose what visitors see
+// of them, and leave.
 type settings struct {
 	c        *common
 	cursor   int
 	renaming bool
 	name     textinput.Model
+	country  textinput.Model
+	placing  bool       // the country input is open
+	leaving  *leaveFlow // the leave questions, when open
 	w, h     int
 
 	keyUp, keyDown, keyPick, keyRename, keySave, keyCancel key.Binding
+	keyListed, keyCountry, keySaveCC, keyLeave             key.Binding
 }
 
 func newSettings(c *common) *settings {
 	s := &settings{c: c, name: newInput("your name", state.MaxNameLen),
-		keyUp:     bind([]string{"up", "k"}, "↑/k", "up"),
-		keyDown:   bind([]string{"down", "j"}, "↓/j", "down"),
-		keyPick:   bind([]string{"enter", "space"}, "enter", "use theme"),
-		keyRename: bind([]string{"r"}, "r", "rename"),
-		keySave:   bind([]string{"enter"}, "enter", "save name"),
-		keyCancel: bind([]string{"esc"}, "esc", "cancel"),
+		keyUp:      bind([]string{"up", "k"}, "↑/k", "up"),
+		keyDown:    bind([]string{"down", "j"}, "↓/j", "down"),
+		keyPick:    bind([]string{"enter", "space"}, "enter", "use theme"),
+		keyRename:  bind([]string{"r"}, "r", "rename"),
+		keySave:    bind([]string{"enter"}, "enter", "save name"),
+		keyCancel:  bind([]string{"esc"}, "esc", "cancel"),
+		keyListed:  bind([]string{"v"}, "v", "visible to visitors"),
+		keyCountry: bind([]string{"o"}, "o", "country"),
+		keySaveCC:  bind([]string{"enter"}, "enter", "save country"),
+		keyLeave:   bind([]string{"L"}, "L", "leave the community"),
+		country:    newInput("two letters, e.g. PT; empty clears it", 2),
 	}
 	s.name.Prompt = "› "
+	s.country.Prompt = "› "
 	return s
 }
 
 func (s *settings) TabName() string { return "Settings" }
-func (s *settings) Capturing() bool { return s.renaming }
+func (s *settings) Capturing() bool { return s.renaming || s.placing || s.leaving != nil }
 func (s *settings) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.name.SetWidth(max(min(w-16, state.MaxNameLen+2), 1))
+	s.country.SetWidth(max(min(w-16, 40), 1))
 }
 
 func (s *settings) ShortHelp() []key.Binding {
-	if s.renaming {
+	switch {
+	case s.leaving != nil:
+		l := s.leaving
+		return []key.Binding{l.keyChoose, l.keyAnswer, l.keyMove, l.keyCancel}
+	case s.renaming:
 		return []key.Binding{s.keySave, s.keyCancel}
+	case s.placing:
+		return []key.Binding{s.keySaveCC, s.keyCancel}
 	}
-	return []key.Binding{s.keyUp, s.keyDown, s.keyPick, s.keyRename}
+	return []key.Binding{s.keyUp, s.keyDown, s.keyPick, s.keyRename, s.keyListed, s.keyCountry}
 }
 
-func (s *settings) FullHelp() [][]key.Binding { return [][]key.Binding{s.ShortHelp()} }
+func (s *settings) FullHelp() [][]key.Binding {
+	if s.Capturing() {
+		return [][]key.Binding{s.ShortHelp()}
+	}
+	return [][]key.Binding{{s.keyUp, s.keyDown, s.keyPick}, {s.keyRename, s.keyListed, s.keyCountry, s.keyLeave}}
+}
 
 func (s *settings) Refresh() {
 	s.name.SetStyles(inputStyles(s.c.theme))
+	s.country.SetStyles(inputStyles(s.c.theme))
+	if s.leaving != nil {
+		s.leaving.styles = huhStyles(s.c.theme)
+	}
 	if !s.renaming {
 		// Keep the cursor on the theme in use when it changes elsewhere.
 		for i, n := range themes.Names() {
@@ -80,6 +107,12 @@ func (s *settings) current() string {
 
 func (s *settings) Update(msg tea.Msg) tea.Cmd {
 	k, isKey := msg.(tea.KeyPressMsg)
+	switch {
+	case s.leaving != nil:
+		return s.updateLeave(msg)
+	case s.placing:
+		return s.updateCountry(msg)
+	}
 	if s.renaming {
 		switch {
 		case isKey && key.Matches(k, s.keyCancel):
@@ -123,6 +156,12 @@ func (s *settings) Update(msg tea.Msg) tea.Cmd {
 		s.name.SetValue(line(s.c.snap.me.Name))
 		s.name.CursorEnd()
 		return s.name.Focus()
+	case key.Matches(k, s.keyListed):
+		return s.toggleListed()
+	case key.Matches(k, s.keyCountry):
+		return s.openCountry()
+	case key.Matches(k, s.keyLeave):
+		return s.openLeave()
 	}
 	return nil
 }
@@ -132,15 +171,19 @@ type restyleMsg struct{}
 
 func (s *settings) View() string {
 	t := s.c.theme
+	if s.leaving != nil {
+		return s.leaving.view(t, s.c.sshCmd, max(min(s.w, 76), 1))
+	}
 	var b strings.Builder
 	b.WriteString(t.Heading.Render("Settings") + "\n\n")
-	b.WriteString(t.Label.Render("Name    "))
+	b.WriteString(t.Label.Render("Name      "))
 	if s.renaming {
 		b.WriteString(s.name.View() + "\n")
-		b.WriteString(t.Muted.Render("        enter to save, esc to keep your name") + "\n\n")
+		b.WriteString(t.Muted.Render("          enter to save, esc to keep your name") + "\n")
 	} else {
-		b.WriteString(t.Text.Render(line(s.c.snap.me.Name)) + t.Muted.Render("   press r to change it") + "\n\n")
+		b.WriteString(t.Text.Render(line(s.c.snap.me.Name)) + t.Muted.Render("   press r to change it") + "\n")
 	}
+	b.WriteString(s.profileView(t) + "\n")
 	b.WriteString(t.Label.Render("Theme") + "\n")
 	cur := s.current()
 	for i, n := range themes.Names() {
@@ -161,5 +204,6 @@ func (s *settings) View() string {
 	if s.c.noColor || s.c.profileMono {
 		b.WriteString("\n" + t.Muted.Render(wrap("Your terminal asked for no colour (NO_COLOR), so polis draws in mono for now; your choice is kept for other terminals.", max(min(s.w, 76), 1))) + "\n")
 	}
+	b.WriteString("\n" + t.Label.Render("Leaving   ") + t.Muted.Render("press L to leave the community") + "\n")
 	return b.String()
 }

@@ -34,6 +34,10 @@ type shell struct {
 	help   help.Model
 	width  int
 	height int
+	// prompt is the charter on screen over the active tab, nil when
+	// closed; deferred is the version the member said "not now" to.
+	prompt   *charterPrompt
+	deferred int
 }
 
 func newShell(c *common) *shell {
@@ -59,6 +63,14 @@ func (s *shell) Update(msg tea.Msg) tea.Cmd {
 	if key.Matches(k, s.keys.ForceQt) {
 		return quit
 	}
+	if s.prompt != nil {
+		// A modal: the charter keeps every key but quitting.
+		if key.Matches(k, s.keys.Quit) {
+			return quit
+		}
+		s.c.status, s.c.statusErr = "", false
+		return s.updatePrompt(msg)
+	}
 	cur := s.tabs[s.active]
 	if cur.Capturing() {
 		return cur.Update(msg)
@@ -80,6 +92,9 @@ func (s *shell) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, s.keys.Tabs):
 		s.setActive(int(k.String()[0] - '1'))
 		return nil
+	case key.Matches(k, s.keys.Charter) && s.c.snap.charter != nil:
+		s.openCharter()
+		return nil
 	}
 	return cur.Update(msg)
 }
@@ -92,6 +107,7 @@ type resultTaker interface {
 // result hands a tagged command result to the screens that listen for
 // results, whichever tab is active.
 func (s *shell) result(msg resultMsg) tea.Cmd {
+	s.consentResult(msg)
 	var cmds []tea.Cmd
 	for _, t := range s.tabs {
 		if r, ok := t.(resultTaker); ok {
@@ -114,6 +130,10 @@ func (s *shell) refresh() {
 	for _, t := range s.tabs {
 		t.Refresh()
 	}
+	if s.prompt != nil {
+		s.prompt.restyle(s.c.theme)
+	}
+	s.checkConsent()
 }
 
 func helpStyles(t themes.Theme) help.Styles {
@@ -125,11 +145,22 @@ func helpStyles(t themes.Theme) help.Styles {
 
 func (s *shell) keyMap() keyMap {
 	k := s.keys
-	return keyMap{
+	if s.prompt != nil {
+		return keyMap{screen: s.prompt, global: []key.Binding{k.Help, k.Quit}, full: []key.Binding{k.Help, k.Quit}}
+	}
+	km := keyMap{
 		screen: s.tabs[s.active],
 		global: []key.Binding{k.Next, k.Help, k.Quit},
 		full:   []key.Binding{k.Tabs, k.Next, k.Prev, k.Help, k.Quit},
 	}
+	switch {
+	case s.c.consentDue() != 0:
+		km.global = append([]key.Binding{k.Charter}, km.global...)
+		km.full = append(km.full, k.Charter)
+	case s.c.snap.charter != nil:
+		km.full = append(km.full, k.Charter)
+	}
+	return km
 }
 
 // chrome is how many lines title, tabs, rule, help and status bar take.
@@ -144,6 +175,9 @@ func (s *shell) SetSize(w, h int) {
 	for _, t := range s.tabs {
 		t.SetSize(cw, ch)
 	}
+	if s.prompt != nil {
+		s.prompt.setSize(cw, ch)
+	}
 }
 
 func (s *shell) View() string {
@@ -154,7 +188,11 @@ func (s *shell) View() string {
 	// settled again before drawing; it is cheap and keeps the status bar
 	// pinned to the bottom.
 	_, ch := max(w-2, 0), max(s.height-s.chrome(), 0)
-	body := fit(indent(cur.View(), 1), w, ch)
+	view := cur.View
+	if s.prompt != nil {
+		view = s.prompt.View
+	}
+	body := fit(indent(view(), 1), w, ch)
 	parts := []string{
 		s.titleBar(),
 		s.tabBar(),
@@ -170,7 +208,7 @@ func (s *shell) View() string {
 func (s *shell) titleBar() string {
 	t, snap := s.c.theme, s.c.snap
 	left := t.TitleApp.Render("polis") + " " + t.TitleHub.Render(clip(s.c.hubName(), max(s.width-12, 0)))
-	right := t.TitleMeta.Render(plural(len(snap.members), "member", "members") + " ")
+	right := t.TitleMeta.Render(plural(snap.count, "member", "members") + " ")
 	return spread(left, right, s.width)
 }
 
@@ -219,18 +257,27 @@ func (s *shell) statusBar() string {
 	if lipgloss.Width(name)+lipgloss.Width(right) > s.width {
 		right = ""
 	}
+	// The latest message wins; a pending consent waits underneath it.
+	if note := s.consentNotice(); s.c.status == "" && note != "" {
+		return statusLineAs(t, name, right, note, t.StatusNote, s.width)
+	}
 	return statusLine(t, name, right, s.c.status, s.c.statusErr, s.width)
 }
 
 // statusLine fills the bar between left and right with the latest message.
 func statusLine(t themes.Theme, left, right, msg string, isErr bool, w int) string {
+	st := t.StatusOK
+	if isErr {
+		st = t.StatusError
+	}
+	return statusLineAs(t, left, right, msg, st, w)
+}
+
+// statusLineAs is statusLine with the message in style st.
+func statusLineAs(t themes.Theme, left, right, msg string, st lipgloss.Style, w int) string {
 	room := w - lipgloss.Width(left) - lipgloss.Width(right)
 	mid := ""
 	if msg != "" && room > 4 {
-		st := t.StatusOK
-		if isErr {
-			st = t.StatusError
-		}
 		mid = st.Render(clip(msg, room-2))
 	}
 	fill := room - lipgloss.Width(mid)

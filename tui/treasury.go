@@ -59,6 +59,9 @@ type treasuryTab struct {
 
 	keyUp, keyDown, keyTop, keyEnd, keyAsset, keyGive, keySign, keyPay, keyFilter, keyClear, keyDone, keySend, keyPaySend, keyEsc key.Binding
 	armed                                                                                                                         uint64 // payout awaiting the confirming second s
+
+	camps    *campaigns // the crowdfunding view, on f
+	keyCamps key.Binding
 }
 
 func newTreasury(c *common) *treasuryTab {
@@ -80,23 +83,29 @@ func newTreasury(c *common) *treasuryTab {
 		keySend:    bind([]string{"enter"}, "enter", "contribute"),
 		keyPaySend: bind([]string{"enter"}, "enter", "pay"),
 		keyEsc:     bind([]string{"esc"}, "esc", "cancel"),
+		keyCamps:   bind([]string{"f"}, "f", "campaigns"),
+		camps:      newCampaigns(c),
 	}
 	tr.filter.Prompt = "/ "
 	return tr
 }
 
 func (tr *treasuryTab) TabName() string { return "Treasury" }
-func (tr *treasuryTab) Capturing() bool { return tr.filtering || tr.giving || tr.paying }
+func (tr *treasuryTab) Capturing() bool {
+	return tr.filtering || tr.giving || tr.paying || tr.camps.capturing()
+}
 
 func (tr *treasuryTab) SetSize(w, h int) {
 	if w != tr.w || h != tr.h {
 		tr.w, tr.h = w, h
 		tr.dirty = true
 	}
+	tr.camps.setSize(w, h)
 }
 
 func (tr *treasuryTab) Refresh() {
 	tr.dirty = true
+	tr.camps.refresh()
 	if t := tr.c.theme; tr.styled != t.Name {
 		tr.styled = t.Name
 		tr.filter.SetStyles(inputStyles(t))
@@ -120,6 +129,8 @@ func (tr *treasuryTab) treasurer() bool {
 
 func (tr *treasuryTab) ShortHelp() []key.Binding {
 	switch {
+	case tr.camps.open:
+		return tr.camps.ShortHelp()
 	case tr.giving:
 		return []key.Binding{tr.keySend, tr.keyEsc}
 	case tr.paying:
@@ -135,7 +146,7 @@ func (tr *treasuryTab) ShortHelp() []key.Binding {
 	if tr.holdsAny() {
 		out = append(out, tr.keyPay)
 	}
-	out = append(out, tr.keyGive)
+	out = append(out, tr.keyGive, tr.keyCamps)
 	if len(tr.shown) > 1 {
 		out = append(out, tr.keyAsset)
 	}
@@ -147,12 +158,15 @@ func (tr *treasuryTab) ShortHelp() []key.Binding {
 }
 
 func (tr *treasuryTab) FullHelp() [][]key.Binding {
-	if tr.Capturing() {
+	switch {
+	case tr.camps.open:
+		return tr.camps.FullHelp()
+	case tr.Capturing():
 		return [][]key.Binding{tr.ShortHelp()}
 	}
 	return [][]key.Binding{
 		{tr.keyUp, tr.keyDown, tr.keyTop, tr.keyEnd, tr.keyAsset},
-		{tr.keyGive, tr.keySign, tr.keyPay, tr.keyFilter, tr.keyClear},
+		{tr.keyGive, tr.keySign, tr.keyPay, tr.keyCamps, tr.keyFilter, tr.keyClear},
 	}
 }
 
@@ -299,6 +313,9 @@ func (tr *treasuryTab) memo(e *state.Entry) string {
 // --- update ---
 
 func (tr *treasuryTab) Update(msg tea.Msg) tea.Cmd {
+	if tr.camps.open {
+		return tr.camps.Update(msg)
+	}
 	tr.sync()
 	k, isKey := msg.(tea.KeyPressMsg)
 	switch {
@@ -335,6 +352,8 @@ func (tr *treasuryTab) Update(msg tea.Msg) tea.Cmd {
 		return tr.sign()
 	case key.Matches(k, tr.keyPay):
 		return tr.openPay()
+	case key.Matches(k, tr.keyCamps):
+		tr.camps.open = true
 	case key.Matches(k, tr.keyFilter):
 		tr.filtering = true
 		return tr.filter.Focus()
@@ -443,6 +462,7 @@ func (tr *treasuryTab) updateInput(msg tea.Msg) tea.Cmd {
 // result closes the contribute box once the contribution is in, and names
 // the ledger entry or payment a command made.
 func (tr *treasuryTab) result(msg resultMsg) tea.Cmd {
+	tr.camps.result(msg)
 	switch msg.tag {
 	case "contribute":
 		tr.busy = false

@@ -14,6 +14,9 @@ import (
 )
 
 func (tr *treasuryTab) View() string {
+	if tr.camps.open {
+		return tr.camps.View()
+	}
 	tr.sync()
 	t := tr.c.theme
 	d := tr.data()

@@ -121,6 +121,7 @@ type App struct {
 	applied uint64 // generation of the snapshot on screen
 	shell   *shell
 	visitor *visitor
+	bye     *goodbye // on screen after the member left in this session
 }
 
 // Close stops listening for hub changes. It is safe to call more than once
@@ -184,6 +185,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 	case resultMsg:
 		a.setStatus(msg.ok, msg.err)
+		if msg.tag == "leave" && msg.err == nil && a.c.snap.member {
+			a.bye = newGoodbye(a.c.snap.me.Name, leftAnonymously(msg.events))
+		}
 		var cmd tea.Cmd
 		if a.visitor != nil {
 			cmd = a.visitor.Update(msg) // closes the form it came from
@@ -207,6 +211,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.sess.close()
 		return a, tea.Quit
 	}
+	if a.bye != nil {
+		return a, a.updateGoodbye(msg)
+	}
 	if a.shell != nil {
 		return a, a.shell.Update(msg)
 	}
@@ -222,9 +229,12 @@ func quit() tea.Msg { return quitMsg{} }
 // View draws the whole screen.
 func (a *App) View() tea.View {
 	var body string
-	if a.shell != nil {
+	switch {
+	case a.bye != nil:
+		body = a.goodbyeView()
+	case a.shell != nil:
 		body = a.shell.View()
-	} else {
+	default:
 		body = a.visitor.View()
 	}
 	v := tea.NewView(fit(body, a.width, a.height))

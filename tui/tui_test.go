@@ -106,6 +106,12 @@ func TestResize(t *testing.T) {
 
 func checkFits(t *testing.T, view string, w, h int) {
 	t.Helper()
+	checkFitsFor(t, view, w, h, "alice")
+}
+
+// checkFitsFor is checkFits for a session of member who (or a visitor).
+func checkFitsFor(t *testing.T, view string, w, h int, who string) {
+	t.Helper()
 	lines := strings.Split(view, "\n")
 	if len(lines) != h {
 		t.Fatalf("%d lines, want %d:\n%s", len(lines), h, view)
@@ -115,7 +121,7 @@ func checkFits(t *testing.T, view string, w, h int) {
 			t.Fatalf("line %d is %d wide, want <= %d: %q", i, n, w, l)
 		}
 	}
-	if !strings.Contains(lines[h-1], "alice") && !strings.Contains(lines[h-1], "visitor") {
+	if !strings.Contains(lines[h-1], who) && !strings.Contains(lines[h-1], "visitor") {
 		t.Fatalf("status bar not at the bottom:\n%s", view)
 	}
 }
@@ -145,12 +151,14 @@ func TestTinyAndHugeSizes(t *testing.T) {
 
 func TestVisitorSeesCensusAndWaysIn(t *testing.T) {
 	f, _, _ := seeded(t)
+	// Only members who chose to be listed are named to visitors.
+	f.as(testIdentity(t, "bob"), state.SetListed{Listed: true})
 	dave := testIdentity(t, "dave")
 	a := runKeys(t, New(f.hub, dave), 80, 24)
 	v := screen(a)
-	mustContain(t, v, "Welcome to Test Hub", "Census", "2 members", "alice", "bob",
+	mustContain(t, v, "Welcome to Test Hub", "Census", "2 members", "bob", "1 not listed by name",
 		"redeem an invite code", "apply to join", "visitor")
-	for _, secret := range []string{"bakery", "carol", "Applications", "Members  "} {
+	for _, secret := range []string{"alice", "bakery", "carol", "Applications", "Members  "} {
 		if strings.Contains(v, secret) {
 			t.Fatalf("visitor sees %q:\n%s", secret, v)
 		}
@@ -286,7 +294,7 @@ func TestSettingsThemeAndRename(t *testing.T) {
 	}
 	m = typeText(m, "alicia")
 	m = press(m, "enter")
-	mustContain(t, screen(m), "you are now alicia", "Name    alicia")
+	mustContain(t, screen(m), "you are now alicia", "Name      alicia")
 	// A taken name is refused with the hub's own words.
 	m = press(m, "r")
 	for range 6 {

@@ -21,6 +21,9 @@ type visitor struct {
 	redeem *form
 	apply  *form
 	open   *form // the form on screen, if any
+	// prompt is the charter, shown between filling in a form and
+	// sending it when the hub has one: joining needs consent to it.
+	prompt *charterPrompt
 	w, h   int
 
 	keyRedeem, keyApply, keyHelp, keyQuit, keyForce key.Binding
@@ -48,6 +51,9 @@ func (v *visitor) canApply() bool {
 }
 
 func (v *visitor) ShortHelp() []key.Binding {
+	if v.prompt != nil {
+		return v.prompt.ShortHelp()
+	}
 	if v.open != nil {
 		return v.open.keys()
 	}
@@ -59,6 +65,9 @@ func (v *visitor) ShortHelp() []key.Binding {
 }
 
 func (v *visitor) FullHelp() [][]key.Binding {
+	if v.prompt != nil {
+		return append(v.prompt.FullHelp(), []key.Binding{v.keyForce})
+	}
 	if v.open != nil {
 		f := v.open
 		return [][]key.Binding{{f.keySubmit, f.keyNext, f.keyPrev, f.keyCancel}, {v.keyForce}}
@@ -72,7 +81,16 @@ func (v *visitor) refresh() {
 	v.redeem.restyle(t)
 	v.apply.restyle(t)
 	if v.open == v.apply && !v.canApply() {
-		v.open = nil // applied from another session meanwhile
+		v.open, v.prompt = nil, nil // applied from another session meanwhile
+	}
+	if p := v.prompt; p != nil {
+		p.restyle(t)
+		switch ch := v.c.snap.charter; {
+		case ch == nil:
+			v.prompt = nil
+		case !p.busy && p.setCharter(*ch):
+			v.c.status, v.c.statusErr = fmt.Sprintf("the charter changed while you were reading: this is version %d", ch.Version), false
+		}
 	}
 }
 
@@ -82,13 +100,22 @@ func (v *visitor) SetSize(w, h int) {
 	fw := min(max(w-8, 10), 60)
 	v.redeem.setWidth(fw)
 	v.apply.setWidth(fw)
+	if v.prompt != nil {
+		v.prompt.setSize(max(w-2, 1), max(h-v.chrome(), 1))
+	}
 }
+
+// chrome is how many lines the title, rule, help and status bar take.
+func (v *visitor) chrome() int { return 2 + 1 + lipgloss.Height(v.help.View(v)) + 1 }
 
 func (v *visitor) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case resultMsg:
 		if v.open != nil && v.open.busy {
 			v.open.busy = false
+			// Whether it went in or not, the form is next: most refusals
+			// are about a code or a name.
+			v.prompt = nil
 			if msg.err == nil {
 				v.open = nil
 			}
@@ -119,6 +146,9 @@ func (v *visitor) Update(msg tea.Msg) tea.Cmd {
 	if v.open == nil {
 		return nil
 	}
+	if v.prompt != nil {
+		return v.updatePrompt(msg)
+	}
 	submit, cancel, cmd := v.open.update(msg)
 	switch {
 	case cancel:
@@ -136,12 +166,41 @@ func (v *visitor) send() tea.Cmd {
 		v.c.status, v.c.statusErr = "please fill in both fields", true
 		return nil
 	}
+	if ch := v.c.snap.charter; ch != nil {
+		// Nothing is sent until the newcomer has read the charter and
+		// said yes to the version on screen.
+		v.prompt = newCharterPrompt(v.c.theme, *ch, promptJoin)
+		v.SetSize(v.w, v.h)
+		return nil
+	}
+	return v.submit(0)
+}
+
+// submit sends the open form with consent to charter version consent (0:
+// the hub has none).
+func (v *visitor) submit(consent int) tea.Cmd {
+	vals := v.open.values()
 	v.open.busy = true
 	v.c.status, v.c.statusErr = "", false
 	if v.open == v.redeem {
-		return v.c.submit("welcome to "+v.c.hubName(), state.Join{CodeHash: state.HashCode(vals[0]), Name: vals[1]})
+		return v.c.submit("welcome to "+v.c.hubName(), state.Join{CodeHash: state.HashCode(vals[0]), Name: vals[1], Consent: consent})
 	}
-	return v.c.submit("application sent: a steward will look at it", state.ApplyToJoin{Name: vals[0], Text: vals[1]})
+	return v.c.submit("application sent: a steward will look at it", state.ApplyToJoin{Name: vals[0], Text: vals[1], Consent: consent})
+}
+
+func (v *visitor) updatePrompt(msg tea.Msg) tea.Cmd {
+	p := v.prompt
+	switch p.update(msg) {
+	case answerYes:
+		p.busy = true
+		return v.submit(p.charter.Version)
+	case answerNo:
+		v.c.status, v.c.statusErr = "joining needs your consent to the charter; esc goes back to the form", true
+	case answerBack:
+		v.prompt = nil
+		v.SetSize(v.w, v.h)
+	}
+	return nil
 }
 
 func (v *visitor) View() string {
@@ -157,6 +216,23 @@ func (v *visitor) View() string {
 			short(line(v.c.who.Fingerprint))), max(w-2, 1)))
 
 	helpView := indent(v.help.View(v), 1)
+	name := t.StatusName.Render("visitor")
+	info := t.StatusInfo.Render(fmt.Sprintf("%d events", s.size))
+	if lipgloss.Width(name)+lipgloss.Width(info) > w {
+		info = ""
+	}
+	bodyH := max(v.h-len(top)-lipgloss.Height(helpView)-2, 0)
+	frame := func(body string) string {
+		return strings.Join(append(top,
+			fit(indent(body, 1), w, bodyH),
+			"",
+			helpView,
+			statusLine(t, name, info, v.c.status, v.c.statusErr, w),
+		), "\n")
+	}
+	if v.prompt != nil {
+		return frame(v.prompt.View())
+	}
 	room := v.h - len(top) - lipgloss.Height(helpView) - 2 - lipgloss.Height(intro) - 1
 	right := v.joinPanel()
 	if v.open != nil {
@@ -168,20 +244,7 @@ func (v *visitor) View() string {
 	if v.open != nil && lipgloss.Width(blocks) < lipgloss.Width(right)+lipgloss.Width(census) {
 		blocks = right // a narrow screen keeps the form whole
 	}
-	body := intro + "\n\n" + blocks
-
-	name := t.StatusName.Render("visitor")
-	info := t.StatusInfo.Render(fmt.Sprintf("%d events", s.size))
-	if lipgloss.Width(name)+lipgloss.Width(info) > w {
-		info = ""
-	}
-	bodyH := max(v.h-len(top)-lipgloss.Height(helpView)-2, 0)
-	return strings.Join(append(top,
-		fit(indent(body, 1), w, bodyH),
-		"",
-		helpView,
-		statusLine(t, name, info, v.c.status, v.c.statusErr, w),
-	), "\n")
+	return frame(intro + "\n\n" + blocks)
 }
 
 func (v *visitor) joinPanel() string {
@@ -201,13 +264,28 @@ func (v *visitor) joinPanel() string {
 	return panel(t, "Join", strings.Join(rows, "\n"), 0, 0)
 }
 
-// censusPanel is the public count: who is here and since when.
+// censusPanel is the public count: how many, who chose to be named, how
+// alive the community is, and whether joining means consenting to a
+// charter.
 func (v *visitor) censusPanel(rows int) string {
 	t, s := v.c.theme, v.c.snap
-	lines := []string{t.Text.Render(plural(len(s.census), "member", "members"))}
+	var tail []string
+	if s.unlisted > 0 {
+		tail = append(tail, t.Muted.Render(fmt.Sprintf("%d not listed by name", s.unlisted)))
+	}
+	if f := s.figures; f != nil {
+		tail = append(tail, t.Subtle.Render(fmt.Sprintf("%d active in the last %d days", f.Figures.Active30, state.ActiveShortDays)),
+			t.Muted.Render(fmt.Sprintf("at checkpoint #%d, %s", f.At.Height, plural(int(f.At.Size), "event", "events"))))
+	}
+	if s.charter != nil {
+		tail = append(tail, t.Accent.Render(fmt.Sprintf("charter v%d", s.charter.Version))+
+			t.Muted.Render(": you read it before you join"))
+	}
+	lines := []string{t.Text.Render(plural(s.count, "member", "members"))}
+	room := max(rows-1-len(tail), 0)
 	show := len(s.census)
-	if show > rows-1 {
-		show = max(rows-2, 0)
+	if show > room {
+		show = max(room-1, 0)
 	}
 	for _, m := range s.census[:show] {
 		lines = append(lines, t.Muted.Render(fmt.Sprintf("#%-3d ", m.ID))+t.Subtle.Render(clip(line(m.Name), 24))+
@@ -216,5 +294,5 @@ func (v *visitor) censusPanel(rows int) string {
 	if show < len(s.census) {
 		lines = append(lines, t.Muted.Render(fmt.Sprintf("… and %d more", len(s.census)-show)))
 	}
-	return panel(t, "Census", strings.Join(lines, "\n"), 0, 0)
+	return panel(t, "Census", strings.Join(append(lines, tail...), "\n"), 0, 0)
 }
