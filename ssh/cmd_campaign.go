@@ -170,7 +170,7 @@ func (c *cli) campaignShowCmd() *cobra.Command {
 		if cp.Funds != "" {
 			out(cmd, "Funds: %s\n", strings.TrimSpace(sanitize.Text(cp.Funds)))
 		}
-		out(cmd, "%s  %s of %s %s from %d members\n", bar(percent(cp), 20), money.Format(cp.Pledged, d), money.Format(cp.Goal, d), cp.Asset, cp.Pledgers)
+		out(cmd, "%s  %s of %s %s from %s\n", bar(percent(cp), 20), money.Format(cp.Pledged, d), money.Format(cp.Goal, d), cp.Asset, plural(cp.Pledgers, "member"))
 		out(cmd, "State: %s; deadline %s\n", cp.State, time.UnixMilli(cp.Deadline).UTC().Format("2006-01-02 15:04 UTC"))
 		if cp.Proposal != 0 {
 			out(cmd, "Paid for space proposal %d\n", cp.Proposal)
@@ -276,4 +276,11 @@ func (c *cli) campaignTieCmd() *cobra.Command {
 		return nil
 	}
 	return cmd
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

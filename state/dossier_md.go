@@ -67,7 +67,7 @@ func (d Dossier) Markdown() string {
 			parts = append(parts, fmt.Sprintf("%s %d", x.Country, x.Count))
 		}
 		p("Countries of residence (self-declared, shown where at least %d members share one): %s; %d in smaller groups, %d undeclared.\n\n",
-			CensusCountryMin, strings.Join(parts, ", "), c.CountriesWithheld, c.CountryUndeclared)
+			CensusCountryMin, orNone(parts), c.CountriesWithheld, c.CountryUndeclared)
 	}
 	g := d.Governance
 	p("## Governance\n\n")
