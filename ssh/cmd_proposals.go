@@ -448,11 +448,10 @@ func (c *cli) voteCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			me, err := c.member()
-			if err != nil {
+			if _, err := c.member(); err != nil {
 				return err
 			}
-			p, err := c.hub.ProposalFor(id, me.ID)
+			p, err := c.hub.Proposal(id)
 			if err != nil {
 				return err
 			}

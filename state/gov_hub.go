@@ -20,9 +20,9 @@ func visibleTo(p Proposal, me uint64) bool { return p.State != PropDraft || p.Au
 // ProposalsFor lists the proposals member me may see, with live tallies
 // (withheld for secret ballots still open) and me's own vote.
 func (h *Hub) ProposalsFor(me uint64) (out []ProposalView, err error) {
-	size := h.store.Size()
+	size, gen := h.store.Size(), h.store.memberGen.Load()
 	err = h.View(func(r Reader) error {
-		_, names := h.sharedMembers(r, size)
+		_, names := h.sharedMembers(r, gen)
 		for _, p := range ListProposals(r) {
 			if visibleTo(p, me) {
 				out = append(out, h.proposalView(r, size, p, me, names, false))
@@ -35,13 +35,13 @@ func (h *Hub) ProposalsFor(me uint64) (out []ProposalView, err error) {
 
 // ProposalFor returns one proposal with its thread, as member me sees it.
 func (h *Hub) ProposalFor(id, me uint64) (v ProposalView, err error) {
-	size := h.store.Size()
+	size, gen := h.store.Size(), h.store.memberGen.Load()
 	err = h.View(func(r Reader) error {
 		p, ok := GetProposal(r, id)
 		if !ok || !visibleTo(p, me) {
 			return notFound("no proposal %d", id)
 		}
-		_, names := h.sharedMembers(r, size)
+		_, names := h.sharedMembers(r, gen)
 		v = h.proposalView(r, size, p, me, names, true)
 		return nil
 	})
@@ -161,4 +161,17 @@ func (h *Hub) VoteReceipt(proposal, me uint64) (Receipt, error) {
 		return Receipt{}, err
 	}
 	return h.store.Receipt(seq)
+}
+
+// Proposal returns one proposal's record alone: no tally, no names. Voting
+// needs only its state, method and options, and must not pay for a count.
+func (h *Hub) Proposal(id uint64) (p Proposal, err error) {
+	err = h.View(func(r Reader) error {
+		var ok bool
+		if p, ok = GetProposal(r, id); !ok {
+			return notFound("no proposal %d", id)
+		}
+		return nil
+	})
+	return p, err
 }

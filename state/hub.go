@@ -51,8 +51,8 @@ func (h *Hub) Whoami(fp string) (m Member, ok bool, err error) {
 // Members lists all members. The slice is shared between callers (it is
 // read once per change for every open session): do not modify it.
 func (h *Hub) Members() (ms []Member, err error) {
-	size := h.store.Size()
-	err = h.View(func(r Reader) error { ms, _ = h.sharedMembers(r, size); return nil })
+	gen := h.store.memberGen.Load()
+	err = h.View(func(r Reader) error { ms, _ = h.sharedMembers(r, gen); return nil })
 	return ms, err
 }
 

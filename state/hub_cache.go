@@ -12,9 +12,13 @@ type shared struct {
 	mu      sync.Mutex
 	size    uint64
 	valid   bool
-	members []Member
-	names   map[uint64]string
 	tallies map[uint64]Tally
+	// The member list belongs to a member generation instead: most
+	// commits (votes above all) change no member.
+	memberGen  uint64
+	membersSet bool
+	members    []Member
+	names      map[uint64]string
 }
 
 // at makes the cache belong to size, dropping an older generation. The
@@ -26,15 +30,16 @@ func (c *shared) at(size uint64) {
 		return
 	}
 	c.size, c.valid = size, true
-	c.members, c.names = nil, nil
 	c.tallies = map[uint64]Tally{}
 }
 
-func (h *Hub) sharedMembers(r Reader, size uint64) ([]Member, map[uint64]string) {
+// sharedMembers returns the member list of member generation gen, which
+// the caller read before taking r's snapshot (as size above).
+func (h *Hub) sharedMembers(r Reader, gen uint64) ([]Member, map[uint64]string) {
 	h.cache.mu.Lock()
 	defer h.cache.mu.Unlock()
-	h.cache.at(size)
-	if h.cache.names == nil {
+	if !h.cache.membersSet || h.cache.memberGen != gen {
+		h.cache.memberGen, h.cache.membersSet = gen, true
 		h.cache.members = ListMembers(r)
 		h.cache.names = make(map[uint64]string, len(h.cache.members))
 		for _, m := range h.cache.members {

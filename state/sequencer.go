@@ -248,7 +248,9 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable 
 // finish runs on the sequencer once a batch's commit returned: it
 // publishes the durable state and answers the callers.
 func (s *Store) finish(f *inflight) {
+	members := false
 	for k, v := range f.writes {
+		members = members || strings.HasPrefix(k, prefixMember)
 		if e, ok := s.layer[k]; ok && e.gen == f.gen {
 			delete(s.layer, k)
 		}
@@ -270,6 +272,9 @@ func (s *Store) finish(f *inflight) {
 	if err := s.brokenErr(); err != nil {
 		s.fail(f.batch, err)
 		return
+	}
+	if members {
+		s.memberGen.Add(1)
 	}
 	s.mu.Lock()
 	s.size, s.digest, s.lastTime = f.after.size, f.after.digest, f.after.lastTime

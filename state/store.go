@@ -129,6 +129,10 @@ type Store struct {
 	broken   error // set when a commit failed; no more writes
 
 	census atomic.Pointer[CensusAt] // at the latest checkpoint
+	// memberGen counts committed batches that changed a member record, so
+	// the member list is decoded again only when it changed, not on every
+	// vote (see Hub.sharedMembers).
+	memberGen atomic.Uint64
 }
 
 // Head describes the latest sealed checkpoint.
