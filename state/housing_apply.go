@@ -33,7 +33,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 		if err := hold(w, s, bk); err != nil {
 			return true, err
 		}
-		censusBooking(w, "", bk)
+		bookingStatusChanged(w, "", bk)
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 		useID(w, "booking", bk.ID)
 	case *BookingCancelled:
@@ -44,7 +44,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 		release(w, bk)
 		before := bk.Status
 		bk.Status = BookCancelled
-		censusBooking(w, before, bk)
+		bookingStatusChanged(w, before, bk)
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 	case *BookingDecided:
 		bk, ok := GetBooking(w, b.Booking)
@@ -57,7 +57,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 			release(w, bk)
 			bk.Status = BookDeclined
 		}
-		censusBooking(w, BookPending, bk)
+		bookingStatusChanged(w, BookPending, bk)
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 	case *BookingPromoted:
 		bk, ok := GetBooking(w, b.Booking)
@@ -69,7 +69,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 		if err := hold(w, s, bk); err != nil {
 			return true, err
 		}
-		censusBooking(w, BookWaitlisted, bk)
+		bookingStatusChanged(w, BookWaitlisted, bk)
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 	default:
 		return applyDispute(w, ev)

@@ -143,10 +143,7 @@ func withPromotions(r Reader, env Env, actor uint64, space uint64, freeing Body)
 	}
 	s, _ := GetSpace(scratch, space)
 	today := Today(s.TZ, env.Time)
-	for _, bk := range ListBookings(scratch) {
-		if bk.Space != space || bk.Status != BookWaitlisted {
-			continue
-		}
+	for _, bk := range waitlisted(scratch, space) {
 		first, nights, err := stayNights(bk.From, bk.To)
 		if err != nil || first < today || fullNight(scratch, s, first, nights, bk.Beds) >= 0 {
 			continue

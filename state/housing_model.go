@@ -156,3 +156,40 @@ func ListBookings(r Reader) []Booking {
 	})
 	return out
 }
+
+// prefixWait indexes waitlisted bookings by space, in booking order:
+// s/wait/<space>/<booking>. A cancellation looks for stays to promote in
+// its own space's waitlist instead of decoding every booking ever made.
+const prefixWait = "s/wait/"
+
+func waitKey(space, booking uint64) string {
+	return fmt.Sprintf("%s%012d/%012d", prefixWait, space, booking)
+}
+
+// bookingStatusChanged keeps what follows a booking's status: the census
+// counters and the waitlist index.
+func bookingStatusChanged(w Writer, before string, bk Booking) {
+	censusBooking(w, before, bk)
+	switch {
+	case before != BookWaitlisted && bk.Status == BookWaitlisted:
+		w.Set(waitKey(bk.Space, bk.ID), []byte{})
+	case before == BookWaitlisted && bk.Status != BookWaitlisted:
+		w.Delete(waitKey(bk.Space, bk.ID))
+	}
+}
+
+// waitlisted lists a space's waitlisted bookings in booking order.
+func waitlisted(r Reader, space uint64) (out []Booking) {
+	prefix := fmt.Sprintf("%s%012d/", prefixWait, space)
+	r.Scan(prefix, func(k string, _ []byte) bool {
+		id, err := strconv.ParseUint(k[len(prefix):], 10, 64)
+		if err != nil {
+			panic(corruptError{key: k, err: err})
+		}
+		if bk, ok := GetBooking(r, id); ok {
+			out = append(out, bk)
+		}
+		return true
+	})
+	return out
+}
