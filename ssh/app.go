@@ -91,7 +91,12 @@ func (s *Server) runApp(sess cssh.Session, who Identity, log *slog.Logger) int {
 			return nil
 		}
 		g.m = m
-		return tea.NewProgram(g, bubbletea.MakeOptions(ss)...)
+		// Bubble Tea's renderer wakes every session at its frame rate even
+		// when nothing changed; at the default 60 fps a thousand idle
+		// sessions burn a fifth of a two-core machine (docs/perf.md).
+		// 15 fps still draws a keypress within 67 ms.
+		opts := append(bubbletea.MakeOptions(ss), tea.WithFPS(appFPS))
+		return tea.NewProgram(g, opts...)
 	}
 	bubbletea.MiddlewareWithProgramHandler(programs)(func(cssh.Session) {})(as)
 	if c, ok := g.m.(io.Closer); ok {
@@ -218,3 +223,6 @@ func (g *guard) View() (v tea.View) {
 	v.WindowTitle = sanitize.Line(v.WindowTitle)
 	return v
 }
+
+// appFPS caps how often an app session redraws; see runApp.
+const appFPS = 15

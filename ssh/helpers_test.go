@@ -62,28 +62,69 @@ type testServer struct {
 // startServer runs the real server on a random local port.
 func startServer(t testing.TB, hub *state.Hub) *testServer {
 	t.Helper()
+	return startServerWith(t, hub, Config{})
+}
+
+// startServerWith is startServer with cfg's limits, timeouts and observer.
+func startServerWith(t testing.TB, hub *state.Hub, cfg Config) *testServer {
+	t.Helper()
 	logs := &lockedBuffer{}
-	srv, err := New(hub, Config{
-		HostKeyPath: filepath.Join(t.TempDir(), "ssh_host_ed25519"),
-		Logger:      slog.New(slog.NewTextHandler(logs, nil)),
-	})
+	cfg.HostKeyPath = filepath.Join(t.TempDir(), "ssh_host_ed25519")
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	srv, err := New(hub, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	ts := &testServer{Server: srv, logs: logs}
+	ts.addr = ts.listen(t, nil)
+	return ts
+}
+
+// listen serves on one more local port and returns its address. With
+// from set, every connection there claims to come from that IP: all test
+// traffic is loopback, and this is how a test speaks from "another address"
+// (a PROXY-protocol listener rewrites remote addresses the same way).
+func (ts *testServer) listen(t testing.TB, from net.IP) string {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var ln net.Listener = l
+	if from != nil {
+		ln = &fromListener{Listener: l, ip: from}
+	}
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(l) }()
+	go func() { done <- ts.Serve(ln) }()
 	t.Cleanup(func() {
-		srv.Close()
+		ts.Close()
 		if err := <-done; err != nil {
 			t.Errorf("Serve: %v", err)
 		}
 	})
-	return &testServer{Server: srv, addr: l.Addr().String(), logs: logs}
+	return l.Addr().String()
 }
+
+type fromListener struct {
+	net.Listener
+	ip net.IP
+}
+
+func (f *fromListener) Accept() (net.Conn, error) {
+	c, err := f.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	port := c.RemoteAddr().(*net.TCPAddr).Port
+	return fromConn{Conn: c, addr: &net.TCPAddr{IP: f.ip, Port: port}}, nil
+}
+
+type fromConn struct {
+	net.Conn
+	addr net.Addr
+}
+
+func (f fromConn) RemoteAddr() net.Addr { return f.addr }
 
 // user is someone holding a real ed25519 key.
 type user struct {
@@ -221,3 +262,24 @@ func checkFailure(t testing.TB, what string, r result) {
 }
 
 func fingerprintOf(s gossh.Signer) string { return gossh.FingerprintSHA256(s.PublicKey()) }
+
+func slogTo(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
+
+func countLines(s, sub string) int {
+	n := 0
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			n++
+		}
+	}
+	return n
+}
+
+func containsAll(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}

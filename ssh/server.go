@@ -8,9 +8,11 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,7 +22,6 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/polis-hub/polis/state"
-	"github.com/polis-hub/polis/state/sanitize"
 	"github.com/polis-hub/polis/tui"
 )
 
@@ -42,6 +43,24 @@ type Config struct {
 	// Logger receives connection and panic reports; slog.Default if nil.
 	// (A charm.land/log/v2 Logger is an slog.Handler: slog.New(l).)
 	Logger *slog.Logger
+
+	// Session and connection limits (docs/limits.md). Zero picks the
+	// Default of the same name; negative means no limit. Sessions count
+	// open apps and commands; MaxSessionsPerIP also bounds a single
+	// address's authenticated connections, MaxSessions all of them.
+	MaxSessions, MaxSessionsPerKey, MaxSessionsPerIP int
+	// MaxStartups and MaxStartupsPerIP bound connections that have not
+	// authenticated yet, in all and per address; beyond them new
+	// connections are closed at once (OpenSSH's MaxStartups).
+	MaxStartups, MaxStartupsPerIP int
+	// ConnRatePerIP is new connections per second per address, with bursts
+	// of up to ConnBurstPerIP (a token bucket). Either negative turns the
+	// rate limit off.
+	ConnRatePerIP  float64
+	ConnBurstPerIP int
+	// Observer receives session and command events for metrics; nil means
+	// none.
+	Observer Observer
 }
 
 // Defaults for zero Config durations.
@@ -67,10 +86,20 @@ type Server struct {
 	log *slog.Logger
 	seq atomic.Uint64 // numbers sessions for the log
 
-	// newModel builds the terminal app; tests swap it to exercise panics
-	// and hostile output without depending on the real app.
+	// newModel builds the terminal app and execute runs a command; tests
+	// swap them to exercise panics and hostile output without depending on
+	// the real app or command tree.
 	newModel func(*state.Hub, tui.Identity, ...tui.Option) tea.Model
+	execute  func(ctx context.Context, hub *state.Hub, who Identity, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	cfg      Config
+
+	timeouts  timeouts
+	lim       *limiter
+	obs       Observer
+	refusals  *refusalLog
+	reg       *registry
+	watchOnce sync.Once
+	stopWatch context.CancelFunc
 }
 
 // extFingerprint is the permissions extension that pins the key the client
@@ -88,10 +117,24 @@ func New(hub *state.Hub, cfg Config) (*Server, error) {
 		// wish would otherwise write id_ed25519 into the working directory.
 		return nil, errors.New("ssh: no host key path")
 	}
-	s := &Server{hub: hub, log: cfg.Logger, newModel: tui.New, cfg: cfg}
+	s := &Server{
+		hub: hub, log: cfg.Logger, newModel: tui.New, execute: Execute, cfg: cfg,
+		timeouts: timeouts{
+			idle:      pick(cfg.IdleTimeout, DefaultIdleTimeout),
+			max:       pick(cfg.MaxTimeout, 0),
+			handshake: pick(cfg.HandshakeTimeout, DefaultHandshakeTimeout),
+		},
+		lim: newLimiter(cfg),
+		obs: cfg.Observer,
+		reg: newRegistry(),
+	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	if s.obs == nil {
+		s.obs = nopObserver{}
+	}
+	s.refusals = newRefusalLog(s.log)
 	srv, err := wish.NewServer(
 		wish.WithAddress(cfg.Addr),
 		wish.WithHostKeyPath(cfg.HostKeyPath),
@@ -99,20 +142,16 @@ func New(hub *state.Hub, cfg Config) (*Server, error) {
 		func(srv *cssh.Server) error {
 			// charm.land/ssh v0.4.2 races on its own timeouts (it clears the
 			// handshake deadline while the transport reads it), so the
-			// server's are left off and limits wraps each connection.
-			lim := limits{
-				idle:      pick(cfg.IdleTimeout, DefaultIdleTimeout),
-				max:       pick(cfg.MaxTimeout, 0),
-				handshake: pick(cfg.HandshakeTimeout, DefaultHandshakeTimeout),
-			}
-			srv.ConnCallback = lim.wrap
+			// server's are left off and acceptConn wraps each connection.
+			srv.ConnCallback = s.acceptConn
+			srv.ServerConfigCallback = s.serverConfig
 			// Password and keyboard-interactive handlers stay nil, so gossh
 			// never offers those methods.
 			srv.PasswordHandler = nil
 			srv.KeyboardInteractiveHandler = nil
 			srv.Handler = s.handle
 			// No port forwarding, agent use or subsystems: only sessions.
-			srv.ChannelHandlers = map[string]cssh.ChannelHandler{"session": cssh.DefaultSessionHandler}
+			srv.ChannelHandlers = map[string]cssh.ChannelHandler{"session": sessionChannel}
 			srv.SubsystemHandlers = map[string]cssh.SubsystemHandler{}
 			return nil
 		},
@@ -159,9 +198,11 @@ func (s *Server) handle(sess cssh.Session) {
 	n := s.seq.Add(1)
 	log := s.log.With("session", n, "conn", short(sess.Context().SessionID()), "remote", sess.RemoteAddr().String())
 	defer func() {
+		// Panics in the app or a command are caught nearer (runGuarded);
+		// this is for the door itself.
 		if p := recover(); p != nil {
 			log.Error("panic in session", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-			fmt.Fprintln(sess.Stderr(), "polis: internal error; the session was closed (the hub keeps running)")
+			fmt.Fprintln(sess.Stderr(), "polis: "+internalError)
 			_ = sess.Exit(1)
 		}
 	}()
@@ -173,25 +214,107 @@ func (s *Server) handle(sess cssh.Session) {
 		return
 	}
 	log = log.With("key", who.Fingerprint)
-	_, _, isPty := sess.Pty()
-	if isPty && len(sess.Command()) == 0 {
-		log.Info("app session")
-		_ = sess.Exit(s.runApp(sess, who, log))
+	kind := kindCommand
+	if _, _, isPty := sess.Pty(); isPty && len(sess.Command()) == 0 {
+		kind = kindApp
+	}
+	ip := ipOf(sess.RemoteAddr())
+	if reason := s.lim.openSession(ip, who.Fingerprint); reason != "" {
+		s.refused(reason, sess.RemoteAddr())
+		fmt.Fprintln(sess.Stderr(), "polis: "+s.sessionRefusal(reason))
+		_ = sess.Exit(1)
 		return
+	}
+	s.obs.SessionStarted(kind)
+	// The session's place is given back before its exit status goes out,
+	// so a client that starts the next session on seeing it finds room.
+	release := sync.OnceFunc(func() {
+		s.lim.closeSession(ip, who.Fingerprint)
+		s.obs.SessionEnded(kind)
+	})
+	defer release()
+
+	ls, why := s.admitSession(sess, n, who, kind, sess.Command(), log)
+	if ls == nil {
+		log.Info("refused session", "kind", kind, "why", why)
+		release()
+		fmt.Fprintln(sess.Stderr(), "polis: "+why)
+		_ = sess.Exit(1)
+		return
+	}
+	code, msg := s.runGuarded(ls, who, log)
+	revoked := ls.revocation()
+	if revoked != "" {
+		// An app has restored the terminal by now, so the line is seen.
+		code, msg = 1, revoked
+	}
+	s.reg.remove(ls)
+	ls.cancel(nil)
+	release()
+	ls.end(code, msg)
+	close(ls.done)
+	if revoked != "" {
+		ls.closeConn()
+	}
+}
+
+const internalError = "internal error; the session was closed (the hub keeps running)"
+
+// runGuarded is run, turning a panic into exit status 1 and a line that
+// says so; the panic is logged with the session.
+func (s *Server) runGuarded(ls *liveSession, who Identity, log *slog.Logger) (code int, msg string) {
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error("panic in session", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			code, msg = 1, internalError
+		}
+	}()
+	return s.run(ls, who, log), ""
+}
+
+// run runs the session's app or command and returns its exit status.
+func (s *Server) run(ls *liveSession, who Identity, log *slog.Logger) int {
+	sess := ls.sess
+	if ls.kind == kindApp {
+		log.Info("app session")
+		// The app and wish's middleware watch the session's context: a
+		// revocation cancels it, and the program quits, restoring the
+		// terminal, as when the client hangs up.
+		return s.runApp(revocableSession{Session: sess, ctx: sessionContext{Context: sess.Context(), rctx: ls.ctx}}, who, log)
 	}
 	if sess.RawCommand() != "" && len(sess.Command()) == 0 {
 		// The server's shell split failed (an unclosed quote).
 		fmt.Fprintln(sess.Stderr(), "polis: cannot parse the command line (unbalanced quotes?)")
-		_ = sess.Exit(1)
-		return
+		s.obs.CommandDone("unknown", 1)
+		return 1
 	}
-	name := ""
-	if c := sess.Command(); len(c) > 0 {
-		name = sanitize.Line(truncate(c[0], 32))
-	}
+	name := commandPath(sess.Command())
 	log.Info("command", "cmd", name)
-	code := Execute(sess.Context(), s.hub, who, sess.Command(), sess, sess, sess.Stderr())
-	_ = sess.Exit(code)
+	code := 1 // if execute panics
+	defer func() { s.obs.CommandDone(name, code) }()
+	code = s.execute(ls.ctx, s.hub, who, sess.Command(), sess, sess, sess.Stderr())
+	return code
+}
+
+// sessionRefusal is the line a session refused by a limit gets.
+func (s *Server) sessionRefusal(reason string) string {
+	switch reason {
+	case refusePerKey:
+		return fmt.Sprintf("too many open sessions for this key (at most %d); close one and try again", s.lim.perKey)
+	case refusePerIP:
+		return fmt.Sprintf("too many open sessions from your address (at most %d); close one and try again", s.lim.perIP)
+	}
+	return fmt.Sprintf("the hub is at its session limit (%d); try again shortly", s.lim.maxSessions)
+}
+
+// refused reports a refused connection or session.
+func (s *Server) refused(reason string, remote net.Addr) {
+	s.obs.ConnRefused(reason)
+	addr := "unknown"
+	if remote != nil {
+		addr = remote.String()
+	}
+	s.refusals.refused(reason, addr)
 }
 
 func short(id string) string {
@@ -202,17 +325,30 @@ func short(id string) string {
 }
 
 // ListenAndServe listens on Config.Addr and serves until Shutdown or Close.
-func (s *Server) ListenAndServe() error { return unclosed(s.srv.ListenAndServe()) }
+func (s *Server) ListenAndServe() error {
+	s.startWatching()
+	return unclosed(s.srv.ListenAndServe())
+}
 
-// Serve serves connections from l until Shutdown or Close.
-func (s *Server) Serve(l net.Listener) error { return unclosed(s.srv.Serve(l)) }
+// Serve serves connections from l until Shutdown or Close. It may be called
+// for several listeners at once.
+func (s *Server) Serve(l net.Listener) error {
+	s.startWatching()
+	return unclosed(s.srv.Serve(l))
+}
 
 // Shutdown stops accepting connections and waits for open ones to end, or
-// for ctx to be done.
-func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+// for ctx to be done. Open sessions are no longer rechecked meanwhile.
+func (s *Server) Shutdown(ctx context.Context) error {
+	defer s.stopWatching()
+	return s.srv.Shutdown(ctx)
+}
 
 // Close closes the listeners and all connections at once.
-func (s *Server) Close() { _ = s.srv.Close() }
+func (s *Server) Close() {
+	s.stopWatching()
+	_ = s.srv.Close()
+}
 
 // unclosed turns the normal end of serving into nil.
 func unclosed(err error) error {

@@ -324,7 +324,7 @@ func TestHelpListsCommands(t *testing.T) {
 }
 
 // admit makes u a steward directly through state.
-func admit(t *testing.T, hub *state.Hub, u *user, name string) {
+func admit(t testing.TB, hub *state.Hub, u *user, name string) {
 	t.Helper()
 	if _, err := hub.Submit(context.Background(), state.SystemActor, state.AdmitAdmin{Key: u.authorizedKey(), Name: name}); err != nil {
 		t.Fatal(err)

@@ -100,7 +100,8 @@ func startHub(t *testing.T, data, addr string, args ...string) *hubProc {
 			h.mu.Lock()
 			h.out.WriteString(sc.Text() + "\n")
 			h.mu.Unlock()
-			if strings.Contains(sc.Text(), "is serving on") {
+			// The banner, or its log record when logs are JSON.
+			if strings.Contains(sc.Text(), "is serving on") || strings.Contains(sc.Text(), `"msg":"serving"`) {
 				once.Do(func() { close(ready) })
 			}
 		}

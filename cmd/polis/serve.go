@@ -1,32 +1,35 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
-	charmssh "charm.land/ssh"
 	"github.com/spf13/cobra"
-	gossh "golang.org/x/crypto/ssh"
 
 	polisssh "github.com/polis-hub/polis/ssh"
 	"github.com/polis-hub/polis/state"
 )
 
 type serveFlags struct {
+	config                     string
 	data, listen, name, origin string
 	adminKeys                  []string
 	every                      int
 	interval                   time.Duration
+	logLevel, logFormat        string
+	metrics                    string
+	shutdownTimeout            time.Duration
+	ssh                        polisssh.Config // limits and timeouts only
 }
 
 func serveCmd() *cobra.Command {
@@ -36,150 +39,235 @@ func serveCmd() *cobra.Command {
 		Short: "Run the hub (the default command)",
 		Long: `Run the hub. The first start creates the data dir with the hub's checkpoint
 signing key and SSH host key, and prints a one-time founder code unless admin
-keys were given. Flags override POLIS_* environment variables.`,
+keys were given.
+
+Every flag can also be set by its POLIS_* environment variable or by a key of
+the same name in a TOML file given with --config (see contrib/polis.toml). A
+flag on the command line wins, then the environment, then the config file,
+then the default. On SIGTERM or SIGINT the hub stops accepting connections,
+lets running commands finish for up to --shutdown-timeout, seals a checkpoint
+over the whole log and closes the database; a second signal exits at once
+(no acknowledged write is lost either way).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd, f) },
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.data, "data", envOr("POLIS_DATA", "./polis-data"), "data dir (env POLIS_DATA)")
-	fl.StringVar(&f.listen, "listen", envOr("POLIS_LISTEN", "127.0.0.1:23234"), "SSH listen address (env POLIS_LISTEN)")
-	fl.StringVar(&f.name, "name", envOr("POLIS_NAME", "polis"), "community name, set on first start (env POLIS_NAME)")
-	fl.StringVar(&f.origin, "origin", envOr("POLIS_ORIGIN", "polis.local/hub"), "checkpoint origin and signing key name, set on first start")
+	fl.SortFlags = false
+	fl.StringVar(&f.config, "config", "", "read settings from this TOML file; keys are these flags' names")
+	fl.StringVar(&f.data, "data", "./polis-data", "data dir")
+	fl.StringVar(&f.listen, "listen", "127.0.0.1:23234", "SSH listen address")
+	fl.StringVar(&f.name, "name", "polis", "community name, set on first start")
+	fl.StringVar(&f.origin, "origin", "polis.local/hub", "checkpoint origin and signing key name, set on first start")
 	fl.StringArrayVar(&f.adminKeys, "admin-key", nil, "authorized_keys file whose keys become stewards (repeatable; env POLIS_INITIAL_ADMIN_KEYS holds key lines)")
-	every, _ := strconv.Atoi(envOr("POLIS_CHECKPOINT_EVERY", "1000"))
-	fl.IntVar(&f.every, "checkpoint-every", every, "seal a checkpoint after this many events")
-	interval, _ := time.ParseDuration(envOr("POLIS_CHECKPOINT_INTERVAL", "2s"))
-	fl.DurationVar(&f.interval, "checkpoint-interval", interval, "seal unsealed events at least this often")
+	fl.IntVar(&f.every, "checkpoint-every", 1000, "seal a checkpoint after this many events")
+	fl.DurationVar(&f.interval, "checkpoint-interval", 2*time.Second, "seal unsealed events at least this often")
+	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text, or json (one object per line, and no banner)")
+	fl.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics at http://ADDR/metrics; a bare port listens on loopback (empty: off)")
+	c := &f.ssh
+	fl.IntVar(&c.MaxSessions, "max-sessions", 0, fmt.Sprintf("open sessions in all; 0 = default (%d), -1 = no limit", polisssh.DefaultMaxSessions))
+	fl.IntVar(&c.MaxSessionsPerKey, "max-sessions-per-key", 0, fmt.Sprintf("open sessions per SSH key; 0 = default (%d), -1 = no limit", polisssh.DefaultMaxSessionsPerKey))
+	fl.IntVar(&c.MaxSessionsPerIP, "max-sessions-per-ip", 0, fmt.Sprintf("open sessions per address; 0 = default (%d), -1 = no limit", polisssh.DefaultMaxSessionsPerIP))
+	fl.IntVar(&c.MaxStartups, "max-startups", 0, fmt.Sprintf("connections not yet authenticated, in all; 0 = default (%d), -1 = no limit", polisssh.DefaultMaxStartups))
+	fl.IntVar(&c.MaxStartupsPerIP, "max-startups-per-ip", 0, fmt.Sprintf("connections not yet authenticated, per address; 0 = default (%d), -1 = no limit", polisssh.DefaultMaxStartupsPerIP))
+	fl.Float64Var(&c.ConnRatePerIP, "conn-rate-per-ip", 0, fmt.Sprintf("new connections per second per address; 0 = default (%g), -1 = no limit", polisssh.DefaultConnRatePerIP))
+	fl.IntVar(&c.ConnBurstPerIP, "conn-burst-per-ip", 0, fmt.Sprintf("burst of new connections per address; 0 = default (%d), -1 = no limit", polisssh.DefaultConnBurstPerIP))
+	fl.DurationVar(&c.IdleTimeout, "idle-timeout", 0, fmt.Sprintf("close connections idle this long; 0 = default (%v), -1s = never", polisssh.DefaultIdleTimeout))
+	fl.DurationVar(&c.HandshakeTimeout, "handshake-timeout", 0, fmt.Sprintf("time allowed to authenticate; 0 = default (%v), -1s = no limit", polisssh.DefaultHandshakeTimeout))
+	fl.DurationVar(&c.MaxTimeout, "max-timeout", 0, "close any connection after this long; 0 = no limit")
+	fl.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 5*time.Second, "on a stop signal, how long running sessions may finish before they are cut")
+	documentEnv(fl)
 	return cmd
 }
 
 func serve(cmd *cobra.Command, f *serveFlags) error {
-	out := cmd.OutOrStdout()
+	if err := applySettings(cmd.Flags(), os.LookupEnv); err != nil {
+		return err
+	}
+	log, err := newLogger(cmd.ErrOrStderr(), f.logLevel, f.logFormat)
+	if err != nil {
+		return err
+	}
+	var maddr string
+	var public bool
+	if f.metrics != "" {
+		if maddr, public, err = metricsAddr(f.metrics); err != nil {
+			return err
+		}
+	}
 	keys, err := adminKeyLines(f.adminKeys, os.Getenv("POLIS_INITIAL_ADMIN_KEYS"))
 	if err != nil {
 		return err
 	}
-	st, err := state.Open(state.Options{Dir: f.data, Origin: f.origin, CheckpointEvery: f.every, CheckpointInterval: f.interval})
+	opts := state.Options{Dir: f.data, Origin: f.origin, CheckpointEvery: f.every, CheckpointInterval: f.interval}
+	var m *metrics
+	if maddr != "" {
+		m = newMetrics()
+		opts.OnCommit = m.onCommit
+	}
+	st, err := state.Open(opts)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	hub := state.NewHub(st)
-	ctx := context.Background()
-	if st.Size() == 0 {
-		if _, err := hub.Submit(ctx, state.SystemActor, state.CreateHub{Name: f.name}); err != nil {
-			return fmt.Errorf("creating the hub: %w", err)
-		}
-	}
-	for _, k := range keys {
-		if _, err := hub.Submit(ctx, state.SystemActor, state.AdmitAdmin{Key: k.key, Name: k.name}); err != nil {
-			return fmt.Errorf("admin key %s: %w", k.where, err)
-		}
-	}
-	members, err := hub.Members()
+	founder, err := prepareHub(hub, f.name, keys)
 	if err != nil {
 		return err
-	}
-	founder := ""
-	if len(members) == 0 {
-		if founder, err = hub.IssueFounderCode(ctx); err != nil {
-			return err
-		}
 	}
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", f.listen, err)
 	}
-	srv, err := polisssh.New(hub, polisssh.Config{Addr: f.listen, HostKeyPath: filepath.Join(f.data, "ssh_host_ed25519_key")})
+	cfg := f.ssh
+	cfg.Addr, cfg.HostKeyPath, cfg.Logger = f.listen, filepath.Join(f.data, "ssh_host_ed25519_key"), log
+	if m != nil {
+		cfg.Observer = m
+	}
+	srv, err := polisssh.New(hub, cfg)
 	if err != nil {
 		ln.Close()
 		return err
 	}
+	var msrv *http.Server
+	if m != nil {
+		m.watchStore(st)
+		if msrv, err = serveMetrics(maddr, m, log); err != nil {
+			ln.Close()
+			return err
+		}
+		if public {
+			log.Warn("metrics are served on a non-loopback address: anyone who reaches it can read them", "addr", maddr)
+		}
+	}
+	ctl, err := listenControl(f.data, st, log)
+	if err != nil {
+		// Serving matters more than online backups; say how to do without.
+		log.Warn("online backup is off; stop the hub to back it up", "err", err)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	announce(cmd.OutOrStdout(), log, f, ln.Addr(), hub, founder)
+	// Proposals close by an event the hub emits at their deadline.
+	dctx, stopDeadlines := context.WithCancel(context.Background())
+	deadlines := make(chan struct{})
+	go func() { defer close(deadlines); hub.RunDeadlines(dctx, time.Second) }()
+	r := &running{log: log, st: st, srv: srv, ctl: ctl, metrics: msrv, deadlines: func() { stopDeadlines(); <-deadlines }}
+
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	var serveErr error
+	select {
+	case s := <-sig:
+		log.Info("shutting down", "signal", s.String())
+		go func() {
+			s := <-sig
+			log.Error("second signal: exiting at once", "signal", s.String())
+			os.Exit(1)
+		}()
+	case serveErr = <-errc:
+		log.Error("SSH server stopped", "err", serveErr)
+	}
+	if err := r.stop(f.shutdownTimeout); err != nil {
+		return err
+	}
+	return serveErr
+}
+
+// running is a serving hub's parts, in the order they stop.
+type running struct {
+	log       *slog.Logger
+	ctl       *control // nil when the socket could not be made
+	srv       *polisssh.Server
+	deadlines func()
+	st        *state.Store
+	metrics   *http.Server // nil when off
+}
+
+// stop takes no new work, lets what runs finish for up to timeout, then
+// closes the store, whose Close commits what is in flight and seals the
+// tail, so that the last checkpoint covers the whole log.
+func (r *running) stop(timeout time.Duration) error {
+	if r.ctl != nil {
+		r.ctl.close()
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := r.srv.Shutdown(ctx); err != nil {
+		r.log.Warn("sessions still open after the shutdown timeout; closing them", "timeout", timeout)
+		r.srv.Close()
+	}
+	r.deadlines()
+	if err := r.st.Close(); err != nil {
+		r.log.Error("closing the store", "err", err)
+		return err
+	}
+	if r.metrics != nil {
+		r.metrics.Close()
+	}
+	s := r.st.Stats()
+	r.log.Info("stopped", "events", s.Size, "checkpoint", s.Height, "unsealed", s.Unsealed)
+	return nil
+}
+
+// prepareHub creates the hub on first start and admits the admin keys; with
+// no members yet it returns a founder code.
+func prepareHub(hub *state.Hub, name string, keys []adminKey) (string, error) {
+	ctx := context.Background()
+	if hub.Store().Size() == 0 {
+		if _, err := hub.Submit(ctx, state.SystemActor, state.CreateHub{Name: name}); err != nil {
+			return "", fmt.Errorf("creating the hub: %w", err)
+		}
+	}
+	for _, k := range keys {
+		if _, err := hub.Submit(ctx, state.SystemActor, state.AdmitAdmin{Key: k.key, Name: k.name}); err != nil {
+			return "", fmt.Errorf("admin key %s: %w", k.where, err)
+		}
+	}
+	members, err := hub.Members()
+	if err != nil || len(members) > 0 {
+		return "", err
+	}
+	return hub.IssueFounderCode(ctx)
+}
+
+// announce tells the person who started the hub how to reach it. With JSON
+// logs the same facts go to the log only, so a collector sees no stray text.
+func announce(out io.Writer, log *slog.Logger, f *serveFlags, addr net.Addr, hub *state.Hub, founder string) {
 	info, _ := hub.Info()
-	host, port, _ := net.SplitHostPort(ln.Addr().String())
-	fmt.Fprintf(out, "polis: %s is serving on %s (data in %s)\n", info.Name, ln.Addr(), f.data)
-	if fp, err := hostKeyFingerprint(filepath.Join(f.data, "ssh_host_ed25519_key")); err == nil {
+	host, port, _ := net.SplitHostPort(addr.String())
+	fp, _ := hostKeyFingerprint(filepath.Join(f.data, "ssh_host_ed25519_key"))
+	st := hub.Store().Stats()
+	log.Info("serving", "name", info.Name, "addr", addr.String(), "data", f.data, "host_key", fp, "events", st.Size, "checkpoint", st.Height)
+	join := fmt.Sprintf("ssh -p %s %s join %s --name YOUR-NAME", port, host, founder)
+	if f.logFormat == "json" {
+		if founder != "" {
+			log.Warn("no members yet; become the founding steward with the join command (the code works once; a restart replaces it)", "join", join)
+		}
+		return
+	}
+	fmt.Fprintf(out, "polis: %s is serving on %s (data in %s)\n", info.Name, addr, f.data)
+	if fp != "" {
 		fmt.Fprintf(out, "polis: host key %s\n", fp)
 	}
 	fmt.Fprintf(out, "polis: open the app with   ssh -p %s %s\n", port, host)
 	if founder != "" {
-		fmt.Fprintf(out, "polis: no members yet. Become the founding steward with:\n\n    ssh -p %s %s join %s --name YOUR-NAME\n\n", port, host, founder)
+		fmt.Fprintf(out, "polis: no members yet. Become the founding steward with:\n\n    %s\n\n", join)
 		fmt.Fprintln(out, "polis: this founder code works once; a restart before it is used replaces it.")
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	// Proposals close by an event the hub emits at their deadline.
-	dctx, stopDeadlines := context.WithCancel(ctx)
-	defer stopDeadlines()
-	go hub.RunDeadlines(dctx, time.Second)
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
-	select {
-	case s := <-sig:
-		fmt.Fprintf(out, "polis: %v: shutting down\n", s)
-	case err := <-errc:
-		if err != nil && !errors.Is(err, charmssh.ErrServerClosed) {
-			return err
-		}
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(sctx)
-	return st.Close()
 }
 
-type adminKey struct{ key, name, where string }
-
-// adminKeyLines reads authorized_keys files and the environment variable's
-// lines; blank lines and # comments are skipped, any other bad line is an
-// error naming where it came from.
-func adminKeyLines(files []string, env string) ([]adminKey, error) {
-	var out []adminKey
-	add := func(where string, text string) error {
-		sc := bufio.NewScanner(strings.NewReader(text))
-		sc.Buffer(make([]byte, 64<<10), 64<<10)
-		for n := 1; sc.Scan(); n++ {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			canon, _, comment, err := state.ParseKey(line)
-			if err != nil {
-				return fmt.Errorf("%s line %d: %w", where, n, err)
-			}
-			name := comment
-			if i := strings.IndexByte(name, '@'); i > 0 {
-				name = name[:i]
-			}
-			out = append(out, adminKey{key: canon, name: name, where: fmt.Sprintf("%s line %d", where, n)})
-		}
-		return sc.Err()
-	}
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("--admin-key: %w", err)
-		}
-		if err := add(f, string(b)); err != nil {
-			return nil, err
-		}
-	}
-	if err := add("POLIS_INITIAL_ADMIN_KEYS", env); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// hostKeyFingerprint is what members' ssh clients will show on first
-// connect, so the steward can tell them out of band.
-func hostKeyFingerprint(path string) (string, error) {
-	b, err := os.ReadFile(path)
+func serveMetrics(addr string, m *metrics, log *slog.Logger) (*http.Server, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", err
+		return nil, fmt.Errorf("--metrics: %w", err)
 	}
-	k, err := gossh.ParsePrivateKey(b)
-	if err != nil {
-		return "", err
-	}
-	return gossh.FingerprintSHA256(k.PublicKey()), nil
+	srv := &http.Server{Handler: m.handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("metrics server stopped", "err", err)
+		}
+	}()
+	log.Info("metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	return srv, nil
 }

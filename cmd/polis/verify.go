@@ -16,7 +16,8 @@ import (
 )
 
 func verifyCmd() *cobra.Command {
-	var data, file, key, receipt string
+	var data, file, key, receipt, dossier, censusFile string
+	var census bool
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Replay the whole log and check every hash, signature and state digest",
@@ -26,11 +27,19 @@ and its state digest. With --data (hub stopped) it also checks the stored
 Merkle hashes and the stored state against the replay. With --file it checks
 an export taken with 'polis checkpoint export' or 'ssh HUB chain export'.
 Exits 0 only if everything matches; otherwise names the first bad event or
-checkpoint.`,
+checkpoint.
+
+--census prints the census recomputed at the last checkpoint; --census-file
+compares it with a census saved from 'ssh HUB census --json' (at the
+checkpoint that file names). --dossier checks a recognition dossier file
+against its signature.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if receipt != "" {
 				return verifyReceipt(cmd, receipt, key)
+			}
+			if dossier != "" {
+				return verifyDossier(cmd, dossier, key)
 			}
 			start := time.Now()
 			bar := newBar(cmd.ErrOrStderr())
@@ -49,6 +58,12 @@ checkpoint.`,
 			rate := float64(rep.Events) / el.Seconds()
 			fmt.Fprintf(cmd.OutOrStdout(), "verify ok: %d events, %d checkpoints, head %d at size %d, %d unsealed, state %x… (%.0f events/s)\n",
 				rep.Events, rep.Checkpoints, rep.Head.Height, rep.Head.Size, rep.Unsealed, rep.Digest[:6], rate)
+			if censusFile != "" {
+				return checkCensus(cmd, rep, censusFile)
+			}
+			if census {
+				return printCensus(cmd, rep.Census)
+			}
 			return nil
 		},
 	}
@@ -56,6 +71,9 @@ checkpoint.`,
 	cmd.Flags().StringVar(&file, "file", "", "an export file instead of a data dir ('-' for stdin)")
 	cmd.Flags().StringVar(&key, "key", "", "the hub's verifier key (from 'ssh HUB chain key'); without it an export's own key is trusted")
 	cmd.Flags().StringVar(&receipt, "receipt", "", "check one receipt (JSON from 'ssh HUB receipt ... --json') against --key")
+	cmd.Flags().BoolVar(&census, "census", false, "print the census recomputed at the last checkpoint")
+	cmd.Flags().StringVar(&censusFile, "census-file", "", "compare with a census saved from 'ssh HUB census --json'")
+	cmd.Flags().StringVar(&dossier, "dossier", "", "check a dossier file (dossier.md or dossier.json) against its .sig and --key")
 	return cmd
 }
 

@@ -1,0 +1,213 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state"
+)
+
+func backupCmd() *cobra.Command {
+	var data, out string
+	cmd := &cobra.Command{
+		Use:   "backup --out FILE",
+		Short: "Write a complete backup of a hub, while it serves or stopped",
+		Long: `Write a complete backup of the hub in --data: its signing key, its SSH host
+key and every other file of the data dir, and one consistent snapshot of its
+database. The file holds the hub's private keys: it is written with mode 0600;
+keep it as safe as the data dir itself.
+
+While the hub serves, the backup is taken through the hub itself (a socket in
+the data dir), and it keeps serving. The snapshot holds every write
+acknowledged before the backup began, and may hold some acknowledged during
+it, never part of one. A stopped hub's data dir is read directly.
+
+The file is a tar archive (see 'polis restore --help'); restore it with
+'polis restore --in FILE --data NEW-DIR'.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return errors.New("--out FILE is required ('-' for stdout)")
+			}
+			w, commit, abort, err := createOut(cmd, out, data)
+			if err != nil {
+				return err
+			}
+			bar := newByteBar(cmd.ErrOrStderr())
+			start := time.Now()
+			info, err := backup(data, w, bar)
+			bar.done()
+			if err != nil {
+				abort()
+				return err
+			}
+			if err := commit(); err != nil {
+				abort()
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "polis: backup of %d events (checkpoint %d) written to %s: %s in %v\n",
+				info.Size, info.Head.Height, out, bytesText(info.Bytes), time.Since(start).Round(time.Millisecond))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&data, "data", envOr("POLIS_DATA", "./polis-data"), "data dir of the hub (env POLIS_DATA)")
+	cmd.Flags().StringVar(&out, "out", "", "backup file to write, never overwritten; '-' for stdout")
+	return cmd
+}
+
+// backup asks the hub serving dir for a backup, or reads dir directly when
+// no hub serves it. What the hub sends is checked as it arrives: a cut
+// connection never leaves a file that looks complete.
+func backup(dir string, w io.Writer, bar *byteBar) (state.BackupInfo, error) {
+	if _, err := os.Stat(filepath.Join(dir, "FORMAT")); err != nil {
+		return state.BackupInfo{}, fmt.Errorf("no polis data dir at %s", dir)
+	}
+	rc, est, err := requestBackup(dir)
+	if errors.Is(err, errNoHub) {
+		info, err := state.BackupDir(dir, w, bar.update)
+		if errors.Is(err, state.ErrLocked) {
+			return info, fmt.Errorf("%w, and it does not answer on %s", err, filepath.Join(dir, controlSocket))
+		}
+		return info, err
+	}
+	if err != nil {
+		return state.BackupInfo{}, err
+	}
+	defer rc.Close()
+	cw := &countingWriter{w: w, progress: func(n int64) { bar.update(n, est) }}
+	info, err := state.CheckBackup(io.TeeReader(rc, cw))
+	if err != nil {
+		return info, fmt.Errorf("the backup from the hub is incomplete (see the hub's log): %w", err)
+	}
+	return info, nil
+}
+
+type countingWriter struct {
+	w        io.Writer
+	n        int64
+	progress func(int64)
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.progress(c.n)
+	return n, err
+}
+
+// createOut opens the backup's destination: stdout, or a new file that
+// appears under its name only once complete and synced.
+func createOut(cmd *cobra.Command, path, data string) (w io.Writer, commit func() error, abort func(), err error) {
+	if path == "-" {
+		return cmd.OutOrStdout(), func() error { return nil }, func() {}, nil
+	}
+	if inside(path, data) {
+		return nil, nil, nil, fmt.Errorf("%s is inside the data dir; write the backup elsewhere", path)
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return nil, nil, nil, fmt.Errorf("%s exists; polis never overwrites a backup", path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".partial-*")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	// CreateTemp makes the file 0600: the backup holds private keys.
+	commit = func() error {
+		if err := f.Sync(); err != nil {
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+		if _, err := os.Lstat(path); err == nil {
+			return fmt.Errorf("%s appeared while the backup ran; the backup is in %s", path, f.Name())
+		}
+		return os.Rename(f.Name(), path)
+	}
+	abort = func() {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	return f, commit, abort, nil
+}
+
+// inside reports whether path would be written into dir.
+func inside(path, dir string) bool {
+	p, err1 := filepath.Abs(filepath.Dir(path))
+	d, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	rel, err := filepath.Rel(d, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func restoreCmd() *cobra.Command {
+	var in, data string
+	var verify bool
+	cmd := &cobra.Command{
+		Use:   "restore --in FILE --data DIR",
+		Short: "Restore a hub from a backup into a new data dir",
+		Long: `Restore a hub from a file written by 'polis backup' into --data, which must
+not exist or be empty: restore never overwrites a hub. Then replay and check
+the restored hub as 'polis verify' does. Start it with 'polis serve --data DIR':
+it has the backup's signing key, SSH host key and chain head, and seals any
+events the backup holds after its last checkpoint.
+
+A backup is a tar archive: the entry polis-backup (format and origin), the
+data dir's files under dir/, Badger's backup stream in chunks under badger/,
+and an end entry with the log size, head height and a SHA-256 over it all. A
+file that is not a polis backup, or is truncated or altered, is refused, and
+nothing is left behind.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if in == "" {
+				return errors.New("--in FILE is required ('-' for stdin)")
+			}
+			var r io.Reader = cmd.InOrStdin()
+			var total int64
+			if in != "-" {
+				f, err := os.Open(in)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if fi, err := f.Stat(); err == nil {
+					total = fi.Size()
+				}
+				r = f
+			}
+			bar := newByteBar(cmd.ErrOrStderr())
+			info, err := state.Restore(r, data, func(n int64) { bar.update(n, total) })
+			bar.done()
+			if err != nil {
+				return fmt.Errorf("%s: %w", in, err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "polis: restored %d events (checkpoint %d, origin %s, backed up %s) into %s\n",
+				info.Size, info.Head.Height, info.Origin, info.Created.Format(time.RFC3339), data)
+			if !verify {
+				return nil
+			}
+			vbar := newBar(cmd.ErrOrStderr())
+			rep, err := state.VerifyDir(data, vbar.update)
+			vbar.done()
+			if err != nil {
+				return fmt.Errorf("the restored hub does not verify: %w", err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "polis: verify ok: %d events, %d checkpoints, head %d at size %d\n",
+				rep.Events, rep.Checkpoints, rep.Head.Height, rep.Head.Size)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&in, "in", "", "backup file to read; '-' for stdin")
+	cmd.Flags().StringVar(&data, "data", envOr("POLIS_DATA", "./polis-data"), "new data dir to create (env POLIS_DATA)")
+	cmd.Flags().BoolVar(&verify, "verify", true, "replay and check the restored hub (--verify=false skips it)")
+	return cmd
+}

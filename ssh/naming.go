@@ -1,0 +1,65 @@
+package ssh
+
+import (
+	"slices"
+	"sync"
+
+	"github.com/spf13/cobra"
+)
+
+// suspendedCommands are what a suspended member may still run: what any
+// visitor may, their own record, leaving, and their disputes, so that a
+// suspension can be read, answered and appealed within the appeal window.
+// Everything else, the app included, waits until the suspension ends.
+var suspendedCommands = []string{
+	"help", "whoami", "census", "chain head", "chain key", "chain receipt", "chain export",
+	"charter", "charter history", "record", "leave", "moderation log",
+	"dispute list", "dispute show", "dispute evidence", "dispute appeal", "dispute withdraw",
+}
+
+// suspendedSummary names suspendedCommands for the refusal.
+const suspendedSummary = "help, whoami, census, chain, charter, record, leave, moderation log and dispute list/show/evidence/appeal/withdraw"
+
+func suspendedMay(path string) bool { return slices.Contains(suspendedCommands, path) }
+
+// selfChanging are commands that can take the caller's own key away. Their
+// sessions are not revoked for it: they end on their own once they have
+// said what happened (leave --export prints the record after leaving), and
+// the sequencer still checks the key on every write.
+var selfChanging = []string{"leave", "keys remove"}
+
+// names resolves command lines to command paths ("proposal new") with one
+// tree built for the purpose: cobra's lookups lazily build flag sets, so it
+// is used under a lock.
+var names struct {
+	once sync.Once
+	mu   sync.Mutex
+	root *cobra.Command
+}
+
+// commandPath is the command a line runs, without the root: "help" for
+// the root itself (which prints help), "unknown" for anything that names no
+// command. The set of answers is small and fixed, so it can label metrics.
+func commandPath(args []string) string {
+	if checkArgs(args) != nil {
+		return "unknown"
+	}
+	names.once.Do(func() {
+		names.root = Commands(nil, Identity{})
+		names.root.InitDefaultHelpCmd() // Execute would add it
+	})
+	names.mu.Lock()
+	defer names.mu.Unlock()
+	cmd, rest, err := names.root.Find(rejoinText(args))
+	if err != nil || cmd == nil {
+		return "unknown"
+	}
+	if len(rest) > 0 && cmd.HasSubCommands() {
+		// A group with a mistyped subcommand: cobra stops at the group.
+		return "unknown"
+	}
+	if p := helpPath(cmd); p != "" {
+		return p
+	}
+	return "help"
+}
