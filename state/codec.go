@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // EncodingVersion is the version of the canonical event encoding. A store
@@ -49,10 +50,24 @@ func Encode(e Event) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b, err := json.Marshal(envelope{V: EncodingVersion, Seq: e.Seq, Time: e.Time, Actor: e.Actor, Type: e.Body.EventType(), Data: data})
-	if err != nil {
-		return nil, err
-	}
+	// The envelope is written by hand: it is exactly what json.Marshal of
+	// envelope gives (the body is already compact JSON, type names are
+	// plain ASCII), without re-scanning the body as a RawMessage.
+	typ := e.Body.EventType()
+	b := make([]byte, 0, len(data)+64+len(typ))
+	b = append(b, `{"v":`...)
+	b = strconv.AppendInt(b, EncodingVersion, 10)
+	b = append(b, `,"seq":`...)
+	b = strconv.AppendUint(b, e.Seq, 10)
+	b = append(b, `,"time":`...)
+	b = strconv.AppendInt(b, e.Time, 10)
+	b = append(b, `,"actor":`...)
+	b = strconv.AppendUint(b, e.Actor, 10)
+	b = append(b, `,"type":"`...)
+	b = append(b, typ...)
+	b = append(b, `","data":`...)
+	b = append(b, data...)
+	b = append(b, '}')
 	if len(b) > MaxEventBytes {
 		return nil, fmt.Errorf("event: %d bytes is over the %d byte limit", len(b), MaxEventBytes)
 	}
@@ -67,6 +82,15 @@ func Decode(b []byte) (Event, error) {
 	if len(b) > MaxEventBytes {
 		return e, errors.New("event: too large")
 	}
+	if e, ok := decodeFast(b); ok {
+		return e, nil
+	}
+	return decodeGeneral(b)
+}
+
+// decodeGeneral is Decode without the fast path: it names what is wrong.
+func decodeGeneral(b []byte) (Event, error) {
+	var e Event
 	// Unknown fields, duplicate keys and any other deviation are caught by
 	// the byte-for-byte comparison with the re-encoding below, so plain
 	// Unmarshal is strict enough here.
@@ -115,5 +139,88 @@ func EventTypes() []string {
 		out = append(out, t)
 	}
 	sortStrings(out)
+	return out
+}
+
+// decodeFast reads bytes laid out exactly as Encode writes them, parsing
+// only the body with encoding/json; the re-encoding must still match byte
+// for byte. Anything else (including every malformed input) reports false,
+// and Decode's general path gives the error.
+func decodeFast(b []byte) (Event, bool) {
+	p := envParser{b: b}
+	v := p.field(`{"v":`)
+	seq := p.field(`,"seq":`)
+	tm := p.field(`,"time":`)
+	actor := p.field(`,"actor":`)
+	typ := p.str(`,"type":"`)
+	if !p.ok || v != EncodingVersion || !p.lit(`,"data":`) || len(b) < p.i+1 || b[len(b)-1] != '}' || tm < 0 {
+		return Event{}, false
+	}
+	mk, ok := bodyTypes[typ]
+	if !ok {
+		return Event{}, false
+	}
+	body := mk()
+	if json.Unmarshal(b[p.i:len(b)-1], body) != nil {
+		return Event{}, false
+	}
+	e := Event{Seq: uint64(seq), Time: tm, Actor: uint64(actor), Body: body}
+	again, err := Encode(e)
+	if err != nil || !bytes.Equal(again, b) {
+		return Event{}, false
+	}
+	return e, true
+}
+
+// envParser walks the fixed envelope header.
+type envParser struct {
+	b  []byte
+	i  int
+	ok bool
+}
+
+func (p *envParser) lit(s string) bool {
+	if p.i == 0 && s[0] == '{' {
+		p.ok = true
+	}
+	if !p.ok || !bytes.HasPrefix(p.b[p.i:], []byte(s)) {
+		p.ok = false
+		return false
+	}
+	p.i += len(s)
+	return true
+}
+
+// field reads a non-negative decimal after the literal (at most 18 digits,
+// so it fits an int64; longer numbers take the general path).
+func (p *envParser) field(s string) int64 {
+	if !p.lit(s) {
+		return 0
+	}
+	j := p.i
+	for j < len(p.b) && j-p.i < 18 && p.b[j] >= '0' && p.b[j] <= '9' {
+		j++
+	}
+	if j == p.i || j-p.i == 18 {
+		p.ok = false
+		return 0
+	}
+	n, err := strconv.ParseInt(string(p.b[p.i:j]), 10, 64)
+	p.i, p.ok = j, err == nil
+	return n
+}
+
+// str reads a string without escapes up to its closing quote.
+func (p *envParser) str(s string) string {
+	if !p.lit(s) {
+		return ""
+	}
+	j := bytes.IndexByte(p.b[p.i:], '"')
+	if j < 0 || bytes.IndexByte(p.b[p.i:p.i+j], '\\') >= 0 {
+		p.ok = false
+		return ""
+	}
+	out := string(p.b[p.i : p.i+j])
+	p.i += j + 1
 	return out
 }

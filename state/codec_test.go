@@ -1,7 +1,9 @@
 package state
 
 import (
+	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -64,5 +66,69 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("decoded but does not re-encode to the same bytes")
 		}
 		_ = Apply(NewMemState(), ev)
+	})
+}
+
+// The hand-written envelope is exactly json.Marshal's, for every type; and
+// the fast decoder agrees with the general one on whatever it accepts.
+func TestEncodeMatchesMarshal(t *testing.T) {
+	for _, typ := range EventTypes() {
+		body := bodyTypes[typ]()
+		e := Event{Seq: 123456789, Time: 1795626747920, Actor: 42, Body: body}
+		got, err := Encode(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := json.Marshal(body)
+		want, _ := json.Marshal(envelope{V: EncodingVersion, Seq: e.Seq, Time: e.Time, Actor: e.Actor, Type: typ, Data: data})
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%s:\n%s\n%s", typ, got, want)
+		}
+		fast, ok := decodeFast(got)
+		slow, err := decodeGeneral(got)
+		if !ok || err != nil || !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("%s: fast %v %+v, general %v %+v", typ, ok, fast, err, slow)
+		}
+	}
+}
+
+func FuzzDecodeFastAgrees(f *testing.F) {
+	f.Add([]byte(`{"v":1,"seq":0,"time":1,"actor":0,"type":"hub.created","data":{"name":"x"}}`))
+	f.Add([]byte(`{"v":1,"seq":00,"time":1,"actor":0,"type":"hub.created","data":{"name":"x"}}`))
+	f.Add([]byte(`{"v":1,"seq":1,"time":-1,"actor":0,"type":"hub\"created","data":{}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, ok := decodeFast(b)
+		slow, err := decodeGeneral(b)
+		if ok && (err != nil || !reflect.DeepEqual(fast, slow)) {
+			t.Fatalf("fast path accepted what the general one says: %v", err)
+		}
+	})
+}
+
+func benchEvent(b *testing.B) []byte {
+	e := Event{Seq: 981234, Time: 1795626747920, Actor: 42, Body: &VoteCast{Proposal: 12, Choice: "yes"}}
+	raw, err := Encode(e)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return raw
+}
+
+// go test ./state -run '^$' -bench Decode
+func BenchmarkDecode(b *testing.B) {
+	raw := benchEvent(b)
+	b.Run("fast", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := Decode(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("general", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := decodeGeneral(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }
