@@ -265,7 +265,7 @@ func VerifyDir(dir string, progress Progress) (VerifyReport, error) {
 		hit := txn.NewIterator(hopts)
 		defer hit.Close()
 		hit.Rewind()
-		rp := &replayer{cs: cs, st: NewMemState(), storedHash: func(x int64) (chain.Hash, bool) {
+		readHash := func(x int64) (chain.Hash, bool) {
 			var h chain.Hash
 			if !hit.Valid() || string(hit.Item().Key()) != hashKey(x) {
 				return h, false
@@ -278,11 +278,34 @@ func VerifyDir(dir string, progress Progress) (VerifyReport, error) {
 			})
 			hit.Next()
 			return h, ok && err == nil
+		}
+		// The stored hashes of each event are read ahead with it (the
+		// decoding goroutine has time to spare); apply compares them.
+		var pre []chain.Hash
+		var preBase int64
+		rp := &replayer{cs: cs, st: NewMemState(), storedHash: func(x int64) (chain.Hash, bool) {
+			if i := x - preBase; i >= 0 && i < int64(len(pre)) {
+				return pre[i], true
+			}
+			return chain.Hash{}, false
 		}}
+		stored := func(seq uint64) []chain.Hash {
+			base, end := chain.StoredHashCount(int64(seq)), chain.StoredHashCount(int64(seq)+1)
+			out := make([]chain.Hash, 0, end-base)
+			for x := base; x < end; x++ {
+				h, ok := readHash(x)
+				if !ok {
+					break
+				}
+				out = append(out, h)
+			}
+			return out
+		}
 		// Reading and decoding run a step ahead of apply, on the other core.
-		ahead := decodeAhead(func(emit func(k, b []byte) error) error { return scanRaw(txn, prefixEvent, emit) })
+		ahead := decodeAhead(func(emit func(k, b []byte) error) error { return scanRaw(txn, prefixEvent, emit) }, stored)
 		defer ahead.stop()
 		for d := range ahead.out {
+			pre, preBase = d.stored, chain.StoredHashCount(int64(rp.n))
 			if d.key != eventKey(rp.n) {
 				return fmt.Errorf("event %d: missing (found key %q instead)", rp.n, d.key)
 			}
@@ -348,10 +371,11 @@ func compareState(txn *badger.Txn, st *MemState) error {
 }
 
 type decodedEvent struct {
-	key string
-	raw []byte
-	ev  Event
-	err error
+	key    string
+	raw    []byte
+	ev     Event
+	err    error
+	stored []chain.Hash // the hashes stored with it, if asked for
 }
 
 // pipeline streams decoded events from a scan running on its own goroutine.
@@ -363,14 +387,20 @@ type pipeline struct {
 
 var errStopped = errors.New("stopped")
 
-func decodeAhead(scan func(emit func(k, b []byte) error) error) *pipeline {
+func decodeAhead(scan func(emit func(k, b []byte) error) error, stored func(seq uint64) []chain.Hash) *pipeline {
 	p := &pipeline{out: make(chan decodedEvent, 1024), quit: make(chan struct{})}
 	go func() {
 		defer close(p.out)
+		var seq uint64
 		err := scan(func(k, b []byte) error {
 			ev, err := Decode(b)
+			d := decodedEvent{key: string(k), raw: b, ev: ev, err: err}
+			if stored != nil {
+				d.stored = stored(seq)
+			}
+			seq++
 			select {
-			case p.out <- decodedEvent{key: string(k), raw: b, ev: ev, err: err}:
+			case p.out <- d:
 				return nil
 			case <-p.quit:
 				return errStopped
