@@ -100,6 +100,10 @@ type Server struct {
 	reg       *registry
 	watchOnce sync.Once
 	stopWatch context.CancelFunc
+	// seen is the member list the watcher last checked sessions against
+	// (its first element and length); only the watcher uses them.
+	seen    *state.Member
+	seenLen int
 }
 
 // extFingerprint is the permissions extension that pins the key the client

@@ -177,64 +177,59 @@ func (s *Server) revoke(ls *liveSession, why string) {
 	}()
 }
 
-// scanAbove is how many open member keys make one read of the member list
-// cheaper than a lookup per key. A lookup reads two records; the list is
-// read at most once per change and shared with every open app, which reads
-// it anyway (BenchmarkRecheck: 1000 keys cost 24ms looked up one by one,
-// 14ms as one cold read of the list, 0.4ms when an app has read it first).
-const scanAbove = 64
-
-// recheck looks every key with an open member session up in one snapshot
-// and revokes the sessions whose key no longer stands. It costs nothing per
-// visitor, nothing at all while no member is connected, and at most one
-// read of the member list however many sessions are open.
+// recheck revokes the sessions whose key no longer stands. It reads the
+// member list, which the hub shares between callers and reads again only
+// after a change to a member (the open apps read it after every change
+// anyway), and does nothing more when that list is the one it saw last
+// time: a commit that touched no member costs the door one shared read.
+// Visitors cost nothing, and nothing is read while no member is connected.
 func (s *Server) recheck() {
 	fps := s.reg.keys()
 	if len(fps) == 0 {
 		return
 	}
-	type record struct {
-		m  state.Member
-		ok bool
+	ms, err := s.hub.Members()
+	if err != nil {
+		s.log.Error("rechecking open sessions", "err", err)
+		return
 	}
-	recs := make([]record, len(fps))
-	if len(fps) > scanAbove {
-		ms, err := s.hub.Members()
-		if err != nil {
-			s.log.Error("rechecking open sessions", "err", err)
-			return
-		}
-		byKey := make(map[string]int, len(fps))
-		for i, fp := range fps {
-			byKey[fp] = i
-		}
-		for _, m := range ms {
-			for _, k := range m.Keys {
-				if i, ok := byKey[k.Fingerprint]; ok {
-					recs[i] = record{m, true}
-				}
+	// The hub hands out the same slice until a member changes. Sessions
+	// opened since are checked as they open, so an unchanged list leaves
+	// nothing to do.
+	if len(ms) > 0 && len(ms) == s.seenLen && &ms[0] == s.seen {
+		return
+	}
+	s.seen, s.seenLen = nil, 0
+	if len(ms) > 0 {
+		s.seen, s.seenLen = &ms[0], len(ms)
+	}
+	open := make(map[string]bool, len(fps))
+	for _, fp := range fps {
+		open[fp] = true
+	}
+	// A former member's record keeps its keys, one of which someone may
+	// hold again since: a current member's claim wins.
+	current := make(map[string]state.Member, len(fps))
+	for _, m := range ms {
+		for _, k := range m.Keys {
+			if cur, seen := current[k.Fingerprint]; open[k.Fingerprint] && (!seen || cur.Gone()) {
+				current[k.Fingerprint] = m
 			}
-		}
-	} else {
-		err := s.hub.View(func(r state.Reader) error {
-			for i, fp := range fps {
-				recs[i].m, recs[i].ok = state.MemberByFingerprint(r, fp)
-			}
-			return nil
-		})
-		if err != nil {
-			s.log.Error("rechecking open sessions", "err", err)
-			return
 		}
 	}
 	now := time.Now().UnixMilli()
-	for i, fp := range fps {
-		rec := recs[i]
-		if rec.ok && !rec.m.Gone() && !rec.m.Suspended(now) {
+	for _, fp := range fps {
+		if m, ok := current[fp]; ok && !m.Gone() && !m.Suspended(now) {
 			continue // the common case: nothing to look at per session
 		}
+		// The list only says where to look; the key index decides.
+		m, ok, err := s.hub.Whoami(fp)
+		if err != nil {
+			s.log.Error("rechecking open sessions", "err", err)
+			continue
+		}
 		for _, ls := range s.reg.sessions(fp) {
-			if why := standing(ls, rec.m, rec.ok, now); why != "" {
+			if why := standing(ls, m, ok, now); why != "" {
 				s.revoke(ls, why)
 			}
 		}
