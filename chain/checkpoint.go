@@ -117,6 +117,22 @@ func Open(signed []byte, v note.Verifier) (Checkpoint, error) {
 	if err != nil {
 		return Checkpoint{}, fmt.Errorf("checkpoint signature: %w", err)
 	}
+	// note.Open skips signatures by other keys and repeated ones, and
+	// base64 decoding ignores unused trailing bits: left alone, one
+	// checkpoint would have many accepted encodings, each with its own
+	// NoteHash, and the chain's links would not pin the bytes. Only the
+	// one canonical form, the text and our one signature, is accepted.
+	if len(n.Sigs) != 1 || len(n.UnverifiedSigs) != 0 {
+		return Checkpoint{}, fmt.Errorf("checkpoint signature: want exactly one signature, by %s", v.Name())
+	}
+	sig, err := base64.StdEncoding.DecodeString(n.Sigs[0].Base64)
+	if err != nil {
+		return Checkpoint{}, fmt.Errorf("checkpoint signature: %w", err)
+	}
+	canonical := n.Text + "\n\u2014 " + n.Sigs[0].Name + " " + base64.StdEncoding.EncodeToString(sig) + "\n"
+	if string(signed) != canonical {
+		return Checkpoint{}, fmt.Errorf("checkpoint signature: the signed note is not in canonical form")
+	}
 	c, err := ParseCheckpoint([]byte(n.Text))
 	if err != nil {
 		return c, err
