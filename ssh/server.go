@@ -104,6 +104,7 @@ type Server struct {
 	// (its first element and length); only the watcher uses them.
 	seen    *state.Member
 	seenLen int
+	running handlers // session handlers in flight, for Shutdown
 }
 
 // extFingerprint is the permissions extension that pins the key the client
@@ -199,6 +200,12 @@ func identify(sess cssh.Session) (Identity, error) {
 }
 
 func (s *Server) handle(sess cssh.Session) {
+	if !s.running.enter() {
+		fmt.Fprintln(sess.Stderr(), "polis: the hub is shutting down; try again in a moment")
+		_ = sess.Exit(1)
+		return
+	}
+	defer s.running.leave()
 	n := s.seq.Add(1)
 	log := s.log.With("session", n, "conn", short(sess.Context().SessionID()), "remote", sess.RemoteAddr().String())
 	defer func() {
@@ -343,9 +350,29 @@ func (s *Server) Serve(l net.Listener) error {
 
 // Shutdown stops accepting connections and waits for open ones to end, or
 // for ctx to be done. Open sessions are no longer rechecked meanwhile.
+//
+// It refuses new sessions at once (also on connections already open), and
+// returns only once every session handler has ended, so that the store can
+// close under no reader: if ctx ends first, the remaining connections are
+// cut and their handlers, which then fail fast, are waited for a little
+// longer.
 func (s *Server) Shutdown(ctx context.Context) error {
 	defer s.stopWatching()
-	return s.srv.Shutdown(ctx)
+	drained := make(chan error, 1)
+	go func() { drained <- s.running.drain(ctx) }()
+	err := s.srv.Shutdown(ctx)
+	if derr := <-drained; derr != nil || err != nil {
+		_ = s.srv.Close()
+		grace, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		if werr := s.running.drain(grace); werr != nil {
+			s.log.Warn("session handlers still running after shutdown")
+		}
+		if err == nil {
+			err = derr
+		}
+	}
+	return err
 }
 
 // Close closes the listeners and all connections at once.
