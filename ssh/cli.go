@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -69,8 +70,9 @@ func Execute(ctx context.Context, hub *state.Hub, who Identity, args []string, s
 		fail(stderr, err)
 		return 1
 	}
-	root := Commands(hub, who)
-	root.SetArgs(rejoinText(args))
+	args = rejoinText(args)
+	root := commandsFor(hub, who, args)
+	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -122,6 +124,48 @@ func truncate(s string, n int) string {
 // Commands returns the command tree for who. The local binary reuses it;
 // Execute is the usual way to run it.
 func Commands(hub *state.Hub, who Identity) *cobra.Command {
+	return buildTree(hub, who, nil)
+}
+
+// topLevel lists the constructors of the top-level commands. Building the
+// whole tree (every command, every flag set) cost a fifth of a command's
+// CPU, so a command line names the one subtree it needs.
+func (c *cli) topLevel() []func() *cobra.Command {
+	return []func() *cobra.Command{
+		c.whoamiCmd, c.censusCmd, c.joinCmd, c.applyCmd,
+		c.membersCmd, c.renameCmd, c.roleCmd,
+		c.applicationsCmd, func() *cobra.Command { return c.decideCmd("approve", true) },
+		func() *cobra.Command { return c.decideCmd("reject", false) },
+		c.inviteCmd, c.keysCmd, c.chainCmd,
+		c.proposalCmd, c.voteCmd, c.delegateCmd, c.undelegateCmd, c.delegationsCmd,
+		c.receiptCmd, c.rulesCmd,
+		c.treasuryCmd, c.housingCmd, c.disputeCmd, c.moderationCmd,
+		c.charterCmd, c.consentCmd, c.leaveCmd, c.recordCmd, c.profileCmd, c.campaignCmd,
+	}
+}
+
+// topNames maps each top-level command's name to its place in topLevel.
+var topNames = sync.OnceValue(func() map[string]int {
+	m := map[string]int{}
+	for i, mk := range (&cli{}).topLevel() {
+		m[mk().Name()] = i
+	}
+	return m
+})
+
+// commandsFor builds the tree for one command line: the root with only the
+// subtree args name, or the whole tree for help and anything unknown (so
+// errors and help read the same as ever).
+func commandsFor(hub *state.Hub, who Identity, args []string) *cobra.Command {
+	if len(args) > 0 {
+		if i, ok := topNames()[args[0]]; ok {
+			return buildTree(hub, who, &i)
+		}
+	}
+	return buildTree(hub, who, nil)
+}
+
+func buildTree(hub *state.Hub, who Identity, only *int) *cobra.Command {
 	c := &cli{hub: hub, who: who}
 	root := &cobra.Command{
 		Use:   "polis",
@@ -139,16 +183,11 @@ func Commands(hub *state.Hub, who Identity) *cobra.Command {
 		return usageError{cmd: helpPath(cmd), err: err}
 	})
 	root.SetHelpCommand(helpCommand(root))
-	root.AddCommand(
-		c.whoamiCmd(), c.censusCmd(), c.joinCmd(), c.applyCmd(),
-		c.membersCmd(), c.renameCmd(), c.roleCmd(),
-		c.applicationsCmd(), c.decideCmd("approve", true), c.decideCmd("reject", false),
-		c.inviteCmd(), c.keysCmd(), c.chainCmd(),
-		c.proposalCmd(), c.voteCmd(), c.delegateCmd(), c.undelegateCmd(), c.delegationsCmd(),
-		c.receiptCmd(), c.rulesCmd(),
-		c.treasuryCmd(), c.housingCmd(), c.disputeCmd(), c.moderationCmd(),
-		c.charterCmd(), c.consentCmd(), c.leaveCmd(), c.recordCmd(), c.profileCmd(), c.campaignCmd(),
-	)
+	for i, mk := range c.topLevel() {
+		if only == nil || *only == i {
+			root.AddCommand(mk())
+		}
+	}
 	return root
 }
 
