@@ -40,11 +40,23 @@ func (h *Hub) View(fn func(r Reader) error) error { return h.store.View(fn) }
 func (h *Hub) Subscribe() (<-chan uint64, func()) { return h.store.Subscribe() }
 
 // Whoami resolves a key fingerprint to a member.
+// The result is shared with other callers until a member changes: do not
+// modify its slices.
 func (h *Hub) Whoami(fp string) (m Member, ok bool, err error) {
+	// Every member change (keys, roles, joining, leaving) rewrites a member
+	// record and so starts a new generation; the generation is read before
+	// the snapshot, as in sharedMembers.
+	gen := h.store.memberGen.Load()
+	if e, hit := h.cachedWhoami(gen, fp); hit {
+		return e.m, e.ok, nil
+	}
 	err = h.View(func(r Reader) error {
 		m, ok = MemberByFingerprint(r, fp)
 		return nil
 	})
+	if err == nil {
+		h.storeWhoami(gen, fp, whoamiEntry{m, ok})
+	}
 	return m, ok, err
 }
 

@@ -19,7 +19,19 @@ type shared struct {
 	membersSet bool
 	members    []Member
 	names      map[uint64]string
+	// whoami remembers key lookups of the member generation whoGen: every
+	// session and command resolves its key, often more than once.
+	whoGen uint64
+	whoami map[string]whoamiEntry
 }
+
+type whoamiEntry struct {
+	m  Member
+	ok bool
+}
+
+// maxWhoami bounds the key lookup cache; it starts afresh when full.
+const maxWhoami = 4096
 
 // at makes the cache belong to size, dropping an older generation. The
 // caller holds mu. size is read before the reader's snapshot is taken, so
@@ -59,4 +71,23 @@ func (h *Hub) sharedTally(r Reader, size uint64, p Proposal) Tally {
 		h.cache.tallies[p.ID] = t
 	}
 	return t
+}
+
+func (h *Hub) cachedWhoami(gen uint64, fp string) (whoamiEntry, bool) {
+	h.cache.mu.Lock()
+	defer h.cache.mu.Unlock()
+	if h.cache.whoami == nil || h.cache.whoGen != gen {
+		return whoamiEntry{}, false
+	}
+	e, hit := h.cache.whoami[fp]
+	return e, hit
+}
+
+func (h *Hub) storeWhoami(gen uint64, fp string, e whoamiEntry) {
+	h.cache.mu.Lock()
+	defer h.cache.mu.Unlock()
+	if h.cache.whoami == nil || h.cache.whoGen != gen || len(h.cache.whoami) >= maxWhoami {
+		h.cache.whoami, h.cache.whoGen = map[string]whoamiEntry{}, gen
+	}
+	h.cache.whoami[fp] = e
 }
