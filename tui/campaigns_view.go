@@ -71,7 +71,7 @@ func (cp *campaigns) View() string {
 }
 
 // row is one campaign in the list: title and state, then its progress.
-func (cp *campaigns) row(t themes.Theme, c state.Campaign, sel bool, w int) string {
+func (cp *campaigns) row(t *themes.Theme, c state.Campaign, sel bool, w int) string {
 	right := cp.stateText(c)
 	head := fmt.Sprintf("#%d %s", c.ID, line(c.Title))
 	mark := "  "
@@ -124,7 +124,7 @@ func percent(pledged, goal int64) int {
 
 // progress is a campaign's bar: pledged against the goal, full when met.
 // The glyphs differ so the bar reads the same without colour.
-func progress(t themes.Theme, c state.Campaign, w int) string {
+func progress(t *themes.Theme, c state.Campaign, w int) string {
 	fill := cells(min(c.Pledged, c.Goal), c.Goal, w)
 	st := t.Accent
 	switch c.State {
@@ -136,7 +136,7 @@ func progress(t themes.Theme, c state.Campaign, w int) string {
 	return st.Render(repeat("█", fill)) + t.Muted.Render(repeat("░", w-fill))
 }
 
-func (cp *campaigns) pledgeView(t themes.Theme) string {
+func (cp *campaigns) pledgeView(t *themes.Theme) string {
 	c, _ := cp.selected()
 	w := max(min(cp.w, 80), 1)
 	cp.amount.SetWidth(max(w-4, 1))
@@ -148,7 +148,7 @@ func (cp *campaigns) pledgeView(t themes.Theme) string {
 		t.InputPrompt.Render("› ") + cp.amount.View() + "\n" + t.Muted.Render(clip(hint, w))
 }
 
-func (cp *campaigns) detailView(t themes.Theme, c state.Campaign) string {
+func (cp *campaigns) detailView(t *themes.Theme, c state.Campaign) string {
 	w := max(cp.w, 1)
 	rw := max(min(w, 80), 1)
 	var b strings.Builder

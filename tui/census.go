@@ -62,7 +62,7 @@ func membersOverTime(f state.CensusFigures, at int64, n int) []monthTotal {
 
 // sparkline draws values as one row of block characters scaled to the
 // highest, one cell each; zero is a dot.
-func sparkline(t themes.Theme, vals []int64) string {
+func sparkline(t *themes.Theme, vals []int64) string {
 	top := int64(0)
 	for _, v := range vals {
 		top = max(top, v)
@@ -80,7 +80,7 @@ func sparkline(t themes.Theme, vals []int64) string {
 }
 
 // meter is a bar of w cells, n of top filled.
-func meter(t themes.Theme, n, top int64, w int) string {
+func meter(t *themes.Theme, n, top int64, w int) string {
 	if w <= 0 {
 		return ""
 	}
@@ -117,7 +117,7 @@ func monthLabel(ym string) string {
 
 // censusView is the whole census in w cells: members over time, activity,
 // countries, housing and the treasury.
-func censusView(t themes.Theme, at *state.CensusAt, w int) string {
+func censusView(t *themes.Theme, at *state.CensusAt, w int) string {
 	w = max(w, 1)
 	if at == nil {
 		return t.Heading.Render("Census") + "\n" + t.Muted.Render(clip(noCensus, w))
@@ -179,7 +179,7 @@ func censusView(t themes.Theme, at *state.CensusAt, w int) string {
 }
 
 // censusCompact is the census in four short lines, for Home.
-func censusCompact(t themes.Theme, at *state.CensusAt, w int) string {
+func censusCompact(t *themes.Theme, at *state.CensusAt, w int) string {
 	w = max(w, 1)
 	if at == nil {
 		return t.Muted.Render(clip(noCensus, w))

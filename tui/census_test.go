@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/polis-hub/polis/state"
-	"github.com/polis-hub/polis/themes"
 )
 
 // withCensus is a chartered hub where three of four members live in PT
@@ -103,7 +102,7 @@ func TestHomeShowsCensus(t *testing.T) {
 }
 
 func TestCensusBeforeFirstCheckpoint(t *testing.T) {
-	th := themes.Mono()
+	th := themeNamed("mono")
 	mustContain(t, censusView(th, nil, 60), "census at next checkpoint")
 	mustContain(t, censusCompact(th, nil, 30), "census at next checkpoint")
 }
@@ -125,7 +124,7 @@ func TestMembersOverTime(t *testing.T) {
 	if got := membersOverTime(state.CensusFigures{}, at, 24); got != nil {
 		t.Fatalf("no joins gave %v", got)
 	}
-	if s := sparkline(themes.Mono(), []int64{0, 1, 4, 8}); !strings.Contains(s, "·") || !strings.Contains(s, "█") {
+	if s := sparkline(themeNamed("mono"), []int64{0, 1, 4, 8}); !strings.Contains(s, "·") || !strings.Contains(s, "█") {
 		t.Fatalf("sparkline %q", s)
 	}
 }

@@ -48,12 +48,12 @@ type charterPrompt struct {
 	busy    bool
 	w, h    int
 	laidOut [3]int // width, height and version the viewport was filled for
-	theme   themes.Theme
+	theme   *themes.Theme
 
 	keyScroll, keyPage, keyChoose, keyAnswer, keyYes, keyBack key.Binding
 }
 
-func newCharterPrompt(t themes.Theme, c state.Charter, mode promptMode) *charterPrompt {
+func newCharterPrompt(t *themes.Theme, c state.Charter, mode promptMode) *charterPrompt {
 	p := &charterPrompt{mode: mode, keymap: huh.NewDefaultKeyMap(), vp: viewport.New(),
 		keyScroll: bind([]string{"up", "down", "k", "j"}, "↑/↓", "scroll"),
 		keyPage:   bind([]string{"pgup", "pgdown"}, "pgup/pgdn", "page"),
@@ -105,7 +105,7 @@ func (p *charterPrompt) setCharter(c state.Charter) (changed bool) {
 	return true
 }
 
-func (p *charterPrompt) restyle(t themes.Theme) {
+func (p *charterPrompt) restyle(t *themes.Theme) {
 	if p.styles != nil && p.theme.Name == t.Name && p.theme.Mono == t.Mono {
 		return
 	}
@@ -115,7 +115,7 @@ func (p *charterPrompt) restyle(t themes.Theme) {
 
 // huhStyles dresses huh's fields in the app's theme, so the prompt looks
 // like the rest of the app and a mono theme stays colourless.
-func huhStyles(t themes.Theme) *huh.Styles {
+func huhStyles(t *themes.Theme) *huh.Styles {
 	s := huh.ThemeBase(t.Palette.Dark)
 	button := lipgloss.NewStyle().Padding(0, 2).MarginRight(1)
 	f := &s.Focused

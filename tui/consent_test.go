@@ -190,6 +190,10 @@ func TestReconsentWhileLoggedIn(t *testing.T) {
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Do you consent to charter v2?")) },
 		teatest.WithDuration(5*time.Second))
 	tm.Send(keyMsg("y"))
+	// Quitting at once could end the program before the consent is
+	// submitted; a person sees the thanks first.
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("you consented to charter v2")) },
+		teatest.WithDuration(5*time.Second))
 	tm.Send(keyMsg("q"))
 	a := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*App)
 	if me, _, _ := f.hub.Whoami(bob.Fingerprint); me.Consent != 2 {

@@ -46,7 +46,7 @@ func (c *choice) update(k tea.KeyPressMsg) int {
 	return choiceNone
 }
 
-func (c *choice) view(t themes.Theme, w int) string {
+func (c *choice) view(t *themes.Theme, w int) string {
 	var parts []string
 	for i, o := range c.opts {
 		if i == c.i {
@@ -71,7 +71,7 @@ type ruleForm struct {
 	keyNext, keySend, keyBack key.Binding
 }
 
-func newRuleForm(id uint64, t themes.Theme) *ruleForm {
+func newRuleForm(id uint64, t *themes.Theme) *ruleForm {
 	// Expulsion is for a jury or a proposal, never one moderator.
 	opts := []string{state.OutcomeDismissed, state.OutcomeWarning, state.OutcomeRestitution, state.OutcomeSuspension}
 	r := &ruleForm{id: id,
@@ -151,7 +151,7 @@ func (d *disputesTab) updateRule(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (r *ruleForm) view(t themes.Theme, w int) string {
+func (r *ruleForm) view(t *themes.Theme, w int) string {
 	label := func(i int, s string) string {
 		if r.focus == i {
 			return t.Accent.Render(s)

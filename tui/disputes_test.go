@@ -42,7 +42,7 @@ func TestDisputesFileClaimRuleAppeal(t *testing.T) {
 
 	// bob files a case against alice through the tab.
 	mb := press(New(f.hub, bob, WithSize(100, 30), WithClock(f.clk.peek)), "5", "f")
-	if !mb.(*App).shell.tabs[tabDisputes].Capturing() {
+	if !mb.(*App).shell.tab(tabDisputes).Capturing() {
 		t.Fatal("the form should capture keys")
 	}
 	mb = typeText(mb, "alice")
@@ -158,7 +158,7 @@ func TestDisputesHostileTextIsInert(t *testing.T) {
 	f, alice, _ := seeded(t)
 	m := press(New(f.hub, alice, WithSize(100, 40)), "5")
 	a := m.(*App)
-	s := loadSnapshot(f.hub, alice, 0)
+	s := loadSnapshot(f.hub, alice, 0, nil)
 	s.cases = []state.Case{{ID: 1, Filer: 1, Respondent: 2, Category: evil, Title: "title " + evil, Statement: "stmt " + evil + "\nmore",
 		State: state.CaseStateAppealed, Outcome: evil, Reason: "reason " + evil, Jury: []uint64{1}, JurySeed: evil, JuryHeight: 2}}
 	a.applySnapshot(s)

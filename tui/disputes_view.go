@@ -114,7 +114,7 @@ func (d *disputesTab) window(sec, n, total int) int {
 	return off
 }
 
-func (d *disputesTab) row(t themes.Theme, cs state.Case, sel bool) string {
+func (d *disputesTab) row(t *themes.Theme, cs state.Case, sel bool) string {
 	id := pad(fmt.Sprintf("#%d", cs.ID), 5)
 	cat := pad(line(cs.Category), 11)
 	who := pad(d.name(cs.Filer)+" v "+d.name(cs.Respondent), 22) + "  "
@@ -154,7 +154,7 @@ func (d *disputesTab) outcome(cs state.Case) string {
 	return o
 }
 
-func (d *disputesTab) stateStyle(t themes.Theme, cs state.Case) lipgloss.Style {
+func (d *disputesTab) stateStyle(t *themes.Theme, cs state.Case) lipgloss.Style {
 	switch cs.State {
 	case state.CaseStateOpen, state.CaseStateAppealed:
 		return t.Warn
@@ -184,7 +184,7 @@ func juryLine(cs state.Case) string {
 	return fmt.Sprintf("jury of %d drawn from checkpoint %d · seed %s… · anyone can recompute it with polis verify", len(cs.Jury), cs.JuryHeight, seed)
 }
 
-func (d *disputesTab) caseView(t themes.Theme, cs state.Case, w int) string {
+func (d *disputesTab) caseView(t *themes.Theme, cs state.Case, w int) string {
 	var out []string
 	add := func(s string) { out = append(out, strings.Split(s, "\n")...) }
 	add(t.Heading.Render(clip(fmt.Sprintf("Case #%d", cs.ID), w)) + "  " + d.stateStyle(t, cs).Render(clip(d.stateWords(cs), max(w-12, 0))))

@@ -58,7 +58,7 @@ func (f *form) values() []string {
 	return out
 }
 
-func (f *form) restyle(t themes.Theme) {
+func (f *form) restyle(t *themes.Theme) {
 	for i := range f.inputs {
 		f.inputs[i].SetStyles(inputStyles(t))
 	}
@@ -103,7 +103,7 @@ func (f *form) update(msg tea.Msg) (submit, cancel bool, cmd tea.Cmd) {
 	return false, false, cmd
 }
 
-func (f *form) view(t themes.Theme, w int) string {
+func (f *form) view(t *themes.Theme, w int) string {
 	var b strings.Builder
 	if f.intro != "" {
 		b.WriteString(t.Subtle.Render(wrap(f.intro, max(w, 1))) + "\n\n")

@@ -17,6 +17,19 @@ import (
 type home struct {
 	c    *common
 	w, h int
+	// view is the screen as last drawn: its bordered panels are the most
+	// expensive drawing in the app, and the first every session makes.
+	view memo[homeKey, string]
+}
+
+// homeKey is everything Home draws from: the snapshot (a new one for every
+// change), and what the session adds to it.
+type homeKey struct {
+	theme       string
+	w           int
+	snap        uint64 // common.snaps
+	due         int    // charter version awaiting consent
+	needs, soon int    // proposals awaiting the member's vote, closing soon
 }
 
 func newHome(c *common) *home { return &home{c: c} }
@@ -30,6 +43,13 @@ func (h *home) ShortHelp() []key.Binding  { return nil }
 func (h *home) FullHelp() [][]key.Binding { return nil }
 
 func (h *home) View() string {
+	s := h.c.snap
+	needs, soon := proposalAlerts(s.proposals, h.c.now())
+	k := homeKey{theme: h.c.theme.Name, w: h.w, snap: h.c.snaps, due: h.c.consentDue(), needs: needs, soon: soon}
+	return h.view.get(k, h.draw)
+}
+
+func (h *home) draw() string {
 	t, s := h.c.theme, h.c.snap
 	me := s.me
 	greet := t.Heading.Render("Good to see you, "+clip(line(me.Name), max(h.w-20, 1))) + "\n" +
@@ -54,7 +74,7 @@ func (h *home) View() string {
 	return greet + "\n\n" + panels
 }
 
-func (h *home) attention(t themes.Theme, s *snapshot) string {
+func (h *home) attention(t *themes.Theme, s *snapshot) string {
 	var items []string
 	if v := h.c.consentDue(); v != 0 {
 		items = append(items, t.Warn.Render(fmt.Sprintf("● charter v%d awaits your", v))+"\n"+
@@ -82,7 +102,7 @@ func (h *home) attention(t themes.Theme, s *snapshot) string {
 	return strings.Join(items, "\n")
 }
 
-func chainSummary(t themes.Theme, s *snapshot) string {
+func chainSummary(t *themes.Theme, s *snapshot) string {
 	if !s.hasHead {
 		return t.Muted.Render("no checkpoint sealed yet") + "\n" +
 			kv(t, [][2]string{{"Events", t.Text.Render(fmt.Sprint(s.size))}})
@@ -95,10 +115,20 @@ func chainSummary(t themes.Theme, s *snapshot) string {
 	})
 }
 
+// panelKey is everything a grid panel is drawn from. Most of Home's
+// panels (the chain, the census, often what needs attention) read the same
+// for every member, so they are drawn once for all sessions.
+type panelKey struct {
+	theme, title, body string
+	w, h               int
+}
+
+var gridPanels drawings[panelKey, string]
+
 // grid lays titled panels out in as many equal columns as fit in w, with
 // equal heights per row. Sizes are measured from the text, so each panel is
 // rendered once.
-func grid(t themes.Theme, w int, items [][2]string) string {
+func grid(t *themes.Theme, w int, items [][2]string) string {
 	const gap, frame = 2, 4 // border and padding, left and right
 	natural := 0
 	heights := make([]int, len(items))
@@ -123,7 +153,8 @@ func grid(t themes.Theme, w int, items [][2]string) string {
 			if j > 0 {
 				blocks = append(blocks, repeat(" ", gap))
 			}
-			blocks = append(blocks, panel(t, it[0], it[1], pw, hmax))
+			k := panelKey{t.Name, it[0], it[1], pw, hmax}
+			blocks = append(blocks, gridPanels.get(k, func() string { return panel(t, k.title, k.body, k.w, k.h) }))
 		}
 		rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, blocks...))
 	}

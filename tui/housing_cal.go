@@ -204,7 +204,7 @@ func place(s *state.Space) string {
 
 // calendar is the month of the cursor day: a title, the weekdays and one
 // line per week, each night with its free beds.
-func (ht *housingTab) calendar(t themes.Theme, s *state.Space, d *housingData, today int) []string {
+func (ht *housingTab) calendar(t *themes.Theme, s *state.Space, d *housingData, today int) []string {
 	cw := min(max((ht.w-6)/7, 4), 6)
 	first := monthStart(ht.day)
 	title := dayTime(ht.day).Format("January 2006")
@@ -268,7 +268,7 @@ func (ht *housingTab) calendar(t themes.Theme, s *state.Space, d *housingData, t
 }
 
 // rangeStyle marks the nights of the stay being picked.
-func rangeStyle(t themes.Theme) lipgloss.Style {
+func rangeStyle(t *themes.Theme) lipgloss.Style {
 	if t.Mono {
 		return lipgloss.NewStyle().Underline(true).Bold(true)
 	}
@@ -276,7 +276,7 @@ func rangeStyle(t themes.Theme) lipgloss.Style {
 }
 
 // dayLine says the cursor's night in words.
-func (ht *housingTab) dayLine(t themes.Theme, s *state.Space, d *housingData, today int) string {
+func (ht *housingTab) dayLine(t *themes.Theme, s *state.Space, d *housingData, today int) string {
 	free := d.free(s, ht.day)
 	var what string
 	switch {
@@ -299,7 +299,7 @@ func (ht *housingTab) dayLine(t themes.Theme, s *state.Space, d *housingData, to
 
 // stayLine says the stay being picked, or how to pick one, and a hint of
 // what to do next.
-func (ht *housingTab) stayLine(t themes.Theme, s *state.Space, d *housingData) (string, string) {
+func (ht *housingTab) stayLine(t *themes.Theme, s *state.Space, d *housingData) (string, string) {
 	from, to, ok := ht.stay()
 	switch {
 	case ht.busy:

@@ -3,14 +3,13 @@ package tui
 import (
 	"cmp"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/polis-hub/polis/state"
 )
 
 // housingData is every space and booking as one consistent read. It is
-// shared by every session (see loadHousing), so nothing may modify it.
+// shared by every session (see sharedRead), so nothing may modify it.
 type housingData struct {
 	spaces   []state.Space   // by id
 	bookings []state.Booking // by id
@@ -19,27 +18,9 @@ type housingData struct {
 	held map[uint64]map[int]int
 }
 
-// housingShared is the last housing read, keyed by hub and log size, like
-// treasuryShared.
-var housingShared struct {
-	mu   sync.Mutex
-	hub  *state.Hub
-	size uint64
-	data *housingData
-}
-
-// loadHousing reads spaces, bookings and the beds held each night in one
-// view, or returns the shared copy read at the same log size.
-func loadHousing(hub *state.Hub) (*housingData, error) {
-	size := hub.Store().Size()
-	hs := &housingShared
-	hs.mu.Lock()
-	if hs.hub == hub && hs.size == size && hs.data != nil {
-		d := hs.data
-		hs.mu.Unlock()
-		return d, nil
-	}
-	hs.mu.Unlock()
+// readHousing reads spaces, bookings and the beds held each night in one
+// view.
+func readHousing(hub *state.Hub) (*housingData, error) {
 	d := &housingData{held: map[uint64]map[int]int{}}
 	err := hub.View(func(r state.Reader) error {
 		d.spaces = state.ListSpaces(r)
@@ -73,11 +54,6 @@ func loadHousing(hub *state.Hub) (*housingData, error) {
 	}
 	slices.SortFunc(d.spaces, func(a, b state.Space) int { return cmp.Compare(a.ID, b.ID) })
 	slices.SortFunc(d.bookings, func(a, b state.Booking) int { return cmp.Compare(a.ID, b.ID) })
-	hs.mu.Lock()
-	if hs.hub != hub || size >= hs.size {
-		hs.hub, hs.size, hs.data = hub, size, d
-	}
-	hs.mu.Unlock()
 	return d, nil
 }
 

@@ -11,7 +11,7 @@ import (
 )
 
 func housingTabOf(m tea.Model) *housingTab {
-	return m.(*App).shell.tabs[tabHousing].(*housingTab)
+	return m.(*App).shell.tab(tabHousing).(*housingTab)
 }
 
 // addSpace opens a space as alice, a steward; the fixture's day is

@@ -50,7 +50,7 @@ func (ht *housingTab) summary() string {
 	return strings.Join(parts, " · ")
 }
 
-func (ht *housingTab) emptyView(t themes.Theme) string {
+func (ht *housingTab) emptyView(t *themes.Theme) string {
 	w := max(min(ht.w, 72), 1)
 	var b strings.Builder
 	b.WriteString(t.Text.Render(wrap(housingAbout, w)) + "\n\n")
@@ -123,7 +123,7 @@ func (ht *housingTab) row(selected bool, plain, styled string) string {
 	return clip("  "+styled, ht.w)
 }
 
-func (ht *housingTab) spacesView(t themes.Theme, d *housingData, n int) string {
+func (ht *housingTab) spacesView(t *themes.Theme, d *housingData, n int) string {
 	out := []string{t.Label.Render(clip(fmt.Sprintf("Spaces (%d)", len(ht.spaces)), ht.w))}
 	if len(ht.spaces) == 0 {
 		return strings.Join(append(out, t.Muted.Render(clip("  no spaces yet", ht.w))), "\n")
@@ -182,7 +182,7 @@ func (ht *housingTab) spacesView(t themes.Theme, d *housingData, n int) string {
 }
 
 // occupancy is a small bar of the next nights: the taller, the fuller.
-func (ht *housingTab) occupancy(t themes.Theme, s *state.Space, d *housingData, today int) (styled, plain string) {
+func (ht *housingTab) occupancy(t *themes.Theme, s *state.Space, d *housingData, today int) (styled, plain string) {
 	var b, p strings.Builder
 	for day := today; day < today+occupancyNights; day++ {
 		free := d.free(s, day)
@@ -205,7 +205,7 @@ func (ht *housingTab) occupancy(t themes.Theme, s *state.Space, d *housingData, 
 	return b.String(), p.String()
 }
 
-func (ht *housingTab) approvalsView(t themes.Theme, n int) string {
+func (ht *housingTab) approvalsView(t *themes.Theme, n int) string {
 	out := []string{t.Warn.Render(clip(fmt.Sprintf("Waiting for your approval (%d)", len(ht.approvals)), ht.w))}
 	off := ht.window(hsApprovals, n, len(ht.approvals))
 	for i := off; i < len(ht.approvals) && i < off+n; i++ {
@@ -218,7 +218,7 @@ func (ht *housingTab) approvalsView(t themes.Theme, n int) string {
 	return strings.Join(out, "\n")
 }
 
-func (ht *housingTab) staysView(t themes.Theme, n int) string {
+func (ht *housingTab) staysView(t *themes.Theme, n int) string {
 	out := []string{t.Label.Render(clip(fmt.Sprintf("Your stays (%d)", len(ht.stays)), ht.w))}
 	off := ht.window(hsStays, n, len(ht.stays))
 	nbW, nameW := 0, 0

@@ -29,7 +29,7 @@ type markdown struct {
 	cache map[mdKey]string
 }
 
-func glamourStyle(t themes.Theme) string {
+func glamourStyle(t *themes.Theme) string {
 	switch {
 	case t.Mono:
 		return "notty"
@@ -39,7 +39,7 @@ func glamourStyle(t themes.Theme) string {
 	return "dark"
 }
 
-func (m *markdown) render(t themes.Theme, body string, width int) string {
+func (m *markdown) render(t *themes.Theme, body string, width int) string {
 	body = sanitize.Text(body)
 	k := mdKey{body: body, width: width, style: glamourStyle(t)}
 	if out, ok := m.cache[k]; ok {

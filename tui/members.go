@@ -65,7 +65,7 @@ func newInput(placeholder string, limit int) textinput.Model {
 	return in
 }
 
-func inputStyles(t themes.Theme) textinput.Styles {
+func inputStyles(t *themes.Theme) textinput.Styles {
 	st := textinput.DefaultStyles(t.Palette.Dark)
 	for _, s := range []*textinput.StyleState{&st.Focused, &st.Blurred} {
 		s.Prompt, s.Text, s.Placeholder, s.Suggestion = t.InputPrompt, t.InputText, t.InputHint, t.InputHint
@@ -344,7 +344,7 @@ func (m *membersTab) View() string {
 // censusOnly reports that the census is shown instead of the list.
 func (m *membersTab) censusOnly() bool { return m.census && !m.wide() }
 
-func (m *membersTab) appsView(t themes.Theme, apps []state.Application) string {
+func (m *membersTab) appsView(t *themes.Theme, apps []state.Application) string {
 	n := m.appsHeight(len(apps)) - 3
 	out := []string{t.Warn.Render(fmt.Sprintf("Applications waiting (%d)", len(apps)))}
 	for i, a := range apps {

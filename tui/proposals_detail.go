@@ -38,7 +38,7 @@ const sideW = 44
 
 func (p *proposalsTab) wide() bool { return p.w >= 110 }
 
-func (p *proposalsTab) detailView(t themes.Theme) string {
+func (p *proposalsTab) detailView(t *themes.Theme) string {
 	v := p.current()
 	now := p.c.now()
 	var b strings.Builder
@@ -121,7 +121,7 @@ func methodName(m string) string {
 	return line(m)
 }
 
-func (p *proposalsTab) inputView(t themes.Theme, v *state.ProposalView) string {
+func (p *proposalsTab) inputView(t *themes.Theme, v *state.ProposalView) string {
 	label := fmt.Sprintf("Comment on #%d", v.ID)
 	if p.inputOn == inputBallot {
 		label = fmt.Sprintf("Your %s ballot on #%d", methodName(v.Method), v.ID)
@@ -137,7 +137,7 @@ func (p *proposalsTab) inputView(t themes.Theme, v *state.ProposalView) string {
 
 // sidebar is the tally and the member's own vote, w cells wide; compact
 // packs the facts into fewer lines for the top of a narrow screen.
-func (p *proposalsTab) sidebar(t themes.Theme, v *state.ProposalView, w int, compact bool) string {
+func (p *proposalsTab) sidebar(t *themes.Theme, v *state.ProposalView, w int, compact bool) string {
 	w = max(w, 1)
 	tl := &v.Tally
 	var out []string
@@ -195,7 +195,7 @@ func (p *proposalsTab) sidebar(t themes.Theme, v *state.ProposalView, w int, com
 }
 
 // tallyFacts are turnout, delegated weight, quorum and the outcome.
-func (p *proposalsTab) tallyFacts(t themes.Theme, v *state.ProposalView, compact bool) [][2]string {
+func (p *proposalsTab) tallyFacts(t *themes.Theme, v *state.ProposalView, compact bool) [][2]string {
 	tl := &v.Tally
 	turnout := t.Text.Render(fmt.Sprintf("%d of %d members", tl.Participants, tl.Eligible))
 	weight := t.Subtle.Render(fmt.Sprintf("%d direct, %d delegated", tl.DirectVoters, tl.Delegated))
@@ -262,12 +262,12 @@ func clipLines(s string, w int) string {
 
 // optionBar is one labelled bar of the detail tally: name, bar, count and
 // share of the votes cast.
-func optionBar(t themes.Theme, name string, nameW, n, total int, s seg, w int, winner bool) string {
+func optionBar(t *themes.Theme, name string, nameW, n, total int, s seg, w int, winner bool) string {
 	nameW = min(nameW, max(w/3, 7))
 	numW := 11
 	barW := min(max(w-nameW-numW-2, 0), 30)
 	s.n = n
-	rest := seg{n: max(total-n, 0), glyph: "░", style: func(t themes.Theme) lipgloss.Style { return t.Rule }}
+	rest := seg{n: max(total-n, 0), glyph: "░", style: func(t *themes.Theme) lipgloss.Style { return t.Rule }}
 	share := "—"
 	if total > 0 {
 		share = fmt.Sprintf("%d%%", (n*100+total/2)/total)
@@ -281,7 +281,7 @@ func optionBar(t themes.Theme, name string, nameW, n, total int, s seg, w int, w
 }
 
 // myVote is the member's own vote and its receipt.
-func (p *proposalsTab) myVote(t themes.Theme, v *state.ProposalView, w int, compact bool) string {
+func (p *proposalsTab) myVote(t *themes.Theme, v *state.ProposalView, w int, compact bool) string {
 	mv := v.MyVote
 	if mv == nil {
 		hint := "press v to vote"
@@ -348,7 +348,7 @@ func ballotText(v *state.ProposalView, mv *state.Vote) string {
 // bodyAndThread is the proposal's text and its discussion, w cells wide.
 // The body is shown as sanitised plain text, wrapped; Markdown is not
 // rendered.
-func (p *proposalsTab) bodyAndThread(t themes.Theme, v *state.ProposalView, w int) string {
+func (p *proposalsTab) bodyAndThread(t *themes.Theme, v *state.ProposalView, w int) string {
 	w = max(w, 1)
 	read := min(w, 80) // a calm measure for reading
 	var b strings.Builder

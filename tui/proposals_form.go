@@ -41,7 +41,7 @@ func (p *proposalsTab) openForm() tea.Cmd {
 	return f.title.Focus()
 }
 
-func (f *propForm) restyle(t themes.Theme) {
+func (f *propForm) restyle(t *themes.Theme) {
 	f.title.SetStyles(inputStyles(t))
 	st := textarea.DefaultStyles(t.Palette.Dark)
 	for _, s := range []*textarea.StyleState{&st.Focused, &st.Blurred} {
@@ -103,7 +103,7 @@ func (p *proposalsTab) updateForm(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (p *proposalsTab) formView(t themes.Theme) string {
+func (p *proposalsTab) formView(t *themes.Theme) string {
 	f := p.form
 	w := max(min(p.w, 80), 1)
 	f.title.SetWidth(max(w-2, 1))

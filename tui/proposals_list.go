@@ -85,7 +85,7 @@ func (p *proposalsTab) View() string {
 	return p.listView(t)
 }
 
-func (p *proposalsTab) listView(t themes.Theme) string {
+func (p *proposalsTab) listView(t *themes.Theme) string {
 	now := p.c.now()
 	ps := p.props()
 	needs, _ := proposalAlerts(ps, now)
@@ -103,7 +103,9 @@ func (p *proposalsTab) listView(t themes.Theme) string {
 		summary = fmt.Sprintf("%d of %s match", len(p.rows), plural(len(ps), "proposal", "proposals"))
 	}
 	var b strings.Builder
-	b.WriteString(t.Heading.Render("Proposals") + "  " + t.Muted.Render(clip(summary, max(p.w-11, 0))) + "\n\n")
+	b.WriteString(listParts.get(partKey{t.Name, partHeading, summary, p.w}, func() string {
+		return t.Heading.Render("Proposals") + "  " + t.Muted.Render(clip(summary, max(p.w-11, 0)))
+	}) + "\n\n")
 	used := 2
 	if p.filtering || p.filter.Value() != "" {
 		p.filter.SetWidth(max(min(p.w-4, 60), 1))
@@ -121,7 +123,9 @@ func (p *proposalsTab) listView(t themes.Theme) string {
 		return b.String()
 	}
 	cols := p.columns()
-	b.WriteString(t.Label.Render(clip(cols.header(), p.w)) + "\n")
+	b.WriteString(listParts.get(partKey{t.Name, partHeader, "", p.w}, func() string {
+		return t.Label.Render(clip(cols.header(), p.w))
+	}) + "\n")
 	used++
 	avail := max(p.h-used, 1)
 	p.scrollTo(avail)
@@ -135,11 +139,17 @@ func (p *proposalsTab) listView(t themes.Theme) string {
 					n++
 				}
 			}
-			st := t.Label
+			k := partKey{t.Name, partSection, fmt.Sprintf("%s (%d)", name, n), p.w}
 			if l.sec == secNeeds {
-				st = t.Warn
+				k.kind = partSectionWarn
 			}
-			b.WriteString(st.Render(clip(fmt.Sprintf("%s (%d)", name, n), p.w)) + "\n")
+			b.WriteString(listParts.get(k, func() string {
+				st := t.Label
+				if k.kind == partSectionWarn {
+					st = t.Warn
+				}
+				return st.Render(clip(k.text, p.w))
+			}) + "\n")
 			continue
 		}
 		v := &ps[p.rows[l.row].i]
@@ -213,20 +223,84 @@ func (c listCols) header() string {
 	return h
 }
 
-func (c listCols) row(t themes.Theme, v *state.ProposalView, now time.Time, selected bool) string {
-	mark := "  "
-	if needsVote(v, now) {
-		mark = "● "
-	}
-	id := pad(fmt.Sprintf("#%d", v.ID), 5)
-	title := pad(line(v.Title), c.title)
-	st := pad(line(v.State), c.state)
-	left, soon := "", isClosingSoon(v, now)
+// partKey is everything one of the list's other lines is drawn from: its
+// kind, text and the tab's width. They are drawn once for all sessions, as
+// rows are.
+type partKey struct {
+	theme string
+	kind  int
+	text  string
+	w     int
+}
+
+const (
+	partHeading = iota
+	partHeader
+	partSection
+	partSectionWarn
+)
+
+var listParts drawings[partKey, string]
+
+// rowKey is everything a list row is drawn from. Rows are the same for
+// every member who sees the same proposal, tally, time left and vote
+// state, so they are drawn once for all sessions (see drawings).
+type rowKey struct {
+	theme           string
+	cols            listCols
+	selected, needs bool
+	soon            bool
+	id              uint64
+	title, st, left string
+	label           string
+	segs            int // 0: no bar, else the kind of tallySegments
+	n0, n1, n2      int
+}
+
+// Kinds of tally bar, by the segments tallySegments returns.
+const (
+	segsNone = iota
+	segsYesNo
+	segsLead
+)
+
+var listRows drawings[rowKey, string]
+
+func (c listCols) row(t *themes.Theme, v *state.ProposalView, now time.Time, selected bool) string {
+	k := rowKey{theme: t.Name, cols: c, selected: selected, needs: needsVote(v, now), soon: isClosingSoon(v, now),
+		id: v.ID, title: v.Title, st: v.State}
 	if c.left > 0 {
-		left = pad(listLeft(v, now), c.left)
+		k.left = listLeft(v, now)
 	}
 	segs, label := tallySegments(&v.Tally)
-	if selected {
+	k.label = label
+	switch len(segs) {
+	case 3:
+		k.segs, k.n0, k.n1, k.n2 = segsYesNo, segs[0].n, segs[1].n, segs[2].n
+	case 2:
+		k.segs, k.n0, k.n1 = segsLead, segs[0].n, segs[1].n
+	}
+	return listRows.get(k, func() string { return c.drawRow(t, &k) })
+}
+
+// drawRow draws a row from its key alone.
+func (c listCols) drawRow(t *themes.Theme, k *rowKey) string {
+	mark := "  "
+	if k.needs {
+		mark = "● "
+	}
+	id := pad(fmt.Sprintf("#%d", k.id), 5)
+	title := pad(line(k.title), c.title)
+	st := pad(line(k.st), c.state)
+	left := pad(k.left, c.left)
+	var segs []seg
+	switch k.segs {
+	case segsYesNo:
+		segs = []seg{{k.n0, "█", segYes}, {k.n1, "▓", segNo}, {k.n2, "▒", segAbstain}}
+	case segsLead:
+		segs = []seg{{k.n0, "█", segLead}, {k.n1, "░", segRest}}
+	}
+	if k.selected {
 		s := mark + id + title + " " + st
 		if c.left > 0 {
 			s += " " + left
@@ -235,14 +309,14 @@ func (c listCols) row(t themes.Theme, v *state.ProposalView, now time.Time, sele
 			s += " " + bar(t, segs, c.bar, false)
 		}
 		if c.label > 0 {
-			s += " " + pad(label, c.label)
+			s += " " + pad(k.label, c.label)
 		}
 		return t.Selected.Render(s)
 	}
-	s := t.Warn.Render(mark) + t.Muted.Render(id) + t.Text.Render(title) + " " + stateStyle(t, v.State).Render(st)
+	s := t.Warn.Render(mark) + t.Muted.Render(id) + t.Text.Render(title) + " " + stateStyle(t, k.st).Render(st)
 	if c.left > 0 {
 		ls := t.Subtle
-		if soon {
+		if k.soon {
 			ls = t.Warn
 		}
 		s += " " + ls.Render(left)
@@ -251,12 +325,12 @@ func (c listCols) row(t themes.Theme, v *state.ProposalView, now time.Time, sele
 		s += " " + bar(t, segs, c.bar, true)
 	}
 	if c.label > 0 {
-		s += " " + t.Subtle.Render(pad(label, c.label))
+		s += " " + t.Subtle.Render(pad(k.label, c.label))
 	}
 	return s
 }
 
-func stateStyle(t themes.Theme, s string) lipgloss.Style {
+func stateStyle(t *themes.Theme, s string) lipgloss.Style {
 	switch s {
 	case state.PropActive:
 		return t.Accent

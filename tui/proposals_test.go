@@ -132,7 +132,7 @@ func TestProposalsLiveTally(t *testing.T) {
 func TestProposalsCommentCapturesKeys(t *testing.T) {
 	f, alice, _ := withProposal(t)
 	a := press(New(f.hub, alice, WithSize(80, 24), pinned(propNow)), "2", "enter", "c").(*App)
-	if !a.shell.tabs[tabProposals].Capturing() {
+	if !a.shell.tab(tabProposals).Capturing() {
 		t.Fatal("comment box does not capture keys")
 	}
 	typeText(a, "q1 looks good")
@@ -142,7 +142,7 @@ func TestProposalsCommentCapturesKeys(t *testing.T) {
 	press(a, "enter")
 	v := screen(a)
 	mustContain(t, v, "comment added to #1", "Discussion (1)", "alice", "q1 looks good")
-	if a.shell.tabs[tabProposals].Capturing() {
+	if a.shell.tab(tabProposals).Capturing() {
 		t.Fatal("still capturing after sending")
 	}
 }
@@ -171,7 +171,7 @@ func TestProposalsNewForm(t *testing.T) {
 	m := press(New(f.hub, alice, WithSize(80, 24), pinned(propNow)), "2", "n")
 	a := m.(*App)
 	mustContain(t, screen(a), "New proposal", "Title", "Body", "ctrl+s")
-	if !a.shell.tabs[tabProposals].Capturing() {
+	if !a.shell.tab(tabProposals).Capturing() {
 		t.Fatal("form does not capture keys")
 	}
 	press(a, "ctrl+s")

@@ -35,6 +35,26 @@ func fit(s string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// fitHeight makes s exactly h lines, like fit, for text whose lines are
+// known to fit the width: measuring them again is most of fit's cost.
+func fitHeight(s string, h int) string {
+	if h <= 0 {
+		return ""
+	}
+	n := strings.Count(s, "\n") + 1
+	switch {
+	case n < h:
+		return s + strings.Repeat("\n", h-n)
+	case n > h:
+		cut := 0
+		for range h {
+			cut += strings.IndexByte(s[cut:], '\n') + 1
+		}
+		return s[:cut-1]
+	}
+	return s
+}
+
 // clip shortens plain or styled text to w cells with an ellipsis.
 func clip(s string, w int) string {
 	if w <= 0 {
@@ -66,7 +86,7 @@ func repeat(s string, n int) string {
 }
 
 // kv renders aligned label/value rows; values are already styled.
-func kv(t themes.Theme, rows [][2]string) string {
+func kv(t *themes.Theme, rows [][2]string) string {
 	lw := 0
 	for _, r := range rows {
 		lw = max(lw, ansi.StringWidth(r[0]))
@@ -79,7 +99,7 @@ func kv(t themes.Theme, rows [][2]string) string {
 }
 
 // panel draws a titled box of outer size w x h (0: as big as its content).
-func panel(t themes.Theme, title, body string, w, h int) string {
+func panel(t *themes.Theme, title, body string, w, h int) string {
 	content := t.Heading.Render(title) + "\n" + body
 	st := t.Panel
 	// lipgloss v2 sizes include border and padding.

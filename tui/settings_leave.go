@@ -27,7 +27,7 @@ type leaveFlow struct {
 	keyMove, keyChoose, keyAnswer, keyCancel key.Binding
 }
 
-func newLeaveFlow(t themes.Theme, hub string) *leaveFlow {
+func newLeaveFlow(t *themes.Theme, hub string) *leaveFlow {
 	l := &leaveFlow{keymap: huh.NewDefaultKeyMap(), styles: huhStyles(t),
 		keyMove:   bind([]string{"tab", "shift+tab"}, "tab", "next question"),
 		keyChoose: bind([]string{"left", "right"}, "←/→", "choose"),
@@ -76,7 +76,7 @@ func (l *leaveFlow) update(k tea.KeyPressMsg) (done bool) {
 	return false
 }
 
-func (l *leaveFlow) view(t themes.Theme, sshCmd string, w int) string {
+func (l *leaveFlow) view(t *themes.Theme, sshCmd string, w int) string {
 	var b strings.Builder
 	b.WriteString(t.Heading.Render("Leave the community") + "\n\n")
 	b.WriteString(t.Text.Render(wrap("Take your record first: it lists what you did here, with a receipt for each, and this key cannot ask for it once you have left.", w)) + "\n")

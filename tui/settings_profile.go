@@ -63,7 +63,7 @@ func (s *settings) updateCountry(msg tea.Msg) tea.Cmd {
 }
 
 // profileView is the rows for the public profile and the charter.
-func (s *settings) profileView(t themes.Theme) string {
+func (s *settings) profileView(t *themes.Theme) string {
 	me := s.c.snap.me
 	var b strings.Builder
 	b.WriteString(t.Label.Render("Visitors  "))

@@ -44,7 +44,7 @@ func TestSettingsLeave(t *testing.T) {
 		t.Fatal("bob left by staying")
 	}
 	m = press(m, "L", "esc")
-	if memberByID(t, f, 2).Gone() || m.(*App).shell.tabs[tabSettings].Capturing() {
+	if memberByID(t, f, 2).Gone() || m.(*App).shell.tab(tabSettings).Capturing() {
 		t.Fatal("esc did not close the questions")
 	}
 

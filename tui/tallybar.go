@@ -24,15 +24,15 @@ func pct(bp int) string {
 type seg struct {
 	n     int
 	glyph string
-	style func(themes.Theme) lipgloss.Style
+	style func(*themes.Theme) lipgloss.Style
 }
 
 var (
-	segYes     = func(t themes.Theme) lipgloss.Style { return t.Good }
-	segNo      = func(t themes.Theme) lipgloss.Style { return t.Bad }
-	segAbstain = func(t themes.Theme) lipgloss.Style { return t.Muted }
-	segLead    = func(t themes.Theme) lipgloss.Style { return t.Accent }
-	segRest    = func(t themes.Theme) lipgloss.Style { return t.Muted }
+	segYes     = func(t *themes.Theme) lipgloss.Style { return t.Good }
+	segNo      = func(t *themes.Theme) lipgloss.Style { return t.Bad }
+	segAbstain = func(t *themes.Theme) lipgloss.Style { return t.Muted }
+	segLead    = func(t *themes.Theme) lipgloss.Style { return t.Accent }
+	segRest    = func(t *themes.Theme) lipgloss.Style { return t.Muted }
 )
 
 // tallySegments is the list's compact view of a tally: yes/no/abstain
@@ -90,7 +90,7 @@ func optionCounts(tl *state.Tally) []int {
 
 // bar draws segments proportionally in w cells; with no counts it is a
 // dotted line.
-func bar(t themes.Theme, segs []seg, w int, styled bool) string {
+func bar(t *themes.Theme, segs []seg, w int, styled bool) string {
 	if w <= 0 {
 		return ""
 	}

@@ -204,7 +204,7 @@ func startsWithDigit(s string) bool { return s != "" && s[0] >= '0' && s[0] <= '
 
 // --- view ---
 
-func (tr *treasuryTab) payView(t themes.Theme) string {
+func (tr *treasuryTab) payView(t *themes.Theme) string {
 	w := max(min(tr.w, 80), 1)
 	tr.payIn.SetWidth(max(w-4, 1))
 	a := tr.payAl
@@ -226,7 +226,7 @@ func (tr *treasuryTab) payView(t themes.Theme) string {
 
 // allowancesView lists n allowances from the scroll offset: who holds it,
 // a bar of spent and left, and what is left this period.
-func (tr *treasuryTab) allowancesView(t themes.Theme, n int) string {
+func (tr *treasuryTab) allowancesView(t *themes.Theme, n int) string {
 	title := t.Label.Render(clip(fmt.Sprintf("Allowances (%d)", len(tr.allow)), tr.w))
 	if rest := tr.w - ansi.StringWidth(title); rest > 20 {
 		title += "  " + t.Good.Render("█") + t.Muted.Render(" left  ") + t.Subtle.Render("░") + t.Muted.Render(" spent")

@@ -4,14 +4,13 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/polis-hub/polis/state"
 )
 
 // treasuryData is the treasury as one consistent read. It is shared by
-// every session (see loadTreasury), so nothing may modify it.
+// every session (see sharedRead), so nothing may modify it.
 type treasuryData struct {
 	assets  []state.AssetBalance // every asset the hub knows, with its balance
 	ledger  []state.Entry        // newest first
@@ -23,29 +22,8 @@ type treasuryData struct {
 	monthEnd map[string][]monthBalance // per asset, oldest first, every month with entries
 }
 
-// treasuryShared is the last treasury read, keyed by hub and log size: a
-// thousand sessions refreshing after one vote read the ledger once.
-var treasuryShared struct {
-	mu   sync.Mutex
-	hub  *state.Hub
-	size uint64
-	data *treasuryData
-}
-
-// loadTreasury reads balances, the ledger and payouts in one view, or
-// returns the shared copy read at the same log size.
-func loadTreasury(hub *state.Hub) (*treasuryData, error) {
-	// The size is read before the view, so the data is at least as new as
-	// the size it is filed under (as hub.Members does).
-	size := hub.Store().Size()
-	ts := &treasuryShared
-	ts.mu.Lock()
-	if ts.hub == hub && ts.size == size && ts.data != nil {
-		d := ts.data
-		ts.mu.Unlock()
-		return d, nil
-	}
-	ts.mu.Unlock()
+// readTreasury reads balances, the ledger and payouts in one view.
+func readTreasury(hub *state.Hub) (*treasuryData, error) {
 	d := &treasuryData{}
 	err := hub.View(func(r state.Reader) error {
 		for _, a := range state.ListAssets(r) {
@@ -63,11 +41,6 @@ func loadTreasury(hub *state.Hub) (*treasuryData, error) {
 	}
 	slices.SortFunc(d.allow, func(a, b state.Allowance) int { return cmp.Compare(a.ID, b.ID) })
 	d.derive()
-	ts.mu.Lock()
-	if ts.hub != hub || size >= ts.size {
-		ts.hub, ts.size, ts.data = hub, size, d
-	}
-	ts.mu.Unlock()
 	return d, nil
 }
 

@@ -21,7 +21,7 @@ func (c *testClock) advance(d time.Duration) {
 }
 
 func treasuryTabOf(m tea.Model) *treasuryTab {
-	return m.(*App).shell.tabs[tabTreasury].(*treasuryTab)
+	return m.(*App).shell.tab(tabTreasury).(*treasuryTab)
 }
 
 func statusLineOf(m tea.Model) string {

@@ -133,7 +133,7 @@ func (tr *treasuryTab) layout(used int) treasuryLayout {
 	return l
 }
 
-func (tr *treasuryTab) emptyView(t themes.Theme) string {
+func (tr *treasuryTab) emptyView(t *themes.Theme) string {
 	w := max(min(tr.w, 72), 1)
 	var b strings.Builder
 	b.WriteString(t.Text.Render(wrap(treasuryAbout, w)) + "\n\n")
@@ -144,7 +144,7 @@ func (tr *treasuryTab) emptyView(t themes.Theme) string {
 	return b.String()
 }
 
-func (tr *treasuryTab) inputView(t themes.Theme) string {
+func (tr *treasuryTab) inputView(t *themes.Theme) string {
 	w := max(min(tr.w, 80), 1)
 	tr.input.SetWidth(max(w-4, 1))
 	hint := "amount, asset, memo · enter contributes · esc cancels"
@@ -156,7 +156,7 @@ func (tr *treasuryTab) inputView(t themes.Theme) string {
 
 // balancesView is one line of balances; the chart's asset is highlighted
 // and always visible, however many assets there are.
-func (tr *treasuryTab) balancesView(t themes.Theme) string {
+func (tr *treasuryTab) balancesView(t *themes.Theme) string {
 	chip := func(a state.AssetBalance) string {
 		return line(a.Asset) + " " + money.Format(a.Balance, a.Decimals)
 	}
@@ -192,7 +192,7 @@ func (tr *treasuryTab) balancesView(t themes.Theme) string {
 	return clip(b.String(), tr.w)
 }
 
-func (tr *treasuryTab) chartView(t themes.Theme, ms []monthFlow) string {
+func (tr *treasuryTab) chartView(t *themes.Theme, ms []monthFlow) string {
 	dec := tr.dec[tr.asset]
 	top := int64(0)
 	amtW := 0
@@ -242,7 +242,7 @@ func padLeft(s string, w int) string {
 	return repeat(" ", w-ansi.StringWidth(s)) + s
 }
 
-func (tr *treasuryTab) payoutsView(t themes.Theme, n int) string {
+func (tr *treasuryTab) payoutsView(t *themes.Theme, n int) string {
 	me := uint64(0)
 	if tr.c.snap != nil {
 		me = tr.c.snap.me.ID
@@ -332,7 +332,7 @@ func (c ledgerCols) line(id, date, kind, member, amount, memo string) (string, s
 	return id, date, kind, pad(member, c.member) + " ", padLeft(amount, c.amount) + "  ", clip(memo, c.memo)
 }
 
-func (tr *treasuryTab) ledgerView(t themes.Theme, n int) string {
+func (tr *treasuryTab) ledgerView(t *themes.Theme, n int) string {
 	d := tr.data()
 	title := "Ledger"
 	if tr.filter.Value() != "" {
@@ -395,7 +395,7 @@ var sparks = []string{"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"}
 
 // balanceLine is the asset's balance at each month end as one row of block
 // characters scaled to the highest, with the first and last values.
-func (tr *treasuryTab) balanceLine(t themes.Theme) string {
+func (tr *treasuryTab) balanceLine(t *themes.Theme) string {
 	ms := tr.balances()
 	if len(ms) == 0 {
 		return ""

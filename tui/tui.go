@@ -1,8 +1,10 @@
 // Package tui is the full-screen terminal app members see over SSH.
 //
-// One App runs per session. It reads the hub through state.Hub only, renders
-// only when a message arrives (no tickers), and refreshes when the hub
-// publishes a committed change. A member gets the shell with tabs; an unknown
+// One App runs per session. It reads the hub through state.Hub only, draws a
+// frame only when a message changed something on it (no tickers), and
+// refreshes when the hub publishes a committed change. What every session
+// reads or draws alike after a change is read or drawn once for all of them
+// (see sharedRead and drawings). A member gets the shell with tabs; an unknown
 // key gets the visitor screen, and the app switches between the two when the
 // key joins or is removed.
 package tui
@@ -102,12 +104,12 @@ func New(hub *state.Hub, who Identity, opts ...Option) tea.Model {
 		opt(&o)
 	}
 	c := &common{hub: hub, who: who, ctx: o.ctx, noColor: o.noColor, sshCmd: o.sshCmd,
-		timeout: o.timeout, theme: themes.Get(themes.Default), clock: o.clock}
+		timeout: o.timeout, theme: themeNamed(themes.Default), clock: o.clock}
 	a := &App{c: c, sess: &session{done: make(chan struct{}), ctx: o.ctx}}
 	a.width, a.height = clampSize(o.width, o.height)
 	// The first snapshot is read here, not in a command, so the very first
 	// frame already shows the right screen instead of a loading flash.
-	a.applySnapshot(loadSnapshot(hub, who, 0))
+	a.applySnapshot(loadSnapshot(hub, who, 0, nil))
 	return a
 }
 
@@ -122,6 +124,14 @@ type App struct {
 	shell   *shell
 	visitor *visitor
 	bye     *goodbye // on screen after the member left in this session
+
+	// frame is the last frame drawn, and fresh says it still shows the
+	// model. Bubble Tea asks for a frame after every message, and most
+	// messages (a change notice before its snapshot arrives, the
+	// terminal's replies at start-up) change nothing on screen.
+	frame  tea.View
+	fresh  bool
+	frames int // frames drawn, for tests
 }
 
 // Close stops listening for hub changes. It is safe to call more than once
@@ -160,9 +170,15 @@ type (
 
 // Update routes messages: data and lifecycle here, keys to the screen.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	a.fresh = a.fresh && unseen(msg)
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		a.width, a.height = clampSize(msg.Width, msg.Height)
+		w, h := clampSize(msg.Width, msg.Height)
+		if w == a.width && h == a.height {
+			// The program always reports the size it started with.
+			return a, nil
+		}
+		a.width, a.height = w, h
 		a.resize()
 		return a, nil
 	case tea.ColorProfileMsg:
@@ -226,18 +242,43 @@ type quitMsg struct{}
 
 func quit() tea.Msg { return quitMsg{} }
 
-// View draws the whole screen.
+// unseen reports whether msg leaves the screen as it is, whatever the
+// model does with it: the app's own notices, which change the screen only
+// through the calls they lead to (applySnapshot, restyle, resize), and the
+// terminal's reports, which no screen draws anything from.
+func unseen(msg tea.Msg) bool {
+	switch msg.(type) {
+	case changedMsg, snapshotMsg, reloadMsg, tea.WindowSizeMsg, tea.ColorProfileMsg,
+		tea.EnvMsg, tea.ModeReportMsg, tea.KeyboardEnhancementsMsg, tea.TerminalVersionMsg,
+		tea.CapabilityMsg, tea.BackgroundColorMsg, tea.ForegroundColorMsg, tea.CursorColorMsg,
+		tea.CursorPositionMsg:
+		return true
+	}
+	return false
+}
+
+// View returns the screen, drawn again only if something changed since
+// the last frame.
 func (a *App) View() tea.View {
-	var body string
+	if !a.fresh {
+		a.frame, a.fresh = a.draw(), true
+		a.frames++
+	}
+	return a.frame
+}
+
+func (a *App) draw() tea.View {
+	var frame string
 	switch {
 	case a.bye != nil:
-		body = a.goodbyeView()
+		frame = fit(a.goodbyeView(), a.width, a.height)
 	case a.shell != nil:
-		body = a.shell.View()
+		// The shell cuts every line it draws to the width already.
+		frame = fitHeight(a.shell.View(), a.height)
 	default:
-		body = a.visitor.View()
+		frame = fit(a.visitor.View(), a.width, a.height)
 	}
-	v := tea.NewView(fit(body, a.width, a.height))
+	v := tea.NewView(frame)
 	v.AltScreen = true
 	if t := a.c.theme; !t.Mono {
 		v.BackgroundColor = t.Palette.Base
@@ -251,14 +292,15 @@ func (a *App) View() tea.View {
 
 func (a *App) reload() tea.Cmd {
 	a.gen++
-	gen, hub, who, open := a.gen, a.c.hub, a.c.who, a.c.openProp
-	return func() tea.Msg { return snapshotMsg{gen: gen, snap: loadSnapshot(hub, who, open)} }
+	gen, hub, who, open, prev := a.gen, a.c.hub, a.c.who, a.c.openProp, a.c.snap
+	return func() tea.Msg { return snapshotMsg{gen: gen, snap: loadSnapshot(hub, who, open, prev)} }
 }
 
 // applySnapshot installs new data and switches between the visitor screen
 // and the shell when the key's membership changed.
 func (a *App) applySnapshot(s *snapshot) {
-	a.c.snap = s
+	a.c.snap, a.c.snaps = s, a.c.snaps+1
+	a.fresh = false
 	if s.member && s.me.Theme == a.c.override {
 		a.c.override = ""
 	}
@@ -290,10 +332,10 @@ func (a *App) restyle() {
 		name = a.c.override
 	}
 	if a.c.noColor || a.c.profileMono {
-		a.c.theme = themes.Mono()
-	} else {
-		a.c.theme = themes.Get(name)
+		name = "mono" // whatever was chosen
 	}
+	a.c.theme = themeNamed(name)
+	a.fresh = false
 	if a.shell != nil {
 		a.shell.refresh()
 	} else if a.visitor != nil {
@@ -303,6 +345,7 @@ func (a *App) restyle() {
 }
 
 func (a *App) resize() {
+	a.fresh = false
 	if a.shell != nil {
 		a.shell.SetSize(a.width, a.height)
 	} else if a.visitor != nil {
@@ -391,4 +434,20 @@ func (s *session) wait() tea.Cmd {
 			return nil
 		}
 	}
+}
+
+// builtThemes holds each theme once for every session, by name: a theme is
+// some 22 KB of styles, and nothing changes one once built.
+var builtThemes sync.Map
+
+// themeNamed is themes.Get(name), built once.
+func themeNamed(name string) *themes.Theme {
+	if t, ok := builtThemes.Load(name); ok {
+		return t.(*themes.Theme)
+	}
+	t := themes.Get(name)
+	// Filed under the name it resolved to, so that unknown names (the
+	// default stands in) cannot grow the map.
+	got, _ := builtThemes.LoadOrStore(t.Name, &t)
+	return got.(*themes.Theme)
 }
