@@ -68,7 +68,7 @@ func forwardWindows(ctx context.Context, in <-chan cssh.Window, out chan cssh.Wi
 
 // runApp runs the terminal app through wish's bubbletea middleware and
 // returns the exit status.
-func (s *Server) runApp(sess cssh.Session, who Identity, log *slog.Logger) int {
+func (s *Server) runApp(sess cssh.Session, who Identity, log *slog.Logger, leaving func()) int {
 	pty, winch, _ := sess.Pty()
 	pty.Window = clampWindow(pty.Window)
 	as := &appSession{Session: sess, pty: pty, winch: make(chan cssh.Window, 1)}
@@ -84,6 +84,7 @@ func (s *Server) runApp(sess cssh.Session, who Identity, log *slog.Logger) int {
 			tui.WithSize(pty.Window.Width, pty.Window.Height),
 			tui.WithNoColor(noColor(sess.Environ())),
 			tui.WithSSHCommand(s.sshCommand(sess)),
+			tui.WithLeaving(leaving),
 		)
 		if err != nil {
 			log.Error("app failed to start", "err", err)

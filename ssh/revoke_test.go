@@ -397,3 +397,33 @@ func BenchmarkRecheck(b *testing.B) {
 		}
 	})
 }
+
+// TestLeavingFromTheApp: the session a member leaves from stays open for
+// its goodbye (their key is a visitor's now), while their other session
+// closes at once.
+func TestLeavingFromTheApp(t *testing.T) {
+	hub := newHub(t)
+	ts := startServer(t, hub) // the real app
+	alice, bob, laptop := newUser(t, "alice"), newUser(t, "bob"), newUser(t, "laptop")
+	admit(t, hub, alice, "alice")
+	admit(t, hub, bob, "bob")
+	addKey(t, hub, bob, laptop)
+	other := startRaw(t, ts.addr, laptop, true, "")
+	app := startRaw(t, ts.addr, bob, true, "")
+	registered(t, ts, bob)
+	registered(t, ts, laptop)
+	eventually(t, "the app draws", func() bool { return strings.Contains(app.stdout.String(), "Settings") })
+	for _, k := range []string{"8", "L", "y", "y"} {
+		io.WriteString(app.stdin, k)
+		time.Sleep(100 * time.Millisecond)
+	}
+	eventually(t, "bob has left", func() bool { _, ok, _ := hub.Whoami(bob.fingerprint()); return !ok })
+	if code := other.exit(t); code != 1 {
+		t.Fatalf("bob's other session: exit %d", code)
+	}
+	eventually(t, "the goodbye is shown", func() bool { return strings.Contains(app.stdout.String(), "Goodbye") })
+	io.WriteString(app.stdin, "q")
+	if code := app.exit(t); code != 0 || strings.Contains(app.stderr.String(), "no longer belongs") {
+		t.Fatalf("the session bob left from: exit %d, stderr %q", code, app.stderr.String())
+	}
+}

@@ -291,7 +291,8 @@ func (s *Server) run(ls *liveSession, who Identity, log *slog.Logger) int {
 		// The app and wish's middleware watch the session's context: a
 		// revocation cancels it, and the program quits, restoring the
 		// terminal, as when the client hangs up.
-		return s.runApp(revocableSession{Session: sess, ctx: sessionContext{Context: sess.Context(), rctx: ls.ctx}}, who, log)
+		return s.runApp(revocableSession{Session: sess, ctx: sessionContext{Context: sess.Context(), rctx: ls.ctx}}, who, log,
+			func() { ls.leaving.Store(true) })
 	}
 	if sess.RawCommand() != "" && len(sess.Command()) == 0 {
 		// The server's shell split failed (an unclosed quote).

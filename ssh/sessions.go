@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	cssh "charm.land/ssh"
@@ -35,6 +36,8 @@ type liveSession struct {
 	// selfChange for those that may take the caller's own key away.
 	whileSuspended bool
 	selfChange     bool
+	// leaving is set by an app session whose member is leaving from it.
+	leaving atomic.Bool
 
 	sess   cssh.Session
 	ctx    context.Context // cancelled when the session is revoked
@@ -134,7 +137,7 @@ func (r *registry) sessions(fp string) []*liveSession {
 // may go on, otherwise why not.
 func standing(ls *liveSession, m state.Member, ok bool, now int64) string {
 	switch {
-	case ls.member == 0 || ls.selfChange:
+	case ls.member == 0 || ls.selfChange || ls.leaving.Load():
 		return ""
 	case !ok || m.ID != ls.member || m.Left != 0:
 		return fmt.Sprintf("this key no longer belongs to member %d; the session is closed", ls.member)

@@ -41,6 +41,7 @@ type common struct {
 	ctx         context.Context
 	timeout     time.Duration
 	sshCmd      string
+	leaving     func() // see WithLeaving
 	noColor     bool
 	profileMono bool
 	override    string // theme chosen this session, until the log agrees

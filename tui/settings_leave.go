@@ -118,6 +118,9 @@ func (s *settings) updateLeave(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	l.busy = true
+	if s.c.leaving != nil {
+		s.c.leaving()
+	}
 	// The app shows its goodbye when this result comes back (see App).
 	return s.c.submitAs("leave", "you have left "+s.c.hubName(), state.Leave{Anonymous: l.anon})
 }

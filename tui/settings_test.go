@@ -75,7 +75,11 @@ func TestSettingsLeave(t *testing.T) {
 
 func TestSettingsLeaveByName(t *testing.T) {
 	f, _, bob := seeded(t)
-	m := press(New(f.hub, bob), "8", "L", "n", "left", "enter")
+	told := false
+	m := press(New(f.hub, bob, WithLeaving(func() { told = !memberByID(t, f, 2).Gone() })), "8", "L", "n", "left", "enter")
+	if !told {
+		t.Fatal("the SSH layer was not told before the member left")
+	}
 	mustContain(t, screen(m), "Goodbye, bob.", "name stays on what you did.")
 	if gone := memberByID(t, f, 2); !gone.Gone() || gone.Name != "bob" {
 		t.Fatalf("after leaving by name: %+v", gone)

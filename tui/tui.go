@@ -39,6 +39,7 @@ type options struct {
 	sshCmd  string
 	timeout time.Duration
 	clock   func() time.Time
+	leaving func()
 }
 
 // WithContext ties the app to the session: when ctx ends, the app stops
@@ -85,6 +86,13 @@ func WithSubmitTimeout(d time.Duration) Option {
 	}
 }
 
+// WithLeaving is called just before the member leaves from this session,
+// so the SSH layer can let this one session outlive the key it stands on
+// and show its goodbye (every other session of theirs closes at once).
+func WithLeaving(f func()) Option {
+	return func(o *options) { o.leaving = f }
+}
+
 // WithClock sets the clock the app measures time left with (tests pin it);
 // the default is time.Now. Event times always come from the hub.
 func WithClock(now func() time.Time) Option {
@@ -104,7 +112,7 @@ func New(hub *state.Hub, who Identity, opts ...Option) tea.Model {
 		opt(&o)
 	}
 	c := &common{hub: hub, who: who, ctx: o.ctx, noColor: o.noColor, sshCmd: o.sshCmd,
-		timeout: o.timeout, theme: themeNamed(themes.Default), clock: o.clock}
+		timeout: o.timeout, theme: themeNamed(themes.Default), clock: o.clock, leaving: o.leaving}
 	a := &App{c: c, sess: &session{done: make(chan struct{}), ctx: o.ctx}}
 	a.width, a.height = clampSize(o.width, o.height)
 	// The first snapshot is read here, not in a command, so the very first
