@@ -33,16 +33,8 @@ func Apply(w Writer, ev Event) (err error) {
 	return nil
 }
 
-func applyEvent(w Writer, ev Event) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if ce, ok := r.(corruptError); ok {
-				err = ce
-				return
-			}
-			err = fmt.Errorf("apply event %d (%s): %v", ev.Seq, typeOf(ev.Body), r)
-		}
-	}()
+// applyEvent folds the event itself; Apply recovers its panics.
+func applyEvent(w Writer, ev Event) error {
 	switch b := ev.Body.(type) {
 	case *HubCreated:
 		if _, ok := GetHub(w); ok {
