@@ -154,17 +154,23 @@ func censusActive(w Writer, member uint64, now int64) {
 	if member == 0 {
 		return
 	}
-	m, ok := GetMember(w, member)
-	if !ok || m.Gone() {
-		return
-	}
+	// The common case, a member active again the same day, reads one key.
 	day := dayOf(now)
 	key := idKey(prefixLastAct, member)
-	if b, ok := w.Get(key); ok {
-		old, _ := strconv.Atoi(string(b))
-		if old >= day {
+	b, seen := w.Get(key)
+	if seen {
+		if old, _ := strconv.Atoi(string(b)); old >= day {
 			return
 		}
+	}
+	if _, gone := w.Get(prefixGone + strconv.FormatUint(member, 10)); gone {
+		return
+	}
+	if _, ok := w.Get(idKey(prefixMember, member)); !ok {
+		return
+	}
+	if seen {
+		old, _ := strconv.Atoi(string(b))
 		addCount(w, dayKey(prefixActDay, old), -1)
 	}
 	addCount(w, dayKey(prefixActDay, day), 1)
