@@ -77,7 +77,10 @@ func (s *Server) runApp(sess cssh.Session, who Identity, log *slog.Logger, leavi
 	go forwardWindows(ctx, winch, as.winch)
 
 	var failed bool
-	g := &guard{log: log}
+	scr := newScreen(sess, appEnv(sess, pty), pty.Window.Width, pty.Window.Height)
+	go scr.run()
+	defer scr.close()
+	g := &guard{log: log, screen: scr}
 	programs := func(ss cssh.Session) *tea.Program {
 		m, err := s.buildModel(who,
 			tui.WithContext(ctx),
@@ -92,14 +95,14 @@ func (s *Server) runApp(sess cssh.Session, who Identity, log *slog.Logger, leavi
 			return nil
 		}
 		g.m = m
-		// Bubble Tea's renderer wakes every session at its frame rate even
-		// when nothing changed; at the default 60 fps a thousand idle
-		// sessions burn a fifth of a two-core machine (docs/perf.md).
-		// 15 fps still draws a keypress within 67 ms.
-		opts := append(bubbletea.MakeOptions(ss), tea.WithFPS(appFPS))
+		// screen draws instead of Bubble Tea's renderer (see screen.go).
+		// Without a renderer the program still ticks at its frame rate to
+		// flush output it never has, so 1 fps keeps that wake-up rare.
+		opts := append(bubbletea.MakeOptions(ss), tea.WithoutRenderer(), tea.WithFPS(1))
 		return tea.NewProgram(g, opts...)
 	}
 	bubbletea.MiddlewareWithProgramHandler(programs)(func(cssh.Session) {})(as)
+	scr.close()
 	if c, ok := g.m.(io.Closer); ok {
 		_ = c.Close()
 	}
@@ -161,8 +164,9 @@ func (s *Server) sshCommand(sess cssh.Session) string {
 // session's program cleanly and is logged with the session, instead of
 // Bubble Tea printing a stack trace on the server's stderr.
 type guard struct {
-	m   tea.Model
-	log *slog.Logger
+	m      tea.Model
+	log    *slog.Logger
+	screen *screen
 
 	mu  sync.Mutex
 	hit bool
@@ -201,6 +205,16 @@ func (g *guard) Update(msg tea.Msg) (m tea.Model, cmd tea.Cmd) {
 	if g.panicked() {
 		return g, tea.Quit
 	}
+	if g.screen != nil {
+		switch msg := msg.(type) {
+		case tea.WindowSizeMsg:
+			g.screen.resize(msg.Width, msg.Height)
+		case tea.ColorProfileMsg:
+			g.screen.setProfile(msg.Profile)
+		case tea.ModeReportMsg:
+			g.screen.report(msg)
+		}
+	}
 	next, cmd := g.m.Update(msg)
 	if next != nil {
 		g.m = next
@@ -222,8 +236,14 @@ func (g *guard) View() (v tea.View) {
 	// The title bar is outside the screen the app draws, so a stray
 	// member-written title would be the one injection the app cannot see.
 	v.WindowTitle = sanitize.Line(v.WindowTitle)
+	if g.screen != nil {
+		g.screen.set(v)
+	}
 	return v
 }
 
-// appFPS caps how often an app session redraws; see runApp.
-const appFPS = 15
+// appEnv is the environment the terminal is described by, with the pty's
+// TERM, as wish hands it to Bubble Tea.
+func appEnv(sess cssh.Session, pty cssh.Pty) []string {
+	return append(sess.Environ(), "TERM="+pty.Term)
+}

@@ -1,0 +1,320 @@
+package ssh
+
+import (
+	"bytes"
+	"image/color"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	uv "github.com/charmbracelet/ultraviolet"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/lucasb-eyer/go-colorful"
+)
+
+// screen draws an app session's views on the member's terminal, in place of
+// Bubble Tea's own renderer (the program runs with tea.WithoutRenderer).
+//
+// Why not Bubble Tea's renderer: it wakes every session at its frame rate
+// to compare views even when nothing changed, and each frame it parses the
+// whole view and diffs every cell, scrolling included. With a thousand
+// members in the app that was most of the hub's idle CPU and of the time a
+// vote took to reach every screen (docs/perf.md). screen sleeps until a view
+// changes, draws at once, then at most every minFrameGap; it re-parses only
+// the lines whose text changed, so a vote that moves one tally costs one
+// line, and leaves the cell diffing and terminal output to ultraviolet, the
+// library Bubble Tea's renderer is built on.
+//
+// It serves the polis app, which always draws full screen on the alternate
+// screen, without mouse or progress bar; what it supports of tea.View is
+// the content, cursor, window title and default colours.
+type screen struct {
+	out io.Writer
+
+	mu      sync.Mutex
+	view    tea.View
+	changed bool
+	w, h    int
+	resized bool
+	profile colorprofile.Profile
+	sync    bool
+	unicode bool
+	closed  bool
+
+	wake chan struct{}
+	stop chan struct{}
+	done chan struct{}
+
+	// Owned by the draw loop (and by close once the loop has ended).
+	term    *uv.TerminalRenderer
+	termBuf bytes.Buffer
+	buf     uv.ScreenBuffer
+	lines   []string
+	shown   *tea.View
+	frame   bytes.Buffer
+}
+
+// minFrameGap is the least time between two frames of one session: typing
+// and votes landing faster than this are drawn together.
+const minFrameGap = time.Second / 20
+
+func newScreen(out io.Writer, env []string, w, h int) *screen {
+	s := &screen{
+		out:     out,
+		w:       w,
+		h:       h,
+		profile: colorprofile.Env(env),
+		wake:    make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	s.term = uv.NewTerminalRenderer(&s.termBuf, env)
+	s.term.SetColorProfile(s.profile)
+	s.term.SetFullscreen(true)
+	s.term.SetRelativeCursor(false)
+	s.term.SetTabStops(-1)
+	// As Bubble Tea does for a session without a real pty.
+	s.term.SetMapNewline(true)
+	// Scrolling regions pay only when whole screens move up or down, which
+	// the app never does; finding them cost a hash of every line per frame.
+	s.term.SetScrollOptim(false)
+	s.term.Resize(w, h)
+	s.buf = uv.NewScreenBuffer(w, h)
+	return s
+}
+
+// set takes the view the program just asked for; it is called after every
+// update, so the common case (nothing changed) must stay cheap.
+func (s *screen) set(v tea.View) {
+	s.mu.Lock()
+	if !s.changed && s.sameAsLast(&v) {
+		s.mu.Unlock()
+		return
+	}
+	s.view, s.changed = v, true
+	s.mu.Unlock()
+	s.poke()
+}
+
+// sameAsLast reports whether v draws like the last view set. Called with
+// s.mu held.
+func (s *screen) sameAsLast(v *tea.View) bool {
+	p := &s.view
+	return p.Content == v.Content && p.WindowTitle == v.WindowTitle &&
+		p.ForegroundColor == v.ForegroundColor && p.BackgroundColor == v.BackgroundColor &&
+		cursorEquals(p.Cursor, v.Cursor)
+}
+
+func cursorEquals(a, b *tea.Cursor) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.X == b.X && a.Y == b.Y
+}
+
+func (s *screen) resize(w, h int) {
+	s.mu.Lock()
+	s.w, s.h, s.resized, s.changed = w, h, true, true
+	s.mu.Unlock()
+	s.poke()
+}
+
+func (s *screen) setProfile(p colorprofile.Profile) {
+	s.mu.Lock()
+	s.profile, s.resized, s.changed = p, true, true
+	s.mu.Unlock()
+	s.poke()
+}
+
+// report takes the terminal's answers to the queries sent when the screen
+// started, as Bubble Tea would.
+func (s *screen) report(m tea.ModeReportMsg) {
+	s.mu.Lock()
+	switch {
+	case m.Mode == ansi.ModeSynchronizedOutput && m.Value == ansi.ModeReset:
+		s.sync = true
+	case m.Mode == ansi.ModeUnicodeCore && (m.Value == ansi.ModeReset || m.Value == ansi.ModeSet || m.Value == ansi.ModePermanentlySet):
+		s.unicode, s.resized, s.changed = true, true, true
+	}
+	s.mu.Unlock()
+	s.poke()
+}
+
+func (s *screen) poke() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// run is the draw loop: it sleeps until something changed.
+func (s *screen) run() {
+	defer close(s.done)
+	s.start()
+	gap := time.NewTimer(0)
+	defer gap.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-s.wake:
+		}
+		s.draw()
+		gap.Reset(minFrameGap)
+		select {
+		case <-s.stop:
+			return
+		case <-gap.C:
+		}
+	}
+}
+
+// start takes over the terminal the way Bubble Tea does for a full-screen
+// program: alternate screen, hidden cursor, bracketed paste, unambiguous
+// keys; and asks whether it can hold a frame until it is complete.
+func (s *screen) start() {
+	s.frame.Reset()
+	s.frame.WriteString(ansi.SetModeAltScreenSaveCursor)
+	s.frame.WriteString(ansi.ResetModeTextCursorEnable)
+	s.frame.WriteString(ansi.SetModeBracketedPaste)
+	s.frame.WriteString(ansi.SetModifyOtherKeys2)
+	s.frame.WriteString(ansi.PushKittyKeyboard(1))
+	s.frame.WriteString(ansi.RequestModeSynchronizedOutput + ansi.RequestModeUnicodeCore)
+	s.term.Erase()
+	_, _ = s.out.Write(s.frame.Bytes())
+}
+
+// draw puts the newest view on the terminal.
+func (s *screen) draw() {
+	s.mu.Lock()
+	v, changed, w, h := s.view, s.changed, s.w, s.h
+	resized, profile, sync, unicode := s.resized, s.profile, s.sync, s.unicode
+	s.changed, s.resized = false, false
+	s.mu.Unlock()
+	if changed {
+		s.paint(&v, w, h, resized, profile, sync, unicode)
+	}
+}
+
+func (s *screen) paint(v *tea.View, w, h int, resized bool, profile colorprofile.Profile, sync, unicode bool) {
+	s.frame.Reset()
+	if resized {
+		s.term.SetColorProfile(profile)
+		if unicode && s.buf.Method != ansi.GraphemeWidth {
+			s.buf.Method = ansi.GraphemeWidth
+			s.frame.WriteString(ansi.SetModeUnicodeCore)
+		}
+		s.term.Resize(w, h)
+		s.buf.Resize(w, h)
+		s.term.Erase()
+		s.lines = s.lines[:0]
+	}
+	s.settings(v)
+
+	rest := v.Content
+	for y := range h {
+		var line string
+		line, rest, _ = strings.Cut(rest, "\n")
+		line = strings.TrimSuffix(line, "\r")
+		if y < len(s.lines) {
+			if s.lines[y] == line {
+				continue
+			}
+			s.lines[y] = line
+		} else {
+			s.lines = append(s.lines, line)
+		}
+		uv.NewStyledString(line).Draw(&s.buf, uv.Rect(0, y, w, 1))
+	}
+	s.term.Render(s.buf.RenderBuffer)
+	if v.Cursor != nil {
+		s.term.MoveTo(v.Cursor.X, v.Cursor.Y)
+	}
+	_ = s.term.Flush()
+
+	showCursor := v.Cursor != nil
+	cursorChanged := s.shown == nil || (s.shown.Cursor != nil) != showCursor
+	if sync && s.termBuf.Len() > 0 {
+		s.frame.WriteString(ansi.SetModeSynchronizedOutput)
+	}
+	if cursorChanged && !showCursor {
+		s.frame.WriteString(ansi.ResetModeTextCursorEnable)
+	}
+	_, _ = s.termBuf.WriteTo(&s.frame)
+	if cursorChanged && showCursor {
+		s.frame.WriteString(ansi.SetModeTextCursorEnable)
+	}
+	if sync && s.frame.Len() > 0 {
+		s.frame.WriteString(ansi.ResetModeSynchronizedOutput)
+	}
+	shown := *v
+	s.shown = &shown
+	if s.frame.Len() > 0 {
+		_, _ = s.out.Write(s.frame.Bytes())
+	}
+}
+
+// settings writes what changed of the window title and default colours.
+func (s *screen) settings(v *tea.View) {
+	var last tea.View
+	if s.shown != nil {
+		last = *s.shown
+	}
+	if v.WindowTitle != last.WindowTitle {
+		s.frame.WriteString(ansi.SetWindowTitle(v.WindowTitle))
+	}
+	s.colour(v.ForegroundColor, last.ForegroundColor, ansi.SetForegroundColor, ansi.ResetForegroundColor)
+	s.colour(v.BackgroundColor, last.BackgroundColor, ansi.SetBackgroundColor, ansi.ResetBackgroundColor)
+}
+
+func (s *screen) colour(now, was color.Color, set func(string) string, reset string) {
+	switch {
+	case now == was:
+	case now == nil:
+		s.frame.WriteString(reset)
+	default:
+		if c, ok := colorful.MakeColor(now); ok {
+			s.frame.WriteString(set(c.Hex()))
+		}
+	}
+}
+
+// close stops the loop and gives the terminal back as it was: main screen,
+// cursor shown, keyboard and colours reset. The last view is not drawn: it
+// would vanish with the alternate screen anyway.
+func (s *screen) close() {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	s.closed = true
+	s.mu.Unlock()
+	close(s.stop)
+	<-s.done
+
+	s.frame.Reset()
+	s.frame.WriteString(ansi.ResetModifyOtherKeys)
+	s.frame.WriteString(ansi.PopKittyKeyboard(1))
+	s.frame.WriteString(ansi.ResetModeBracketedPaste)
+	s.frame.WriteString(ansi.ResetModeAltScreenSaveCursor)
+	s.frame.WriteString(ansi.SetModeTextCursorEnable)
+	if last := s.shown; last != nil {
+		if last.WindowTitle != "" {
+			s.frame.WriteString(ansi.SetWindowTitle(""))
+		}
+		if last.ForegroundColor != nil {
+			s.frame.WriteString(ansi.ResetForegroundColor)
+		}
+		if last.BackgroundColor != nil {
+			s.frame.WriteString(ansi.ResetBackgroundColor)
+		}
+	}
+	if s.buf.Method == ansi.GraphemeWidth {
+		s.frame.WriteString(ansi.ResetModeUnicodeCore)
+	}
+	_, _ = s.out.Write(s.frame.Bytes())
+}
