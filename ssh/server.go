@@ -206,6 +206,7 @@ func (s *Server) handle(sess cssh.Session) {
 		return
 	}
 	defer s.running.leave()
+	sess = splitOnce{Session: sess, argv: sess.Command()}
 	n := s.seq.Add(1)
 	log := s.log.With("session", n, "conn", short(sess.Context().SessionID()), "remote", sess.RemoteAddr().String())
 	defer func() {
@@ -268,6 +269,16 @@ func (s *Server) handle(sess cssh.Session) {
 		ls.closeConn()
 	}
 }
+
+// splitOnce is a session whose command line is split once: the server
+// splits it with a shell lexer on every Command call, a few microseconds
+// each, and a session asks several times.
+type splitOnce struct {
+	cssh.Session
+	argv []string
+}
+
+func (s splitOnce) Command() []string { return s.argv }
 
 const internalError = "internal error; the session was closed (the hub keeps running)"
 
