@@ -10,7 +10,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
-	uv "github.com/charmbracelet/ultraviolet"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/lucasb-eyer/go-colorful"
 )
@@ -20,13 +19,18 @@ import (
 //
 // Why not Bubble Tea's renderer: it wakes every session at its frame rate
 // to compare views even when nothing changed, and each frame it parses the
-// whole view and diffs every cell, scrolling included. With a thousand
-// members in the app that was most of the hub's idle CPU and of the time a
-// vote took to reach every screen (docs/perf.md). screen sleeps until a view
-// changes, draws at once, then at most every minFrameGap; it re-parses only
-// the lines whose text changed, so a vote that moves one tally costs one
-// line, and leaves the cell diffing and terminal output to ultraviolet, the
-// library Bubble Tea's renderer is built on.
+// whole view into a grid of cells and diffs every cell against a second
+// grid, scrolling included. With a thousand members in the app that was
+// most of the hub's idle CPU, most of the time a vote took to reach every
+// screen, and half of each session's memory (two grids of ~110-byte cells
+// the collector scans). screen sleeps until a view changes, draws at once,
+// then at most every minFrameGap, and repaints whole lines: a line whose
+// text is the same as on screen is skipped, a changed one is erased and
+// written out as the app drew it, cut to the width (a vote that moves one
+// tally rewrites two lines). Autowrap is off while the app runs, so even a
+// line drawn for a wider window just before a resize cannot spill into the
+// next, and colours are brought down to what the terminal shows
+// by colorprofile, as Bubble Tea would.
 //
 // It serves the polis app, which always draws full screen on the alternate
 // screen, without mouse or progress bar; what it supports of tea.View is
@@ -41,7 +45,6 @@ type screen struct {
 	resized bool
 	profile colorprofile.Profile
 	sync    bool
-	unicode bool
 	closed  bool
 
 	wake chan struct{}
@@ -49,12 +52,10 @@ type screen struct {
 	done chan struct{}
 
 	// Owned by the draw loop (and by close once the loop has ended).
-	term    *uv.TerminalRenderer
-	termBuf bytes.Buffer
-	buf     uv.ScreenBuffer
-	lines   []string
-	shown   *tea.View
-	frame   bytes.Buffer
+	lines []string // the lines on screen, as the app drew them
+	shown *tea.View
+	frame bytes.Buffer
+	body  bytes.Buffer
 }
 
 // minFrameGap is the least time between two frames of one session: typing
@@ -62,28 +63,16 @@ type screen struct {
 const minFrameGap = time.Second / 20
 
 func newScreen(out io.Writer, env []string, w, h int) *screen {
-	s := &screen{
+	return &screen{
 		out:     out,
 		w:       w,
 		h:       h,
 		profile: colorprofile.Env(env),
+		resized: true,
 		wake:    make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 	}
-	s.term = uv.NewTerminalRenderer(&s.termBuf, env)
-	s.term.SetColorProfile(s.profile)
-	s.term.SetFullscreen(true)
-	s.term.SetRelativeCursor(false)
-	s.term.SetTabStops(-1)
-	// As Bubble Tea does for a session without a real pty.
-	s.term.SetMapNewline(true)
-	// Scrolling regions pay only when whole screens move up or down, which
-	// the app never does; finding them cost a hash of every line per frame.
-	s.term.SetScrollOptim(false)
-	s.term.Resize(w, h)
-	s.buf = uv.NewScreenBuffer(w, h)
-	return s
 }
 
 // set takes the view the program just asked for; it is called after every
@@ -115,6 +104,7 @@ func cursorEquals(a, b *tea.Cursor) bool {
 	return a.X == b.X && a.Y == b.Y
 }
 
+// resize repaints the whole screen at the window's new size.
 func (s *screen) resize(w, h int) {
 	s.mu.Lock()
 	s.w, s.h, s.resized, s.changed = w, h, true, true
@@ -129,18 +119,14 @@ func (s *screen) setProfile(p colorprofile.Profile) {
 	s.poke()
 }
 
-// report takes the terminal's answers to the queries sent when the screen
-// started, as Bubble Tea would.
+// report takes the terminal's answer to the query sent when the screen
+// started: whether it can hold a frame until it is complete.
 func (s *screen) report(m tea.ModeReportMsg) {
-	s.mu.Lock()
-	switch {
-	case m.Mode == ansi.ModeSynchronizedOutput && m.Value == ansi.ModeReset:
+	if m.Mode == ansi.ModeSynchronizedOutput && m.Value == ansi.ModeReset {
+		s.mu.Lock()
 		s.sync = true
-	case m.Mode == ansi.ModeUnicodeCore && (m.Value == ansi.ModeReset || m.Value == ansi.ModeSet || m.Value == ansi.ModePermanentlySet):
-		s.unicode, s.resized, s.changed = true, true, true
+		s.mu.Unlock()
 	}
-	s.mu.Unlock()
-	s.poke()
 }
 
 func (s *screen) poke() {
@@ -174,16 +160,17 @@ func (s *screen) run() {
 
 // start takes over the terminal the way Bubble Tea does for a full-screen
 // program: alternate screen, hidden cursor, bracketed paste, unambiguous
-// keys; and asks whether it can hold a frame until it is complete.
+// keys; autowrap off (see screen); and asks whether the terminal can hold
+// a frame until it is complete.
 func (s *screen) start() {
 	s.frame.Reset()
 	s.frame.WriteString(ansi.SetModeAltScreenSaveCursor)
 	s.frame.WriteString(ansi.ResetModeTextCursorEnable)
+	s.frame.WriteString(ansi.ResetModeAutoWrap)
 	s.frame.WriteString(ansi.SetModeBracketedPaste)
 	s.frame.WriteString(ansi.SetModifyOtherKeys2)
 	s.frame.WriteString(ansi.PushKittyKeyboard(1))
-	s.frame.WriteString(ansi.RequestModeSynchronizedOutput + ansi.RequestModeUnicodeCore)
-	s.term.Erase()
+	s.frame.WriteString(ansi.RequestModeSynchronizedOutput)
 	_, _ = s.out.Write(s.frame.Bytes())
 }
 
@@ -191,29 +178,25 @@ func (s *screen) start() {
 func (s *screen) draw() {
 	s.mu.Lock()
 	v, changed, w, h := s.view, s.changed, s.w, s.h
-	resized, profile, sync, unicode := s.resized, s.profile, s.sync, s.unicode
+	resized, profile, sync := s.resized, s.profile, s.sync
 	s.changed, s.resized = false, false
 	s.mu.Unlock()
-	if changed {
-		s.paint(&v, w, h, resized, profile, sync, unicode)
+	if changed || resized {
+		s.paint(&v, w, h, resized, profile, sync)
 	}
 }
 
-func (s *screen) paint(v *tea.View, w, h int, resized bool, profile colorprofile.Profile, sync, unicode bool) {
+func (s *screen) paint(v *tea.View, w, h int, full bool, profile colorprofile.Profile, sync bool) {
 	s.frame.Reset()
-	if resized {
-		s.term.SetColorProfile(profile)
-		if unicode && s.buf.Method != ansi.GraphemeWidth {
-			s.buf.Method = ansi.GraphemeWidth
-			s.frame.WriteString(ansi.SetModeUnicodeCore)
-		}
-		s.term.Resize(w, h)
-		s.buf.Resize(w, h)
-		s.term.Erase()
-		s.lines = s.lines[:0]
-	}
 	s.settings(v)
 
+	// The lines go through the colour profile; the settings above are
+	// already in the terminal's terms.
+	s.body.Reset()
+	if full {
+		s.body.WriteString(ansi.ResetStyle + ansi.EraseEntireScreen)
+		s.lines = s.lines[:0]
+	}
 	rest := v.Content
 	for y := range h {
 		var line string
@@ -226,28 +209,37 @@ func (s *screen) paint(v *tea.View, w, h int, resized bool, profile colorprofile
 			s.lines[y] = line
 		} else {
 			s.lines = append(s.lines, line)
+			if full && line == "" {
+				continue // the screen was just erased
+			}
 		}
-		uv.NewStyledString(line).Draw(&s.buf, uv.Rect(0, y, w, 1))
+		s.body.WriteString(ansi.CursorPosition(1, y+1))
+		s.body.WriteString(ansi.EraseEntireLine)
+		if len(line) > w { // columns never outnumber bytes
+			line = ansi.Truncate(line, w, "")
+		}
+		s.body.WriteString(line)
+		s.body.WriteString(ansi.ResetStyle)
 	}
-	s.term.Render(s.buf.RenderBuffer)
-	if v.Cursor != nil {
-		s.term.MoveTo(v.Cursor.X, v.Cursor.Y)
+	if c := v.Cursor; c != nil {
+		s.body.WriteString(ansi.CursorPosition(c.X+1, c.Y+1))
 	}
-	_ = s.term.Flush()
 
 	showCursor := v.Cursor != nil
 	cursorChanged := s.shown == nil || (s.shown.Cursor != nil) != showCursor
-	if sync && s.termBuf.Len() > 0 {
+	wrap := sync && s.body.Len() > 0
+	if wrap {
 		s.frame.WriteString(ansi.SetModeSynchronizedOutput)
 	}
 	if cursorChanged && !showCursor {
 		s.frame.WriteString(ansi.ResetModeTextCursorEnable)
 	}
-	_, _ = s.termBuf.WriteTo(&s.frame)
+	cw := colorprofile.Writer{Forward: &s.frame, Profile: profile}
+	_, _ = cw.Write(s.body.Bytes())
 	if cursorChanged && showCursor {
 		s.frame.WriteString(ansi.SetModeTextCursorEnable)
 	}
-	if sync && s.frame.Len() > 0 {
+	if wrap {
 		s.frame.WriteString(ansi.ResetModeSynchronizedOutput)
 	}
 	shown := *v
@@ -297,6 +289,7 @@ func (s *screen) close() {
 	<-s.done
 
 	s.frame.Reset()
+	s.frame.WriteString(ansi.SetModeAutoWrap)
 	s.frame.WriteString(ansi.ResetModifyOtherKeys)
 	s.frame.WriteString(ansi.PopKittyKeyboard(1))
 	s.frame.WriteString(ansi.ResetModeBracketedPaste)
@@ -312,9 +305,6 @@ func (s *screen) close() {
 		if last.BackgroundColor != nil {
 			s.frame.WriteString(ansi.ResetBackgroundColor)
 		}
-	}
-	if s.buf.Method == ansi.GraphemeWidth {
-		s.frame.WriteString(ansi.ResetModeUnicodeCore)
 	}
 	_, _ = s.out.Write(s.frame.Bytes())
 }

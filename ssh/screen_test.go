@@ -204,6 +204,17 @@ func TestScreenStepByStepEqualsAtOnce(t *testing.T) {
 		fresh := newTerminal(t, w, h)
 		fresh.show(last)
 		sameCells(t, term, fresh)
+		// And both show the text of the view, cut to the screen.
+		want := strings.Split(last, "\n")
+		for y, got := range term.rows() {
+			line := ""
+			if y < len(want) {
+				line = strings.TrimRight(ansi.Truncate(ansi.Strip(want[y]), w, ""), " ")
+			}
+			if got != line {
+				t.Fatalf("row %d shows %q, want %q (%dx%d)", y, got, line, w, h)
+			}
+		}
 	})
 }
 
