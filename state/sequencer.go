@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -87,7 +88,6 @@ type inflight struct {
 	began   time.Time // for Options.OnCommit
 	census  *CensusAt // computed at the checkpoint sealed, if any
 	err     error
-	done    bool // its commit returned; finished once those before it are
 }
 
 func (s *Store) run() {
@@ -97,18 +97,11 @@ func (s *Store) run() {
 	s.mu.RLock()
 	bs := batchState{s.size, s.digest, s.lastTime, s.head, s.headNote}
 	s.mu.RUnlock()
-	// At most maxInflight batches are in flight, so neither channel ever
-	// blocks its sender.
 	durable := make(chan *inflight, maxInflight)
-	commits := make(chan *inflight, maxInflight)
-	go s.commitLoop(commits, durable)
-	defer close(commits)
-	var inq batchQueue
-	launch := func(f *inflight) {
-		if f != nil {
-			inq.push(f)
-			commits <- f
-		}
+	pending := 0
+	finish := func(f *inflight) {
+		pending--
+		s.finish(f)
 	}
 	// shutdown answers what is still queued, lets what is written become
 	// durable, then seals the tail so a clean stop leaves every event
@@ -122,24 +115,21 @@ func (s *Store) run() {
 				drained = true
 			}
 		}
-		for inq.len() > 0 {
-			inq.settle(s, <-durable)
+		for pending > 0 {
+			finish(<-durable)
 		}
-		if bs.size > uint64(bs.head.Size) {
-			launch(s.start(&bs, nil, true))
-			for inq.len() > 0 {
-				inq.settle(s, <-durable)
-			}
+		if bs.size > uint64(bs.head.Size) && s.start(&bs, nil, true, durable) {
+			finish(<-durable)
 		}
 	}
 	for {
 		// Pipeline only when it pays: with a batch already in flight, a
 		// few queued commands wait for its fsync and join the next, bigger
 		// batch, rather than each paying for a commit of their own.
-		if pending := inq.len(); pending >= maxInflight || (pending >= tmpDepth && len(s.reqs) < tmpMin) {
+		if pending >= maxInflight || (pending > 0 && len(s.reqs) < minPipelined) {
 			select {
 			case f := <-durable:
-				inq.settle(s, f)
+				finish(f)
 				continue
 			case <-s.quit:
 				shutdown()
@@ -148,7 +138,7 @@ func (s *Store) run() {
 		}
 		select {
 		case f := <-durable:
-			inq.settle(s, f)
+			finish(f)
 		case req := <-s.reqs:
 			batch := []*request{req}
 			// Group commit: everything already queued shares this
@@ -162,10 +152,12 @@ func (s *Store) run() {
 					break drain
 				}
 			}
-			launch(s.start(&bs, batch, false))
+			if s.start(&bs, batch, false, durable) {
+				pending++
+			}
 		case <-tick.C:
-			if bs.size > uint64(bs.head.Size) {
-				launch(s.start(&bs, nil, true))
+			if bs.size > uint64(bs.head.Size) && s.start(&bs, nil, true, durable) {
+				pending++
 			}
 		case <-s.quit:
 			shutdown()
@@ -176,18 +168,18 @@ func (s *Store) run() {
 
 // start decides and applies each command of batch in order over one
 // overlay, then hands events, hashes, state and (if due) a checkpoint to
-// the committer as a single transaction. It returns the batch if a write is
-// in flight; the callers are answered in finish, once Commit is durable
-// (SyncWrites).
-func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) *inflight {
+// Badger as a single transaction. It reports whether a write is in flight;
+// the callers are answered in finish, once Commit is durable (SyncWrites).
+func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable chan<- *inflight) bool {
 	began := time.Now()
 	if err := s.brokenErr(); err != nil {
 		s.fail(batch, err)
-		return nil
+		return false
 	}
 	next := *bs
-	base := &badgerReader{db: s.db}
-	defer base.discard()
+	rtxn := s.db.NewTransaction(false)
+	defer rtxn.Discard()
+	base := &badgerReader{txn: rtxn}
 	bo := newOverlay(layerReader{s.layer, cachedReader{c: s.cache, r: base}})
 	replies := make([]reply, len(batch))
 	for i, req := range batch {
@@ -213,20 +205,20 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) *infligh
 	}
 	if base.err != nil {
 		s.fail(batch, fmt.Errorf("storage read failed: %w", base.err))
-		return nil
+		return false
 	}
 	f := &inflight{batch: batch, replies: replies, began: began}
 	if next.size == bs.size && !forceSeal {
 		// Nothing to write: answer at once, the refusals included.
 		s.answer(f)
-		return nil
+		return false
 	}
 	due := next.size-uint64(next.head.Size) >= uint64(s.opts.CheckpointEvery) || forceSeal
 	if due && next.size > uint64(next.head.Size) {
 		c, signed, err := s.seal(bo, next.size, next.digest, next.head, next.headNote)
 		if err != nil {
 			s.fail(batch, fmt.Errorf("sealing checkpoint: %w", err))
-			return nil
+			return false
 		}
 		next.head, next.headNote, f.sealed = headOf(c, signed), signed, true
 		f.census = censusAtSeal(bo, c)
@@ -235,9 +227,10 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) *infligh
 	bo.Set(keySize, []byte(strconv.FormatUint(next.size, 10)))
 	bo.Set(keyDigest, next.digest.Bytes())
 	bo.Set(keyLastTime, []byte(strconv.FormatInt(next.lastTime, 10)))
-	if !s.txnFits(bo.writes) {
-		s.fail(batch, fmt.Errorf("storage write failed: %w", badger.ErrTxnTooBig))
-		return nil
+	txn, err := s.buildTxn(bo)
+	if err != nil {
+		s.fail(batch, fmt.Errorf("storage write failed: %w", err))
+		return false
 	}
 	s.gen++
 	f.gen, f.writes, f.objs, f.after = s.gen, bo.writes, bo.objs, next
@@ -245,7 +238,11 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) *infligh
 		s.layer[k] = layered{val: v, gen: f.gen}
 	}
 	*bs = next
-	return f
+	txn.CommitWith(func(err error) {
+		f.err = err
+		durable <- f
+	})
+	return true
 }
 
 // finish runs on the sequencer once a batch's commit returned: it
@@ -439,6 +436,29 @@ func (s *Store) seal(bo *overlay, size uint64, digest Digest, head Head, headNot
 	bo.Set(ckptKey(c.Height), signed)
 	bo.Set(keyHead, []byte(strconv.FormatInt(c.Height, 10)))
 	return c, signed, nil
+}
+
+// buildTxn puts the overlay's writes into one Badger transaction.
+func (s *Store) buildTxn(bo *overlay) (*badger.Txn, error) {
+	keys := make([]string, 0, len(bo.writes))
+	for k := range bo.writes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	txn := s.db.NewTransaction(true)
+	for _, k := range keys {
+		var err error
+		if v := bo.writes[k]; v == nil {
+			err = txn.Delete([]byte(k))
+		} else {
+			err = txn.Set([]byte(k), v)
+		}
+		if err != nil {
+			txn.Discard()
+			return nil, err
+		}
+	}
+	return txn, nil
 }
 
 func (s *Store) fail(batch []*request, err error) {

@@ -425,12 +425,10 @@ func (s *Store) View(fn func(r Reader) error) (err error) {
 // and reported after the caller is done, so domain code stays simple.
 type badgerReader struct {
 	txn *badger.Txn
-	db  *badger.DB // opens txn on first use when it is nil, see lazyTxn
 	err error
 }
 
 func (r *badgerReader) Get(key string) ([]byte, bool) {
-	r.lazyTxn()
 	item, err := r.txn.Get([]byte(key))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, false
@@ -448,7 +446,6 @@ func (r *badgerReader) Get(key string) ([]byte, bool) {
 }
 
 func (r *badgerReader) Scan(prefix string, fn func(string, []byte) bool) {
-	r.lazyTxn()
 	opts := badger.DefaultIteratorOptions
 	opts.Prefix = []byte(prefix)
 	it := r.txn.NewIterator(opts)
