@@ -143,7 +143,12 @@ const (
 	prefixRules    = "s/rules/"
 )
 
-func voteKey(p, m uint64) string    { return fmt.Sprintf("%s%012d/%012d", prefixVote, p, m) }
+func voteKey(p, m uint64) string {
+	b := make([]byte, 0, len(prefixVote)+41)
+	b = append(appendPadded(append(b, prefixVote...), p, 12), '/')
+	return string(appendPadded(b, m, 12))
+}
+
 func commentKey(p, c uint64) string { return fmt.Sprintf("%s%012d/%06d", prefixComment, p, c) }
 
 // delegKey holds a member's delegation for a kind, or "*" for all kinds.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -63,8 +62,12 @@ func (s *Store) Submit(ctx context.Context, a Actor, c Command) ([]Event, error)
 // the sequencer already decides the next one.
 const maxInflight = 8
 
-// minPipelined is how many queued commands justify a second batch in flight.
-const minPipelined = 64
+// minPipelined and maxPipelined bound how many waiting commands justify
+// another batch while one is in flight (see batchQueue.pipelineAt).
+const (
+	minPipelined = 16
+	maxPipelined = 64
+)
 
 // batchState is the log as the sequencer sees it: it includes batches that
 // are written but not yet durable. Callers only ever see the durable one.
@@ -87,7 +90,9 @@ type inflight struct {
 	sealed  bool
 	began   time.Time // for Options.OnCommit
 	census  *CensusAt // computed at the checkpoint sealed, if any
+	reread  []string  // Merkle hashes the sequencer will read again
 	err     error
+	done    bool // its commit returned; finished once those before it are
 }
 
 func (s *Store) run() {
@@ -97,16 +102,28 @@ func (s *Store) run() {
 	s.mu.RLock()
 	bs := batchState{s.size, s.digest, s.lastTime, s.head, s.headNote}
 	s.mu.RUnlock()
+	// At most maxInflight batches are in flight, so neither channel ever
+	// blocks its sender.
 	durable := make(chan *inflight, maxInflight)
-	pending := 0
-	finish := func(f *inflight) {
-		pending--
-		s.finish(f)
+	commits := make(chan *inflight, maxInflight)
+	exited := make(chan struct{})
+	go s.commitLoop(commits, durable, exited)
+	defer func() {
+		close(commits)
+		<-exited // its spare transaction is discarded before Badger closes
+	}()
+	var inq batchQueue
+	launch := func(f *inflight) {
+		if f != nil {
+			inq.push(f)
+			commits <- f
+		}
 	}
 	// shutdown answers what is still queued, lets what is written become
 	// durable, then seals the tail so a clean stop leaves every event
 	// covered.
-	shutdown := func() {
+	shutdown := func(held []*request) {
+		s.fail(held, ErrClosed)
 		for drained := false; !drained; {
 			select {
 			case req := <-s.reqs:
@@ -115,52 +132,66 @@ func (s *Store) run() {
 				drained = true
 			}
 		}
-		for pending > 0 {
-			finish(<-durable)
+		for inq.len() > 0 {
+			inq.settle(s, <-durable)
 		}
-		if bs.size > uint64(bs.head.Size) && s.start(&bs, nil, true, durable) {
-			finish(<-durable)
-		}
-	}
-	for {
-		// Pipeline only when it pays: with a batch already in flight, a
-		// few queued commands wait for its fsync and join the next, bigger
-		// batch, rather than each paying for a commit of their own.
-		if pending >= maxInflight || (pending > 0 && len(s.reqs) < minPipelined) {
-			select {
-			case f := <-durable:
-				finish(f)
-				continue
-			case <-s.quit:
-				shutdown()
-				return
+		if bs.size > uint64(bs.head.Size) {
+			launch(s.start(&bs, nil, true))
+			for inq.len() > 0 {
+				inq.settle(s, <-durable)
 			}
 		}
-		select {
-		case f := <-durable:
-			finish(f)
-		case req := <-s.reqs:
-			batch := []*request{req}
+	}
+	var held []*request // taken from s.reqs for the next batch
+	for {
+		// Pipeline only when it pays: with a batch already in flight, a
+		// few commands wait for its fsync and join the next, bigger batch,
+		// rather than each paying for a commit of their own. Commands are
+		// taken as they come, so the next batch starts the moment it is
+		// big enough, while Badger still writes the one before.
+		if pending := inq.len(); pending >= maxInflight || (pending > 0 && len(held) < inq.pipelineAt(s.opts.MaxBatch)) {
+			var reqs <-chan *request
+			if pending < maxInflight && len(held) < s.opts.MaxBatch {
+				reqs = s.reqs
+			}
+			select {
+			case f := <-durable:
+				inq.settle(s, f)
+			case req := <-reqs:
+				held = append(held, req)
+			case <-s.quit:
+				shutdown(held)
+				return
+			}
+			continue
+		}
+		if len(held) > 0 {
 			// Group commit: everything already queued shares this
 			// transaction and its one fsync.
 		drain:
-			for len(batch) < s.opts.MaxBatch {
+			for len(held) < s.opts.MaxBatch {
 				select {
 				case req := <-s.reqs:
-					batch = append(batch, req)
+					held = append(held, req)
 				default:
 					break drain
 				}
 			}
-			if s.start(&bs, batch, false, durable) {
-				pending++
-			}
+			launch(s.start(&bs, held, false))
+			held = nil
+			continue
+		}
+		select {
+		case f := <-durable:
+			inq.settle(s, f)
+		case req := <-s.reqs:
+			held = append(held, req)
 		case <-tick.C:
-			if bs.size > uint64(bs.head.Size) && s.start(&bs, nil, true, durable) {
-				pending++
+			if bs.size > uint64(bs.head.Size) {
+				launch(s.start(&bs, nil, true))
 			}
 		case <-s.quit:
-			shutdown()
+			shutdown(nil)
 			return
 		}
 	}
@@ -168,20 +199,24 @@ func (s *Store) run() {
 
 // start decides and applies each command of batch in order over one
 // overlay, then hands events, hashes, state and (if due) a checkpoint to
-// Badger as a single transaction. It reports whether a write is in flight;
-// the callers are answered in finish, once Commit is durable (SyncWrites).
-func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable chan<- *inflight) bool {
+// the committer as a single transaction. It returns the batch if a write is
+// in flight; the callers are answered in finish, once Commit is durable
+// (SyncWrites).
+func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) *inflight {
 	began := time.Now()
 	if err := s.brokenErr(); err != nil {
 		s.fail(batch, err)
-		return false
+		return nil
 	}
 	next := *bs
-	rtxn := s.db.NewTransaction(false)
-	defer rtxn.Discard()
-	base := &badgerReader{txn: rtxn}
+	base := &badgerReader{db: s.db}
+	defer base.discard()
 	bo := newOverlay(layerReader{s.layer, cachedReader{c: s.cache, r: base}})
+	bo.writes = make(map[string][]byte, 8*len(batch)+8)
+	var reread []string
 	replies := make([]reply, len(batch))
+	bd := &s.bd
+	bd.reset()
 	for i, req := range batch {
 		if req.ctx.Err() != nil {
 			replies[i] = reply{err: req.ctx.Err()}
@@ -191,7 +226,7 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable 
 		if now < next.lastTime {
 			now = next.lastTime // event time never runs backwards
 		}
-		evs, d, err := s.one(bo, req, next.size, now, next.digest)
+		evs, ops, err := s.one(bo, req, next.size, now, &reread)
 		if err != nil {
 			replies[i] = reply{err: err}
 			continue
@@ -199,26 +234,27 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable 
 		replies[i] = reply{events: evs}
 		if len(evs) > 0 {
 			next.size += uint64(len(evs))
-			next.digest = d
+			bd.merge(ops)
 			next.lastTime = now
 		}
 	}
+	next.digest = s.fold(next.digest, bd)
 	if base.err != nil {
 		s.fail(batch, fmt.Errorf("storage read failed: %w", base.err))
-		return false
+		return nil
 	}
 	f := &inflight{batch: batch, replies: replies, began: began}
 	if next.size == bs.size && !forceSeal {
 		// Nothing to write: answer at once, the refusals included.
 		s.answer(f)
-		return false
+		return nil
 	}
 	due := next.size-uint64(next.head.Size) >= uint64(s.opts.CheckpointEvery) || forceSeal
 	if due && next.size > uint64(next.head.Size) {
 		c, signed, err := s.seal(bo, next.size, next.digest, next.head, next.headNote)
 		if err != nil {
 			s.fail(batch, fmt.Errorf("sealing checkpoint: %w", err))
-			return false
+			return nil
 		}
 		next.head, next.headNote, f.sealed = headOf(c, signed), signed, true
 		f.census = censusAtSeal(bo, c)
@@ -227,22 +263,17 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool, durable 
 	bo.Set(keySize, []byte(strconv.FormatUint(next.size, 10)))
 	bo.Set(keyDigest, next.digest.Bytes())
 	bo.Set(keyLastTime, []byte(strconv.FormatInt(next.lastTime, 10)))
-	txn, err := s.buildTxn(bo)
-	if err != nil {
-		s.fail(batch, fmt.Errorf("storage write failed: %w", err))
-		return false
+	if !s.txnFits(bo.writes) {
+		s.fail(batch, fmt.Errorf("storage write failed: %w", badger.ErrTxnTooBig))
+		return nil
 	}
 	s.gen++
-	f.gen, f.writes, f.objs, f.after = s.gen, bo.writes, bo.objs, next
+	f.gen, f.writes, f.objs, f.after, f.reread = s.gen, bo.writes, bo.objs, next, reread
 	for k, v := range bo.writes {
 		s.layer[k] = layered{val: v, gen: f.gen}
 	}
 	*bs = next
-	txn.CommitWith(func(err error) {
-		f.err = err
-		durable <- f
-	})
-	return true
+	return f
 }
 
 // finish runs on the sequencer once a batch's commit returned: it
@@ -254,10 +285,21 @@ func (s *Store) finish(f *inflight) {
 		if e, ok := s.layer[k]; ok && e.gen == f.gen {
 			delete(s.layer, k)
 		}
-		if f.err == nil && (strings.HasPrefix(k, prefixState) || strings.HasPrefix(k, prefixHash)) {
+		if f.err == nil && strings.HasPrefix(k, prefixState) {
 			s.cache.put(k, v, v != nil)
 			if o, ok := f.objs[k]; ok && v != nil {
 				s.cache.objs[k] = o
+			}
+		}
+	}
+	if f.err == nil {
+		// Only the hashes the sequencer will read go to the cache. No
+		// other value can be cached for the rest: a hash is written once,
+		// by the batch that appends its event, and only existing ones are
+		// ever read.
+		for _, k := range f.reread {
+			if v, ok := f.writes[k]; ok {
+				s.cache.put(k, v, v != nil)
 			}
 		}
 	}
@@ -363,18 +405,11 @@ func (lr layerReader) Scan(prefix string, fn func(string, []byte) bool) {
 
 // one runs a single command inside its own overlay, so that a failure
 // leaves the batch untouched.
-func (s *Store) one(bo *overlay, req *request, size uint64, now int64, digest Digest) (evs []Event, d Digest, err error) {
+func (s *Store) one(bo *overlay, req *request, size uint64, now int64, reread *[]string) (evs []Event, ops []stateOp, err error) {
 	co := newOverlay(bo)
-	d = digest
 	co.onChange = func(key string, old []byte, had bool, val []byte, has bool) {
-		if !strings.HasPrefix(key, prefixState) {
-			return
-		}
-		if had {
-			d.Remove(key, old)
-		}
-		if has {
-			d.Add(key, val)
+		if strings.HasPrefix(key, prefixState) {
+			ops = append(ops, stateOp{key: key, old: old, had: had, val: val, has: has})
 		}
 	}
 	defer func() {
@@ -385,25 +420,31 @@ func (s *Store) one(bo *overlay, req *request, size uint64, now int64, digest Di
 	env := Env{Time: now, Actor: req.actor}
 	actor, bodies, err := req.cmd.Decide(co, env)
 	if err != nil {
-		return nil, d, err
+		return nil, ops, err
 	}
 	for i, b := range bodies {
 		ev := Event{Seq: size + uint64(i), Time: now, Actor: actor, Body: b}
 		enc, err := Encode(ev)
 		if err != nil {
-			return nil, d, err
+			return nil, ops, err
 		}
 		if err := Apply(co, ev); err != nil {
-			return nil, d, fmt.Errorf("internal error: %w", err)
+			return nil, ops, fmt.Errorf("internal error: %w", err)
 		}
 		co.Set(eventKey(ev.Seq), enc)
 		hs, err := chain.HashesForAppend(int64(ev.Seq), enc, hashReader(co))
 		if err != nil {
-			return nil, d, fmt.Errorf("internal error: %w", err)
+			return nil, ops, fmt.Errorf("internal error: %w", err)
 		}
 		first := chain.StoredHashIndex(0, int64(ev.Seq))
 		for j, h := range hs {
-			co.Set(hashKey(first+int64(j)), h[:])
+			k := hashKey(first + int64(j))
+			co.Set(k, h[:])
+			// Appends and seals read only left children (an even
+			// index at their level); the rest need not be cached.
+			if (ev.Seq>>j)&1 == 0 {
+				*reread = append(*reread, k)
+			}
 		}
 		evs = append(evs, ev)
 	}
@@ -413,7 +454,7 @@ func (s *Store) one(bo *overlay, req *request, size uint64, now int64, digest Di
 		}
 	}
 	co.commitTo(bo)
-	return evs, d, nil
+	return evs, ops, nil
 }
 
 // seal signs a checkpoint over the first size events. It reads O(log size)
@@ -436,29 +477,6 @@ func (s *Store) seal(bo *overlay, size uint64, digest Digest, head Head, headNot
 	bo.Set(ckptKey(c.Height), signed)
 	bo.Set(keyHead, []byte(strconv.FormatInt(c.Height, 10)))
 	return c, signed, nil
-}
-
-// buildTxn puts the overlay's writes into one Badger transaction.
-func (s *Store) buildTxn(bo *overlay) (*badger.Txn, error) {
-	keys := make([]string, 0, len(bo.writes))
-	for k := range bo.writes {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	txn := s.db.NewTransaction(true)
-	for _, k := range keys {
-		var err error
-		if v := bo.writes[k]; v == nil {
-			err = txn.Delete([]byte(k))
-		} else {
-			err = txn.Set([]byte(k), v)
-		}
-		if err != nil {
-			txn.Discard()
-			return nil, err
-		}
-	}
-	return txn, nil
 }
 
 func (s *Store) fail(batch []*request, err error) {

@@ -113,6 +113,8 @@ type Store struct {
 	cache *readCache         // sequencer-only
 	layer map[string]layered // sequencer-only: writes of batches in flight
 	gen   uint64             // sequencer-only
+	lanes laneCache          // sequencer-only
+	bd    batchDigest        // sequencer-only: the batch being decided
 
 	reqs chan *request
 	quit chan struct{}
@@ -425,10 +427,12 @@ func (s *Store) View(fn func(r Reader) error) (err error) {
 // and reported after the caller is done, so domain code stays simple.
 type badgerReader struct {
 	txn *badger.Txn
+	db  *badger.DB // opens txn on first use when it is nil, see lazyTxn
 	err error
 }
 
 func (r *badgerReader) Get(key string) ([]byte, bool) {
+	r.lazyTxn()
 	item, err := r.txn.Get([]byte(key))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, false
@@ -446,6 +450,7 @@ func (r *badgerReader) Get(key string) ([]byte, bool) {
 }
 
 func (r *badgerReader) Scan(prefix string, fn func(string, []byte) bool) {
+	r.lazyTxn()
 	opts := badger.DefaultIteratorOptions
 	opts.Prefix = []byte(prefix)
 	it := r.txn.NewIterator(opts)
