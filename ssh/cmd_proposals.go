@@ -451,7 +451,7 @@ func (c *cli) voteCmd() *cobra.Command {
 			if _, err := c.member(); err != nil {
 				return err
 			}
-			p, err := c.hub.Proposal(id)
+			p, err := c.hub.Ballot(id)
 			if err != nil {
 				return err
 			}

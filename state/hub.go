@@ -15,8 +15,9 @@ import (
 // consistent snapshot, commands go through the sequencer. Nothing else
 // touches Badger.
 type Hub struct {
-	store *Store
-	cache shared
+	store   *Store
+	cache   shared
+	ballots ballotCache
 }
 
 // NewHub wraps an open store.
