@@ -162,7 +162,9 @@ func (s *Server) sshCommand(sess cssh.Session) string {
 
 // guard wraps the app's model so a panic in Init, Update or View ends this
 // session's program cleanly and is logged with the session, instead of
-// Bubble Tea printing a stack trace on the server's stderr.
+// Bubble Tea printing a stack trace on the server's stderr. It also hands
+// each view, and the terminal's size and colour profile, to the session's
+// screen, which draws in place of Bubble Tea's renderer.
 type guard struct {
 	m      tea.Model
 	log    *slog.Logger

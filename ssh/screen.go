@@ -114,6 +114,10 @@ func (s *screen) resize(w, h int) {
 
 func (s *screen) setProfile(p colorprofile.Profile) {
 	s.mu.Lock()
+	if p == s.profile { // the program reports it once at start
+		s.mu.Unlock()
+		return
+	}
 	s.profile, s.resized, s.changed = p, true, true
 	s.mu.Unlock()
 	s.poke()
