@@ -61,11 +61,9 @@ func (term *terminal) rows() []string {
 	for y := range out {
 		var sb strings.Builder
 		for x := 0; x < term.emu.Width(); x++ {
+			// The cell after a wide character has no content of its own.
 			if c := term.emu.CellAt(x, y); c != nil {
 				sb.WriteString(c.Content)
-				if c.Content == "" && c.Width == 0 {
-					continue
-				}
 			}
 		}
 		out[y] = strings.TrimRight(sb.String(), " ")
