@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
@@ -28,21 +29,25 @@ type answer int
 
 const (
 	answerNone answer = iota
-	answerYes         // chose "I consent" and confirmed
-	answerNo          // chose the other button and confirmed
+	answerYes         // typed the consent word and pressed enter
+	answerNo          // pressed enter on anything else
 	answerBack        // esc
 )
 
+// consentWord is what a person types to consent. Consent is a permanent
+// act in the community's log, so no single key, and no key that belongs to
+// what they were typing a moment before, may give it: a word typed on
+// purpose and enter.
+const consentWord = "consent"
+
 // charterPrompt shows one charter version, rendered and sanitised, and asks
-// for consent with a huh Confirm: a two-button choice with no cursor to
-// blink, so an open prompt costs nothing while the person reads.
+// for consent: the person types the word and presses enter. Arrow keys and
+// page keys scroll; letters only ever reach the input.
 type charterPrompt struct {
 	mode    promptMode
 	charter state.Charter
-	agree   bool
-	confirm *huh.Confirm
-	keymap  *huh.KeyMap
-	styles  *huh.Styles // read by the Confirm on every View; see restyle
+	input   textinput.Model
+	wrong   bool // enter was pressed on something other than the word
 	vp      viewport.Model
 	md      markdown
 	busy    bool
@@ -50,24 +55,25 @@ type charterPrompt struct {
 	laidOut [3]int // width, height and version the viewport was filled for
 	theme   *themes.Theme
 
-	keyScroll, keyPage, keyChoose, keyAnswer, keyYes, keyBack key.Binding
+	keyScroll, keyPage, keyAnswer, keyBack key.Binding
 }
 
 func newCharterPrompt(t *themes.Theme, c state.Charter, mode promptMode) *charterPrompt {
-	p := &charterPrompt{mode: mode, keymap: huh.NewDefaultKeyMap(), vp: viewport.New(),
-		keyScroll: bind([]string{"up", "down", "k", "j"}, "↑/↓", "scroll"),
+	p := &charterPrompt{mode: mode, vp: viewport.New(), input: newInput("", len(consentWord)+8),
+		keyScroll: bind([]string{"up", "down"}, "↑/↓", "scroll"),
 		keyPage:   bind([]string{"pgup", "pgdown"}, "pgup/pgdn", "page"),
-		keyChoose: bind([]string{"left", "right", "h", "l"}, "←/→", "choose"),
 		keyAnswer: bind([]string{"enter"}, "enter", "answer"),
-		keyYes:    bind([]string{"y"}, "y", "I consent"),
 		keyBack:   bind([]string{"esc"}, "esc", "back"),
 	}
 	p.vp.MouseWheelEnabled = false
-	// h and l choose a button; the charter only scrolls up and down.
-	p.vp.KeyMap.Left.SetEnabled(false)
-	p.vp.KeyMap.Right.SetEnabled(false)
-	p.vp.KeyMap.HalfPageUp.SetEnabled(false)
-	p.vp.KeyMap.HalfPageDown.SetEnabled(false)
+	// Letters belong to the input: the charter scrolls by arrows and page
+	// keys only.
+	vk := &p.vp.KeyMap
+	vk.Up, vk.Down = bind([]string{"up"}, "↑", "up"), bind([]string{"down"}, "↓", "down")
+	vk.PageUp, vk.PageDown = bind([]string{"pgup"}, "pgup", "page up"), bind([]string{"pgdown"}, "pgdn", "page down")
+	for _, b := range []*key.Binding{&vk.Left, &vk.Right, &vk.HalfPageUp, &vk.HalfPageDown} {
+		b.SetEnabled(false)
+	}
 	switch mode {
 	case promptLogin:
 		p.keyBack = bind([]string{"esc"}, "esc", "not now")
@@ -82,34 +88,47 @@ func newCharterPrompt(t *themes.Theme, c state.Charter, mode promptMode) *charte
 // setCharter shows version c. A different version than the one on screen
 // starts over: consent is to the text shown, never to one read earlier.
 func (p *charterPrompt) setCharter(c state.Charter) (changed bool) {
-	if p.confirm != nil && c.Version == p.charter.Version {
+	if p.laidOut != [3]int{} && c.Version == p.charter.Version {
 		return false
 	}
-	p.charter, p.agree = c, false
+	p.charter, p.wrong = c, false
 	p.laidOut = [3]int{}
 	p.vp.GotoTop()
-	title, desc, yes, no := "Do you consent to this charter?",
-		"Joining means agreeing to it; you can leave whenever you want.", "I consent", "Not yet"
-	if p.mode == promptLogin {
-		title = fmt.Sprintf("Do you consent to charter v%d?", c.Version)
-		desc = "Not now keeps the app open; press C to answer later."
-		no = "Not now"
+	p.input.Reset()
+	if p.mode != promptRead {
+		p.input.Focus()
 	}
-	p.confirm = huh.NewConfirm().Title(title).Description(desc).Affirmative(yes).Negative(no).Value(&p.agree)
-	p.confirm.WithKeyMap(p.keymap)
-	// The only field: enter answers, tab is not a way out.
-	p.confirm.WithPosition(huh.FieldPosition{})
-	p.confirm.WithButtonAlignment(lipgloss.Left)
-	p.confirm.WithTheme(huh.ThemeFunc(func(bool) *huh.Styles { return p.styles }))
-	p.confirm.Focus()
 	return true
 }
 
+// question is the lines under the charter that ask for consent.
+func (p *charterPrompt) question(w int) string {
+	t := p.theme
+	title, desc := "Do you consent to this charter?", "Joining means agreeing to it; you can leave whenever you want. Esc goes back to the form."
+	if p.mode == promptLogin {
+		title = fmt.Sprintf("Do you consent to charter v%d?", p.charter.Version)
+		desc = "Not now keeps the app open; press C to answer later (esc)."
+	}
+	ask := fmt.Sprintf("To consent, type %s and press enter.", consentWord)
+	if p.wrong {
+		ask = fmt.Sprintf("Only the word %s, then enter, gives your consent.", consentWord)
+	}
+	askStyle := t.Accent
+	if p.wrong {
+		askStyle = t.Bad
+	}
+	return t.Heading.Render(wrap(title, w)) + "\n" +
+		t.Subtle.Render(wrap(desc, w)) + "\n" +
+		askStyle.Render(wrap(ask, w)) + "\n" +
+		t.InputPrompt.Render("› ") + p.input.View()
+}
+
 func (p *charterPrompt) restyle(t *themes.Theme) {
-	if p.styles != nil && p.theme.Name == t.Name && p.theme.Mono == t.Mono {
+	if p.theme != nil && p.theme.Name == t.Name && p.theme.Mono == t.Mono {
 		return
 	}
-	p.theme, p.styles = t, huhStyles(t)
+	p.theme = t
+	p.input.SetStyles(inputStyles(t))
 	p.laidOut = [3]int{}
 }
 
@@ -141,20 +160,24 @@ func (p *charterPrompt) ShortHelp() []key.Binding {
 	if p.mode == promptRead {
 		return []key.Binding{p.keyScroll, p.keyBack}
 	}
-	return []key.Binding{p.keyScroll, p.keyChoose, p.keyAnswer, p.keyBack}
+	return []key.Binding{p.keyScroll, p.keyAnswer, p.keyBack}
 }
 
 func (p *charterPrompt) FullHelp() [][]key.Binding {
 	if p.mode == promptRead {
 		return [][]key.Binding{{p.keyScroll, p.keyPage, p.keyBack}}
 	}
-	return [][]key.Binding{{p.keyScroll, p.keyPage}, {p.keyChoose, p.keyAnswer, p.keyYes, p.keyBack}}
+	return [][]key.Binding{{p.keyScroll, p.keyPage}, {p.keyAnswer, p.keyBack}}
 }
 
-// update takes one key and reports what the person answered, if anything.
+// update takes one message and reports what the person answered, if
+// anything.
 func (p *charterPrompt) update(msg tea.Msg) answer {
 	k, ok := msg.(tea.KeyPressMsg)
 	if !ok {
+		if p.mode != promptRead && !p.busy {
+			p.input, _ = p.input.Update(msg) // paste
+		}
 		return answerNone
 	}
 	vk := p.vp.KeyMap
@@ -167,17 +190,15 @@ func (p *charterPrompt) update(msg tea.Msg) answer {
 		return answerNone
 	case p.mode == promptRead || p.busy:
 		return answerNone
-	}
-	// The Confirm moves its own value; which keys end the question is
-	// decided here, so the prompt needs no form around it.
-	p.confirm.Update(k)
-	ck := p.keymap.Confirm
-	if key.Matches(k, ck.Submit, ck.Accept, ck.Reject) {
-		if p.agree {
+	case key.Matches(k, p.keyAnswer):
+		if strings.EqualFold(strings.TrimSpace(p.input.Value()), consentWord) {
 			return answerYes
 		}
+		p.wrong = true
+		p.laidOut = [3]int{} // the question may now wrap differently
 		return answerNo
 	}
+	p.input, _ = p.input.Update(k)
 	return answerNone
 }
 
@@ -185,9 +206,7 @@ func (p *charterPrompt) update(msg tea.Msg) answer {
 // height; it is cheap when nothing changed.
 func (p *charterPrompt) layout() {
 	tw := max(min(p.w, 84), 1)
-	// The question wraps at the width it is given, so its height is
-	// known only after.
-	p.confirm.WithWidth(tw)
+	p.input.SetWidth(max(tw-3, 1))
 	vh := max(p.h-p.chromeHeight(), 1)
 	if p.laidOut == [3]int{tw, vh, p.charter.Version} {
 		return
@@ -204,7 +223,7 @@ func (p *charterPrompt) chromeHeight() int {
 	if p.mode == promptRead {
 		return 4
 	}
-	return 4 + lipgloss.Height(p.confirm.View())
+	return 4 + lipgloss.Height(p.question(max(min(p.w, 84), 1)))
 }
 
 func (p *charterPrompt) View() string {
@@ -226,7 +245,7 @@ func (p *charterPrompt) View() string {
 	case p.busy:
 		b.WriteString("\n" + t.Muted.Render("sending…"))
 	default:
-		b.WriteString("\n" + p.confirm.View())
+		b.WriteString("\n" + p.question(max(min(w, 84), 1)))
 	}
 	return b.String()
 }

@@ -8,11 +8,12 @@ import (
 	"github.com/polis-hub/polis/state"
 )
 
-// A member whose consent is behind the charter in force is asked once per
-// session and version, when the app opens or when a new version is adopted
-// while they are in it. The issue says members are asked, not locked out:
-// "not now" keeps the whole app open, and a calm line in the status bar
-// says how to answer later.
+// A member whose consent is behind the charter in force is asked when the
+// app opens. A version adopted while they are in the app never opens a
+// prompt over what they are doing (it would take the keys of a form being
+// typed): a calm line in the status bar says a new version awaits them and
+// that C answers. Members are asked, not locked out: "not now" keeps the
+// whole app open.
 
 // checkConsent opens, updates or closes the charter prompt after new data.
 func (s *shell) checkConsent() {
@@ -33,8 +34,12 @@ func (s *shell) checkConsent() {
 		}
 		return
 	}
-	if due > s.deferred {
-		s.openCharter()
+	if !s.asked {
+		// Only the first data the session sees can open the prompt.
+		s.asked = true
+		if due > s.deferred {
+			s.openCharter()
+		}
 	}
 }
 
@@ -62,7 +67,7 @@ func (s *shell) updatePrompt(msg tea.Msg) tea.Cmd {
 		p.busy = true
 		v := p.charter.Version
 		return s.c.submitAs("consent", fmt.Sprintf("thank you: you consented to charter v%d", v), state.Consent{Version: v})
-	case answerNo, answerBack:
+	case answerBack:
 		if p.mode == promptLogin {
 			s.deferred = p.charter.Version
 		}

@@ -58,15 +58,18 @@ func TestJoinNeedsConsentToTheCharter(t *testing.T) {
 	m = typeText(m, "dave")
 	m = press(m, "enter")
 	v := screen(m)
-	mustContain(t, v, "Charter v1", "House rules", "Be kind.", "Do you consent to this charter?", "I consent", "Not yet")
+	mustContain(t, v, "Charter v1", "House rules", "Be kind.", "Do you consent to this charter?", "type consent and press enter")
 	checkFits(t, v, 80, 24)
 
-	// Without a yes nothing is sent, whichever way it is refused.
-	for _, k := range []string{"enter", "n"} {
-		m = press(m, k)
+	// Without the word nothing is sent, whatever else is typed.
+	for _, typed := range []string{"", "n", "y", "yes", "I consent"} {
+		m = press(typeText(m, typed), "enter")
 		mustContain(t, screen(m), "joining needs your consent to the charter", "Charter v1")
 		if _, ok, _ := f.hub.Whoami(dave.Fingerprint); ok {
-			t.Fatalf("%s joined without consent", k)
+			t.Fatalf("%q joined without consent", typed)
+		}
+		for range typed {
+			m = press(m, "backspace")
 		}
 	}
 	// esc goes back to the form, which keeps what was typed.
@@ -75,8 +78,8 @@ func TestJoinNeedsConsentToTheCharter(t *testing.T) {
 	m = press(m, "enter")
 	mustContain(t, screen(m), "Do you consent to this charter?")
 
-	// ← moves to "I consent"; enter then joins with the version shown.
-	m = press(m, "left", "enter")
+	// The word and enter join, with the version shown.
+	m = press(typeText(m, "Consent"), "enter")
 	a := m.(*App)
 	if a.shell == nil {
 		t.Fatalf("still a visitor after consenting:\n%s", screen(a))
@@ -102,7 +105,7 @@ func TestApplyWithConsent(t *testing.T) {
 	m = typeText(m, "I fix bicycles.")
 	m = press(m, "enter")
 	mustContain(t, screen(m), "Do you consent to this charter?")
-	m = press(m, "y")
+	m = press(typeText(m, "consent"), "enter")
 	mustContain(t, screen(m), "application sent", "Your application #2 is waiting")
 	f.as(alice, state.DecideApplication{ID: 2, Approve: true})
 	if me, ok, _ := f.hub.Whoami(erin.Fingerprint); !ok || me.Consent != 1 {
@@ -133,7 +136,7 @@ func TestReconsentAtLoginAfterAmendment(t *testing.T) {
 	m := New(f.hub, bob, WithSize(80, 24))
 	v := screen(m)
 	mustContain(t, v, "Charter v2", "adopted 2026-12-10 by proposal #1", "Quiet after ten.",
-		"Do you consent to charter v2?", "I consent", "Not now")
+		"Do you consent to charter v2?", "type consent and press enter", "Not now")
 	checkFitsFor(t, v, 80, 24, "bob")
 	// The prompt is a modal: tab numbers do not leave it.
 	m = press(m, "6")
@@ -162,7 +165,7 @@ func TestReconsentAtLoginAfterAmendment(t *testing.T) {
 
 	m = press(m, "C")
 	mustContain(t, screen(m), "Do you consent to charter v2?")
-	m = press(m, "y")
+	m = press(typeText(m, "consent"), "enter")
 	if me, _, _ := f.hub.Whoami(bob.Fingerprint); me.Consent != 2 {
 		t.Fatalf("consent after yes: %d", me.Consent)
 	}
@@ -174,12 +177,14 @@ func TestReconsentAtLoginAfterAmendment(t *testing.T) {
 	// C now shows the charter to read, with no question.
 	v = screen(press(m, "C"))
 	mustContain(t, v, "Charter v2", "✓ you consented to charter v2")
-	if strings.Contains(v, "I consent") {
+	if strings.Contains(v, "type consent") {
 		t.Fatalf("asks again when rereading:\n%s", v)
 	}
 }
 
-// A version adopted while the member is in the app asks them there.
+// A version adopted while the member is in the app never opens a prompt
+// over what they are doing: keys they were typing stay theirs, and a line in
+// the status bar tells them; C answers.
 func TestReconsentWhileLoggedIn(t *testing.T) {
 	f, alice, bob := chartered(t)
 	f.as(bob, state.Consent{Version: 1})
@@ -187,9 +192,24 @@ func TestReconsentWhileLoggedIn(t *testing.T) {
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Good to see you")) },
 		teatest.WithDuration(5*time.Second))
 	amend(f, alice, bob)
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("charter v2 awaits your")) },
+		teatest.WithDuration(5*time.Second))
+	// What a member types next is not an answer: y, enter, even the word.
+	for _, k := range []string{"y", "enter", "c", "o", "n", "s", "e", "n", "t", "enter"} {
+		tm.Send(keyMsg(k))
+	}
+	// Back out of whatever those keys opened, then answer with C.
+	for _, k := range []string{"esc", "esc", "1", "C"} {
+		tm.Send(keyMsg(k))
+	}
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("Do you consent to charter v2?")) },
 		teatest.WithDuration(5*time.Second))
-	tm.Send(keyMsg("y"))
+	if me, _, _ := f.hub.Whoami(bob.Fingerprint); me.Consent != 1 {
+		t.Fatalf("stray keys recorded consent to v%d", me.Consent)
+	}
+	for _, k := range []string{"c", "o", "n", "s", "e", "n", "t", "enter"} {
+		tm.Send(keyMsg(k))
+	}
 	// Quitting at once could end the program before the consent is
 	// submitted; a person sees the thanks first.
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("you consented to charter v2")) },
@@ -201,12 +221,35 @@ func TestReconsentWhileLoggedIn(t *testing.T) {
 	}
 }
 
+// Keys a person might press by habit or by accident never consent: the old
+// prompt took y, and → then enter, as a yes.
+func TestStrayKeysNeverConsent(t *testing.T) {
+	f, alice, bob := chartered(t)
+	f.as(bob, state.Consent{Version: 1})
+	amend(f, alice, bob)
+	m := New(f.hub, bob, WithSize(80, 24))
+	mustContain(t, screen(m), "Do you consent to charter v2?")
+	for _, keys := range [][]string{{"y"}, {"enter"}, {"right", "enter"}, {"left", "enter"}, {"tab", "enter"}, {"space", "enter"}} {
+		m = press(m, keys...)
+		if me, _, _ := f.hub.Whoami(bob.Fingerprint); me.Consent != 1 {
+			t.Fatalf("%v recorded consent to v%d", keys, me.Consent)
+		}
+	}
+	// The prompt is still open, and says what would consent.
+	mustContain(t, screen(m), "Do you consent to charter v2?", "Only the word consent")
+	m = typeText(m, "the key")
+	m = press(m, "enter")
+	if me, _, _ := f.hub.Whoami(bob.Fingerprint); me.Consent != 1 {
+		t.Fatalf("typing recorded consent to v%d", me.Consent)
+	}
+}
+
 func TestConsentPromptSizes(t *testing.T) {
 	f, _, bob := chartered(t)
 	for _, sz := range [][2]int{{80, 24}, {200, 60}, {40, 12}} {
 		m := New(f.hub, bob, WithSize(sz[0], sz[1]))
 		checkFitsFor(t, screen(m), sz[0], sz[1], "bob")
-		for _, k := range []string{"down", "down", "pgdown", "right", "?"} {
+		for _, k := range []string{"down", "down", "pgdown", "c", "enter", "?"} {
 			m = press(m, k)
 			checkFitsFor(t, screen(m), sz[0], sz[1], "bob")
 		}

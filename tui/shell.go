@@ -53,6 +53,7 @@ type shell struct {
 	// closed; deferred is the version the member said "not now" to.
 	prompt   *charterPrompt
 	deferred int
+	asked    bool // the session's first data was checked for due consent
 	parts    chromeParts
 }
 
