@@ -51,6 +51,9 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 		if !ok || bk.Status != BookPending {
 			return true, fmt.Errorf("booking %d is not pending", b.Booking)
 		}
+		if err := selfApproval(bk, ev.Actor, b.Approved); err != nil {
+			return true, err
+		}
 		if b.Approved {
 			bk.Status = BookConfirmed
 		} else {

@@ -124,11 +124,25 @@ func (c DecideBooking) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if bk.Status != BookPending {
 		return 0, nil, fmt.Errorf("booking %d is %s, not pending", bk.ID, bk.Status)
 	}
+	if err := selfApproval(bk, m.ID, c.Approve); err != nil {
+		return 0, nil, err
+	}
 	ev := &BookingDecided{Booking: bk.ID, Approved: c.Approve}
 	if c.Approve {
 		return m.ID, []Body{ev}, nil
 	}
 	return m.ID, withPromotions(r, env, m.ID, bk.Space, ev), nil
+}
+
+// selfApproval refuses a steward confirming their own stay at a space that
+// needs approval: like a payout, it needs someone other than the person it
+// benefits. Declining one's own booking is only a cancellation, and stays
+// allowed. Decide and Apply both call it, so a forged log fails verify.
+func selfApproval(bk Booking, actor uint64, approve bool) error {
+	if approve && actor == bk.Member {
+		return forbidden("booking %d is your own: another steward must approve it", bk.ID)
+	}
+	return nil
 }
 
 // withPromotions follows a change that frees beds with the promotion of

@@ -75,6 +75,34 @@ func TestBookingPoliciesAndApproval(t *testing.T) {
 	f.refuse("carol", Book{Space: id, From: "2026-12-05", To: "2026-12-06"}, "retired")
 }
 
+// A steward's own stay at a space that needs approval is approved by
+// someone else, by a command and in a replayed log alike.
+func TestOwnBookingNeedsAnotherSteward(t *testing.T) {
+	f := newGov(t)
+	id := addSpace(t, f, Space{Name: "Porto house", Beds: 3, TZ: "Europe/Lisbon", NeedsApproval: true})
+	f.do("alice", Book{Space: id, From: "2026-12-01", To: "2026-12-04"})
+	f.refuse("alice", DecideBooking{ID: 1, Approve: true}, "your own: another steward must approve it")
+
+	// A forged log in which she approves it herself fails to apply.
+	err := f.s.View(func(r Reader) error {
+		return Apply(newOverlay(r), Event{Seq: f.s.Size(), Time: f.clk.now().UnixMilli(), Actor: f.ids["alice"],
+			Body: &BookingDecided{Booking: 1, Approved: true}})
+	})
+	if err == nil || !strings.Contains(err.Error(), "your own") {
+		t.Fatalf("self-approval applied: %v", err)
+	}
+
+	f.do("alice", SetRole{Member: f.ids["bob"], Role: RoleSteward, Grant: true})
+	f.do("bob", DecideBooking{ID: 1, Approve: true})
+	// Declining one's own pending stay is only a cancellation.
+	f.do("alice", Book{Space: id, From: "2026-12-10", To: "2026-12-11"})
+	f.do("alice", DecideBooking{ID: 2})
+	bs, _ := f.h.BookingsOf(f.ids["alice"])
+	if len(bs) != 2 || bs[0].Status != BookConfirmed || bs[1].Status != BookDeclined {
+		t.Fatalf("bookings %+v", bs)
+	}
+}
+
 func TestSpaceProposal(t *testing.T) {
 	f := newGov(t)
 	pid := f.do("bob", NewProposal{Kind: KindSpace, Title: "Rent the Faro house",
