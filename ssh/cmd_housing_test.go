@@ -252,31 +252,51 @@ func TestHousingICal(t *testing.T) {
 	mustRun(t, "bob again", bob.run(t, ts, "housing book 1 --from 2026-12-20 --to 2026-12-21"))                // 5
 	mustRun(t, "bob cancels", bob.run(t, ts, "housing cancel 5"))
 
+	// UIDs name the hub: two hubs' booking 1 never merge in a calendar.
+	dom := icalUIDDomain(hub.Store().VerifierKey())
+	if other := icalUIDDomain(newHubWith(t, state.Options{Clock: clk.now}).Store().VerifierKey()); other == dom {
+		t.Fatalf("two hubs share the UID domain %s", dom)
+	}
+	uid := func(id int) string { return fmt.Sprintf("booking-%d@%s", id, dom) }
+
 	r := mustRun(t, "ical 1", carol.run(t, ts, "housing ical 1"))
 	if !strings.HasPrefix(r.stdout, "BEGIN:VCALENDAR\r\n") || !strings.HasSuffix(r.stdout, "END:VCALENDAR\r\n") {
 		t.Fatalf("ical 1: %q", r.stdout)
 	}
+	// The waitlisted stay is not in it; the cancelled one is, as cancelled,
+	// so a subscribed calendar drops it.
 	checkEvents(t, "ical 1", parseICal(t, "ical 1", r.stdout), []wantEvent{
-		{"booking-1@polis", "2026-12-10", "2026-12-15", evil + " (1 bed)", "CONFIRMED"},
-		{"booking-2@polis", "2026-12-15", "2026-12-16", "carol (1 bed)", "CONFIRMED"},
+		{uid(1), "2026-12-10", "2026-12-15", evil + " (1 bed)", "CONFIRMED"},
+		{uid(2), "2026-12-15", "2026-12-16", "carol (1 bed)", "CONFIRMED"},
+		{uid(5), "2026-12-20", "2026-12-21", evil + " (1 bed)", "CANCELLED"},
 	})
-	if n := strings.Count(r.stdout, "\r\nBEGIN:VEVENT\r\n"); n != 2 {
+	if n := strings.Count(r.stdout, "\r\nBEGIN:VEVENT\r\n"); n != 3 {
 		t.Errorf("ical 1: %d VEVENT lines", n)
 	}
 
 	r = mustRun(t, "ical --mine", bob.run(t, ts, "housing ical --mine"))
 	checkEvents(t, "ical --mine", parseICal(t, "ical --mine", r.stdout), []wantEvent{
-		{"booking-1@polis", "2026-12-10", "2026-12-15", `Stay at Flat, "A"; END:VCALENDAR (1 bed)`, "CONFIRMED"},
-		{"booking-4@polis", "2026-12-01", "2026-12-02", "Stay at Loft (1 bed)", "TENTATIVE"},
+		{uid(1), "2026-12-10", "2026-12-15", `Stay at Flat, "A"; END:VCALENDAR (1 bed)`, "CONFIRMED"},
+		{uid(4), "2026-12-01", "2026-12-02", "Stay at Loft (1 bed)", "TENTATIVE"},
+		{uid(5), "2026-12-20", "2026-12-21", `Stay at Flat, "A"; END:VCALENDAR (1 bed)`, "CANCELLED"},
 	})
+	stamp := func(out string, i int) string {
+		return parseICal(t, "stamp", out)[i].GetProperty(ics.ComponentPropertyDtstamp).Value
+	}
+	before := stamp(r.stdout, 1)
+	clk.advance(time.Hour)
 	mustRun(t, "approve", alice.run(t, ts, "housing approve 4"))
 	r = mustRun(t, "ical --mine", bob.run(t, ts, "housing ical --mine"))
-	if evs := parseICal(t, "ical --mine", r.stdout); len(evs) != 2 || evs[1].GetProperty(ics.ComponentPropertyStatus).Value != "CONFIRMED" {
+	if evs := parseICal(t, "ical --mine", r.stdout); len(evs) != 3 || evs[1].GetProperty(ics.ComponentPropertyStatus).Value != "CONFIRMED" {
 		t.Fatalf("after approval: %q", r.stdout)
+	}
+	// The approval is a revision a calendar client must pick up.
+	if after := stamp(r.stdout, 1); after == before || after != "20261120T130000Z" {
+		t.Fatalf("DTSTAMP %s before the approval, %s after", before, after)
 	}
 	r = mustRun(t, "ical 2", alice.run(t, ts, "housing ical 2"))
 	checkEvents(t, "ical 2", parseICal(t, "ical 2", r.stdout), []wantEvent{
-		{"booking-4@polis", "2026-12-01", "2026-12-02", evil + " (1 bed)", "CONFIRMED"},
+		{uid(4), "2026-12-01", "2026-12-02", evil + " (1 bed)", "CONFIRMED"},
 	})
 }
 
@@ -284,7 +304,7 @@ func TestHousingICal(t *testing.T) {
 func TestICalTextInert(t *testing.T) {
 	hostile := "x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@x\nSUMMARY:y\x1b]0;t\x07\u2028z " + strings.Repeat("ü", 300)
 	var buf bytes.Buffer
-	err := writeICal(&buf, hostile, []icalStay{{
+	err := writeICal(&buf, hostile, "x.polis", []icalStay{{
 		Booking: state.Booking{ID: 7, From: "2026-12-31", To: "2027-01-02", Status: state.BookPending, Created: 1},
 		Summary: hostile, Description: hostile, Location: hostile,
 	}})
@@ -296,10 +316,10 @@ func TestICalTextInert(t *testing.T) {
 	}
 	evs := parseICal(t, "hostile", buf.String())
 	var empty bytes.Buffer
-	if err := writeICal(&empty, "none", nil); err != nil || len(parseICal(t, "empty", empty.String())) != 0 {
+	if err := writeICal(&empty, "none", "x.polis", nil); err != nil || len(parseICal(t, "empty", empty.String())) != 0 {
 		t.Fatalf("empty calendar: %v %q", err, empty.String())
 	}
-	checkEvents(t, "hostile", evs, []wantEvent{{"booking-7@polis", "2026-12-31", "2027-01-02", icalText(hostile), "TENTATIVE"}})
+	checkEvents(t, "hostile", evs, []wantEvent{{"booking-7@x.polis", "2026-12-31", "2027-01-02", icalText(hostile), "TENTATIVE"}})
 	if s := icalText(hostile); strings.ContainsAny(s, "\r\n\x1b\x07\u2028") || !strings.HasSuffix(s, "ü...") {
 		t.Errorf("icalText: %q", s)
 	}

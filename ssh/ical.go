@@ -4,6 +4,8 @@ package ssh
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -63,8 +65,8 @@ func (c *cli) icalCmd() *cobra.Command {
 		names := c.names()
 		var stays []icalStay
 		for _, b := range bs {
-			if b.Status != state.BookConfirmed && b.Status != state.BookPending {
-				continue
+			if b.Status == state.BookWaitlisted {
+				continue // not a stay until it is promoted
 			}
 			s := spaces[b.Space]
 			st := icalStay{Booking: b, Location: strings.Trim(s.City+", "+s.Country, ", ")}
@@ -76,7 +78,7 @@ func (c *cli) icalCmd() *cobra.Command {
 			st.Description = fmt.Sprintf("Booking %d at %s (space %d), %s; check-out %s.", b.ID, s.Name, b.Space, b.Status, b.To)
 			stays = append(stays, st)
 		}
-		return writeICal(cmd.OutOrStdout(), name, stays)
+		return writeICal(cmd.OutOrStdout(), name, icalUIDDomain(c.hub.Store().VerifierKey()), stays)
 	}
 	return cmd
 }
@@ -85,6 +87,14 @@ func (c *cli) icalCmd() *cobra.Command {
 type icalStay struct {
 	state.Booking
 	Summary, Description, Location string
+}
+
+// icalUIDDomain names this hub in every event's UID, so that two hubs'
+// booking 1 never merge in a member's calendar: a stable digest of the
+// hub's checkpoint verifier key, which no other hub holds.
+func icalUIDDomain(vkey string) string {
+	sum := sha256.Sum256([]byte(vkey))
+	return hex.EncodeToString(sum[:8]) + ".polis"
 }
 
 // icalText makes member text inert in a calendar: one line without control
@@ -104,8 +114,11 @@ func icalText(s string) string {
 
 // writeICal writes stays as an RFC 5545 calendar of all-day events: a
 // booking holds the nights [From, To), so DTEND is the check-out day,
-// exclusive, as the RFC has it for VALUE=DATE.
-func writeICal(w io.Writer, name string, stays []icalStay) error {
+// exclusive, as the RFC has it for VALUE=DATE. A stay that was cancelled or
+// declined stays in the feed as CANCELLED, so subscribed calendars remove
+// it rather than keep a stale copy; DTSTAMP and LAST-MODIFIED are the time
+// of its last change, so clients see a promotion or a cancellation as new.
+func writeICal(w io.Writer, name, uidDomain string, stays []icalStay) error {
 	cal := ical.NewCalendar()
 	cal.Props.SetText(ical.PropProductID, "-//polis//housing//EN")
 	cal.Props.SetText(ical.PropVersion, "2.0")
@@ -122,8 +135,13 @@ func writeICal(w io.Writer, name string, stays []icalStay) error {
 			continue // the hub only stores valid dates
 		}
 		ev := ical.NewEvent()
-		ev.Props.SetText(ical.PropUID, fmt.Sprintf("booking-%d@polis", s.ID))
-		ev.Props.SetDateTime(ical.PropDateTimeStamp, time.UnixMilli(s.Created).UTC())
+		ev.Props.SetText(ical.PropUID, fmt.Sprintf("booking-%d@%s", s.ID, uidDomain))
+		revised := s.Created
+		if s.Updated != 0 {
+			revised = s.Updated
+		}
+		ev.Props.SetDateTime(ical.PropDateTimeStamp, time.UnixMilli(revised).UTC())
+		ev.Props.SetDateTime(ical.PropLastModified, time.UnixMilli(revised).UTC())
 		ev.Props.SetDate(ical.PropDateTimeStart, from)
 		ev.Props.SetDate(ical.PropDateTimeEnd, to)
 		ev.Props.SetText(ical.PropSummary, icalText(s.Summary))
@@ -133,8 +151,12 @@ func writeICal(w io.Writer, name string, stays []icalStay) error {
 		}
 		ev.Props.SetText(ical.PropTransparency, "OPAQUE")
 		status := ical.EventConfirmed
-		if s.Status == state.BookPending {
+		switch s.Status {
+		case state.BookPending:
 			status = ical.EventTentative
+		case state.BookCancelled, state.BookDeclined:
+			status = ical.EventCancelled
+			ev.Props.SetText(ical.PropTransparency, "TRANSPARENT")
 		}
 		ev.SetStatus(status)
 		cal.Children = append(cal.Children, ev.Component)

@@ -45,6 +45,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 		before := bk.Status
 		bk.Status = BookCancelled
 		bookingStatusChanged(w, before, bk)
+		bk.Updated = ev.Time
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 	case *BookingDecided:
 		bk, ok := GetBooking(w, b.Booking)
@@ -61,6 +62,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 			bk.Status = BookDeclined
 		}
 		bookingStatusChanged(w, BookPending, bk)
+		bk.Updated = ev.Time
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 	case *BookingPromoted:
 		bk, ok := GetBooking(w, b.Booking)
@@ -73,6 +75,7 @@ func applyHousing(w Writer, ev Event) (bool, error) {
 			return true, err
 		}
 		bookingStatusChanged(w, BookWaitlisted, bk)
+		bk.Updated = ev.Time
 		putJSON(w, idKey(prefixBooking, bk.ID), bk)
 	default:
 		return applyDispute(w, ev)

@@ -53,6 +53,9 @@ type Booking struct {
 	Status  string `json:"status"`
 	Created int64  `json:"created"`
 	Seq     uint64 `json:"seq"`
+	// Updated is the time of the last change of status (0: none since it
+	// was requested); calendars show it as the stay's last revision.
+	Updated int64 `json:"updated,omitempty"`
 }
 
 // holds reports whether a booking occupies its beds.
