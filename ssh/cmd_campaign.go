@@ -278,9 +278,4 @@ func (c *cli) campaignTieCmd() *cobra.Command {
 	return cmd
 }
 
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
-}
+func plural(n int, word string) string { return state.Plural(n, word, word+"s") }

@@ -169,7 +169,7 @@ func caseStateText(k state.Case) string {
 
 func outcomeText(o string, days int) string {
 	if o == state.OutcomeSuspension && days > 0 {
-		return fmt.Sprintf("%s, %d days", o, days)
+		return o + ", " + state.Plural(days, "day", "days")
 	}
 	return o
 }

@@ -197,12 +197,7 @@ func printSpace(cmd *cobra.Command, s state.Space) {
 	}
 }
 
-func bedsText(n int) string {
-	if n == 1 {
-		return "1 bed"
-	}
-	return fmt.Sprintf("%d beds", n)
-}
+func bedsText(n int) string { return state.Plural(n, "bed", "beds") }
 
 // bookingJSON is a booking with its space's and member's names.
 type bookingJSON struct {

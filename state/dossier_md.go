@@ -47,7 +47,7 @@ func (d Dossier) Markdown() string {
 	p("## Census\n\n")
 	p("| figure | value |\n|---|---|\n")
 	p("| members | %d |\n| active in the last %d days | %d |\n| active in the last %d days | %d |\n", c.Members, ActiveShortDays, c.Active30, ActiveLongDays, c.Active90)
-	p("| shared spaces | %d (%d beds) |\n| bed-nights used | %d |\n| bed-nights booked ahead | %d |\n", c.Spaces, c.Beds, c.BedNightsUsed, c.BedNightsAhead)
+	p("| shared spaces | %d (%s) |\n| bed-nights used | %d |\n| bed-nights booked ahead | %d |\n", c.Spaces, Plural(int(c.Beds), "bed", "beds"), c.BedNightsUsed, c.BedNightsAhead)
 	p("| treasury | %s |\n\n", money(c.Treasury))
 	if len(c.Joined) > 0 {
 		p("Joined and left per month: ")
@@ -71,8 +71,12 @@ func (d Dossier) Markdown() string {
 	}
 	g := d.Governance
 	p("## Governance\n\n")
-	p("%d proposals decided (%s); %d open. Mean turnout %d.%02d%%. %d members delegate their vote.\n\n",
-		g.Decided, strings.Join(sortedCounts(g.ByOutcome), ", "), g.Open, g.TurnoutBP/100, g.TurnoutBP%100, g.Delegating)
+	delegates := "members delegate their vote"
+	if g.Delegating == 1 {
+		delegates = "member delegates their vote"
+	}
+	p("%s decided (%s); %d open. Mean turnout %d.%02d%%. %d %s.\n\n",
+		Plural(g.Decided, "proposal", "proposals"), strings.Join(sortedCounts(g.ByOutcome), ", "), g.Open, g.TurnoutBP/100, g.TurnoutBP%100, g.Delegating, delegates)
 	if len(g.ByKind) > 0 {
 		p("By kind: %s.\n\n", strings.Join(sortedCounts(g.ByKind), ", "))
 	}
@@ -92,12 +96,12 @@ func (d Dossier) Markdown() string {
 		if s.Retired {
 			retired = " (retired)"
 		}
-		p("- %s, %s: %d beds%s\n", sanitize.Line(s.Name), where, s.Beds, retired)
+		p("- %s, %s: %s%s\n", sanitize.Line(s.Name), where, Plural(s.Beds, "bed", "beds"), retired)
 	}
 	ds := d.Disputes
 	p("\n## Dispute resolution\n\n")
-	p("%d cases filed; %d appealed to a jury. By state: %s. By outcome: %s. No names or statements are included.\n\n",
-		ds.Filed, ds.Appealed, orNone(sortedCounts(ds.ByState)), orNone(sortedCounts(ds.ByOutcome)))
+	p("%s filed; %d appealed to a jury. By state: %s. By outcome: %s. No names or statements are included.\n\n",
+		Plural(ds.Filed, "case", "cases"), ds.Appealed, orNone(sortedCounts(ds.ByState)), orNone(sortedCounts(ds.ByOutcome)))
 	p("## Verification\n\n")
 	p("Hub verifier key: `%s`\n\nSigned checkpoint:\n\n```\n%s```\n", d.VerifierKey, d.Note)
 	return b.String()

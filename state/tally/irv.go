@@ -2,9 +2,9 @@ package tally
 
 // Round is one count of an instant-runoff election.
 type Round struct {
-	Counts     []int // weight per option this round (eliminated options count 0)
-	Eliminated []int // options eliminated at the end of this round (sorted)
-	Exhausted  int   // weight of ballots with no remaining preference
+	Counts     []int `json:"counts"`     // weight per option this round (eliminated options count 0)
+	Eliminated []int `json:"eliminated"` // options eliminated at the end of this round (sorted)
+	Exhausted  int   `json:"exhausted"`  // weight of ballots with no remaining preference
 }
 
 // IRVResult is the full instant-runoff count, kept round by round so that
