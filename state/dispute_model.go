@@ -126,13 +126,14 @@ func ListEvidence(r Reader, id uint64) []Statement {
 	return out
 }
 
-// JuryPool is who may sit on a case's jury: current members who are not
-// parties, not its ruling moderator, not suspended at now and not expelled,
-// in ID order.
+// JuryPool is who may sit on a case's jury: current members (not departed,
+// not expelled) who are not parties, not its ruling moderator and not
+// suspended at now, in ID order. A seat drawn for someone who cannot vote
+// would leave the jury short for good.
 func JuryPool(r Reader, c Case, now int64) []uint64 {
 	var pool []uint64
 	for _, m := range ListMembers(r) {
-		if c.party(m.ID) || m.ID == c.Moderator || m.Suspended(now) || m.Expelled {
+		if c.party(m.ID) || m.ID == c.Moderator || m.Suspended(now) || m.Gone() {
 			continue
 		}
 		pool = append(pool, m.ID)

@@ -166,6 +166,30 @@ func TestJurySuspendsAfterWarning(t *testing.T) {
 	}
 }
 
+// A member who left is never drawn: their seat could never vote.
+func TestDepartedNeverOnJury(t *testing.T) {
+	f := newGovWith(t, Options{CheckpointEvery: 1})
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
+	id := f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise"})[0].Body.(*CaseFiled).Case
+	f.do("carol", CaseAction{ID: id, Action: "claim"})
+	f.do("carol", Rule{ID: id, Outcome: OutcomeWarning})
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleSteward, Grant: true})
+	f.do("alice", Leave{})
+	f.do("dave", CaseAction{ID: id, Action: "appeal"})
+	f.h.CloseDue(f.ctx)
+	c, _, _ := f.h.CaseWithThread(id)
+	// bob and dave are parties, carol ruled, alice left: nobody remains.
+	if c.JuryHeight == 0 || len(c.Jury) != 0 || c.State != CaseStateJuryRuled {
+		t.Fatalf("jury drawn from a pool with a departed member: %+v", c)
+	}
+	if err := f.s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := VerifyDir(f.dir, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // With nobody eligible for the jury, the draw is recorded once and the
 // ruling stands.
 func TestEmptyJuryRulingStands(t *testing.T) {
