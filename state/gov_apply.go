@@ -81,8 +81,8 @@ func applyGov(w Writer, ev Event) (bool, error) {
 			return true, fmt.Errorf("proposal %d closes %s by the count, not %s", p.ID, st, b.State)
 		}
 		p.State, p.Closed = b.State, ev.Time
-		p.Outcome = &Outcome{Eligible: t.Eligible, Participants: t.Participants, QuorumMet: t.QuorumMet,
-			Passed: b.State == PropPassed, Winner: t.Winner}
+		t.State = b.State
+		p.Outcome = &t
 		putJSON(w, idKey(prefixProposal, p.ID), p)
 	case *ProposalExecuted:
 		p, err := proposalIn(w, b.Proposal, PropPassed)

@@ -54,12 +54,15 @@ func (h *Hub) proposalView(r Reader, size uint64, p Proposal, me uint64, names m
 		v.Tally = Tally{Method: p.Method, Options: p.Options, Winner: -1, State: p.State,
 			QuorumBP: p.Rules.QuorumBP, ThresholdBP: p.Rules.ThresholdBP}
 	} else {
-		t := h.sharedTally(r, size, p)
+		var t Tally
 		if p.Outcome != nil {
-			// Closed: the recorded outcome is final even if membership
-			// changed since.
-			t.Eligible, t.Participants, t.QuorumMet, t.Passing, t.Winner =
-				p.Outcome.Eligible, p.Outcome.Participants, p.Outcome.QuorumMet, p.Outcome.Passed, p.Outcome.Winner
+			// Closed: the count recorded at the close is the result,
+			// whatever has been delegated, joined or left since. Only the
+			// state moves on (passed, then executed).
+			t = *p.Outcome
+			t.State = p.State
+		} else {
+			t = h.sharedTally(r, size, p)
 		}
 		if p.Rules.Hidden && p.State == PropActive {
 			t = withheld(t)

@@ -106,14 +106,10 @@ type Proposal struct {
 	Outcome  *Outcome  `json:"outcome,omitempty"`
 }
 
-// Outcome is the result recorded when a proposal closes.
-type Outcome struct {
-	Eligible     int  `json:"eligible"`
-	Participants int  `json:"participants"`
-	QuorumMet    bool `json:"quorum_met"`
-	Passed       bool `json:"passed"`
-	Winner       int  `json:"winner"` // option index for multi-option methods, -1 if none
-}
+// Outcome is a closed proposal's result: the whole count as it stood at
+// its close, with State the state it closed in. It is final: members who
+// delegate, join or leave later never change it, in any view.
+type Outcome = Tally
 
 // Vote is a member's direct vote on a proposal.
 type Vote struct {

@@ -1,7 +1,10 @@
 package state
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"reflect"
 	"errors"
 	"fmt"
 	"strings"
@@ -102,7 +105,7 @@ func TestProposalLifecycleAndRoleExecution(t *testing.T) {
 	f.refuse("dave", CastVote{ID: id, Ballot: yes("yes")}, "closed")
 	f.h.CloseDue(f.ctx)
 	v = f.view(id, "alice")
-	if v.State != PropExecuted || !v.Outcome.Passed || len(v.Comments) != 1 {
+	if v.State != PropExecuted || !v.Outcome.Passing || len(v.Comments) != 1 {
 		t.Fatalf("after deadline: %+v", v.Proposal)
 	}
 	bob, _ := GetMemberFrom(t, f.h, f.ids["bob"])
@@ -243,3 +246,40 @@ func TestRulesProposalAndHiddenResults(t *testing.T) {
 }
 
 func tallyBallot(choice string) tally.Ballot { return tally.Ballot{Choice: choice} }
+
+// A closed proposal's result is what it was at its close, in every view:
+// delegations, joins and departures afterwards never move it.
+func TestClosedTallyIsFinal(t *testing.T) {
+	f := newGov(t)
+	pid := f.do("alice", NewProposal{Kind: KindText, Title: "Quiet hours"})[0].Body.(*ProposalCreated).Proposal
+	f.do("alice", CastVote{ID: pid, Ballot: tallyBallot("yes")})
+	f.do("bob", CastVote{ID: pid, Ballot: tallyBallot("no")})
+	f.clk.t = f.clk.t.Add(8 * 24 * time.Hour)
+	f.h.CloseDue(f.ctx)
+	view := func() []byte {
+		t.Helper()
+		v, err := f.h.ProposalFor(pid, f.ids["alice"])
+		if err != nil {
+			t.Fatal(err)
+		}
+		all, err := f.h.ProposalsFor(f.ids["carol"])
+		if err != nil || len(all) != 1 {
+			t.Fatalf("list %v %v", all, err)
+		}
+		if !reflect.DeepEqual(all[0].Tally, v.Tally) {
+			t.Fatalf("list and detail disagree:\n%+v\n%+v", all[0].Tally, v.Tally)
+		}
+		b, _ := json.Marshal(v.Tally)
+		return b
+	}
+	before := view()
+	if !bytes.Contains(before, []byte(`"yes":1,"no":1`)) {
+		t.Fatalf("closed tally %s", before)
+	}
+	f.do("carol", Delegate{To: f.ids["alice"]})
+	f.do("dave", Delegate{To: f.ids["alice"]})
+	f.do("bob", Leave{})
+	if after := view(); !bytes.Equal(before, after) {
+		t.Fatalf("closed tally moved:\nbefore %s\nafter  %s", before, after)
+	}
+}
