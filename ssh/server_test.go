@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 
@@ -208,6 +209,12 @@ func TestChainCommands(t *testing.T) {
 	var h state.Head
 	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil || h.Size < 2 || h.Note == "" {
 		t.Fatalf("chain head: %v %+v", err, r)
+	}
+	// The text form reads the checkpoint's time (seconds) as a date of
+	// this era, not of January 1970.
+	r = alice.run(t, ts, "chain head")
+	if want := "sealed " + time.Unix(h.Time, 0).UTC().Format("2006-01-02"); !strings.Contains(r.stdout, want) || h.Time < 1e9 {
+		t.Fatalf("chain head says %q, want %q", r.stdout, want)
 	}
 	r = alice.run(t, ts, "chain receipt 1 --json")
 	var rc state.Receipt
