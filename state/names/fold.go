@@ -70,17 +70,23 @@ func Skeleton(s string) string {
 	return NFD(b.String())
 }
 
-// Keys are the strings a name is unique by: the skeleton of its canonical
-// case fold (so "Alice" and "ALICE" clash), and its own skeleton when that
-// differs (so "BiII", with capital I, clashes with "Bill": folding first
-// would make it "biii"). Two names clash when their keys share one.
+// Keys are the strings a name is unique by; two names clash when their keys
+// share one:
+//
+//   - the caseless skeleton, Skeleton(Fold(Skeleton(Fold(NFD(name))))), so
+//     "Alice" and "ALICE" clash; the second round catches prototypes that
+//     are capitals, as digit zero's is O, so "b0b" clashes with "bob";
+//   - the name's own Skeleton, when it differs, so "BiII" with capital I
+//     clashes with "Bill" (folding first would make it "biii").
 func Keys(name string) []string {
-	k := []string{Skeleton(Fold(NFD(name)))}
+	k := []string{caseless(name)}
 	if s := Skeleton(name); s != k[0] {
 		k = append(k, s)
 	}
 	return k
 }
+
+func caseless(s string) string { return Skeleton(Fold(Skeleton(Fold(NFD(s))))) }
 
 func mapRunes(s string, m map[rune]string) string {
 	var b strings.Builder

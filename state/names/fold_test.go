@@ -114,3 +114,17 @@ func TestDataDigest(t *testing.T) {
 		t.Fatalf("unicode.txt sha256 = %s, want %s", got, want)
 	}
 }
+
+// Two rounds of fold and skeleton reach a fixed point for every character:
+// a third would change nothing, so the caseless key needs no more.
+func TestCaselessIsFixedPoint(t *testing.T) {
+	for r := rune(0); r <= 0x10FFFF; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		k := caseless(string(r))
+		if again := Skeleton(Fold(k)); again != k {
+			t.Errorf("U+%04X: caseless %+q, another round %+q", r, k, again)
+		}
+	}
+}

@@ -104,6 +104,8 @@ func TestKeysClash(t *testing.T) {
 		{"Kelvin", "\u212Aelvin", true}, // Kelvin sign
 		{"Ελένη", "ΕΛΈΝΗ", true},
 		{"modem", "rnodern", true},
+		{"bob", "b0b", true}, // 0's prototype is O, which folds to o
+		{"BOB", "b0b", true},
 		{"alice", "alicia", false},
 		{"Ann", "Anna", false},
 		{"李", "季", false},
