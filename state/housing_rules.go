@@ -94,8 +94,8 @@ func checkSpace(s Space) error {
 	if err := sanitize.Check("city", s.City, 60, false, false); err != nil {
 		return err
 	}
-	if err := CheckCountry(s.Country); err != nil {
-		return err
+	if CheckCountry(s.Country) != nil {
+		return fmt.Errorf("country must be a two-letter code like PT, from ISO 3166")
 	}
 	if s.Beds < 1 || s.Beds > 1000 {
 		return fmt.Errorf("beds must be between 1 and 1000")

@@ -55,7 +55,7 @@ func TestPinnedCountriesAndZones(t *testing.T) {
 	// Codes x/text took but ISO 3166-1 does not assign.
 	for _, cc := range []string{"UK", "EU", "SU", "YU", "UN"} {
 		f.refuse("bob", SetCountry{Country: cc}, "two-letter ISO 3166 code")
-		f.refuse("alice", AddSpace{Space: Space{Name: "x", Beds: 1, TZ: "UTC", Country: cc}}, "two-letter ISO 3166 code")
+		f.refuse("alice", AddSpace{Space: Space{Name: "x", Beds: 1, TZ: "UTC", Country: cc}}, "two-letter code like PT, from ISO 3166")
 	}
 	f.do("bob", SetCountry{Country: "GB"})
 	f.do("carol", SetCountry{Country: "XK"})
