@@ -1,53 +1,20 @@
 package state
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/polis-hub/polis/state/internal/srcguard"
 )
 
 // Apply's name, country and time zone rules read only pinned data
 // (state/names, state/countries, state/zones): no file of the state
-// package may consult the system's zoneinfo or x/text's region tables, nor
-// fold names with the toolchain's case tables.
+// package may consult the system's zoneinfo or x/text's region tables.
 func TestNoToolchainDataInState(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked := 0
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checked++
-		for _, im := range f.Imports {
-			if p, _ := strconv.Unquote(im.Path.Value); strings.HasPrefix(p, "golang.org/x/text") || p == "time/tzdata" {
-				t.Errorf("%s imports %s", name, p)
-			}
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			sel, ok := n.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			if id, ok := sel.X.(*ast.Ident); ok && id.Name == "time" && sel.Sel.Name == "LoadLocation" {
-				t.Errorf("%s calls time.LoadLocation, which reads the system's zoneinfo", name)
-			}
-			return true
-		})
-	}
-	if checked < 20 {
-		t.Fatalf("checked only %d files", checked)
-	}
+	srcguard.Check(t, ".", 20, srcguard.Rules{
+		Imports: []string{"golang.org/x/text/...", "time/tzdata"},
+		Calls:   []string{"time.LoadLocation"},
+	})
 }
 
 func TestPinnedCountriesAndZones(t *testing.T) {

@@ -4,14 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"testing"
+
+	"github.com/polis-hub/polis/state/internal/srcguard"
 )
 
 // The rule reads no Unicode tables but the pinned ones: the package may not
@@ -19,41 +15,12 @@ import (
 // functions that consult them. (unicode/utf8 is only the UTF-8 encoding,
 // which is fixed.)
 func TestNoToolchainUnicodeTables(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	banned := map[string]bool{"ToLower": true, "ToUpper": true, "ToTitle": true, "Title": true,
-		"EqualFold": true, "TrimSpace": true, "Fields": true, "FieldsFunc": true, "TrimFunc": true,
-		"IndexFunc": true, "ContainsFunc": true, "Map": true}
-	checked := 0
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(token.NewFileSet(), name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checked++
-		for _, im := range f.Imports {
-			p, _ := strconv.Unquote(im.Path.Value)
-			if p == "unicode" || p == "unicode/utf16" || strings.HasPrefix(p, "golang.org/x/text") {
-				t.Errorf("%s imports %s", name, p)
-			}
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			if sel, ok := n.(*ast.SelectorExpr); ok {
-				if id, ok := sel.X.(*ast.Ident); ok && id.Name == "strings" && banned[sel.Sel.Name] {
-					t.Errorf("%s calls strings.%s, which reads the toolchain's Unicode tables", name, sel.Sel.Name)
-				}
-			}
-			return true
-		})
-	}
-	if checked < 3 {
-		t.Fatalf("checked only %d files", checked)
-	}
+	srcguard.Check(t, ".", 3, srcguard.Rules{
+		Imports: []string{"unicode", "unicode/utf16", "golang.org/x/text/..."},
+		Calls: []string{"strings.ToLower", "strings.ToUpper", "strings.ToTitle", "strings.Title",
+			"strings.EqualFold", "strings.TrimSpace", "strings.Fields", "strings.FieldsFunc",
+			"strings.TrimFunc", "strings.IndexFunc", "strings.ContainsFunc", "strings.Map"},
+	})
 }
 
 // What the rule does with a sample of code points, one at a time and after
