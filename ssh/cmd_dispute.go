@@ -35,9 +35,9 @@ func (c *cli) memberRef(cmd *cobra.Command, s string) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
-	want := strings.ToLower(strings.TrimSpace(s))
+	want := strings.TrimSpace(s)
 	for _, m := range ms {
-		if strings.ToLower(m.Name) == want {
+		if state.SameName(m.Name, want) {
 			return m.ID, nil
 		}
 	}

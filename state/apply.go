@@ -54,9 +54,11 @@ func applyEvent(w Writer, ev Event) error {
 		}
 		m := Member{ID: b.Member, Name: b.Name, Roles: normRoles(b.Roles), Joined: ev.Time, Via: b.Via,
 			Keys: []Key{{Fingerprint: fp, Key: canon, Name: "first key", Added: ev.Time}}}
+		if err := holdName(w, m); err != nil {
+			return err
+		}
 		putJSON(w, idKey(prefixMember, m.ID), m)
 		w.Set(prefixKeyIndex+fp, []byte(strconv.FormatUint(m.ID, 10)))
-		w.Set(nameKey(m.Name), []byte(strconv.FormatUint(m.ID, 10)))
 		useID(w, "member", m.ID)
 		if b.Invite != 0 {
 			inv, ok := GetInvite(w, b.Invite)
@@ -82,6 +84,9 @@ func applyEvent(w Writer, ev Event) error {
 		inv.Revoked = true
 		putJSON(w, idKey(prefixInvite, inv.ID), inv)
 	case *ApplicationSubmitted:
+		if err := nameRule(b.Name); err != nil {
+			return fmt.Errorf("application %d: %v", b.Application, err)
+		}
 		canon, fp, _, err := ParseKey(b.Key)
 		if err != nil {
 			return err
@@ -174,10 +179,12 @@ func applyEvent(w Writer, ev Event) error {
 		if !ok {
 			return fmt.Errorf("unknown member %d", b.Member)
 		}
-		w.Delete(nameKey(m.Name))
+		releaseName(w, m)
 		m.Name = b.Name
+		if err := holdName(w, m); err != nil {
+			return err
+		}
 		putJSON(w, idKey(prefixMember, m.ID), m)
-		w.Set(nameKey(m.Name), []byte(strconv.FormatUint(m.ID, 10)))
 	case *ThemeChosen:
 		m, ok := GetMember(w, b.Member)
 		if !ok {

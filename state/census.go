@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
-	"golang.org/x/text/language"
+	"github.com/polis-hub/polis/state/countries"
 )
 
 // The census is how a community shows how big and how alive it is, to
@@ -110,14 +109,11 @@ func addCount(w Writer, key string, delta int64) {
 	w.Set(key, []byte(strconv.FormatInt(n, 10)))
 }
 
-// CheckCountry accepts an ISO 3166-1 alpha-2 country code, or "" to clear.
+// CheckCountry accepts a code of the pinned ISO 3166-1 alpha-2 list
+// (state/countries), or "" to clear.
 func CheckCountry(cc string) error {
-	if cc == "" {
-		return nil
-	}
-	reg, err := language.ParseRegion(cc)
-	if err != nil || len(cc) != 2 || strings.ToUpper(cc) != cc || !reg.IsCountry() {
-		return fmt.Errorf("country must be a two-letter ISO 3166 code such as PT or DE, not %q", cc)
+	if cc != "" && !countries.Valid(cc) {
+		return fmt.Errorf("country must be a two-letter ISO 3166 code such as PT or DE, not %q", truncate(cc, 20))
 	}
 	return nil
 }

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	_ "time/tzdata" // space time zones must resolve the same on every machine
+
+	"github.com/polis-hub/polis/state/zones"
 )
 
 // Space is a shared flat or house with beds.
@@ -81,9 +82,10 @@ func dayNum(date string) (int, error) {
 
 func dayDate(n int) string { return time.Unix(int64(n)*86400, 0).UTC().Format(dateLayout) }
 
-// Today is the calendar day in zone tz at unix ms now.
+// Today is the calendar day in zone tz at unix ms now, by the pinned zone
+// rules (state/zones), never the system's.
 func Today(tz string, now int64) int {
-	loc, err := time.LoadLocation(tz)
+	loc, err := zones.Load(tz)
 	if err != nil {
 		loc = time.UTC
 	}

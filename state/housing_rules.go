@@ -2,10 +2,9 @@ package state
 
 import (
 	"fmt"
-	"strings"
-	"time"
 
 	"github.com/polis-hub/polis/state/sanitize"
+	"github.com/polis-hub/polis/state/zones"
 )
 
 // stayNights checks a requested stay's dates and returns its first night
@@ -95,13 +94,13 @@ func checkSpace(s Space) error {
 	if err := sanitize.Check("city", s.City, 60, false, false); err != nil {
 		return err
 	}
-	if s.Country != "" && (len(s.Country) != 2 || strings.ToUpper(s.Country) != s.Country || !isAlpha(s.Country)) {
-		return fmt.Errorf("country must be a two-letter code like PT")
+	if CheckCountry(s.Country) != nil {
+		return fmt.Errorf("country must be a two-letter code like PT, from ISO 3166")
 	}
 	if s.Beds < 1 || s.Beds > 1000 {
 		return fmt.Errorf("beds must be between 1 and 1000")
 	}
-	if _, err := time.LoadLocation(s.TZ); err != nil || s.TZ == "" || s.TZ == "Local" {
+	if !zones.Valid(s.TZ) {
 		return fmt.Errorf("time zone %q is not an IANA zone like Europe/Lisbon", truncate(s.TZ, 40))
 	}
 	if err := sanitize.Check("house rules", s.Rules, 10000, true, false); err != nil {
@@ -119,13 +118,4 @@ func checkSpace(s Space) error {
 		}
 	}
 	return nil
-}
-
-func isAlpha(s string) bool {
-	for _, r := range s {
-		if r < 'A' || r > 'Z' {
-			return false
-		}
-	}
-	return true
 }

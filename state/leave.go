@@ -147,7 +147,7 @@ func applyLeave(w Writer, ev Event) (bool, error) {
 			w.Delete(prefixKeyIndex + k.Fingerprint)
 		}
 		if b.Anonymous {
-			w.Delete(nameKey(m.Name))
+			releaseName(w, m)
 			m.Name = FormerMember
 		}
 		m.Left, m.Roles, m.Listed = ev.Time, []string{RoleMember}, false

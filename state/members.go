@@ -16,23 +16,6 @@ const (
 	MaxKeyNameLen = 40
 )
 
-const prefixName = "s/name/"
-
-func nameKey(name string) string { return prefixName + strings.ToLower(strings.TrimSpace(name)) }
-
-func checkName(r Reader, name string, self uint64) error {
-	if err := sanitize.Check("name", name, MaxNameLen, false, true); err != nil {
-		return err
-	}
-	if name != strings.TrimSpace(name) {
-		return fmt.Errorf("name has leading or trailing spaces")
-	}
-	if b, ok := r.Get(nameKey(name)); ok && string(b) != strconv.FormatUint(self, 10) {
-		return fmt.Errorf("name %q is taken", name)
-	}
-	return nil
-}
-
 // CreateHub is the first command of every hub.
 type CreateHub struct{ Name string }
 

@@ -287,7 +287,8 @@ func (d *disputesTab) name(id uint64) string {
 	return fmt.Sprintf("member #%d", id)
 }
 
-// memberNamed finds a member by name (any case) or by id ("3" or "#3").
+// memberNamed finds a member by name (any case or look-alike spelling, as
+// state.SameName) or by id ("3" or "#3").
 func (d *disputesTab) memberNamed(s string) (uint64, bool) {
 	s = strings.TrimSpace(s)
 	if n, err := strconv.ParseUint(strings.TrimPrefix(s, "#"), 10, 64); err == nil {
@@ -295,7 +296,7 @@ func (d *disputesTab) memberNamed(s string) (uint64, bool) {
 	}
 	if sn := d.c.snap; sn != nil {
 		for _, m := range sn.members {
-			if strings.EqualFold(line(m.Name), s) {
+			if state.SameName(m.Name, s) {
 				return m.ID, true
 			}
 		}
