@@ -1,14 +1,59 @@
 package state
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
+	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/polis-hub/polis/chain"
+	"github.com/polis-hub/polis/state/durable"
 )
+
+// The data dir's identity files (FORMAT, the checkpoint key pair, the SSH
+// host key) are written whole and synced, file and directory, before Badger
+// writes anything: a hub whose database holds events signed by a key must
+// never be found without that key after a power loss.
+
+// HostKeyFile is the SSH host key in the data dir, in OpenSSH format, with
+// its public half beside it (HostKeyFile + ".pub").
+const HostKeyFile = "ssh_host_ed25519_key"
+
+// Modes the data dir and its private keys are kept at: nobody but the hub's
+// user may read the signing key, or list and read the log.
+const (
+	dirMode  os.FileMode = 0o700
+	fileMode os.FileMode = 0o600
+)
+
+// PrepareDir makes dir ready for Open and for the SSH door: it creates a
+// fresh data dir with its FORMAT, checkpoint key pair and SSH host key, or
+// checks an existing one, completes a first start a crash cut short, and
+// tightens a data dir or private key readable by others. Each file is
+// durable before PrepareDir returns, so before Open's first write. It
+// returns one line for each mode it tightened, for the steward's log.
+func PrepareDir(dir, origin string) (tightened []string, err error) {
+	o := Options{Origin: origin}
+	o.defaults()
+	if err := prepareDir(dir); err != nil {
+		return nil, err
+	}
+	if _, _, err := loadOrCreateKey(dir, o.Origin); err != nil {
+		return nil, err
+	}
+	if err := ensureHostKey(filepath.Join(dir, HostKeyFile)); err != nil {
+		return nil, err
+	}
+	return tightenModes(dir)
+}
 
 // prepareDir creates a fresh data dir, or checks that an existing one is a
 // polis data dir of a format this binary reads.
@@ -17,16 +62,31 @@ func prepareDir(dir string) error {
 		return errors.New("no data dir given")
 	}
 	entries, err := os.ReadDir(dir)
-	if errors.Is(err, os.ErrNotExist) || (err == nil && len(entries) == 0) {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+	if errors.Is(err, os.ErrNotExist) || (err == nil && onlyTemporary(entries)) {
+		if err := durable.MkdirAll(dir, dirMode); err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dir, formatFile), []byte(fmt.Sprintf("polis %d\n", FormatVersion)), 0o600)
+		for _, e := range entries {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
+		return durableWrite(filepath.Join(dir, formatFile), []byte(fmt.Sprintf("polis %d\n", FormatVersion)))
 	}
 	if err != nil {
 		return err
 	}
 	return checkFormat(dir)
+}
+
+// onlyTemporary reports a dir that holds nothing but the temporary files
+// of writes a crash interrupted (see durable.WriteFile): a first start cut
+// short before FORMAT was in place, which may start again.
+func onlyTemporary(entries []os.DirEntry) bool {
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasPrefix(e.Name(), "."+formatFile+".tmp-") {
+			return false
+		}
+	}
+	return true
 }
 
 func checkFormat(dir string) error {
@@ -50,28 +110,130 @@ func checkFormat(dir string) error {
 	return nil
 }
 
+// loadOrCreateKey returns the hub's checkpoint key pair, creating it on a
+// first start. A key is created only while the dir has no database: once
+// Badger holds anything, a missing key is a lost identity, never replaced.
 func loadOrCreateKey(dir, origin string) (skey, vkey string, err error) {
 	sp, vp := filepath.Join(dir, signKeyFile), filepath.Join(dir, VerifyKey)
 	sb, err := os.ReadFile(sp)
 	if err == nil {
-		vb, err := os.ReadFile(vp)
+		skey = strings.TrimSpace(string(sb))
+		derived, err := verifierOf(skey)
 		if err != nil {
-			return "", "", fmt.Errorf("signing key present but %s missing: %w", vp, err)
+			return "", "", fmt.Errorf("%s: %v: the hub's signing key is damaged; restore the data dir from a backup", sp, err)
 		}
-		return strings.TrimSpace(string(sb)), strings.TrimSpace(string(vb)), nil
+		vb, err := os.ReadFile(vp)
+		if errors.Is(err, os.ErrNotExist) {
+			// A first start cut short between the two files.
+			return skey, derived, durableWrite(vp, []byte(derived+"\n"))
+		}
+		if err != nil {
+			return "", "", err
+		}
+		if vkey = strings.TrimSpace(string(vb)); vkey != derived {
+			return "", "", fmt.Errorf("%s is not the verifier key of %s (%s): put the right one back, or remove %s to have it made again", vp, sp, derived, vp)
+		}
+		return skey, vkey, nil
 	}
 	if !errors.Is(err, os.ErrNotExist) {
 		return "", "", err
+	}
+	if _, err := os.Stat(filepath.Join(dir, dbDir)); err == nil {
+		return "", "", fmt.Errorf("%s is missing but %s holds a database signed with it: the hub's signing key is lost; restore the data dir from a backup", sp, dir)
 	}
 	skey, vkey, err = chain.GenerateKey(origin)
 	if err != nil {
 		return "", "", fmt.Errorf("origin %q: %w", origin, err)
 	}
-	if err := os.WriteFile(sp, []byte(skey+"\n"), 0o600); err != nil {
+	if err := durableWrite(sp, []byte(skey+"\n")); err != nil {
 		return "", "", err
 	}
-	if err := os.WriteFile(vp, []byte(vkey+"\n"), 0o600); err != nil {
+	if err := durableWrite(vp, []byte(vkey+"\n")); err != nil {
 		return "", "", err
 	}
 	return skey, vkey, nil
+}
+
+// verifierOf derives the note verifier key of an ed25519 note signer key
+// ("PRIVATE+KEY+name+hash+base64(1 || seed)").
+func verifierOf(skey string) (string, error) {
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		return "", err
+	}
+	parts := strings.SplitN(skey, "+", 5)
+	key, err := base64.StdEncoding.DecodeString(parts[4])
+	if err != nil || len(key) != 1+ed25519.SeedSize || key[0] != 1 {
+		return "", errors.New("not an ed25519 note key")
+	}
+	pub := ed25519.NewKeyFromSeed(key[1:]).Public().(ed25519.PublicKey)
+	return note.NewEd25519VerifierKey(s.Name(), pub)
+}
+
+// ensureHostKey creates the SSH host key at path, as OpenSSH and wish write
+// it, unless it is there; and checks that one there is readable. The door
+// then only reads it (wish would otherwise create it without syncing).
+func ensureHostKey(path string) error {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		_, priv, err := ed25519.GenerateKey(rand.Reader)
+		if err != nil {
+			return err
+		}
+		block, err := gossh.MarshalPrivateKey(priv, "")
+		if err != nil {
+			return err
+		}
+		if err := durableWrite(path, pem.EncodeToMemory(block)); err != nil {
+			return err
+		}
+		b, err = os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+	} else if err != nil {
+		return err
+	}
+	k, err := gossh.ParsePrivateKey(b)
+	if err != nil {
+		return fmt.Errorf("SSH host key %s is unreadable (%v): members' ssh clients know the hub by it; restore it from a backup, or remove it to make a new one (members will then see a host key warning)", path, err)
+	}
+	pub := path + ".pub"
+	if _, err := os.Stat(pub); errors.Is(err, os.ErrNotExist) {
+		return durableWrite(pub, gossh.MarshalAuthorizedKey(k.PublicKey()))
+	}
+	return nil
+}
+
+// tightenModes makes the data dir and its private keys owner-only. A hub
+// tightens rather than refuses: the mode is a mistake it can mend, and the
+// steward is told, since the key may have been read meanwhile.
+func tightenModes(dir string) ([]string, error) {
+	var out []string
+	fix := func(path string, want os.FileMode, what string) error {
+		fi, err := os.Stat(path)
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&^want == 0 {
+			return nil
+		}
+		if err := os.Chmod(path, want); err != nil {
+			return fmt.Errorf("%s is %s, readable by others, and cannot be made %s: %w", path, fi.Mode().Perm(), want, err)
+		}
+		out = append(out, fmt.Sprintf("%s %s was %s, readable by others; made it %s (if others could log in here, consider the key exposed)", what, path, fi.Mode().Perm(), want))
+		return nil
+	}
+	if err := fix(dir, dirMode, "data dir"); err != nil {
+		return out, err
+	}
+	for _, k := range []string{signKeyFile, HostKeyFile} {
+		if err := fix(filepath.Join(dir, k), fileMode, "private key"); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
