@@ -72,26 +72,12 @@ func (s *Store) Backup(w io.Writer, progress func(done, total int64)) (BackupInf
 
 // BackupDir backs up the data dir of a stopped hub, as Store.Backup does.
 func BackupDir(dir string, w io.Writer, progress func(done, total int64)) (BackupInfo, error) {
-	if _, err := os.Stat(filepath.Join(dir, formatFile)); errors.Is(err, os.ErrNotExist) {
-		return BackupInfo{}, fmt.Errorf("no polis data dir at %s", dir)
-	}
-	if err := checkFormat(dir); err != nil {
-		return BackupInfo{}, err
-	}
-	vb, err := os.ReadFile(filepath.Join(dir, VerifyKey))
-	if err != nil {
-		return BackupInfo{}, fmt.Errorf("verifier key: %w", err)
-	}
-	v, err := chain.NewVerifier(strings.TrimSpace(string(vb)))
-	if err != nil {
-		return BackupInfo{}, fmt.Errorf("verifier key: %w", err)
-	}
-	db, err := openBadger(filepath.Join(dir, dbDir), false)
+	d, err := openStopped(dir)
 	if err != nil {
 		return BackupInfo{}, err
 	}
-	defer db.Close()
-	return writeBackup(db, dir, v, w, progress)
+	defer d.Close()
+	return writeBackup(d.db, dir, d.v, w, progress)
 }
 
 func writeBackup(db *badger.DB, dir string, v note.Verifier, w io.Writer, progress func(done, total int64)) (BackupInfo, error) {

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/base64"
@@ -9,8 +10,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
+	"github.com/dgraph-io/badger/v4"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/mod/sumdb/note"
 
@@ -236,4 +239,97 @@ func tightenModes(dir string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// ErrBehindHead means a data dir's database holds less history than its
+// HEAD file says the hub published: members may hold checkpoints it lacks,
+// so nothing may seal on it, and what reads it must say so.
+var ErrBehindHead = errors.New("the database is behind the hub's published head")
+
+// stoppedDir is a stopped hub's data dir opened only to read: Badger in
+// read-only mode, which never truncates, compacts or writes a byte, so
+// verify, export and backup leave the evidence as they found it.
+type stoppedDir struct {
+	dir  string
+	db   *badger.DB
+	v    note.Verifier
+	vkey string
+}
+
+func openStopped(dir string) (*stoppedDir, error) {
+	if dir == "" {
+		return nil, errors.New("no data dir given")
+	}
+	if _, err := os.Stat(filepath.Join(dir, formatFile)); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("no polis data dir at %s", dir)
+	}
+	if err := checkFormat(dir); err != nil {
+		return nil, err
+	}
+	vb, err := os.ReadFile(filepath.Join(dir, VerifyKey))
+	if err != nil {
+		return nil, fmt.Errorf("verifier key: %w", err)
+	}
+	vkey := strings.TrimSpace(string(vb))
+	v, err := chain.NewVerifier(vkey)
+	if err != nil {
+		return nil, fmt.Errorf("verifier key: %w", err)
+	}
+	db, err := openBadger(filepath.Join(dir, dbDir), true)
+	if err != nil {
+		if strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
+			return nil, fmt.Errorf("%s was not stopped cleanly (a crash or kill -9): its database ends in a write log that opening it would cut short, and this tool only reads; start the hub and stop it (that keeps every acknowledged write), then run this again; to keep the dir as the crash left it, archive it first (tar -cSf)", dir)
+		}
+		return nil, err
+	}
+	return &stoppedDir{dir: dir, db: db, v: v, vkey: vkey}, nil
+}
+
+func (d *stoppedDir) Close() error { return d.db.Close() }
+
+// checkHead refuses a database behind the data dir's HEAD, or holding
+// another checkpoint at HEAD's height than HEAD.
+func (d *stoppedDir) checkHead(r Reader) error {
+	return checkHeadMark(d.dir, d.v, r)
+}
+
+func checkHeadMark(dir string, v note.Verifier, r Reader) error {
+	mark, signed, ok, err := ReadHead(dir, v)
+	if err != nil || !ok {
+		return err
+	}
+	stored, err := storedHead(r, v)
+	if err != nil {
+		return err
+	}
+	if mark.Height > stored.Height {
+		return fmt.Errorf("%w: %s is checkpoint %d (size %d) but the database holds only up to checkpoint %d (size %d); it has lost history members may hold (a damaged disk, or an old copy): do not serve it; 'polis restore --help' says how to go on", ErrBehindHead,
+			filepath.Join(dir, HeadFile), mark.Height, mark.Size, stored.Height, stored.Size)
+	}
+	if b, ok := r.Get(ckptKey(mark.Height)); ok && !bytes.Equal(b, signed) {
+		return fmt.Errorf("%s is checkpoint %d (size %d, root %s) but the database holds another checkpoint %d: two histories; do not serve it", filepath.Join(dir, HeadFile), mark.Height, mark.Size, b64(mark.Root[:]), mark.Height)
+	}
+	return nil
+}
+
+// storedHead is the latest checkpoint in the database; zero before the
+// first.
+func storedHead(r Reader, v note.Verifier) (chain.Checkpoint, error) {
+	b, ok := r.Get(keyHead)
+	if !ok {
+		return chain.Checkpoint{}, nil
+	}
+	h, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return chain.Checkpoint{}, fmt.Errorf("corrupt head %q", b)
+	}
+	signed, ok := r.Get(ckptKey(h))
+	if !ok {
+		return chain.Checkpoint{}, fmt.Errorf("corrupt data dir: checkpoint %d missing", h)
+	}
+	c, err := chain.Open(signed, v)
+	if err != nil {
+		return c, fmt.Errorf("checkpoint %d: %w", h, err)
+	}
+	return c, nil
 }

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -227,24 +225,17 @@ func StateAtLastCheckpoint(x *Export, vkey string, progress Progress) (*MemState
 // all equal what the replay produced. It names the first event, checkpoint
 // or state key that differs.
 func VerifyDir(dir string, progress Progress) (VerifyReport, error) {
-	if err := checkFormat(dir); err != nil {
-		return VerifyReport{}, err
-	}
-	vb, err := os.ReadFile(filepath.Join(dir, VerifyKey))
-	if err != nil {
-		return VerifyReport{}, fmt.Errorf("verifier key: %w", err)
-	}
-	v, err := chain.NewVerifier(strings.TrimSpace(string(vb)))
-	if err != nil {
-		return VerifyReport{}, fmt.Errorf("verifier key: %w", err)
-	}
-	db, err := openBadger(filepath.Join(dir, dbDir), false)
+	d, err := openStopped(dir)
 	if err != nil {
 		return VerifyReport{}, err
 	}
-	defer db.Close()
+	defer d.Close()
+	v, db := d.v, d.db
 	var rep VerifyReport
 	err = db.View(func(txn *badger.Txn) error {
+		if err := d.checkHead(&badgerReader{txn: txn}); err != nil {
+			return err
+		}
 		var signed [][]byte
 		if err := scanRaw(txn, prefixCkpt, func(_, v []byte) error { signed = append(signed, v); return nil }); err != nil {
 			return err

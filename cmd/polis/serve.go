@@ -147,6 +147,10 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Caught before the banner: a stop signal right after it must still
+	// close the store cleanly.
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	announce(cmd.OutOrStdout(), log, f, ln.Addr(), hub, founder)
 	// Proposals close by an event the hub emits at their deadline.
 	dctx, stopDeadlines := context.WithCancel(context.Background())
@@ -154,8 +158,6 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	go func() { defer close(deadlines); hub.RunDeadlines(dctx, time.Second) }()
 	r := &running{log: log, st: st, srv: srv, ctl: ctl, metrics: msrv, deadlines: func() { stopDeadlines(); <-deadlines }}
 
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	var serveErr error
 	select {
 	case s := <-sig:
