@@ -58,6 +58,10 @@ against its signature.`,
 			rate := float64(rep.Events) / el.Seconds()
 			fmt.Fprintf(cmd.OutOrStdout(), "verify ok: %d events, %d checkpoints, head %d at size %d, %d unsealed, state %x… (%.0f events/s)\n",
 				rep.Events, rep.Checkpoints, rep.Head.Height, rep.Head.Size, rep.Unsealed, rep.Digest[:6], rate)
+			for _, rb := range rep.Rollbacks {
+				fmt.Fprintf(cmd.OutOrStdout(), "rollback: checkpoints %d..%d were abandoned (the hub was restored from an older backup); checkpoint %d (size %d) links to checkpoint %d (size %d)\n",
+					rb.Kept+1, rb.Resumed-1, rb.Resumed, rb.Size, rb.Kept, rb.KeptSize)
+			}
 			if censusFile != "" {
 				return checkCensus(cmd, rep, censusFile)
 			}
