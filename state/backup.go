@@ -58,6 +58,9 @@ type BackupInfo struct {
 	Head    Head   // its latest checkpoint; Height 0 before the first
 	Bytes   int64  // length of the Badger stream
 	Files   []string
+	// HeadMark is the HEAD file it carries: the latest checkpoint the hub
+	// had published when the backup began; Height 0 if none.
+	HeadMark Head
 }
 
 // Backup writes a complete copy of the hub to w while it keeps serving: the
@@ -100,6 +103,11 @@ func writeBackup(db *badger.DB, dir string, v note.Verifier, w io.Writer, progre
 		}
 		sumFile(sum, f.name, f.data)
 		info.Files = append(info.Files, f.name)
+		if f.name == HeadFile {
+			if info.HeadMark, err = openHeadMark(f.data, v); err != nil {
+				return info, fmt.Errorf("%s: %w", filepath.Join(dir, HeadFile), err)
+			}
+		}
 	}
 	ch := &chunker{tw: tw, at: info.Created, sum: sum, scan: &streamScan{}}
 	stream := db.NewStream()

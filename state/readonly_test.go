@@ -127,7 +127,7 @@ func TestReadOnlyToolsRefuseBehindHead(t *testing.T) {
 	}
 	published, _ := f.s.Head()
 	stale := filepath.Join(t.TempDir(), "stale")
-	info, err := Restore(bytes.NewReader(old.Bytes()), stale, nil)
+	info, err := Restore(bytes.NewReader(old.Bytes()), stale, RestoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,8 @@ type VerifyReport struct {
 	Censuses map[int64]CensusAt
 	// Rollbacks are the gaps in the chain's heights, oldest first.
 	Rollbacks []Rollback
+
+	rp *replayer // what CheckSince proves from
 }
 
 // Progress is told how many events have been replayed out of total.
@@ -38,6 +40,7 @@ type checkpointSet struct {
 	notes     [][]byte
 	bySize    map[int64][]int
 	rollbacks []Rollback
+	v         note.Verifier
 }
 
 // Rollback is a gap in the chain's heights: the hub was restored from a
@@ -52,7 +55,7 @@ type Rollback struct {
 }
 
 func openCheckpoints(signed [][]byte, v note.Verifier) (*checkpointSet, error) {
-	cs := &checkpointSet{bySize: map[int64][]int{}}
+	cs := &checkpointSet{bySize: map[int64][]int{}, v: v}
 	var prev []byte
 	var last chain.Checkpoint // the previous checkpoint; zero before the first
 	for i, b := range signed {
@@ -169,7 +172,7 @@ func (rp *replayer) decoded(b []byte, ev Event, err error) error {
 }
 
 func (rp *replayer) finish() (VerifyReport, error) {
-	rep := VerifyReport{Events: rp.n, Checkpoints: len(rp.cs.list), Digest: rp.st.Digest(), Censuses: rp.censuses, Rollbacks: rp.cs.rollbacks}
+	rep := VerifyReport{Events: rp.n, Checkpoints: len(rp.cs.list), Digest: rp.st.Digest(), Censuses: rp.censuses, Rollbacks: rp.cs.rollbacks, rp: rp}
 	if k := len(rp.cs.list); k > 0 {
 		c := rp.cs.list[k-1]
 		if uint64(c.Size) > rp.n {
