@@ -54,6 +54,10 @@ The file is a tar archive (see 'polis restore --help'); restore it with
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "polis: backup of %d events (checkpoint %d) written to %s: %s in %v\n",
 				info.Size, info.Head.Height, out, bytesText(info.Bytes), time.Since(start).Round(time.Millisecond))
+			if m := info.HeadMark; m.Height > info.Head.Height {
+				fmt.Fprintf(cmd.ErrOrStderr(), "polis: WARNING: the database (checkpoint %d, size %d) is behind the hub's published head (HEAD: checkpoint %d, size %d): it has lost history members may hold; restoring this backup will need --rollback\n",
+					info.Head.Height, info.Head.Size, m.Height, m.Size)
+			}
 			return nil
 		},
 	}
