@@ -64,8 +64,10 @@ func FindSigned(b []byte, v note.Verifier) (Checkpoint, []byte, error) {
 	if len(b) > maxSaved {
 		return Checkpoint{}, nil, fmt.Errorf("%d bytes is too long for a saved checkpoint", len(b))
 	}
-	// A note ends in exactly one newline; a file may have more.
-	b = append(bytes.TrimRight(b, "\n\r\t "), '\n')
+	// A note ends in exactly one newline; a file may have more. (A new
+	// slice: the caller's bytes are left alone.)
+	t := bytes.TrimRight(b, "\n\r\t ")
+	b = append(t[:len(t):len(t)], '\n')
 	otherKey := false
 	for i := 0; i < len(b); {
 		c, err := Open(b[i:], v)
