@@ -10,7 +10,7 @@ import (
 
 func (c *cli) chainCmd() *cobra.Command {
 	return group("chain", "Inspect and export the signed event log (public)",
-		c.chainHeadCmd(), c.chainExportCmd(), c.chainReceiptCmd(), c.chainKeyCmd())
+		c.chainHeadCmd(), c.chainExportCmd(), c.chainReceiptCmd(), c.chainConsistencyCmd(), c.chainKeyCmd())
 }
 
 func (c *cli) chainHeadCmd() *cobra.Command {
@@ -94,6 +94,46 @@ func (c *cli) chainReceiptCmd() *cobra.Command {
 			out(cmd, "  %s\n", p)
 		}
 		out(cmd, "\n%s", noteLines(rc.Checkpoint))
+		return nil
+	}
+	return cmd
+}
+
+func (c *cli) chainConsistencyCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "consistency OLD NEW",
+		Short: "Prove that the log of size OLD is a prefix of the log of size NEW (RFC 6962)",
+		Long: `Print the RFC 6962 consistency proof between two sealed sizes of the log.
+With OLD the size of a checkpoint you kept and NEW the size of the latest
+('chain head'), the proof carries that signed checkpoint: check it offline
+with 'polis verify --since KEPT --consistency PROOF.json --key KEY', without
+downloading the whole log.`,
+		Args: exactArgs("OLD", "NEW"),
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		var sizes [2]int64
+		for i, a := range args {
+			n, err := parseSeq(a)
+			if err != nil || n > 1<<62 {
+				return usage(cmd, "size %q is not a whole number", truncate(a, 24))
+			}
+			sizes[i] = int64(n)
+		}
+		p, err := c.hub.Store().Consistency(sizes[0], sizes[1])
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(cmd, p)
+		}
+		out(cmd, "consistency %d -> %d\nold root  %s\nnew root  %s\nproof     %d hashes\n", p.OldSize, p.NewSize, p.OldRoot, p.NewRoot, len(p.Proof))
+		for _, h := range p.Proof {
+			out(cmd, "  %s\n", h)
+		}
+		if p.Checkpoint != "" {
+			out(cmd, "\n%s", noteLines(p.Checkpoint))
+		}
 		return nil
 	}
 	return cmd

@@ -12,7 +12,7 @@ import (
 // suspension can be read, answered and appealed within the appeal window.
 // Everything else, the app included, waits until the suspension ends.
 var suspendedCommands = []string{
-	"help", "whoami", "census", "chain head", "chain key", "chain receipt", "chain export",
+	"help", "whoami", "census", "chain head", "chain key", "chain receipt", "chain export", "chain consistency",
 	"charter", "charter history", "record", "leave", "moderation log",
 	"dispute list", "dispute show", "dispute evidence", "dispute appeal", "dispute withdraw",
 }

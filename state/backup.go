@@ -58,6 +58,9 @@ type BackupInfo struct {
 	Head    Head   // its latest checkpoint; Height 0 before the first
 	Bytes   int64  // length of the Badger stream
 	Files   []string
+	// HeadMark is the HEAD file it carries: the latest checkpoint the hub
+	// had published when the backup began; Height 0 if none.
+	HeadMark Head
 }
 
 // Backup writes a complete copy of the hub to w while it keeps serving: the
@@ -72,26 +75,12 @@ func (s *Store) Backup(w io.Writer, progress func(done, total int64)) (BackupInf
 
 // BackupDir backs up the data dir of a stopped hub, as Store.Backup does.
 func BackupDir(dir string, w io.Writer, progress func(done, total int64)) (BackupInfo, error) {
-	if _, err := os.Stat(filepath.Join(dir, formatFile)); errors.Is(err, os.ErrNotExist) {
-		return BackupInfo{}, fmt.Errorf("no polis data dir at %s", dir)
-	}
-	if err := checkFormat(dir); err != nil {
-		return BackupInfo{}, err
-	}
-	vb, err := os.ReadFile(filepath.Join(dir, VerifyKey))
-	if err != nil {
-		return BackupInfo{}, fmt.Errorf("verifier key: %w", err)
-	}
-	v, err := chain.NewVerifier(strings.TrimSpace(string(vb)))
-	if err != nil {
-		return BackupInfo{}, fmt.Errorf("verifier key: %w", err)
-	}
-	db, err := openBadger(filepath.Join(dir, dbDir), false)
+	d, err := openStopped(dir)
 	if err != nil {
 		return BackupInfo{}, err
 	}
-	defer db.Close()
-	return writeBackup(db, dir, v, w, progress)
+	defer d.Close()
+	return writeBackup(d.db, dir, d.v, w, progress)
 }
 
 func writeBackup(db *badger.DB, dir string, v note.Verifier, w io.Writer, progress func(done, total int64)) (BackupInfo, error) {
@@ -114,6 +103,11 @@ func writeBackup(db *badger.DB, dir string, v note.Verifier, w io.Writer, progre
 		}
 		sumFile(sum, f.name, f.data)
 		info.Files = append(info.Files, f.name)
+		if f.name == HeadFile {
+			if info.HeadMark, err = openHeadMark(f.data, v); err != nil {
+				return info, fmt.Errorf("%s: %w", filepath.Join(dir, HeadFile), err)
+			}
+		}
 	}
 	ch := &chunker{tw: tw, at: info.Created, sum: sum, scan: &streamScan{}}
 	stream := db.NewStream()

@@ -90,7 +90,7 @@ func TestBackupUnderLoadRestores(t *testing.T) {
 	}
 
 	dir := filepath.Join(t.TempDir(), "restored")
-	rinfo, err := Restore(bytes.NewReader(buf.Bytes()), dir, nil)
+	rinfo, err := Restore(bytes.NewReader(buf.Bytes()), dir, RestoreOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +187,7 @@ func TestBackupDirOfStoppedHub(t *testing.T) {
 		t.Fatalf("info %+v", info)
 	}
 	out := filepath.Join(t.TempDir(), "r")
-	if _, err := Restore(&buf, out, nil); err != nil {
+	if _, err := Restore(&buf, out, RestoreOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := VerifyDir(out, nil); err != nil {
@@ -242,7 +242,7 @@ func TestRestoreRefuses(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			parent := t.TempDir()
 			dir := filepath.Join(parent, "data")
-			_, err := Restore(bytes.NewReader(c.in), dir, nil)
+			_, err := Restore(bytes.NewReader(c.in), dir, RestoreOptions{})
 			if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("err %v, want one line with %q", err, c.want)
 			}
@@ -253,7 +253,7 @@ func TestRestoreRefuses(t *testing.T) {
 			if err := os.Mkdir(dir, 0o700); err != nil {
 				t.Fatal(err)
 			}
-			Restore(bytes.NewReader(c.in), dir, nil)
+			Restore(bytes.NewReader(c.in), dir, RestoreOptions{})
 			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 				t.Fatalf("a failed restore left %d files in %s", len(ents), dir)
 			}
@@ -263,7 +263,7 @@ func TestRestoreRefuses(t *testing.T) {
 	// A dir with anything in it is never touched.
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o600)
-	if _, err := Restore(bytes.NewReader(g), dir, nil); err == nil || !strings.Contains(err.Error(), "is not empty") {
+	if _, err := Restore(bytes.NewReader(g), dir, RestoreOptions{}); err == nil || !strings.Contains(err.Error(), "is not empty") {
 		t.Fatalf("restore into a non-empty dir: %v", err)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "notes.txt")); string(b) != "mine" {

@@ -23,23 +23,37 @@ const exportMagic = "polis-chain-export 1"
 
 // WriteExport writes the whole log and every checkpoint, as of one
 // snapshot, to w.
-func (s *Store) WriteExport(w io.Writer) error { return writeExport(s.db, s.vkey, w) }
+func (s *Store) WriteExport(w io.Writer) error {
+	_, err := writeExport(s.db, s.vkey, w)
+	return err
+}
 
-// ExportDir writes the export of a stopped hub's data dir.
-func ExportDir(dir string, w io.Writer) error {
-	if err := checkFormat(dir); err != nil {
-		return err
-	}
-	vb, err := os.ReadFile(filepath.Join(dir, VerifyKey))
+// ExportInfo says what an export holds.
+type ExportInfo struct {
+	Events      uint64
+	Checkpoints int
+	Key         string // the verifier key it names
+}
+
+// ExportDir writes the export of a stopped hub's data dir. It only reads:
+// it never seals what is unsealed (the export holds those events after
+// the last checkpoint), and it refuses a database behind the dir's HEAD.
+func ExportDir(dir string, w io.Writer) (ExportInfo, error) {
+	d, err := openStopped(dir)
 	if err != nil {
-		return fmt.Errorf("verifier key: %w", err)
+		return ExportInfo{}, err
 	}
-	db, err := openBadger(filepath.Join(dir, dbDir), false)
-	if err != nil {
-		return err
+	defer d.Close()
+	if err := d.db.View(func(txn *badger.Txn) error {
+		r := &badgerReader{txn: txn}
+		if err := d.checkHead(r); err != nil {
+			return err
+		}
+		return r.err
+	}); err != nil {
+		return ExportInfo{}, err
 	}
-	defer db.Close()
-	return writeExport(db, strings.TrimSpace(string(vb)), w)
+	return writeExport(d.db, d.vkey, w)
 }
 
 // Signer loads the hub's checkpoint signing key from its data dir, for
@@ -52,7 +66,8 @@ func Signer(dir string) (note.Signer, error) {
 	return chain.NewSigner(strings.TrimSpace(string(b)))
 }
 
-func writeExport(db *badger.DB, vkey string, w io.Writer) error {
+func writeExport(db *badger.DB, vkey string, w io.Writer) (ExportInfo, error) {
+	info := ExportInfo{Key: vkey}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	err := db.View(func(txn *badger.Txn) error {
 		fmt.Fprintf(bw, "%s\nkey %s\n", exportMagic, vkey)
@@ -64,6 +79,7 @@ func writeExport(db *badger.DB, vkey string, w io.Writer) error {
 		if err := scanRaw(txn, prefixCkpt, func(_, v []byte) error {
 			fmt.Fprintf(bw, "checkpoint %d\n", len(v))
 			bw.Write(v)
+			info.Checkpoints++
 			return bw.WriteByte('\n')
 		}); err != nil {
 			return err
@@ -80,13 +96,14 @@ func writeExport(db *badger.DB, vkey string, w io.Writer) error {
 		}); err != nil {
 			return err
 		}
+		info.Events = n
 		_, err := fmt.Fprintf(bw, "end %d\n", n)
 		return err
 	})
 	if err != nil {
-		return err
+		return info, err
 	}
-	return bw.Flush()
+	return info, bw.Flush()
 }
 
 func scanRaw(txn *badger.Txn, prefix string, fn func(k, v []byte) error) error {

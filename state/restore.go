@@ -52,6 +52,7 @@ func walkBackup(r io.Reader, file func(name string, data []byte) error, db io.Wr
 	info.Origin = fields["origin"]
 	info.Created, _ = time.Parse(time.RFC3339, fields["created"])
 	var v note.Verifier
+	var headFile []byte
 	sum, scan := sha256.New(), &streamScan{}
 	next := 0
 	for {
@@ -83,6 +84,9 @@ func walkBackup(r io.Reader, file func(name string, data []byte) error, db io.Wr
 					return info, fmt.Errorf("backup's %s is for %q, not %q", VerifyKey, v.Name(), info.Origin)
 				}
 			}
+			if name == HeadFile {
+				headFile = b
+			}
 			sumFile(sum, name, b)
 			if file != nil {
 				if err := file(name, b); err != nil {
@@ -108,7 +112,15 @@ func walkBackup(r io.Reader, file func(name string, data []byte) error, db io.Wr
 			if next == 0 {
 				return info, errors.New("backup holds no database")
 			}
-			return info, finishWalk(&info, keyLines(eb), scan, sum.Sum(nil), v, tr)
+			if err := finishWalk(&info, keyLines(eb), scan, sum.Sum(nil), v, tr); err != nil {
+				return info, err
+			}
+			if headFile != nil {
+				if info.HeadMark, err = openHeadMark(headFile, v); err != nil {
+					return info, fmt.Errorf("backup's %s: %w", HeadFile, err)
+				}
+			}
+			return info, nil
 		default:
 			return info, fmt.Errorf("backup entry %q is out of place", h.Name)
 		}
@@ -162,10 +174,41 @@ func missingFiles(have []string) string {
 	return strings.Join(miss, ", ")
 }
 
+// RestoreOptions say what restore knows about the hub beyond the backup.
+type RestoreOptions struct {
+	// Head is a checkpoint the hub is known to have published, in any form
+	// ParseSaved reads: the HEAD file of the data dir being replaced, or a
+	// checkpoint a member kept. Without it, restore knows only the HEAD the
+	// backup carries, which is never beyond the backup itself.
+	Head []byte
+	// Rollback lets a backup older than the published head be restored:
+	// the events after it are lost, and the hub resumes above the published
+	// head, never signing a published height again (see Rollback).
+	Rollback bool
+	Progress func(done int64)
+	Clock    func() time.Time // the resuming checkpoint's time; time.Now if nil
+}
+
+// RestoreInfo describes a restored hub.
+type RestoreInfo struct {
+	BackupInfo
+	// Published is the latest checkpoint known to be published (from
+	// Options.Head or the backup's HEAD); Height 0 if none was known.
+	Published Head
+	// Rollback is set when the hub was rolled back: Head is then the
+	// checkpoint it resumes at, above Published.
+	Rollback *Rollback
+}
+
+// ErrRollback means the backup is older than a checkpoint the hub
+// published: restoring it as it is would sign those heights again.
+var ErrRollback = errors.New("the backup is older than the hub's published head")
+
 // Restore unpacks a backup into dir, which must not exist or be empty. The
 // FORMAT file is written last, so a restore cut short never looks like a
-// data dir; on any error what was written is removed again.
-func Restore(r io.Reader, dir string, progress func(done int64)) (info BackupInfo, err error) {
+// data dir; on any error what was written is removed again. It refuses a
+// backup older than the published head it knows of, unless o.Rollback.
+func Restore(r io.Reader, dir string, o RestoreOptions) (info RestoreInfo, err error) {
 	created, err := claimEmptyDir(dir)
 	if err != nil {
 		return info, err
@@ -187,17 +230,23 @@ func Restore(r io.Reader, dir string, progress func(done int64)) (info BackupInf
 		pr.CloseWithError(err) // unblock the walk if Load gave up early
 		loaded <- err
 	}()
-	cr := &countReader{r: r, progress: progress}
-	info, err = walkBackup(cr, func(name string, b []byte) error {
-		if name == formatFile {
+	cr := &countReader{r: r, progress: o.Progress}
+	info.BackupInfo, err = walkBackup(cr, func(name string, b []byte) error {
+		switch name {
+		case formatFile:
 			format = b
 			return checkFormatBytes(b)
+		case HeadFile:
+			return nil // settleHead writes it
 		}
-		return writeSynced(filepath.Join(dir, name), b)
+		return durableWrite(filepath.Join(dir, name), b)
 	}, pw)
 	pw.CloseWithError(err)
 	if lerr := <-loaded; err == nil && lerr != nil {
 		err = fmt.Errorf("loading the database: %w", lerr)
+	}
+	if err == nil {
+		err = settleHead(db, dir, &info, o)
 	}
 	if cerr := db.Close(); err == nil && cerr != nil {
 		err = cerr
@@ -205,16 +254,7 @@ func Restore(r io.Reader, dir string, progress func(done int64)) (info BackupInf
 	if err != nil {
 		return info, err
 	}
-	if err := writeSynced(filepath.Join(dir, formatFile), format); err != nil {
-		return info, err
-	}
-	// The dir entries must be as durable as the files they name.
-	d, err := os.Open(dir)
-	if err != nil {
-		return info, err
-	}
-	defer d.Close()
-	return info, d.Sync()
+	return info, durableWrite(filepath.Join(dir, formatFile), format)
 }
 
 func checkFormatBytes(b []byte) error {
@@ -255,22 +295,6 @@ func cleanDir(dir string, created bool) {
 	for _, e := range ents {
 		os.RemoveAll(filepath.Join(dir, e.Name()))
 	}
-}
-
-func writeSynced(path string, b []byte) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(b); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }
 
 type countReader struct {

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -27,6 +25,10 @@ type VerifyReport struct {
 	// (by height): what `polis verify --census` compares and prints.
 	Census   *CensusAt
 	Censuses map[int64]CensusAt
+	// Rollbacks are the gaps in the chain's heights, oldest first.
+	Rollbacks []Rollback
+
+	rp *replayer // what CheckSince proves from
 }
 
 // Progress is told how many events have been replayed out of total.
@@ -34,37 +36,59 @@ type Progress func(done, total uint64)
 
 // checkpointSet is the parsed, signature-checked chain of checkpoints.
 type checkpointSet struct {
-	list   []chain.Checkpoint
-	notes  [][]byte
-	bySize map[int64][]int
+	list      []chain.Checkpoint
+	notes     [][]byte
+	bySize    map[int64][]int
+	rollbacks []Rollback
+	v         note.Verifier
+}
+
+// Rollback is a gap in the chain's heights: the hub was restored from a
+// backup older than checkpoints it had published and, so as never to sign
+// those heights again, resumed above them (see docs/events.md, "Rollback").
+// The heights Kept+1 .. Resumed-1 belong to an abandoned history.
+type Rollback struct {
+	Kept     int64 `json:"kept"`      // the last checkpoint kept; 0 if none
+	KeptSize int64 `json:"kept_size"` // the log size it covers
+	Resumed  int64 `json:"resumed"`   // the first checkpoint after the gap
+	Size     int64 `json:"size"`      // the log size that one covers
 }
 
 func openCheckpoints(signed [][]byte, v note.Verifier) (*checkpointSet, error) {
-	cs := &checkpointSet{bySize: map[int64][]int{}}
+	cs := &checkpointSet{bySize: map[int64][]int{}, v: v}
 	var prev []byte
-	var prevSize int64
+	var last chain.Checkpoint // the previous checkpoint; zero before the first
 	for i, b := range signed {
 		c, err := chain.Open(b, v)
 		if err != nil {
 			return nil, fmt.Errorf("checkpoint %d: %w", i+1, err)
 		}
-		if c.Height != int64(i+1) {
-			return nil, fmt.Errorf("checkpoint %d: height %d out of sequence", i+1, c.Height)
+		if c.Height <= last.Height {
+			return nil, fmt.Errorf("checkpoint %d: height %d out of sequence (after %d)", i+1, c.Height, last.Height)
 		}
 		var want [32]byte
 		if prev != nil {
 			want = chain.NoteHash(prev)
 		}
 		if c.Prev != want {
-			return nil, fmt.Errorf("checkpoint %d: does not link to checkpoint %d (prev hash differs)", c.Height, c.Height-1)
+			if prev == nil {
+				return nil, fmt.Errorf("checkpoint %d: the chain's first checkpoint links to a previous one", c.Height)
+			}
+			return nil, fmt.Errorf("checkpoint %d: does not link to checkpoint %d (prev hash differs)", c.Height, last.Height)
 		}
-		if c.Size < prevSize || c.Size == 0 {
-			return nil, fmt.Errorf("checkpoint %d: size %d after %d", c.Height, c.Size, prevSize)
+		if c.Size < last.Size || c.Size == 0 {
+			return nil, fmt.Errorf("checkpoint %d: size %d after %d", c.Height, c.Size, last.Size)
+		}
+		if c.Time < last.Time {
+			return nil, fmt.Errorf("checkpoint %d: time %d is before checkpoint %d's %d (checkpoint time runs backwards)", c.Height, c.Time, last.Height, last.Time)
+		}
+		if c.Height > last.Height+1 {
+			cs.rollbacks = append(cs.rollbacks, Rollback{Kept: last.Height, KeptSize: last.Size, Resumed: c.Height, Size: c.Size})
 		}
 		cs.list = append(cs.list, c)
 		cs.notes = append(cs.notes, b)
 		cs.bySize[c.Size] = append(cs.bySize[c.Size], i)
-		prev, prevSize = b, c.Size
+		prev, last = b, c
 	}
 	return cs, nil
 }
@@ -128,6 +152,9 @@ func (rp *replayer) decoded(b []byte, ev Event, err error) error {
 		if err != nil {
 			return err
 		}
+		if c.Time < rp.last/1000 {
+			return fmt.Errorf("checkpoint %d (size %d): time %d is before event %d it covers (%d ms)", c.Height, c.Size, c.Time, seq, rp.last)
+		}
 		if root != c.Root {
 			return fmt.Errorf("checkpoint %d (size %d): Merkle root differs from the replayed events (an event at or before %d changed)", c.Height, c.Size, seq)
 		}
@@ -145,7 +172,7 @@ func (rp *replayer) decoded(b []byte, ev Event, err error) error {
 }
 
 func (rp *replayer) finish() (VerifyReport, error) {
-	rep := VerifyReport{Events: rp.n, Checkpoints: len(rp.cs.list), Digest: rp.st.Digest(), Censuses: rp.censuses}
+	rep := VerifyReport{Events: rp.n, Checkpoints: len(rp.cs.list), Digest: rp.st.Digest(), Censuses: rp.censuses, Rollbacks: rp.cs.rollbacks, rp: rp}
 	if k := len(rp.cs.list); k > 0 {
 		c := rp.cs.list[k-1]
 		if uint64(c.Size) > rp.n {
@@ -227,24 +254,17 @@ func StateAtLastCheckpoint(x *Export, vkey string, progress Progress) (*MemState
 // all equal what the replay produced. It names the first event, checkpoint
 // or state key that differs.
 func VerifyDir(dir string, progress Progress) (VerifyReport, error) {
-	if err := checkFormat(dir); err != nil {
-		return VerifyReport{}, err
-	}
-	vb, err := os.ReadFile(filepath.Join(dir, VerifyKey))
-	if err != nil {
-		return VerifyReport{}, fmt.Errorf("verifier key: %w", err)
-	}
-	v, err := chain.NewVerifier(strings.TrimSpace(string(vb)))
-	if err != nil {
-		return VerifyReport{}, fmt.Errorf("verifier key: %w", err)
-	}
-	db, err := openBadger(filepath.Join(dir, dbDir), false)
+	d, err := openStopped(dir)
 	if err != nil {
 		return VerifyReport{}, err
 	}
-	defer db.Close()
+	defer d.Close()
+	v, db := d.v, d.db
 	var rep VerifyReport
 	err = db.View(func(txn *badger.Txn) error {
+		if err := d.checkHead(&badgerReader{txn: txn}); err != nil {
+			return err
+		}
 		var signed [][]byte
 		if err := scanRaw(txn, prefixCkpt, func(_, v []byte) error { signed = append(signed, v); return nil }); err != nil {
 			return err

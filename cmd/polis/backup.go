@@ -54,6 +54,10 @@ The file is a tar archive (see 'polis restore --help'); restore it with
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "polis: backup of %d events (checkpoint %d) written to %s: %s in %v\n",
 				info.Size, info.Head.Height, out, bytesText(info.Bytes), time.Since(start).Round(time.Millisecond))
+			if m := info.HeadMark; m.Height > info.Head.Height {
+				fmt.Fprintf(cmd.ErrOrStderr(), "polis: WARNING: the database (checkpoint %d, size %d) is behind the hub's published head (HEAD: checkpoint %d, size %d): it has lost history members may hold; restoring this backup will need --rollback\n",
+					info.Head.Height, info.Head.Size, m.Height, m.Size)
+			}
 			return nil
 		},
 	}
@@ -150,16 +154,30 @@ func inside(path, dir string) bool {
 }
 
 func restoreCmd() *cobra.Command {
-	var in, data string
-	var verify bool
+	var in, data, head string
+	var verify, rollback bool
 	cmd := &cobra.Command{
-		Use:   "restore --in FILE --data DIR",
+		Use:   "restore --in FILE --data DIR [--head FILE]",
 		Short: "Restore a hub from a backup into a new data dir",
 		Long: `Restore a hub from a file written by 'polis backup' into --data, which must
 not exist or be empty: restore never overwrites a hub. Then replay and check
 the restored hub as 'polis verify' does. Start it with 'polis serve --data DIR':
 it has the backup's signing key, SSH host key and chain head, and seals any
 events the backup holds after its last checkpoint.
+
+A hub never signs a checkpoint height twice. Restore knows the heights the
+hub had published from the HEAD file the backup carries and from --head: the
+latest checkpoint it published, as the HEAD file of the data dir being
+replaced (or that dir itself), or as a member kept it ('ssh HUB chain head').
+Without --head, restore cannot know of checkpoints sealed after the backup
+was taken: pass it whenever the old hub ran on after the backup.
+
+A backup older than the published head is refused: restoring it would sign
+heights members already hold over other events. If it is all there is,
+--rollback restores it anyway: the events after the backup are lost, and
+the hub resumes at the published height + 1, linked to the backup's last
+checkpoint. 'polis verify' reports that gap; members who kept a lost
+checkpoint see it with 'polis verify --since'.
 
 A backup is a tar archive: the entry polis-backup (format and origin), the
 data dir's files under dir/, Badger's backup stream in chunks under badger/,
@@ -170,6 +188,13 @@ nothing is left behind.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in == "" {
 				return errors.New("--in FILE is required ('-' for stdin)")
+			}
+			o := state.RestoreOptions{Rollback: rollback}
+			if head != "" {
+				var err error
+				if o.Head, err = readHeadArg(head); err != nil {
+					return fmt.Errorf("--head: %w", err)
+				}
 			}
 			var r io.Reader = cmd.InOrStdin()
 			var total int64
@@ -185,13 +210,24 @@ nothing is left behind.`,
 				r = f
 			}
 			bar := newByteBar(cmd.ErrOrStderr())
-			info, err := state.Restore(r, data, func(n int64) { bar.update(n, total) })
+			o.Progress = func(n int64) { bar.update(n, total) }
+			info, err := state.Restore(r, data, o)
 			bar.done()
 			if err != nil {
 				return fmt.Errorf("%s: %w", in, err)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "polis: restored %d events (checkpoint %d, origin %s, backed up %s) into %s\n",
+			w := cmd.ErrOrStderr()
+			fmt.Fprintf(w, "polis: restored %d events (checkpoint %d, origin %s, backed up %s) into %s\n",
 				info.Size, info.Head.Height, info.Origin, info.Created.Format(time.RFC3339), data)
+			if rb := info.Rollback; rb != nil {
+				fmt.Fprintf(w, "polis: ROLLBACK: checkpoints %d..%d were published but this backup lacks them; every event after size %d is lost.\n"+
+					"polis: the hub resumes at checkpoint %d (size %d), linked to its checkpoint %d, and never signs heights %d..%d again.\n"+
+					"polis: tell the members: receipts for the lost events are void, and 'polis verify --since' flags a kept checkpoint above %d.\n",
+					rb.Kept+1, info.Published.Height, rb.KeptSize, rb.Resumed, rb.Size, rb.Kept, rb.Kept+1, info.Published.Height, rb.Kept)
+			} else if head == "" {
+				fmt.Fprintf(w, "polis: restore knows of no checkpoint published after this backup's (%d). If the old hub sealed later ones, members hold them: remove %s and restore again with --head (the old data dir's HEAD, or a checkpoint a member kept), or the hub will sign those heights again.\n",
+					info.Head.Height, data)
+			}
 			if !verify {
 				return nil
 			}
@@ -201,13 +237,28 @@ nothing is left behind.`,
 			if err != nil {
 				return fmt.Errorf("the restored hub does not verify: %w", err)
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "polis: verify ok: %d events, %d checkpoints, head %d at size %d\n",
+			fmt.Fprintf(w, "polis: verify ok: %d events, %d checkpoints, head %d at size %d\n",
 				rep.Events, rep.Checkpoints, rep.Head.Height, rep.Head.Size)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&in, "in", "", "backup file to read; '-' for stdin")
 	cmd.Flags().StringVar(&data, "data", envOr("POLIS_DATA", "./polis-data"), "new data dir to create (env POLIS_DATA)")
+	cmd.Flags().StringVar(&head, "head", "", "the latest checkpoint the hub published: the old data dir (or its HEAD file), or a checkpoint a member kept")
+	cmd.Flags().BoolVar(&rollback, "rollback", false, "restore a backup older than the published head: lose the events after it, resume above that head")
 	cmd.Flags().BoolVar(&verify, "verify", true, "replay and check the restored hub (--verify=false skips it)")
 	return cmd
+}
+
+// readHeadArg reads --head: a data dir (its HEAD file) or a file.
+func readHeadArg(path string) ([]byte, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, state.HeadFile)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, 1<<20))
 }

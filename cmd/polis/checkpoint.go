@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -17,29 +16,34 @@ func checkpointCmd() *cobra.Command {
 		Use:   "export",
 		Short: "Write the log and its checkpoints to a file anyone can verify with 'polis verify --file'",
 		Args:  cobra.NoArgs,
+		Long: `Write the log and every checkpoint of the stopped hub in --data to a file
+anyone can check with 'polis verify --file'. It only reads the data dir: it
+seals nothing (events after the last checkpoint are in the file, unsealed),
+and it refuses a data dir whose database is behind its HEAD file.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := os.Stat(filepath.Join(data, "FORMAT")); err != nil {
-				return fmt.Errorf("no polis data dir at %s", data)
+			w := cmd.OutOrStdout()
+			var f *os.File
+			if out != "" && out != "-" {
+				var err error
+				if f, err = os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err != nil {
+					return err
+				}
+				w = f
 			}
-			st, err := state.Open(state.Options{Dir: data})
+			info, err := state.ExportDir(data, w)
+			if f != nil {
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					os.Remove(out)
+				}
+			}
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			w := cmd.OutOrStdout()
-			if out != "" && out != "-" {
-				f, err := os.OpenFile(out, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				w = f
-			}
-			if err := st.WriteExport(w); err != nil {
-				return err
-			}
-			if out != "" && out != "-" {
-				fmt.Fprintf(cmd.ErrOrStderr(), "polis: wrote %d events to %s; verifier key %s\n", st.Size(), out, st.VerifierKey())
+			if f != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "polis: wrote %d events and %d checkpoints to %s; verifier key %s\n", info.Events, info.Checkpoints, out, info.Key)
 			}
 			return nil
 		},

@@ -79,7 +79,7 @@ func writeDossier(cmd *cobra.Command, data, file, out string) error {
 		}
 	} else if !errors.Is(err, errNoHub) {
 		return err
-	} else if err := state.ExportDir(data, &buf); err != nil {
+	} else if _, err := state.ExportDir(data, &buf); err != nil {
 		return err
 	}
 	x, err := state.ReadExport(&buf)

@@ -105,7 +105,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 		m = newMetrics()
 		opts.OnCommit = m.onCommit
 	}
-	st, err := state.Open(opts)
+	st, err := openData(opts, log)
 	if err != nil {
 		return err
 	}
@@ -120,7 +120,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 		return fmt.Errorf("listen on %s: %w", f.listen, err)
 	}
 	cfg := f.ssh
-	cfg.Addr, cfg.HostKeyPath, cfg.Logger = f.listen, filepath.Join(f.data, "ssh_host_ed25519_key"), log
+	cfg.Addr, cfg.HostKeyPath, cfg.Logger = f.listen, filepath.Join(f.data, state.HostKeyFile), log
 	if m != nil {
 		cfg.Observer = m
 	}
@@ -147,6 +147,10 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	// Caught before the banner: a stop signal right after it must still
+	// close the store cleanly.
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	announce(cmd.OutOrStdout(), log, f, ln.Addr(), hub, founder)
 	// Proposals close by an event the hub emits at their deadline.
 	dctx, stopDeadlines := context.WithCancel(context.Background())
@@ -154,8 +158,6 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	go func() { defer close(deadlines); hub.RunDeadlines(dctx, time.Second) }()
 	r := &running{log: log, st: st, srv: srv, ctl: ctl, metrics: msrv, deadlines: func() { stopDeadlines(); <-deadlines }}
 
-	sig := make(chan os.Signal, 2)
-	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	var serveErr error
 	select {
 	case s := <-sig:
@@ -172,6 +174,20 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 		return err
 	}
 	return serveErr
+}
+
+// openData makes every identity file of the data dir (FORMAT, the
+// checkpoint keys, the SSH host key, which the door then only reads)
+// durable before the store's first write, then opens the store.
+func openData(opts state.Options, log *slog.Logger) (*state.Store, error) {
+	tightened, err := state.PrepareDir(opts.Dir, opts.Origin)
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range tightened {
+		log.Warn(w)
+	}
+	return state.Open(opts)
 }
 
 // running is a serving hub's parts, in the order they stop.
@@ -236,7 +252,7 @@ func prepareHub(hub *state.Hub, name string, keys []adminKey) (string, error) {
 func announce(out io.Writer, log *slog.Logger, f *serveFlags, addr net.Addr, hub *state.Hub, founder string) {
 	info, _ := hub.Info()
 	host, port, _ := net.SplitHostPort(addr.String())
-	fp, _ := hostKeyFingerprint(filepath.Join(f.data, "ssh_host_ed25519_key"))
+	fp, _ := hostKeyFingerprint(filepath.Join(f.data, state.HostKeyFile))
 	st := hub.Store().Stats()
 	log.Info("serving", "name", info.Name, "addr", addr.String(), "data", f.data, "host_key", fp, "events", st.Size, "checkpoint", st.Height)
 	join := fmt.Sprintf("ssh -p %s %s join %s --name YOUR-NAME", port, host, founder)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,11 +14,12 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"github.com/polis-hub/polis/chain"
 	"github.com/polis-hub/polis/state"
 )
 
 func verifyCmd() *cobra.Command {
-	var data, file, key, receipt, dossier, censusFile string
+	var data, file, key, receipt, dossier, censusFile, since, consistency string
 	var census bool
 	cmd := &cobra.Command{
 		Use:   "verify",
@@ -29,6 +32,14 @@ an export taken with 'polis checkpoint export' or 'ssh HUB chain export'.
 Exits 0 only if everything matches; otherwise names the first bad event or
 checkpoint.
 
+--since FILE checks that the chain extends a checkpoint you kept (save one
+with 'ssh HUB chain head > head.txt'): same key, no lower height, and an RFC
+6962 consistency proof from its size to the head's. If not, the hub forked
+or rolled back what you saw: verify says so with both sizes and roots and
+exits non-zero. With --consistency PROOF.json (from 'ssh HUB chain
+consistency OLD NEW --json') and --key it checks that proof instead of the
+whole log.
+
 --census prints the census recomputed at the last checkpoint; --census-file
 compares it with a census saved from 'ssh HUB census --json' (at the
 checkpoint that file names). --dossier checks a recognition dossier file
@@ -40,6 +51,9 @@ against its signature.`,
 			}
 			if dossier != "" {
 				return verifyDossier(cmd, dossier, key)
+			}
+			if consistency != "" {
+				return verifyConsistency(cmd, since, consistency, key)
 			}
 			start := time.Now()
 			bar := newBar(cmd.ErrOrStderr())
@@ -58,6 +72,15 @@ against its signature.`,
 			rate := float64(rep.Events) / el.Seconds()
 			fmt.Fprintf(cmd.OutOrStdout(), "verify ok: %d events, %d checkpoints, head %d at size %d, %d unsealed, state %x… (%.0f events/s)\n",
 				rep.Events, rep.Checkpoints, rep.Head.Height, rep.Head.Size, rep.Unsealed, rep.Digest[:6], rate)
+			if since != "" {
+				if err := checkSince(cmd, rep, since); err != nil {
+					return err
+				}
+			}
+			for _, rb := range rep.Rollbacks {
+				fmt.Fprintf(cmd.OutOrStdout(), "rollback: checkpoints %d..%d were abandoned (the hub was restored from an older backup); checkpoint %d (size %d) links to checkpoint %d (size %d)\n",
+					rb.Kept+1, rb.Resumed-1, rb.Resumed, rb.Size, rb.Kept, rb.KeptSize)
+			}
 			if censusFile != "" {
 				return checkCensus(cmd, rep, censusFile)
 			}
@@ -73,6 +96,8 @@ against its signature.`,
 	cmd.Flags().StringVar(&receipt, "receipt", "", "check one receipt (JSON from 'ssh HUB receipt ... --json') against --key")
 	cmd.Flags().BoolVar(&census, "census", false, "print the census recomputed at the last checkpoint")
 	cmd.Flags().StringVar(&censusFile, "census-file", "", "compare with a census saved from 'ssh HUB census --json'")
+	cmd.Flags().StringVar(&since, "since", "", "a checkpoint you kept ('ssh HUB chain head > FILE'): prove the chain extends it")
+	cmd.Flags().StringVar(&consistency, "consistency", "", "with --since and --key: check this proof ('ssh HUB chain consistency OLD NEW --json') instead of the whole log")
 	cmd.Flags().StringVar(&dossier, "dossier", "", "check a dossier file (dossier.md or dossier.json) against its .sig and --key")
 	return cmd
 }
@@ -97,6 +122,69 @@ func verifyFile(cmd *cobra.Command, file, key string, p state.Progress) (state.V
 		fmt.Fprintln(cmd.ErrOrStderr(), "polis: the export names a different key than --key; checking against --key")
 	}
 	return state.VerifyExport(x, strings.TrimSpace(key), p)
+}
+
+// checkSince proves that the verified chain extends the checkpoint kept in
+// file, and raises the alarm if it does not.
+func checkSince(cmd *cobra.Command, rep state.VerifyReport, file string) error {
+	b, err := readSmall(cmd, file)
+	if err != nil {
+		return err
+	}
+	s, err := rep.CheckSince(b)
+	return reportSince(cmd, s, err)
+}
+
+func verifyConsistency(cmd *cobra.Command, since, file, key string) error {
+	if since == "" || strings.TrimSpace(key) == "" {
+		return fmt.Errorf("--consistency needs --since (the checkpoint you kept) and --key (the hub's verifier key)")
+	}
+	saved, err := readSmall(cmd, since)
+	if err != nil {
+		return err
+	}
+	b, err := readSmall(cmd, file)
+	if err != nil {
+		return err
+	}
+	var p state.Consistency
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("%s: not a consistency proof (save 'ssh HUB chain consistency OLD NEW --json'): %v", file, err)
+	}
+	s, err := state.CheckConsistency(p, saved, strings.TrimSpace(key))
+	return reportSince(cmd, s, err)
+}
+
+func reportSince(cmd *cobra.Command, s state.Since, err error) error {
+	var ee *chain.ExtendError
+	if errors.As(err, &ee) {
+		return fmt.Errorf("ALARM: %w", err)
+	}
+	if err != nil {
+		return fmt.Errorf("--since: %w", err)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "since ok: checkpoint %d (size %d, root %s) extends the checkpoint %d you kept (size %d, root %s); consistency proof of %d hashes\n",
+		s.Head.Height, s.Head.Size, b64(s.Head.Root[:]), s.Saved.Height, s.Saved.Size, b64(s.Saved.Root[:]), s.Proof)
+	if s.Abandoned {
+		fmt.Fprintf(cmd.OutOrStdout(), "note: checkpoint %d you kept was abandoned in a rollback, but every event it covers is still in the log\n", s.Saved.Height)
+	}
+	return nil
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// readSmall reads a file a member saved ('-' for stdin).
+func readSmall(cmd *cobra.Command, file string) ([]byte, error) {
+	var r io.Reader = cmd.InOrStdin()
+	if file != "-" {
+		f, err := os.Open(file)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	return io.ReadAll(io.LimitReader(r, 1<<20))
 }
 
 // bar draws a progress bar on a terminal and nothing elsewhere.
