@@ -45,6 +45,7 @@ type charterPrompt struct {
 	styles  *huh.Styles // read by the Confirm on every View; see restyle
 	vp      viewport.Model
 	md      markdown
+	client  *mdClient
 	busy    bool
 	w, h    int
 	laidOut [3]int // width, height and version the viewport was filled for
@@ -53,8 +54,8 @@ type charterPrompt struct {
 	keyScroll, keyPage, keyChoose, keyAnswer, keyYes, keyBack key.Binding
 }
 
-func newCharterPrompt(t *themes.Theme, c state.Charter, mode promptMode) *charterPrompt {
-	p := &charterPrompt{mode: mode, keymap: huh.NewDefaultKeyMap(), vp: viewport.New(),
+func newCharterPrompt(t *themes.Theme, c state.Charter, mode promptMode, md *mdClient) *charterPrompt {
+	p := &charterPrompt{mode: mode, keymap: huh.NewDefaultKeyMap(), vp: viewport.New(), client: md,
 		keyScroll: bind([]string{"up", "down", "k", "j"}, "↑/↓", "scroll"),
 		keyPage:   bind([]string{"pgup", "pgdown"}, "pgup/pgdn", "page"),
 		keyChoose: bind([]string{"left", "right", "h", "l"}, "←/→", "choose"),
@@ -189,13 +190,13 @@ func (p *charterPrompt) layout() {
 	// known only after.
 	p.confirm.WithWidth(tw)
 	vh := max(p.h-p.chromeHeight(), 1)
-	if p.laidOut == [3]int{tw, vh, p.charter.Version} {
+	if p.laidOut == [3]int{tw, vh, p.charter.Version} && !p.md.stale() {
 		return
 	}
 	p.laidOut = [3]int{tw, vh, p.charter.Version}
 	p.vp.SetWidth(tw)
 	p.vp.SetHeight(vh)
-	p.vp.SetContent(p.md.render(p.theme, p.charter.Text, tw))
+	p.vp.SetContent(p.md.render(p.client, p.theme, p.charter.Text, tw))
 }
 
 // chromeHeight is the lines around the charter: heading, blank, scroll
