@@ -47,6 +47,9 @@ func (m *markdown) render(c *mdClient, t *themes.Theme, body string, width int) 
 		m.body, m.key = body, keyFor(body, 0, "")
 	}
 	m.key.width, m.key.style = max(width, 1), glamourStyle(t)
+	if c == nil {
+		return m.plainText(t, false)
+	}
 	if m.slot == nil || m.slot.client != c {
 		m.slot = &mdSlot{client: c}
 	}
@@ -75,8 +78,11 @@ func (m *markdown) plainText(t *themes.Theme, heavy bool) string {
 	if m.plain != "" && m.plainFor == k {
 		return m.plain
 	}
+	// Uncoloured, like glamour's text here: the screen's foreground is the
+	// theme's text colour, and styling 20 KB line by line is what made a
+	// resize cost most.
 	w := m.key.width
-	m.plain, m.plainFor = t.Text.Render(wrap(m.body, w)), k
+	m.plain, m.plainFor = wrap(m.body, w), k
 	if heavy {
 		m.plain = t.Muted.Render(clip("(plain text: too heavy to format)", w)) + "\n\n" + m.plain
 	}

@@ -185,6 +185,9 @@ func (r *mdRenderer) leave(slot *mdSlot) {
 
 // close forgets every wait of a client whose session ended.
 func (c *mdClient) close() {
+	if c == nil {
+		return
+	}
 	r := c.r
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -143,6 +143,7 @@ func indentChain(n int) string {
 func BenchmarkCheck(b *testing.B) {
 	for name, src := range map[string]string{
 		"bomb":        bomb,
+		"deepline":    strings.Repeat("> - ", 5000),
 		"headings":    strings.Repeat("# h\n", 5000),
 		"prose20k":    strings.Repeat("Some words that wrap over the line. ", 555),
 		"deeplines":   strings.Repeat(strings.Repeat("> - ", 64)+"a\n", 78),
