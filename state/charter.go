@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/polis-hub/polis/state/markdown"
 	"github.com/polis-hub/polis/state/sanitize"
 )
 
@@ -101,6 +102,9 @@ func ListCharters(r Reader) (out []Charter) {
 // checkCharterText is shared by SetCharter and charter proposals.
 func checkCharterText(text string) error {
 	if err := sanitize.Check("charter", text, MaxCharterLen, true, false); err != nil {
+		return err
+	}
+	if err := markdown.Check("charter", text); err != nil {
 		return err
 	}
 	if len(text) == 0 {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/polis-hub/polis/state/markdown"
 	"github.com/polis-hub/polis/state/money"
 	"github.com/polis-hub/polis/state/sanitize"
 )
@@ -46,6 +47,9 @@ func (c FileCase) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, err
 	}
 	if err := sanitize.Check("statement", c.Statement, MaxCaseStatement, true, false); err != nil {
+		return 0, nil, err
+	}
+	if err := markdown.Check("statement", c.Statement); err != nil {
 		return 0, nil, err
 	}
 	return m.ID, []Body{&CaseFiled{Case: nextID(r, "case"), Respondent: c.Against, Category: cat, Title: c.Title, Statement: c.Statement}}, nil
@@ -140,6 +144,9 @@ func (c AddStatement) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, fmt.Errorf("case %d is %s", cs.ID, cs.State)
 	}
 	if err := sanitize.Check("statement", c.Body, MaxCaseStatement, true, true); err != nil {
+		return 0, nil, err
+	}
+	if err := markdown.Check("statement", c.Body); err != nil {
 		return 0, nil, err
 	}
 	return m.ID, []Body{&CaseStatement{Case: cs.ID, Statement: cs.Evidence + 1, Body: c.Body}}, nil

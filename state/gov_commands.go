@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/polis-hub/polis/state/markdown"
 	"github.com/polis-hub/polis/state/money"
 	"github.com/polis-hub/polis/state/sanitize"
 	"github.com/polis-hub/polis/state/tally"
@@ -49,6 +50,9 @@ func (c NewProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, err
 	}
 	if err := sanitize.Check("body", c.Body, MaxBodyLen, true, false); err != nil {
+		return 0, nil, err
+	}
+	if err := markdown.Check("body", c.Body); err != nil {
 		return 0, nil, err
 	}
 	if err := checkOptions(method, c.Options); err != nil {
@@ -162,6 +166,9 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 		check := sp
 		check.ID = 1
 		if err := checkSpace(check); err != nil {
+			return a, err
+		}
+		if err := markdown.Check("house rules", sp.Rules); err != nil {
 			return a, err
 		}
 		return Action{Space: &sp}, nil
@@ -287,6 +294,9 @@ func (c CommentOn) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, notFound("no proposal %d", c.ID)
 	}
 	if err := sanitize.Check("comment", c.Body, MaxCommentLen, true, true); err != nil {
+		return 0, nil, err
+	}
+	if err := markdown.Check("comment", c.Body); err != nil {
 		return 0, nil, err
 	}
 	return m.ID, []Body{&ProposalCommented{Proposal: p.ID, Comment: p.Comments + 1, Body: c.Body}}, nil

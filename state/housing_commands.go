@@ -2,6 +2,8 @@ package state
 
 import (
 	"fmt"
+
+	"github.com/polis-hub/polis/state/markdown"
 )
 
 // AddSpace opens a space (stewards; or a passed space proposal).
@@ -18,6 +20,9 @@ func (c AddSpace) Decide(r Reader, env Env) (uint64, []Body, error) {
 	}
 	s.ID, s.Retired = nextID(r, "space"), false
 	if err := checkSpace(s); err != nil {
+		return 0, nil, err
+	}
+	if err := markdown.Check("house rules", s.Rules); err != nil {
 		return 0, nil, err
 	}
 	return m.ID, []Body{&SpaceAdded{Space: s}}, nil

@@ -50,6 +50,7 @@ type charterPrompt struct {
 	wrong   bool // enter was pressed on something other than the word
 	vp      viewport.Model
 	md      markdown
+	client  *mdClient
 	busy    bool
 	w, h    int
 	laidOut [3]int // width, height and version the viewport was filled for
@@ -58,8 +59,8 @@ type charterPrompt struct {
 	keyScroll, keyPage, keyAnswer, keyBack key.Binding
 }
 
-func newCharterPrompt(t *themes.Theme, c state.Charter, mode promptMode) *charterPrompt {
-	p := &charterPrompt{mode: mode, vp: viewport.New(), input: newInput("", len(consentWord)+8),
+func newCharterPrompt(t *themes.Theme, c state.Charter, mode promptMode, md *mdClient) *charterPrompt {
+	p := &charterPrompt{mode: mode, vp: viewport.New(), input: newInput("", len(consentWord)+8), client: md,
 		keyScroll: bind([]string{"up", "down"}, "↑/↓", "scroll"),
 		keyPage:   bind([]string{"pgup", "pgdown"}, "pgup/pgdn", "page"),
 		keyAnswer: bind([]string{"enter"}, "enter", "answer"),
@@ -208,13 +209,13 @@ func (p *charterPrompt) layout() {
 	tw := max(min(p.w, 84), 1)
 	p.input.SetWidth(max(tw-3, 1))
 	vh := max(p.h-p.chromeHeight(), 1)
-	if p.laidOut == [3]int{tw, vh, p.charter.Version} {
+	if p.laidOut == [3]int{tw, vh, p.charter.Version} && !p.md.stale() {
 		return
 	}
 	p.laidOut = [3]int{tw, vh, p.charter.Version}
 	p.vp.SetWidth(tw)
 	p.vp.SetHeight(vh)
-	p.vp.SetContent(p.md.render(p.theme, p.charter.Text, tw))
+	p.vp.SetContent(p.md.render(p.client, p.theme, p.charter.Text, tw))
 }
 
 // chromeHeight is the lines around the charter: heading, blank, scroll

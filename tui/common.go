@@ -38,6 +38,7 @@ type TabComponent interface {
 type common struct {
 	hub         *state.Hub
 	who         Identity
+	md          *mdClient // the process's Markdown renderer, for this session
 	ctx         context.Context
 	timeout     time.Duration
 	sshCmd      string

@@ -55,7 +55,7 @@ func (s *shell) openCharter() {
 	if s.c.consentDue() != 0 {
 		mode = promptLogin
 	}
-	s.prompt = newCharterPrompt(s.c.theme, *ch, mode)
+	s.prompt = newCharterPrompt(s.c.theme, *ch, mode, s.c.md)
 	s.SetSize(s.width, s.height)
 }
 

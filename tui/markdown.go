@@ -1,32 +1,32 @@
 package tui
 
 import (
-	"regexp"
-	"strings"
-
-	"charm.land/glamour/v2"
-
 	"github.com/polis-hub/polis/state/sanitize"
 	"github.com/polis-hub/polis/themes"
 )
 
-// oscRE matches OSC sequences (glamour writes OSC 8 hyperlinks for images
-// and table links). A member's URL must not become a clickable link whose
-// text hides where it goes, so only glamour's own colours (SGR) survive.
-var oscRE = regexp.MustCompile("\x1b\\][^\x07\x1b]*(?:\x07|\x1b\\\\)")
+// markdown is one place on a screen that shows member-written Markdown. It
+// asks the process's renderer (see mdRenderer) and never waits for it:
+// until the rendering arrives, and for good if the text is too heavy to
+// format, it shows the text plain, sanitised and wrapped. The text passes
+// the sanitiser before anything else sees it, so whatever glamour makes of
+// it, no escape sequence of the author's can reach the terminal.
+type markdown struct {
+	slot *mdSlot
+	seen uint64 // deliveries to slot when it last drew
 
-type mdKey struct {
-	body  string
-	width int
-	style string
+	// The last body drawn, its key and its plain text: sessions draw the
+	// same body again on every layout, and hashing 20 KB is not free.
+	body     string
+	key      mdKey
+	plain    string
+	plainFor mdPlainKey
 }
 
-// markdown renders member-written Markdown for reading. The text passes the
-// sanitiser first, so whatever glamour makes of it, no escape sequence of
-// the author's can reach the terminal. Renders are cached per body, width
-// and palette: glamour is too slow to run on every frame.
-type markdown struct {
-	cache map[mdKey]string
+type mdPlainKey struct {
+	key   mdKey
+	theme *themes.Theme
+	heavy bool
 }
 
 func glamourStyle(t *themes.Theme) string {
@@ -39,25 +39,52 @@ func glamourStyle(t *themes.Theme) string {
 	return "dark"
 }
 
-func (m *markdown) render(t *themes.Theme, body string, width int) string {
+// render returns body formatted for width cells if the renderer has it, and
+// the plain text otherwise; c is the session's client.
+func (m *markdown) render(c *mdClient, t *themes.Theme, body string, width int) string {
 	body = sanitize.Text(body)
-	k := mdKey{body: body, width: width, style: glamourStyle(t)}
-	if out, ok := m.cache[k]; ok {
+	if body != m.body || m.key == (mdKey{}) {
+		m.body, m.key = body, keyFor(body, 0, "")
+	}
+	m.key.width, m.key.style = max(width, 1), glamourStyle(t)
+	if c == nil {
+		return m.plainText(t, false)
+	}
+	if m.slot == nil || m.slot.client != c {
+		m.slot = &mdSlot{client: c}
+	}
+	out, state, got := c.r.get(m.slot, m.key, body)
+	m.seen = got
+	if state == mdReady {
 		return out
 	}
-	out := ""
-	r, err := glamour.NewTermRenderer(glamour.WithStandardStyle(k.style), glamour.WithWordWrap(width))
-	if err == nil {
-		out, err = r.Render(body)
+	return m.plainText(t, state == mdHeavy)
+}
+
+// stale reports that a rendering (or a refusal) for this place arrived
+// since it last drew, so a screen that keeps its layout must lay out again.
+func (m *markdown) stale() bool {
+	if m.slot == nil {
+		return false
 	}
-	if err != nil {
-		// Plain, wrapped text is always a safe way to show it.
-		out = t.Text.Render(wrap(body, width))
+	c := m.slot.client
+	c.r.mu.Lock()
+	defer c.r.mu.Unlock()
+	return m.slot.got != m.seen
+}
+
+func (m *markdown) plainText(t *themes.Theme, heavy bool) string {
+	k := mdPlainKey{m.key, t, heavy}
+	if m.plain != "" && m.plainFor == k {
+		return m.plain
 	}
-	out = strings.Trim(oscRE.ReplaceAllString(out, ""), "\n")
-	if m.cache == nil || len(m.cache) > 64 {
-		m.cache = map[mdKey]string{}
+	// Uncoloured, like glamour's text here: the screen's foreground is the
+	// theme's text colour, and styling 20 KB line by line is what made a
+	// resize cost most.
+	w := m.key.width
+	m.plain, m.plainFor = wrap(m.body, w), k
+	if heavy {
+		m.plain = t.Muted.Render(clip("(plain text: too heavy to format)", w)) + "\n\n" + m.plain
 	}
-	m.cache[k] = out
-	return out
+	return m.plain
 }

@@ -346,14 +346,14 @@ func ballotText(v *state.ProposalView, mv *state.Vote) string {
 }
 
 // bodyAndThread is the proposal's text and its discussion, w cells wide.
-// The body is shown as sanitised plain text, wrapped; Markdown is not
-// rendered.
+// The body is Markdown (plain text until its rendering arrives); comments
+// are sanitised plain text, wrapped.
 func (p *proposalsTab) bodyAndThread(t *themes.Theme, v *state.ProposalView, w int) string {
 	w = max(w, 1)
 	read := min(w, 80) // a calm measure for reading
 	var b strings.Builder
 	if body := strings.TrimSpace(text(v.Body)); body != "" {
-		b.WriteString(p.md.render(t, body, read) + "\n")
+		b.WriteString(p.md.render(p.c.md, t, body, read) + "\n")
 	} else {
 		b.WriteString(t.Muted.Render("(no text beyond the title)") + "\n")
 	}

@@ -40,6 +40,7 @@ type options struct {
 	timeout time.Duration
 	clock   func() time.Time
 	leaving func()
+	md      *mdRenderer
 }
 
 // WithContext ties the app to the session: when ctx ends, the app stops
@@ -107,13 +108,13 @@ func WithClock(now func() time.Time) Option {
 // its Close when the program ends (or pass WithContext) so that it stops
 // listening for hub changes.
 func New(hub *state.Hub, who Identity, opts ...Option) tea.Model {
-	o := options{ctx: context.Background(), width: 80, height: 24, sshCmd: "ssh HOST", timeout: 15 * time.Second}
+	o := options{ctx: context.Background(), width: 80, height: 24, sshCmd: "ssh HOST", timeout: 15 * time.Second, md: hubMarkdown}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	c := &common{hub: hub, who: who, ctx: o.ctx, noColor: o.noColor, sshCmd: o.sshCmd,
-		timeout: o.timeout, theme: themeNamed(themes.Default), clock: o.clock, leaving: o.leaving}
-	a := &App{c: c, sess: &session{done: make(chan struct{}), ctx: o.ctx}}
+		timeout: o.timeout, theme: themeNamed(themes.Default), clock: o.clock, leaving: o.leaving, md: o.md.client()}
+	a := &App{c: c, sess: &session{done: make(chan struct{}), ctx: o.ctx, md: c.md}}
 	a.width, a.height = clampSize(o.width, o.height)
 	// The first snapshot is read here, not in a command, so the very first
 	// frame already shows the right screen instead of a loading flash.
@@ -174,6 +175,8 @@ type (
 	// reloadMsg asks for a fresh snapshot now, e.g. when a screen opens
 	// something whose details are read with the snapshot.
 	reloadMsg struct{}
+	// renderedMsg: Markdown a screen waited for is rendered (or refused).
+	renderedMsg struct{}
 )
 
 // Update routes messages: data and lifecycle here, keys to the screen.
@@ -228,6 +231,9 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(cmd, a.reload())
 	case reloadMsg:
 		return a, a.reload()
+	case renderedMsg:
+		a.restyle() // every screen lays out again, with what arrived
+		return a, a.sess.wait()
 	case restyleMsg:
 		a.restyle()
 		return a, nil
@@ -256,7 +262,7 @@ func quit() tea.Msg { return quitMsg{} }
 // terminal's reports, which no screen draws anything from.
 func unseen(msg tea.Msg) bool {
 	switch msg.(type) {
-	case changedMsg, snapshotMsg, reloadMsg, tea.WindowSizeMsg, tea.ColorProfileMsg,
+	case changedMsg, snapshotMsg, reloadMsg, renderedMsg, tea.WindowSizeMsg, tea.ColorProfileMsg,
 		tea.EnvMsg, tea.ModeReportMsg, tea.KeyboardEnhancementsMsg, tea.TerminalVersionMsg,
 		tea.CapabilityMsg, tea.BackgroundColorMsg, tea.ForegroundColorMsg, tea.CursorColorMsg,
 		tea.CursorPositionMsg:
@@ -379,6 +385,7 @@ func clampSize(w, h int) (int, int) {
 // goroutine waiting for hub changes.
 type session struct {
 	ctx    context.Context
+	md     *mdClient
 	mu     sync.Mutex
 	ch     <-chan uint64
 	cancel func()
@@ -417,13 +424,15 @@ func (s *session) close() {
 		if s.cancel != nil {
 			s.cancel()
 		}
+		s.md.close() // renders nobody else waits for stop
 		close(s.done)
 	})
 }
 
-// wait is the one goroutine per session that listens for changes. It ends
-// when a change arrives, the app closes or the session's context ends, so a
-// dropped connection never leaves it behind.
+// wait is the one goroutine per session that listens for changes, and for
+// Markdown renderings the session asked for. It ends when either arrives,
+// the app closes or the session's context ends, so a dropped connection
+// never leaves it behind.
 func (s *session) wait() tea.Cmd {
 	s.mu.Lock()
 	ch, closed := s.ch, s.closedLocked()
@@ -435,6 +444,8 @@ func (s *session) wait() tea.Cmd {
 		select {
 		case n := <-ch:
 			return changedMsg{size: n}
+		case <-s.md.ready:
+			return renderedMsg{}
 		case <-s.done:
 			return nil
 		case <-s.ctx.Done():

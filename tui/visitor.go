@@ -169,7 +169,7 @@ func (v *visitor) send() tea.Cmd {
 	if ch := v.c.snap.charter; ch != nil {
 		// Nothing is sent until the newcomer has read the charter and
 		// said yes to the version on screen.
-		v.prompt = newCharterPrompt(v.c.theme, *ch, promptJoin)
+		v.prompt = newCharterPrompt(v.c.theme, *ch, promptJoin, v.c.md)
 		v.SetSize(v.w, v.h)
 		return nil
 	}
