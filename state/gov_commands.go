@@ -433,7 +433,7 @@ func executable(r Reader, p Proposal) bool {
 		if !ok || m.HasRole(p.Action.Role) == p.Action.Grant {
 			return false
 		}
-		if !p.Action.Grant && p.Action.Role == RoleSteward && countRole(r, RoleSteward) == 1 {
+		if !p.Action.Grant && p.Action.Role == RoleSteward && lastSteward(r, m) {
 			return false
 		}
 	}

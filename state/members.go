@@ -382,20 +382,20 @@ func (c SetRole) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if !target.HasRole(c.Role) {
 		return 0, nil, fmt.Errorf("member %d is not a %s", target.ID, c.Role)
 	}
-	if c.Role == RoleSteward && countRole(r, RoleSteward) == 1 {
+	if c.Role == RoleSteward && lastSteward(r, target) {
 		return 0, nil, fmt.Errorf("cannot revoke the last steward")
 	}
 	return m.ID, []Body{&RoleRevoked{Member: target.ID, Role: c.Role}}, nil
 }
 
-func countRole(r Reader, role string) int {
-	n := 0
-	for _, m := range ListMembers(r) {
-		if m.HasRole(role) {
-			n++
-		}
+// lastSteward reports whether m is the only steward who still counts: an
+// expelled or departed member's role is no steward at all, so it never
+// lets the last active one go.
+func lastSteward(r Reader, m Member) bool {
+	if m.Gone() || !m.HasRole(RoleSteward) {
+		return false
 	}
-	return n
+	return len(holders(r, RoleSteward)) == 1
 }
 
 // Rename changes the asking member's display name.
