@@ -98,7 +98,7 @@ func (c CaseAction) Decide(r Reader, env Env) (uint64, []Body, error) {
 			return 0, nil, forbidden("you are a party to case %d, so you can never handle it", cs.ID)
 		case slices.Contains(cs.Recused, m.ID):
 			return 0, nil, forbidden("you stepped aside from case %d", cs.ID)
-		case cs.State != CaseStateOpen:
+		case !claimable(r, cs):
 			return 0, nil, fmt.Errorf("case %d is %s", cs.ID, cs.State)
 		}
 		return m.ID, []Body{&CaseClaimed{Case: cs.ID}}, nil
@@ -119,6 +119,20 @@ func (c CaseAction) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return m.ID, []Body{&CaseAppealed{Case: cs.ID}}, nil
 	}
 	return 0, nil, fmt.Errorf("unknown case action %q", sanitize.Line(c.Action))
+}
+
+// claimable reports whether a moderator may claim c now: it is open, or
+// the moderator who claimed it has since lost the role (or left), so it
+// would otherwise wait forever for a ruling nobody may give.
+func claimable(r Reader, c Case) bool {
+	switch c.State {
+	case CaseStateOpen:
+		return true
+	case CaseStateClaimed:
+		m, ok := GetMember(r, c.Moderator)
+		return !ok || m.Gone() || !m.HasRole(RoleModerator)
+	}
+	return false
 }
 
 // AddStatement adds to a case's evidence thread (parties, its moderator,
@@ -168,6 +182,8 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, forbidden("you are a party to case %d, so you can never rule on it", cs.ID)
 	case cs.State != CaseStateClaimed || cs.Moderator != m.ID:
 		return 0, nil, forbidden("only the moderator who claimed case %d rules on it", cs.ID)
+	case !m.HasRole(RoleModerator):
+		return 0, nil, forbidden("you are no longer a moderator, so you cannot rule on case %d (another moderator may take it over)", cs.ID)
 	case c.Outcome == OutcomeExpulsion:
 		return 0, nil, forbidden("expulsion is decided only by a jury or by proposal")
 	case !slices.Contains(Outcomes, c.Outcome):

@@ -1,6 +1,8 @@
 package state
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 )
@@ -39,6 +41,35 @@ func (f *govFixture) member(name string) (m Member) {
 	return m
 }
 
+// forged replays the log so far into memory and applies one hand-made
+// event by actor, as a forged log would carry it: Apply must refuse it
+// with an error containing want.
+func (f *govFixture) forged(actor string, body Body, want string) {
+	f.t.Helper()
+	var buf bytes.Buffer
+	if err := f.s.WriteExport(&buf); err != nil {
+		f.t.Fatal(err)
+	}
+	x, err := ReadExport(&buf)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	st := NewMemState()
+	for _, b := range x.Events {
+		ev, err := Decode(b)
+		if err == nil {
+			err = Apply(st, ev)
+		}
+		if err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	ev := Event{Seq: uint64(len(x.Events)), Time: f.clk.t.UnixMilli(), Actor: f.ids[actor], Body: body}
+	if err := Apply(st, ev); err == nil || !strings.Contains(err.Error(), want) {
+		f.t.Fatalf("forged %s by %s: %v, want %q", body.EventType(), actor, err, want)
+	}
+}
+
 func (f *govFixture) propose(who string, c NewProposal) uint64 {
 	f.t.Helper()
 	return f.do(who, c)[0].Body.(*ProposalCreated).Proposal
@@ -57,4 +88,24 @@ func TestLastActiveStewardStays(t *testing.T) {
 	f.refuse("alice", SetRole{Member: f.ids["alice"], Role: RoleSteward}, "cannot revoke the last steward")
 	// The expelled steward's role can go: it counts for nothing.
 	f.do("alice", SetRole{Member: f.ids["bob"], Role: RoleSteward})
+}
+
+// A moderator whose role was revoked no longer rules (or suspends anyone)
+// on the cases they claimed; another moderator takes the case over.
+func TestRevokedModeratorCannotRule(t *testing.T) {
+	f := newGov(t)
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
+	f.do("alice", SetRole{Member: f.ids["alice"], Role: RoleModerator, Grant: true})
+	id := f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise"})[0].Body.(*CaseFiled).Case
+	f.do("carol", CaseAction{ID: id, Action: "claim"})
+	f.refuse("alice", CaseAction{ID: id, Action: "claim"}, "claimed")
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator})
+	f.refuse("carol", Rule{ID: id, Outcome: OutcomeSuspension, SuspendDays: 30}, "no longer a moderator")
+	f.refuse("carol", Rule{ID: id, Outcome: OutcomeWarning}, "no longer a moderator")
+	if f.member("dave").SuspendedUntil != 0 {
+		t.Fatal("dave was suspended")
+	}
+	f.forged("carol", &CaseRuled{Case: id, Outcome: OutcomeSuspension, SuspendDays: 30}, "may not rule")
+	f.do("alice", CaseAction{ID: id, Action: "claim"})
+	f.do("alice", Rule{ID: id, Outcome: OutcomeWarning, Reason: "keep it down"})
 }
