@@ -86,9 +86,14 @@ func applyEvent(w Writer, ev Event) error {
 		if err != nil {
 			return err
 		}
+		if a, ok := ApplicationOf(w, fp); ok && a.Status == AppPending {
+			return fmt.Errorf("key %s already has application %d pending", fp, a.ID)
+		}
+		id := []byte(strconv.FormatUint(b.Application, 10))
 		putJSON(w, idKey(prefixApp, b.Application), Application{ID: b.Application, Name: b.Name, Text: b.Text,
 			Key: canon, Fingerprint: fp, Status: AppPending, Submitted: ev.Time})
-		w.Set(prefixAppKey+fp, []byte(strconv.FormatUint(b.Application, 10)))
+		w.Set(prefixAppKey+fp, id)
+		w.Set(idKey(prefixAppPending, b.Application), id)
 		useID(w, "application", b.Application)
 	case *ApplicationDecided:
 		a, ok := GetApplication(w, b.Application)
@@ -101,7 +106,7 @@ func applyEvent(w Writer, ev Event) error {
 			a.Member = nextID(w, "member")
 		}
 		putJSON(w, idKey(prefixApp, a.ID), a)
-		w.Delete(prefixAppKey + a.Fingerprint)
+		w.Delete(idKey(prefixAppPending, a.ID))
 	case *KeyAdded:
 		m, ok := GetMember(w, b.Member)
 		if !ok {

@@ -2,7 +2,10 @@ package state
 
 import (
 	"bytes"
+	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -108,4 +111,94 @@ func TestRevokedModeratorCannotRule(t *testing.T) {
 	f.forged("carol", &CaseRuled{Case: id, Outcome: OutcomeSuspension, SuspendDays: 30}, "may not rule")
 	f.do("alice", CaseAction{ID: id, Action: "claim"})
 	f.do("alice", Rule{ID: id, Outcome: OutcomeWarning, Reason: "keep it down"})
+}
+
+// Application spam: 10,000 applications from as many keys. The hub takes
+// MaxApplicationsPerWindow an hour and holds MaxPendingApplications; every
+// other attempt is refused, writes nothing, and the hub's heap does not
+// grow with the attempts. Stewards read the queue a page at a time.
+func TestApplicationFloodIsCapped(t *testing.T) {
+	f := newGov(t)
+	const attempts, rounds = 10_000, 10
+	accepted, rate, capped := 0, 0, 0
+	var heap [rounds]uint64
+	for round := range rounds {
+		f.clk.t = f.clk.t.Add(time.Hour)
+		errs := make([]error, attempts/rounds)
+		parallelDo(len(errs), 32, func(i int) {
+			a := testActor(t, fmt.Sprintf("flood-%d-%d", round, i))
+			_, errs[i] = f.s.Submit(f.ctx, a, ApplyToJoin{Name: fmt.Sprintf("f%d-%d", round, i), Text: strings.Repeat("x", MaxAppTextLen)})
+		})
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				accepted++
+			case strings.Contains(err.Error(), "at most 30 applications an hour"):
+				rate++
+			case strings.Contains(err.Error(), "100 applications are waiting"):
+				capped++
+			default:
+				t.Fatalf("refusal: %v", err)
+			}
+		}
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		heap[round] = ms.HeapAlloc
+	}
+	if accepted != MaxPendingApplications || rate+capped != attempts-accepted || rate == 0 || capped == 0 {
+		t.Fatalf("accepted %d, refused by rate %d, by the cap %d", accepted, rate, capped)
+	}
+	// Five rounds (5,000 attempts) after the queue filled: no growth
+	// beyond noise.
+	if grew := int64(heap[rounds-1]) - int64(heap[4]); grew > 16<<20 {
+		t.Fatalf("heap grew %d bytes over 5,000 refused applications", grew)
+	}
+	if size := f.s.Size(); size > 200 {
+		t.Fatalf("log holds %d events", size)
+	}
+	// Only stewards read the queue, a page at a time.
+	if _, err := f.h.ApplicationsFor(f.ppl["bob"], ApplicationQuery{}); err == nil || !strings.Contains(err.Error(), "only stewards") {
+		t.Fatalf("bob reads applications: %v", err)
+	}
+	p1, err := f.h.ApplicationsFor(f.ppl["alice"], ApplicationQuery{})
+	if err != nil || len(p1.Applications) != DefaultApplicationPage || p1.Next != p1.Applications[49].ID {
+		t.Fatalf("page 1: %d, next %d, %v", len(p1.Applications), p1.Next, err)
+	}
+	p2, err := f.h.ApplicationsFor(f.ppl["alice"], ApplicationQuery{After: p1.Next, Limit: 60})
+	if err != nil || len(p2.Applications) != 50 || p2.Next != 0 || p2.Applications[0].ID <= p1.Next {
+		t.Fatalf("page 2: %d, next %d, %v", len(p2.Applications), p2.Next, err)
+	}
+	if _, err := f.h.ApplicationsFor(f.ppl["alice"], ApplicationQuery{Limit: MaxApplicationPage + 1}); err == nil {
+		t.Fatal("a page over the limit")
+	}
+	// Deciding one makes room for one more.
+	f.do("alice", DecideApplication{ID: p1.Applications[0].ID})
+	f.clk.t = f.clk.t.Add(time.Hour)
+	if _, err := f.s.Submit(f.ctx, testActor(t, "late"), ApplyToJoin{Name: "late"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.Submit(f.ctx, testActor(t, "later"), ApplyToJoin{Name: "later"}); err == nil || !strings.Contains(err.Error(), "waiting") {
+		t.Fatalf("past the cap: %v", err)
+	}
+}
+
+// parallelDo runs fn(0..n-1) on workers goroutines.
+func parallelDo(n, workers int, fn func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }

@@ -69,12 +69,6 @@ func (h *Hub) Members() (ms []Member, err error) {
 	return ms, err
 }
 
-// Applications lists all applications.
-func (h *Hub) Applications() (as []Application, err error) {
-	err = h.View(func(r Reader) error { as = ListApplications(r); return nil })
-	return as, err
-}
-
 // Invites lists all invites.
 func (h *Hub) Invites() (is []Invite, err error) {
 	err = h.View(func(r Reader) error { is = ListInvites(r); return nil })

@@ -210,8 +210,11 @@ func (c ApplyToJoin) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := newcomer(r, env, "apply"); err != nil {
 		return 0, nil, err
 	}
-	if b, ok := r.Get(prefixAppKey + env.Actor.Fingerprint); ok {
-		return 0, nil, fmt.Errorf("this key already has application %s pending", b)
+	if a, ok := ApplicationOf(r, env.Actor.Fingerprint); ok && a.Status == AppPending {
+		return 0, nil, fmt.Errorf("this key already has application %d pending", a.ID)
+	}
+	if err := applicationRoom(r, env.Time); err != nil {
+		return 0, nil, err
 	}
 	if err := checkName(r, c.Name, 0); err != nil {
 		return 0, nil, err
