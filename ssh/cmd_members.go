@@ -56,6 +56,7 @@ func (c *cli) whoamiCmd() *cobra.Command {
 			out(cmd, "You are a visitor: key %s is not a member's.\n", c.who.Fingerprint)
 			out(cmd, "To join, redeem an invite code with `join CODE --name NAME`,\n")
 			out(cmd, "or ask to join with `apply --name NAME` (your application text on stdin).\n")
+			out(cmd, "If a member offered this key with `keys add`, confirm it with `keys confirm CODE`.\n")
 			return nil
 		}
 		if err != nil {

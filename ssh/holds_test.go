@@ -1,8 +1,11 @@
 package ssh
 
 import (
+	"crypto/rand"
 	"strings"
 	"testing"
+
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // The stewards' application list comes a page at a time, and says how to
@@ -24,4 +27,55 @@ func TestApplicationsPaged(t *testing.T) {
 	if !strings.Contains(r.stdout, "fay") || strings.Contains(r.stdout, "More:") {
 		t.Fatalf("page 2: %q", r.stdout)
 	}
+}
+
+// keys add only offers a key: a squatter who offers someone else's public
+// key gets nothing, since only a session with that key can confirm it; a
+// certificate is refused outright.
+func TestKeysAddNeedsTheKey(t *testing.T) {
+	hub := newHub(t)
+	ts := startServer(t, hub)
+	alice, victim := newUser(t, "alice"), newUser(t, "victim")
+	admit(t, hub, alice, "alice")
+	r := mustRun(t, "keys add", alice.run(t, ts, "keys add "+victim.authorizedKey()))
+	code := lastLine(r.stdout)
+	if !strings.Contains(r.stdout, "keys confirm "+code) || !strings.Contains(r.stdout, victim.fingerprint()) {
+		t.Fatalf("keys add: %q", r.stdout)
+	}
+	if r := mustRun(t, "keys list", alice.run(t, ts, "keys list")); !strings.Contains(r.stdout, "waiting to be confirmed") {
+		t.Fatalf("keys list: %q", r.stdout)
+	}
+	// alice cannot confirm it from her own key; the victim is untouched
+	// and may still apply.
+	r = alice.run(t, ts, "keys confirm "+code)
+	checkFailure(t, "confirm from another key", r)
+	if !strings.Contains(r.stderr, "already belongs to member 1") {
+		t.Fatalf("confirm: %q", r.stderr)
+	}
+	if r := victim.run(t, ts, "whoami"); !strings.Contains(r.stdout, "visitor") {
+		t.Fatalf("victim: %q", r.stdout)
+	}
+	mustRun(t, "victim applies", victim.runIn(t, ts, "Hello.", "apply", "--name", "victim"))
+
+	before := hub.Store().StateDigest()
+	r = alice.runIn(t, ts, testCertLine(t, newUser(t, "cert")), "keys", "add")
+	checkFailure(t, "certificate", r)
+	if !strings.Contains(r.stderr, "certificate, which cannot log in") {
+		t.Fatalf("certificate: %q", r.stderr)
+	}
+	if hub.Store().StateDigest() != before {
+		t.Fatal("a refused key changed the state")
+	}
+}
+
+// testCertLine is an OpenSSH user certificate for u's key.
+func testCertLine(t *testing.T, u *user) string {
+	t.Helper()
+	ca := newUser(t, "ca")
+	cert := &gossh.Certificate{Key: u.signer.PublicKey(), CertType: gossh.UserCert, ValidPrincipals: []string{u.name},
+		ValidBefore: gossh.CertTimeInfinity}
+	if err := cert.SignCert(rand.Reader, ca.signer); err != nil {
+		t.Fatal(err)
+	}
+	return string(gossh.MarshalAuthorizedKey(cert))
 }

@@ -119,9 +119,14 @@ func applyEvent(w Writer, ev Event) error {
 		if _, taken := w.Get(prefixKeyIndex + fp); taken {
 			return fmt.Errorf("key %s already belongs to a member", fp)
 		}
+		if err := takeKeyOffer(w, ev, m.ID, fp); err != nil {
+			return err
+		}
 		m.Keys = append(m.Keys, Key{Fingerprint: fp, Key: canon, Name: b.Name, Added: ev.Time})
 		putJSON(w, idKey(prefixMember, m.ID), m)
 		w.Set(prefixKeyIndex+fp, []byte(strconv.FormatUint(m.ID, 10)))
+	case *KeyOffered:
+		return applyKeyOffered(w, ev, b)
 	case *KeyRemoved:
 		m, ok := GetMember(w, b.Member)
 		if !ok {

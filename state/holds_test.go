@@ -2,12 +2,17 @@ package state
 
 import (
 	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
 	"fmt"
 	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	gossh "golang.org/x/crypto/ssh"
 )
 
 // Tests for issue #16 (the hub holds against one bad actor), the
@@ -201,4 +206,81 @@ func parallelDo(n, workers int, fn func(i int)) {
 	}
 	close(next)
 	wg.Wait()
+}
+
+// keys add needs proof of possession: an offered key is added only when a
+// session that logged in with it confirms the code. Someone else's public
+// key (from GitHub, say) cannot be squatted, and a certificate, which can
+// never log in, is refused.
+func TestKeyNeedsProofOfPossession(t *testing.T) {
+	f := newGov(t)
+	victim, laptop := testActor(t, "victim"), testActor(t, "laptop")
+	code, o, err := f.h.OfferKey(f.ctx, f.ppl["bob"], victim.Key+" victim@github", "")
+	if err != nil || o.Name != "victim@github" || o.Fingerprint != victim.Fingerprint {
+		t.Fatalf("offer: %+v %v", o, err)
+	}
+	// The offer alone does nothing: the key is still nobody's, and its
+	// owner can still apply (or join) with it.
+	if _, ok, _ := f.h.Whoami(victim.Fingerprint); ok {
+		t.Fatal("an offered key logs in")
+	}
+	f.clk.t = f.clk.t.Add(time.Hour)
+	if _, err := f.s.Submit(f.ctx, victim, ApplyToJoin{Name: "victim"}); err != nil {
+		t.Fatalf("the key's owner cannot apply: %v", err)
+	}
+	// Only the key itself confirms, and only with the code.
+	f.refuse("bob", ConfirmKey{CodeHash: HashKeyCode(code)}, "already belongs to member")
+	if _, err := f.s.Submit(f.ctx, laptop, ConfirmKey{CodeHash: HashKeyCode(code)}); err == nil || !strings.Contains(err.Error(), "that code confirms key") {
+		t.Fatalf("another key confirms: %v", err)
+	}
+	f.forged("bob", &KeyAdded{Member: f.ids["bob"], Key: laptop.Key, Name: "x"}, "was not offered")
+	// bob's real second key: offered, confirmed by itself, then it works.
+	code, _, err = f.h.OfferKey(f.ctx, f.ppl["bob"], laptop.Key, "laptop")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.s.Submit(f.ctx, laptop, ConfirmKey{CodeHash: HashKeyCode("nope-nope-nope-nope")}); err == nil || !strings.Contains(err.Error(), "no key is waiting") {
+		t.Fatalf("wrong code: %v", err)
+	}
+	if _, err := f.s.Submit(f.ctx, laptop, ConfirmKey{CodeHash: HashKeyCode(strings.ToUpper(code))}); err != nil {
+		t.Fatal(err)
+	}
+	if m, ok, _ := f.h.Whoami(laptop.Fingerprint); !ok || m.ID != f.ids["bob"] {
+		t.Fatalf("laptop is %+v %v", m, ok)
+	}
+	if _, ok, _ := f.h.KeyOfferOf(f.ids["bob"]); ok {
+		t.Fatal("the offer outlives its confirmation")
+	}
+	// A code lapses after a day.
+	spare := testActor(t, "spare")
+	code, _, err = f.h.OfferKey(f.ctx, f.ppl["carol"], spare.Key, "spare")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.clk.t = f.clk.t.Add(25 * time.Hour)
+	if _, err := f.s.Submit(f.ctx, spare, ConfirmKey{CodeHash: HashKeyCode(code)}); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("a lapsed code: %v", err)
+	}
+	// Certificates never log in, so they are never keys.
+	f.refuse("carol", AddKey{Key: testCert(t, spare), CodeHash: HashKeyCode("c")}, "certificate")
+}
+
+// testCert returns an OpenSSH certificate for a's key, in authorized_keys
+// form, signed by a throwaway CA.
+func testCert(t *testing.T, a Actor) string {
+	t.Helper()
+	pk, _, _, _, err := gossh.ParseAuthorizedKey([]byte(a.Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := sha256.Sum256([]byte("polis-test-ca"))
+	ca, err := gossh.NewSignerFromKey(ed25519.NewKeyFromSeed(seed[:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := &gossh.Certificate{Key: pk, CertType: gossh.UserCert, ValidPrincipals: []string{"x"}, ValidBefore: gossh.CertTimeInfinity}
+	if err := cert.SignCert(rand.Reader, ca); err != nil {
+		t.Fatal(err)
+	}
+	return string(gossh.MarshalAuthorizedKey(cert))
 }

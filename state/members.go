@@ -57,7 +57,7 @@ func (c AdmitAdmin) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if !env.Actor.System {
 		return 0, nil, forbidden("only the hub admits admin keys")
 	}
-	canon, fp, _, err := ParseKey(c.Key)
+	canon, fp, _, err := ParseLoginKey(c.Key)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -272,15 +272,17 @@ func (c DecideApplication) Decide(r Reader, env Env) (uint64, []Body, error) {
 	return m.ID, events, nil
 }
 
-// AddKey gives the asking member another key.
-type AddKey struct{ Key, Name string }
+// AddKey offers another key for the asking member; the key is added only
+// when a session that logged in with it confirms the code whose hash this
+// carries (ConfirmKey). The caller makes the code: see Hub.OfferKey.
+type AddKey struct{ Key, Name, CodeHash string }
 
 func (c AddKey) Decide(r Reader, env Env) (uint64, []Body, error) {
 	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
 	}
-	canon, fp, comment, err := ParseKey(c.Key)
+	canon, fp, comment, err := ParseLoginKey(c.Key)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -289,6 +291,12 @@ func (c AddKey) Decide(r Reader, env Env) (uint64, []Body, error) {
 			return 0, nil, fmt.Errorf("you already have key %s", fp)
 		}
 		return 0, nil, fmt.Errorf("key %s belongs to another member", fp)
+	}
+	if !hashRE.MatchString(c.CodeHash) {
+		return 0, nil, fmt.Errorf("key code hash must be 64 hex digits")
+	}
+	if _, taken := r.Get(prefixKeyCode + c.CodeHash); taken {
+		return 0, nil, fmt.Errorf("key code already in use")
 	}
 	name := c.Name
 	if name == "" {
@@ -300,7 +308,7 @@ func (c AddKey) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := sanitize.Check("key name", name, MaxKeyNameLen, false, false); err != nil {
 		return 0, nil, err
 	}
-	return m.ID, []Body{&KeyAdded{Member: m.ID, Key: canon, Name: name}}, nil
+	return m.ID, []Body{&KeyOffered{Member: m.ID, Key: canon, Name: name, CodeHash: c.CodeHash, Expires: env.Time + KeyOfferMS}}, nil
 }
 
 // findKey resolves a fingerprint, or an unambiguous prefix of one, or a key

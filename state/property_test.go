@@ -92,7 +92,11 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 	case 4:
 		return a, DecideApplication{ID: id.Draw(t, "id"), Approve: rapid.Bool().Draw(t, "ok")}
 	case 5:
-		return a, AddKey{Key: rapid.SampledFrom(actors).Draw(t, "k").Key, Name: text.Draw(t, "name")}
+		code := HashKeyCode(rapid.SampledFrom(codes).Draw(t, "code"))
+		if rapid.Bool().Draw(t, "confirm") {
+			return a, ConfirmKey{CodeHash: code}
+		}
+		return a, AddKey{Key: rapid.SampledFrom(actors).Draw(t, "k").Key, Name: text.Draw(t, "name"), CodeHash: code}
 	case 6:
 		return a, RemoveKey{Ref: rapid.SampledFrom(actors).Draw(t, "k").Fingerprint}
 	case 7:
