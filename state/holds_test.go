@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"runtime"
 	"strings"
@@ -283,4 +284,31 @@ func testCert(t *testing.T, a Actor) string {
 		t.Fatal(err)
 	}
 	return string(gossh.MarshalAuthorizedKey(cert))
+}
+
+// A private note's public commitment is salted: hashing a guess of the
+// text (plain, or with any salt but the private one) finds nothing, and
+// the same text noted twice commits to two unrelated hashes.
+func TestNoteCommitmentIsSalted(t *testing.T) {
+	f := newGov(t)
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
+	id := f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise"})[0].Body.(*CaseFiled).Case
+	const text = "no action"
+	h1 := f.do("carol", NewPrivateNote(id, text))[0].Body.(*CaseNoted).Hash
+	h2 := f.do("carol", NewPrivateNote(id, text))[0].Body.(*CaseNoted).Hash
+	plain := sha256.Sum256([]byte(text))
+	if h1 == h2 || h1 == hex.EncodeToString(plain[:]) || h1 == noteHash(make([]byte, 32), text) {
+		t.Fatalf("guessable commitments %s %s", h1, h2)
+	}
+	f.refuse("carol", AddPrivateNote{ID: id, Body: text}, "salt")
+	f.refuse("carol", AddPrivateNote{ID: id, Body: text, Salt: "abcd"}, "salt")
+	notes, err := f.h.PrivateNotes(id, f.ppl["carol"])
+	if err != nil || len(notes) != 2 || notes[0].Text != text || len(notes[0].Salt) != 64 {
+		t.Fatalf("notes %+v %v", notes, err)
+	}
+	// The moderator can check the commitment from what they read.
+	salt, _ := hex.DecodeString(notes[0].Salt)
+	if noteHash(salt, notes[0].Text) != h1 {
+		t.Fatal("the salt and text do not give the commitment")
+	}
 }
