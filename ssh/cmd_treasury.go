@@ -319,15 +319,15 @@ func (c *cli) payoutsCmd() *cobra.Command {
 			}
 			return printJSON(cmd, ps)
 		}
+		names := c.names()
 		if len(ps) == 0 {
 			out(cmd, "No payouts.\n")
-			return nil
+			return c.scheduledPolicy(cmd, names)
 		}
 		dec, err := c.decimals()
 		if err != nil {
 			return err
 		}
-		names := c.names()
 		tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tPROPOSAL\tTO\tAMOUNT\tSIGNED\tSTATUS\tMEMO")
 		for _, p := range ps {
@@ -338,7 +338,10 @@ func (c *cli) payoutsCmd() *cobra.Command {
 			fmt.Fprintf(tw, "%d\t%d\t%s\t%s %s\t%d/%d\t%s\t%s\n", p.ID, p.Proposal, nameText(names, p.To),
 				money.Format(p.Amount, dec[p.Asset]), p.Asset, len(p.Signers), p.Needed, st, line(p.Memo))
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		return c.scheduledPolicy(cmd, names)
 	}
 	return cmd
 }
@@ -429,42 +432,122 @@ func (c *cli) assetAddCmd() *cobra.Command {
 
 func (c *cli) policyCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "policy [--signers M]",
-		Short: "Show, or set (stewards), how many treasurers must sign a payout",
-		Args:  noArgs,
+		Use:   "policy [--signers M] [--restitution-cap AMOUNT --asset CODE]",
+		Short: "Show, or set (stewards), the treasury's controls: signatures per payout, restitution without a vote",
+		Long: "Show, or set (stewards), the treasury's controls: how many treasurers sign a payout, and how much\n" +
+			"restitution in an asset a moderator may order without a vote (more becomes a spend proposal).\n" +
+			"A change that weakens them (fewer signers, a higher cap) takes effect only after a 7-day time\n" +
+			"lock that every member sees here, in `treasury payouts` and in the app.",
+		Args: noArgs,
 	}
-	signers := cmd.Flags().String("signers", "", "signatures a payout needs, 1 to 10")
+	f := cmd.Flags()
+	signers := f.String("signers", "", "signatures a payout needs, 1 to 10")
+	capAmount := f.String("restitution-cap", "", "restitution a moderator may order without a vote, in --asset")
+	capAsset := f.String("asset", "", "the asset of --restitution-cap")
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if !cmd.Flags().Changed("signers") {
-			if _, err := c.member(); err != nil {
-				return err
+		setSigners, setCap := f.Changed("signers"), f.Changed("restitution-cap") || f.Changed("asset")
+		switch {
+		case setSigners && setCap:
+			return usage(cmd, "set --signers or --restitution-cap, one at a time")
+		case setSigners:
+			return c.setSigners(cmd, *signers)
+		case setCap:
+			if *capAmount == "" || *capAsset == "" {
+				return usage(cmd, "--restitution-cap needs AMOUNT and --asset CODE")
 			}
-			p, err := c.hub.TreasuryPolicy()
-			if err != nil {
-				return err
-			}
-			if *asJSON {
-				return printJSON(cmd, p)
-			}
-			out(cmd, "A payout needs %d treasurer signatures.\n", p.Signers)
-			return nil
+			return c.setCap(cmd, *capAmount, *capAsset)
 		}
-		n, err := parseSeq(*signers)
-		if err != nil {
-			return usage(cmd, "--signers %q is not a whole number from 1 to 10", truncate(*signers, 24))
-		}
-		if _, err := c.submit(cmd, state.SetPolicy{Signers: int(min(n, 1000))}); err != nil {
+		if _, err := c.member(); err != nil {
 			return err
 		}
-		out(cmd, "Payouts created from now on need %d treasurer signatures; pending ones keep their count.\n", n)
+		p, err := c.hub.Policy()
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(cmd, p)
+		}
+		out(cmd, "A payout needs %d treasurer signatures.\n", p.Signers)
+		out(cmd, "A new treasurer signs payouts from %d days after the role is granted; a payout to a steward is signed only by treasurers who are not stewards.\n", p.TreasurerWaitMS/(24*3600*1000))
+		dec, err := c.decimals()
+		if err != nil {
+			return err
+		}
+		var caps []string
+		for _, cp := range p.RestitutionCaps {
+			caps = append(caps, capTextIn(cp, dec))
+		}
+		out(cmd, "Restitution a moderator may order without a vote: %s.\n", strings.Join(caps, ", "))
+		names := c.names()
+		for _, ch := range p.Scheduled {
+			out(cmd, "Scheduled: %s\n", c.changeText(ch, names))
+		}
 		return nil
 	}
 	return cmd
+}
+
+func (c *cli) setSigners(cmd *cobra.Command, s string) error {
+	n, err := parseSeq(s)
+	if err != nil {
+		return usage(cmd, "--signers %q is not a whole number from 1 to 10", truncate(s, 24))
+	}
+	evs, err := c.submit(cmd, state.SetPolicy{Signers: int(min(n, 1000))})
+	if err != nil {
+		return err
+	}
+	if ch, ok := scheduled(evs); ok {
+		out(cmd, "Payouts created from %s on will need %d treasurer signatures: fewer signers wait %d days, for every member to see (change %d).\n",
+			fmtTime(ch.Due), n, state.TimeLockMS/(24*3600*1000), ch.Change)
+		return nil
+	}
+	out(cmd, "Payouts created from now on need %d treasurer signatures; pending ones keep their count.\n", n)
+	return nil
+}
+
+func (c *cli) setCap(cmd *cobra.Command, amount, asset string) error {
+	n, a, err := c.amount(amount, asset)
+	if err != nil {
+		return err
+	}
+	evs, err := c.submit(cmd, state.SetRestitutionCap{Asset: a.Code, Amount: n})
+	if err != nil {
+		return err
+	}
+	text := money.Format(n, a.Decimals) + " " + a.Code
+	if ch, ok := scheduled(evs); ok {
+		out(cmd, "From %s a moderator may order restitution up to %s without a vote: a higher cap waits %d days, for every member to see (change %d).\n",
+			fmtTime(ch.Due), text, state.TimeLockMS/(24*3600*1000), ch.Change)
+		return nil
+	}
+	out(cmd, "A moderator may order restitution up to %s without a vote; more becomes a spend proposal.\n", text)
+	return nil
+}
+
+// capTextIn formats a restitution cap with its asset's decimals.
+func capTextIn(cp state.RestitutionCap, dec map[string]int) string {
+	if cp.Amount == 0 {
+		return "none in " + cp.Asset
+	}
+	return money.Format(cp.Amount, dec[cp.Asset]) + " " + cp.Asset
 }
 
 // assetDecimals is code's decimals, 0 if there is no such asset.
 func (c *cli) assetDecimals(code string) int {
 	d, _ := c.decimals()
 	return d[code]
+}
+
+// scheduledPolicy prints the changes to the treasury's controls that wait
+// for their time, so that whoever reads the payouts sees them coming.
+func (c *cli) scheduledPolicy(cmd *cobra.Command, names map[uint64]string) error {
+	p, err := c.hub.Policy()
+	if err != nil {
+		return err
+	}
+	for _, ch := range p.Scheduled {
+		out(cmd, "Scheduled: %s\n", c.changeText(ch, names))
+	}
+	return nil
 }

@@ -164,6 +164,9 @@ func applyEvent(w Writer, ev Event) error {
 		if !ok || !IsRole(b.Role) {
 			return fmt.Errorf("cannot grant %q to member %d", b.Role, b.Member)
 		}
+		if b.Role == RoleTreasurer && !m.HasRole(RoleTreasurer) {
+			m.TreasurerSince = ev.Time // signs only after TreasurerWaitMS
+		}
 		m.Roles = normRoles(append(m.Roles, b.Role))
 		putJSON(w, idKey(prefixMember, m.ID), m)
 	case *RoleRevoked:
@@ -178,6 +181,9 @@ func applyEvent(w Writer, ev Event) error {
 			}
 		}
 		m.Roles = normRoles(kept)
+		if b.Role == RoleTreasurer {
+			m.TreasurerSince = 0
+		}
 		putJSON(w, idKey(prefixMember, m.ID), m)
 	case *MemberRenamed:
 		m, ok := GetMember(w, b.Member)

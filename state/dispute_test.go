@@ -238,6 +238,8 @@ func TestRestitution(t *testing.T) {
 	}
 	f.refuse("carol", SignPayout{ID: 1}, "you proposed")
 	f.refuse("bob", SignPayout{ID: 1}, "to you")
+	f.refuse("alice", SignPayout{ID: 1}, "a new treasurer signs payouts from")
+	f.clk.t = f.clk.t.Add(TreasurerWaitMS * time.Millisecond)
 	f.do("alice", SignPayout{ID: 1})
 	if err := f.s.Close(); err != nil {
 		t.Fatal(err)
