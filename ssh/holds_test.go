@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/polis-hub/polis/state"
 )
 
 // The stewards' application list comes a page at a time, and says how to
@@ -78,4 +80,32 @@ func testCertLine(t *testing.T, u *user) string {
 		t.Fatal(err)
 	}
 	return string(gossh.MarshalAuthorizedKey(cert))
+}
+
+// Over SSH: a revoked moderator's ruling is refused, and a restitution
+// above the cap becomes a spend proposal instead of a payout order.
+func TestModerationLimitsOverSSH(t *testing.T) {
+	hub := newHub(t)
+	ts, alice, bob, carol := community(t, hub)
+	mustRun(t, "grant", alice.run(t, ts, "role grant 3 moderator"))
+	id := lastLine(mustRun(t, "file", bob.runIn(t, ts, "Broke my bike.\n", "dispute", "file", "--against", "alice", "--title", "Bike")).stdout)
+	mustRun(t, "claim", carol.run(t, ts, "dispute claim "+id))
+	mustRun(t, "revoke", alice.run(t, ts, "role revoke 3 moderator"))
+	before := hub.Store().StateDigest()
+	r := carol.run(t, ts, "dispute resolve "+id+" --outcome suspension --days 30")
+	checkFailure(t, "revoked moderator rules", r)
+	if !strings.Contains(r.stderr, "no longer a moderator") || hub.Store().StateDigest() != before {
+		t.Fatalf("revoked moderator rules: %q", r.stderr)
+	}
+	mustRun(t, "grant again", alice.run(t, ts, "role grant 3 moderator"))
+	r = mustRun(t, "resolve", carol.run(t, ts, "dispute resolve "+id+" --outcome restitution --amount 999999 --asset USD --reason a new bike"))
+	if !strings.Contains(r.stdout, "the members vote on it as spend proposal 1") {
+		t.Fatalf("resolve: %q", r.stdout)
+	}
+	if ps := payoutsJSON(t, ts, bob); len(ps) != 0 {
+		t.Fatalf("payouts %+v", ps)
+	}
+	if v := showJSON(t, ts, bob, "1"); v.Kind != state.KindSpend || v.Action.Amount != 99999900 || v.Action.Member != 2 {
+		t.Fatalf("proposal %+v", v.Proposal)
+	}
 }

@@ -70,6 +70,10 @@ func applyDispute(w Writer, ev Event) (bool, error) {
 			if _, ok := GetAsset(w, b.Asset); !ok || b.Amount < 0 || b.Outcome != OutcomeRestitution {
 				return true, fmt.Errorf("case %d: bad restitution", c.ID)
 			}
+		}
+		// Above the cap the same command puts a spend proposal to the
+		// members instead of ordering the payout.
+		if b.Amount != 0 && b.Amount <= RestitutionCapOf(w, b.Asset).Amount {
 			// The ruling moderator is the order's author, so they cannot
 			// also sign it.
 			id := nextID(w, "payout")

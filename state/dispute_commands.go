@@ -203,6 +203,7 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 		}
 		return m.ID, []Body{ruled}, nil
 	}
+	events := []Body{ruled}
 	if c.Amount != 0 {
 		if _, ok := GetAsset(r, c.Asset); !ok {
 			return 0, nil, notFound("unknown asset %q", sanitize.Line(c.Asset))
@@ -211,9 +212,13 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 			return 0, nil, fmt.Errorf("amount must be more than zero")
 		}
 		ruled.Asset, ruled.Amount = c.Asset, c.Amount
+		if cp := RestitutionCapOf(r, c.Asset); c.Amount > cp.Amount {
+			// More than one moderator may pay alone: the members decide.
+			events = append(events, restitutionProposal(r, cs, c, cp))
+		}
 	}
 	if c.Booking == 0 {
-		return m.ID, []Body{ruled}, nil
+		return m.ID, events, nil
 	}
 	bk, ok := GetBooking(r, c.Booking)
 	if !ok || bk.Member != cs.Respondent {
@@ -222,7 +227,22 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if !bk.holds() && bk.Status != BookWaitlisted {
 		return 0, nil, fmt.Errorf("booking %d is already %s", bk.ID, bk.Status)
 	}
-	return m.ID, append([]Body{ruled}, withPromotions(r, env, m.ID, bk.Space, &BookingCancelled{Booking: bk.ID})...), nil
+	return m.ID, append(events, withPromotions(r, env, m.ID, bk.Space, &BookingCancelled{Booking: bk.ID})...), nil
+}
+
+// restitutionProposal is the spend proposal a restitution above the cap
+// becomes: authored by the ruling moderator (so they cannot co-sign its
+// payout), paying the filer, decided by the spend rules like any other.
+func restitutionProposal(r Reader, cs Case, c Rule, cp RestitutionCap) Body {
+	a, _ := GetAsset(r, c.Asset)
+	body := fmt.Sprintf("The moderator of case %d ruled restitution of %s %s to the filer, above the %s %s a moderator may order alone, so the members decide.",
+		cs.ID, money.Format(c.Amount, a.Decimals), c.Asset, money.Format(cp.Amount, a.Decimals), c.Asset)
+	if c.Reason != "" {
+		body += "\n\nReason: " + c.Reason
+	}
+	return &ProposalCreated{Proposal: nextID(r, "proposal"), Kind: KindSpend, Title: fmt.Sprintf("Restitution for case %d", cs.ID),
+		Body: body, Method: MethodYesNo, Action: Action{Member: cs.Filer, Asset: c.Asset, Amount: c.Amount,
+			Memo: fmt.Sprintf("restitution, case %d", cs.ID)}}
 }
 
 // JuryVote is a juror's verdict on an appealed case.

@@ -470,3 +470,55 @@ func TestScheduledChangeIsSuperseded(t *testing.T) {
 	// Rules proposals obey the floors too.
 	f.refuse("bob", NewProposal{Kind: KindRuleset, Title: "Quick spends", Action: Action{Rules: &KindRules{Kind: KindSpend, PeriodMS: dayMS, QuorumBP: 3000, ThresholdBP: 6000}}}, "floor")
 }
+
+// A moderator's restitution above the cap orders no payout: it becomes a
+// spend proposal the members vote on, authored by the moderator (who
+// cannot co-sign it). Within the cap it is paid as before.
+func TestRestitutionAboveCapGoesToVote(t *testing.T) {
+	f := newGov(t)
+	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
+	f.do("alice", SetRole{Member: f.ids["dave"], Role: RoleTreasurer, Grant: true})
+	f.do("bob", Contribute{Asset: "USD", Amount: 500000})
+	id := f.do("bob", FileCase{Against: f.ids["alice"], Title: "Broke my bike"})[0].Body.(*CaseFiled).Case
+	f.do("carol", CaseAction{ID: id, Action: "claim"})
+	evs := f.do("carol", Rule{ID: id, Outcome: OutcomeRestitution, Asset: "USD", Amount: 99_999_900, Reason: "a new bike"})
+	if len(evs) != 2 || evs[1].Body.EventType() != "proposal.created" {
+		t.Fatalf("events %v", evs)
+	}
+	if ps, _ := f.h.Payouts(); len(ps) != 0 {
+		t.Fatalf("a payout was ordered without a vote: %+v", ps)
+	}
+	pid := evs[1].Body.(*ProposalCreated).Proposal
+	p := f.proposal(pid)
+	if p.Kind != KindSpend || p.Author != f.ids["carol"] || p.Action.Member != f.ids["bob"] || p.Action.Amount != 99_999_900 || p.State != PropActive {
+		t.Fatalf("proposal %+v", p)
+	}
+	// A smaller one, within the 100.00 USD cap, is ordered at once.
+	id2 := f.do("dave", FileCase{Against: f.ids["alice"], Title: "Scratched it"})[0].Body.(*CaseFiled).Case
+	f.do("carol", CaseAction{ID: id2, Action: "claim"})
+	f.do("carol", Rule{ID: id2, Outcome: OutcomeRestitution, Asset: "USD", Amount: 5000})
+	if ps, _ := f.h.Payouts(); len(ps) != 1 || ps[0].Amount != 5000 || ps[0].Author != f.ids["carol"] {
+		t.Fatalf("payouts %+v", ps)
+	}
+	// Lowering the cap is at once; raising it waits out the lock.
+	f.do("alice", SetRestitutionCap{Asset: "USD", Amount: 1000})
+	f.do("alice", SetRestitutionCap{Asset: "USD", Amount: 1_000_000})
+	var capNow RestitutionCap
+	_ = f.s.View(func(r Reader) error { capNow = RestitutionCapOf(r, "USD"); return nil })
+	if capNow.Amount != 1000 {
+		t.Fatalf("cap %+v", capNow)
+	}
+	f.forged("alice", &RestitutionCapSet{Asset: "USD", Amount: 2000}, "cannot be set directly")
+	// The members decide the big one: they turn it down.
+	for _, n := range []string{"alice", "bob", "dave"} {
+		f.do(n, CastVote{ID: pid, Ballot: tallyBallot("no")})
+	}
+	f.clk.t = f.clk.t.Add(8 * 24 * time.Hour)
+	f.h.CloseDue(f.ctx)
+	if p := f.proposal(pid); p.State != PropRejected {
+		t.Fatalf("proposal %s", p.State)
+	}
+	if ps, _ := f.h.Payouts(); len(ps) != 1 {
+		t.Fatalf("payouts %+v", ps)
+	}
+}
