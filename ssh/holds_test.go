@@ -109,3 +109,23 @@ func TestModerationLimitsOverSSH(t *testing.T) {
 		t.Fatalf("proposal %+v", v.Proposal)
 	}
 }
+
+// A member past their write budget gets one line and nothing is written.
+func TestWriteBudgetOverSSH(t *testing.T) {
+	hub := newHub(t)
+	ts, alice, bob, _ := community(t, hub)
+	id := lastLine(mustRun(t, "proposal", alice.runIn(t, ts, "Paint it.\n", "proposal", "new", "--title", "Door", "--kind", "text")).stdout)
+	hub.SetWriteBudget(state.WriteBudget{Burst: 600, PerSecond: 1, MinCost: 256})
+	mustRun(t, "vote 1", bob.run(t, ts, "vote "+id+" yes"))
+	mustRun(t, "vote 2", bob.run(t, ts, "vote "+id+" no"))
+	before := hub.Store().StateDigest()
+	r := bob.run(t, ts, "vote "+id+" yes")
+	checkFailure(t, "past the budget", r)
+	if !strings.HasPrefix(r.stderr, "polis: too fast: you have written more than the hub takes from one member (600 bytes at once, then 1 bytes a second)") {
+		t.Fatalf("past the budget: %q", r.stderr)
+	}
+	if hub.Store().StateDigest() != before {
+		t.Fatal("a refused write changed the state")
+	}
+	mustRun(t, "alice votes", alice.run(t, ts, "vote "+id+" yes"))
+}
