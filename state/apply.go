@@ -119,6 +119,9 @@ func applyEvent(w Writer, ev Event) error {
 		if _, taken := w.Get(prefixKeyIndex + fp); taken {
 			return fmt.Errorf("key %s already belongs to a member", fp)
 		}
+		if m.Gone() {
+			return fmt.Errorf("member %d is gone", m.ID)
+		}
 		if err := takeKeyOffer(w, ev, m.ID, fp); err != nil {
 			return err
 		}
