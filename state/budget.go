@@ -55,8 +55,12 @@ func (b *bucket) take(wb WriteBudget, now int64) error {
 	if b.tokens < wb.MinCost {
 		rate := max(wb.PerSecond, 1)
 		waitMS := ((wb.MinCost-b.tokens)*1000 + rate - 1) / rate
-		return fmt.Errorf("%w: you have written more than the hub takes from one member (%s at once, then %s a second); try again in %d seconds",
-			ErrTooFast, bytesText(wb.Burst), bytesText(wb.PerSecond), (waitMS+999)/1000)
+		secs, unit := (waitMS+999)/1000, "seconds"
+		if secs == 1 {
+			unit = "second"
+		}
+		return fmt.Errorf("%w: you have written more than the hub takes from one member (%s at once, then %s a second); try again in %d %s",
+			ErrTooFast, bytesText(wb.Burst), bytesText(wb.PerSecond), secs, unit)
 	}
 	b.tokens -= wb.MinCost
 	return nil

@@ -28,7 +28,7 @@ func TestWriteBudget(t *testing.T) {
 	}
 	before, size := f.s.StateDigest(), f.s.Size()
 	err := submit("bob", CastVote{ID: id, Ballot: tallyBallot("no")})
-	if !errors.Is(err, ErrTooFast) || !strings.Contains(err.Error(), "try again in 1 seconds") || strings.Contains(err.Error(), "\n") {
+	if !errors.Is(err, ErrTooFast) || !strings.Contains(err.Error(), "try again in 1 second") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("past the budget: %v", err)
 	}
 	if f.s.StateDigest() != before || f.s.Size() != size {
