@@ -192,6 +192,7 @@ func badInput(wd *world) map[string][]badRow {
 		"keys": {row("bob", w("keys frobnicate")...)},
 		"keys add": {row("bob", w("keys add not-a-key")...), row("bob", w("keys add")...), row("visitor", "keys", "add", newKey()),
 			row("bob", "keys", "add", "--name", esc, newKey()), row("bob", "keys", "add", aliceKey)},
+		"keys confirm":   {row("visitor", w("keys confirm abcd-efgh-ijkl-mnop")...), row("bob", w("keys confirm abcd")...), row("visitor", w("keys confirm")...)},
 		"keys list":      {row("visitor", w("keys list")...), row("bob", w("keys list extra")...)},
 		"keys remove":    {row("bob", w("keys remove nope")...), row("alice", "keys", "remove", aliceFP), row("visitor", w("keys remove x")...)},
 		"keys rename":    {row("bob", w("keys rename nope x")...), row("alice", "keys", "rename", aliceFP, esc), row("visitor", w("keys rename a b")...)},

@@ -185,15 +185,7 @@ func (c *cli) rulesCmd() *cobra.Command {
 		if _, err := c.member(); err != nil {
 			return err
 		}
-		list := []state.KindRules{}
-		err := c.hub.View(func(r state.Reader) error {
-			for _, k := range state.Kinds {
-				if kr, ok := state.RulesFor(r, k); ok {
-					list = append(list, kr)
-				}
-			}
-			return nil
-		})
+		list, err := c.hub.RulesInForce()
 		if err != nil {
 			return err
 		}
@@ -209,7 +201,16 @@ func (c *cli) rulesCmd() *cobra.Command {
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.Kind, fmtPeriod(k.PeriodMS), fmtPercent(k.QuorumBP), fmtPercent(k.ThresholdBP), counts)
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		out(cmd, "\nFloors (no rules go below them): %s.\n", floorsText(list))
+		for _, k := range list {
+			if k.Scheduled != nil {
+				out(cmd, "Scheduled: %s\n", c.changeText(*k.Scheduled, c.names()))
+			}
+		}
+		return nil
 	}
 	cmd.AddCommand(c.rulesSetCmd())
 	return cmd
@@ -233,8 +234,14 @@ func (c *cli) rulesSetCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if _, err := c.submit(cmd, state.SetRules{Rules: k}); err != nil {
+		evs, err := c.submit(cmd, state.SetRules{Rules: k})
+		if err != nil {
 			return err
+		}
+		if ch, ok := scheduled(evs); ok {
+			out(cmd, "Rules for %s will be %s from %s: a change that weakens them waits %d days, for every member to see (change %d).\n",
+				kindText(k.Kind), rulesText(k), fmtTime(ch.Due), state.TimeLockMS/(24*3600*1000), ch.Change)
+			return nil
 		}
 		out(cmd, "Rules for %s: %s. Proposals already open keep the rules they opened with.\n", kindText(k.Kind), rulesText(k))
 		return nil

@@ -334,7 +334,7 @@ func (c *cli) disputeResolveCmd() *cobra.Command {
 	reason := f.String("reason", "", "why, for the record")
 	days := f.String("days", "", "how many days a suspension lasts")
 	booking := f.String("booking", "", "restitution: cancel this booking of the respondent's")
-	amount := f.String("amount", "", "restitution: pay the filer this much from the treasury (treasurers co-sign)")
+	amount := f.String("amount", "", "restitution: pay the filer this much from the treasury (treasurers co-sign; above the cap in `treasury policy`, the members vote)")
 	asset := f.String("asset", "", "restitution: the asset of --amount")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		id, err := parseID(cmd, "case", args[0])
@@ -371,7 +371,16 @@ func (c *cli) disputeResolveCmd() *cobra.Command {
 		ev := evs[0].Body.(*state.CaseRuled)
 		out(cmd, "Case %d is ruled: %s (event %d). The parties may appeal within %d days.\n",
 			id, outcomeText(ev.Outcome, ev.SuspendDays), evs[0].Seq, state.AppealWindowMS/(24*3600*1000))
-		if ev.Amount != 0 {
+		var vote *state.ProposalCreated
+		for _, e := range evs {
+			if p, ok := e.Body.(*state.ProposalCreated); ok {
+				vote = p
+			}
+		}
+		switch {
+		case vote != nil:
+			out(cmd, "The restitution is more than a moderator may order alone (`treasury policy`): the members vote on it as spend proposal %d.\n", vote.Proposal)
+		case ev.Amount != 0:
 			out(cmd, "A payout order to the filer waits for treasurers' signatures (`treasury payouts`).\n")
 		}
 		if rule.Booking != 0 {

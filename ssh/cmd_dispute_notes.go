@@ -28,7 +28,7 @@ func (c *cli) disputeNoteCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			evs, err := c.submit(cmd, state.AddPrivateNote{ID: id, Body: strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))})
+			evs, err := c.submit(cmd, state.NewPrivateNote(id, strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))))
 			if err != nil {
 				return err
 			}

@@ -19,7 +19,7 @@ type keyListJSON struct {
 
 func (c *cli) keysCmd() *cobra.Command {
 	return group("keys", "Manage your SSH keys",
-		c.keysListCmd(), c.keysAddCmd(), c.keysRemoveCmd(), c.keysRenameCmd())
+		c.keysListCmd(), c.keysAddCmd(), c.keysConfirmCmd(), c.keysRemoveCmd(), c.keysRenameCmd())
 }
 
 func (c *cli) keysListCmd() *cobra.Command {
@@ -43,6 +43,9 @@ func (c *cli) keysListCmd() *cobra.Command {
 			return printJSON(cmd, list)
 		}
 		printKeys(cmd, m, c.who.Fingerprint)
+		if o, ok, err := c.hub.KeyOfferOf(m.ID); err == nil && ok {
+			out(cmd, "waiting to be confirmed (until %s):\n  %s\t%s\n", fmtTime(o.Expires), o.Fingerprint, line(o.Name))
+		}
 		return nil
 	}
 	return cmd
@@ -51,8 +54,11 @@ func (c *cli) keysListCmd() *cobra.Command {
 func (c *cli) keysAddCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add [--name NAME] [KEY...]",
-		Short: "Add a key (authorized_keys form, as arguments or on stdin)",
-		Args:  cobra.ArbitraryArgs,
+		Short: "Offer a key (authorized_keys form, as arguments or on stdin); it is added once that key confirms it",
+		Long: "Offer a key (authorized_keys form, as arguments or on stdin). The key is added only when\n" +
+			"a session that logs in with it runs `keys confirm CODE` within 24 hours, which proves you\n" +
+			"hold its private key. The code is printed alone on the last line. Certificates are refused.",
+		Args: cobra.ArbitraryArgs,
 	}
 	name := cmd.Flags().String("name", "", "a name for the key (default: its comment)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -68,17 +74,35 @@ func (c *cli) keysAddCmd() *cobra.Command {
 		if strings.TrimSpace(key) == "" {
 			return usage(cmd, "give the public key as arguments or on stdin")
 		}
-		if _, err := c.submit(cmd, state.AddKey{Key: key, Name: *name}); err != nil {
+		code, o, err := c.hub.OfferKey(cmd.Context(), c.who.actor(), key, *name)
+		if err != nil {
 			return err
 		}
-		_, fp, _, err := state.ParseKey(key)
-		if err != nil {
-			return errors.New("key added, but it no longer parses") // unreachable: Decide parsed it
-		}
-		out(cmd, "Added key %s.\n", fp)
+		out(cmd, "Key %s waits for its holder. From the machine that holds its private key, before %s, run:\n", o.Fingerprint, fmtTime(o.Expires))
+		out(cmd, "    ssh HUB keys confirm %s\n(with that key: ssh -i KEYFILE ...). Until then it cannot log in.\n%s\n", code, code)
 		return nil
 	}
 	return cmd
+}
+
+func (c *cli) keysConfirmCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "confirm CODE",
+		Short: "Confirm a key offered with `keys add`; run it logged in with that key",
+		Args:  exactArgs("CODE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			evs, err := c.submit(cmd, state.ConfirmKey{CodeHash: state.HashKeyCode(args[0])})
+			if err != nil {
+				return err
+			}
+			_, fp, _, err := state.ParseKey(evs[0].Body.(*state.KeyAdded).Key)
+			if err != nil {
+				return errors.New("key added, but it no longer parses") // unreachable: apply parsed it
+			}
+			out(cmd, "Added key %s to member %d.\n", fp, evs[0].Actor)
+			return nil
+		},
+	}
 }
 
 func (c *cli) keysRemoveCmd() *cobra.Command {

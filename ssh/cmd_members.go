@@ -56,6 +56,7 @@ func (c *cli) whoamiCmd() *cobra.Command {
 			out(cmd, "You are a visitor: key %s is not a member's.\n", c.who.Fingerprint)
 			out(cmd, "To join, redeem an invite code with `join CODE --name NAME`,\n")
 			out(cmd, "or ask to join with `apply --name NAME` (your application text on stdin).\n")
+			out(cmd, "If a member offered this key with `keys add`, confirm it with `keys confirm CODE`.\n")
 			return nil
 		}
 		if err != nil {
@@ -193,36 +194,62 @@ func (c *cli) applyCmd() *cobra.Command {
 
 func (c *cli) applicationsCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "applications",
-		Short: "List applications to join (members only)",
-		Args:  noArgs,
+		Use:   "applications [--all] [--limit N] [--after ID] [--json]",
+		Short: "List applications to join, a page at a time (stewards)",
+		Long: "List applications to join (stewards): those waiting for a decision, or with --all\n" +
+			"every one ever made, oldest first, a page of --limit at a time (default 50, at most 500).\n" +
+			"When there are more, the last line says how to read the next page (--after ID).",
+		Args: noArgs,
 	}
+	f := cmd.Flags()
+	all := f.Bool("all", false, "include decided applications")
+	limit := f.String("limit", "", "at most N applications (1 to 500, default 50)")
+	after := f.String("after", "", "only applications with an ID above this one (the next page)")
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if _, err := c.member(); err != nil {
-			return err
+		q := state.ApplicationQuery{All: *all}
+		if f.Changed("limit") {
+			n, err := parseSeq(*limit)
+			if err != nil || n == 0 || n > state.MaxApplicationPage {
+				return usage(cmd, "--limit %q is not a whole number from 1 to %d", truncate(*limit, 24), state.MaxApplicationPage)
+			}
+			q.Limit = int(n)
 		}
-		as, err := c.hub.Applications()
+		if f.Changed("after") {
+			n, err := parseSeq(*after)
+			if err != nil {
+				return usage(cmd, "--after %q is not an application ID", truncate(*after, 24))
+			}
+			q.After = n
+		}
+		page, err := c.hub.ApplicationsFor(c.who.actor(), q)
 		if err != nil {
 			return err
 		}
 		if *asJSON {
-			if as == nil {
-				as = []state.Application{}
-			}
-			return printJSON(cmd, as)
+			return printJSON(cmd, page.Applications)
 		}
-		if len(as) == 0 {
+		if len(page.Applications) == 0 {
 			out(cmd, "No applications.\n")
 			return nil
 		}
-		for _, a := range as {
+		for _, a := range page.Applications {
 			out(cmd, "%d  %-8s  %s  %s  %s\n", a.ID, a.Status, state.Day(a.Submitted), line(a.Name), a.Fingerprint)
 			for _, l := range strings.Split(sanitize.Text(a.Text), "\n") {
 				if l != "" {
 					out(cmd, "    %s\n", l)
 				}
 			}
+		}
+		if page.Next != 0 {
+			more := ""
+			if *all {
+				more += " --all"
+			}
+			if q.Limit != 0 {
+				more += fmt.Sprintf(" --limit %d", q.Limit)
+			}
+			out(cmd, "More: applications%s --after %d\n", more, page.Next)
 		}
 		return nil
 	}

@@ -319,15 +319,15 @@ func (c *cli) payoutsCmd() *cobra.Command {
 			}
 			return printJSON(cmd, ps)
 		}
+		names := c.names()
 		if len(ps) == 0 {
 			out(cmd, "No payouts.\n")
-			return nil
+			return c.scheduledPolicy(cmd, names)
 		}
 		dec, err := c.decimals()
 		if err != nil {
 			return err
 		}
-		names := c.names()
 		tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "ID\tPROPOSAL\tTO\tAMOUNT\tSIGNED\tSTATUS\tMEMO")
 		for _, p := range ps {
@@ -338,7 +338,10 @@ func (c *cli) payoutsCmd() *cobra.Command {
 			fmt.Fprintf(tw, "%d\t%d\t%s\t%s %s\t%d/%d\t%s\t%s\n", p.ID, p.Proposal, nameText(names, p.To),
 				money.Format(p.Amount, dec[p.Asset]), p.Asset, len(p.Signers), p.Needed, st, line(p.Memo))
 		}
-		return tw.Flush()
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		return c.scheduledPolicy(cmd, names)
 	}
 	return cmd
 }
@@ -422,42 +425,6 @@ func (c *cli) assetAddCmd() *cobra.Command {
 			return err
 		}
 		out(cmd, "Asset %s added with %d decimals.\n", args[0], n)
-		return nil
-	}
-	return cmd
-}
-
-func (c *cli) policyCmd() *cobra.Command {
-	cmd := &cobra.Command{
-		Use:   "policy [--signers M]",
-		Short: "Show, or set (stewards), how many treasurers must sign a payout",
-		Args:  noArgs,
-	}
-	signers := cmd.Flags().String("signers", "", "signatures a payout needs, 1 to 10")
-	asJSON := jsonFlag(cmd)
-	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if !cmd.Flags().Changed("signers") {
-			if _, err := c.member(); err != nil {
-				return err
-			}
-			p, err := c.hub.TreasuryPolicy()
-			if err != nil {
-				return err
-			}
-			if *asJSON {
-				return printJSON(cmd, p)
-			}
-			out(cmd, "A payout needs %d treasurer signatures.\n", p.Signers)
-			return nil
-		}
-		n, err := parseSeq(*signers)
-		if err != nil {
-			return usage(cmd, "--signers %q is not a whole number from 1 to 10", truncate(*signers, 24))
-		}
-		if _, err := c.submit(cmd, state.SetPolicy{Signers: int(min(n, 1000))}); err != nil {
-			return err
-		}
-		out(cmd, "Payouts created from now on need %d treasurer signatures; pending ones keep their count.\n", n)
 		return nil
 	}
 	return cmd

@@ -338,3 +338,38 @@ func (c *cli) spendAction(cmd *cobra.Command, sf spendFlags) (state.Action, erro
 	}
 	return state.Action{Member: to, Asset: a.Code, Amount: n, Memo: *sf.memo, Period: *sf.period}, nil
 }
+
+// scheduled finds the change.scheduled among a command's events.
+func scheduled(evs []state.Event) (*state.ChangeScheduled, bool) {
+	for _, e := range evs {
+		if ch, ok := e.Body.(*state.ChangeScheduled); ok {
+			return ch, true
+		}
+	}
+	return nil, false
+}
+
+// changeText says what a scheduled change will do, and when.
+func (c *cli) changeText(ch state.Change, names map[uint64]string) string {
+	var what string
+	switch {
+	case ch.Rules != nil:
+		what = fmt.Sprintf("rules for %s: %s", kindText(ch.Rules.Kind), rulesText(*ch.Rules))
+	case ch.Cap != nil:
+		what = fmt.Sprintf("restitution without a vote up to %s", money.Format(ch.Cap.Amount, c.assetDecimals(ch.Cap.Asset))+" "+ch.Cap.Asset)
+	default:
+		what = fmt.Sprintf("payouts need %d treasurer signatures", ch.Signers)
+	}
+	return fmt.Sprintf("change %d, set by %s on %s: %s, from %s", ch.ID, nameText(names, ch.By), state.Day(ch.Scheduled), what, fmtTime(ch.Due))
+}
+
+// floorsText lists the guarded kinds' floors.
+func floorsText(list []state.RulesView) string {
+	var parts []string
+	for _, k := range list {
+		if k.Floor != nil {
+			parts = append(parts, fmt.Sprintf("%s %s, %s, %s", k.Kind, fmtPeriod(k.Floor.PeriodMS), fmtPercent(k.Floor.QuorumBP), fmtPercent(k.Floor.ThresholdBP)))
+		}
+	}
+	return strings.Join(parts, "; ")
+}

@@ -30,7 +30,11 @@ func submitAs(t testing.TB, hub *state.Hub, u *user, c state.Command) []state.Ev
 // addKey gives member owner the key of u.
 func addKey(t testing.TB, hub *state.Hub, owner, u *user) {
 	t.Helper()
-	submitAs(t, hub, owner, state.AddKey{Key: u.authorizedKey(), Name: u.name})
+	code, _, err := hub.OfferKey(context.Background(), actorOf(owner), u.authorizedKey(), u.name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submitAs(t, hub, u, state.ConfirmKey{CodeHash: state.HashKeyCode(code)})
 }
 
 // suspend has filer file a case against target that moderator (a steward

@@ -179,6 +179,8 @@ func TestKeys(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, laptop.fingerprint()) {
 		t.Fatalf("keys add: %+v", r)
 	}
+	// The key confirms itself (proof that alice holds it).
+	mustRun(t, "keys confirm", laptop.run(t, ts, "keys confirm "+lastLine(r.stdout)))
 	// The new key logs in as alice.
 	if r := laptop.run(t, ts, "whoami"); !strings.Contains(r.stdout, "member 1: alice") {
 		t.Fatalf("laptop whoami: %+v", r)

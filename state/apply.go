@@ -91,9 +91,14 @@ func applyEvent(w Writer, ev Event) error {
 		if err != nil {
 			return err
 		}
+		if a, ok := ApplicationOf(w, fp); ok && a.Status == AppPending {
+			return fmt.Errorf("key %s already has application %d pending", fp, a.ID)
+		}
+		id := []byte(strconv.FormatUint(b.Application, 10))
 		putJSON(w, idKey(prefixApp, b.Application), Application{ID: b.Application, Name: b.Name, Text: b.Text,
 			Key: canon, Fingerprint: fp, Status: AppPending, Submitted: ev.Time})
-		w.Set(prefixAppKey+fp, []byte(strconv.FormatUint(b.Application, 10)))
+		w.Set(prefixAppKey+fp, id)
+		w.Set(idKey(prefixAppPending, b.Application), id)
 		useID(w, "application", b.Application)
 	case *ApplicationDecided:
 		a, ok := GetApplication(w, b.Application)
@@ -106,7 +111,7 @@ func applyEvent(w Writer, ev Event) error {
 			a.Member = nextID(w, "member")
 		}
 		putJSON(w, idKey(prefixApp, a.ID), a)
-		w.Delete(prefixAppKey + a.Fingerprint)
+		w.Delete(idKey(prefixAppPending, a.ID))
 	case *KeyAdded:
 		m, ok := GetMember(w, b.Member)
 		if !ok {
@@ -119,9 +124,17 @@ func applyEvent(w Writer, ev Event) error {
 		if _, taken := w.Get(prefixKeyIndex + fp); taken {
 			return fmt.Errorf("key %s already belongs to a member", fp)
 		}
+		if m.Gone() {
+			return fmt.Errorf("member %d is gone", m.ID)
+		}
+		if err := takeKeyOffer(w, ev, m.ID, fp); err != nil {
+			return err
+		}
 		m.Keys = append(m.Keys, Key{Fingerprint: fp, Key: canon, Name: b.Name, Added: ev.Time})
 		putJSON(w, idKey(prefixMember, m.ID), m)
 		w.Set(prefixKeyIndex+fp, []byte(strconv.FormatUint(m.ID, 10)))
+	case *KeyOffered:
+		return applyKeyOffered(w, ev, b)
 	case *KeyRemoved:
 		m, ok := GetMember(w, b.Member)
 		if !ok {
@@ -159,6 +172,9 @@ func applyEvent(w Writer, ev Event) error {
 		if !ok || !IsRole(b.Role) {
 			return fmt.Errorf("cannot grant %q to member %d", b.Role, b.Member)
 		}
+		if b.Role == RoleTreasurer && !m.HasRole(RoleTreasurer) {
+			m.TreasurerSince = ev.Time // signs only after TreasurerWaitMS
+		}
 		m.Roles = normRoles(append(m.Roles, b.Role))
 		putJSON(w, idKey(prefixMember, m.ID), m)
 	case *RoleRevoked:
@@ -173,6 +189,9 @@ func applyEvent(w Writer, ev Event) error {
 			}
 		}
 		m.Roles = normRoles(kept)
+		if b.Role == RoleTreasurer {
+			m.TreasurerSince = 0
+		}
 		putJSON(w, idKey(prefixMember, m.ID), m)
 	case *MemberRenamed:
 		m, ok := GetMember(w, b.Member)

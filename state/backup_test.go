@@ -32,7 +32,7 @@ func busyHub(t *testing.T) (*govFixture, uint64) {
 	f.do("dave", Book{Space: sp, From: "2026-12-02", To: "2026-12-03"})
 	cid := f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise", Statement: "Loud."})[0].Body.(*CaseFiled).Case
 	f.do("carol", CaseAction{ID: cid, Action: "claim"})
-	f.do("carol", AddPrivateNote{ID: cid, Body: "Talk to both first."})
+	f.do("carol", NewPrivateNote(cid, "Talk to both first."))
 	if _, _, err := f.h.CreateInviteCode(f.ctx, f.ppl["alice"], 1, zeroTime); err != nil {
 		t.Fatal(err)
 	}

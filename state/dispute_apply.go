@@ -42,8 +42,9 @@ func applyDispute(w Writer, ev Event) (bool, error) {
 		putJSON(w, evidenceKey(c.ID, b.Statement), Statement{ID: b.Statement, Author: ev.Actor, Body: b.Body, Time: ev.Time})
 		putJSON(w, idKey(prefixCase, c.ID), c)
 	case *CaseClaimed:
-		c, err := get(b.Case, CaseStateOpen)
-		if err != nil || c.party(ev.Actor) || slices.Contains(c.Recused, ev.Actor) {
+		c, err := get(b.Case)
+		m, _ := GetMember(w, ev.Actor)
+		if err != nil || !claimable(w, c) || !m.HasRole(RoleModerator) || c.party(ev.Actor) || slices.Contains(c.Recused, ev.Actor) {
 			return true, fmt.Errorf("member %d may not claim case %d", ev.Actor, b.Case)
 		}
 		c.State, c.Moderator = CaseStateClaimed, ev.Actor
@@ -57,7 +58,8 @@ func applyDispute(w Writer, ev Event) (bool, error) {
 		putJSON(w, idKey(prefixCase, c.ID), c)
 	case *CaseRuled:
 		c, err := get(b.Case, CaseStateClaimed)
-		if err != nil || c.Moderator != ev.Actor || c.party(ev.Actor) || b.Outcome == OutcomeExpulsion {
+		m, _ := GetMember(w, ev.Actor)
+		if err != nil || c.Moderator != ev.Actor || !m.HasRole(RoleModerator) || c.party(ev.Actor) || b.Outcome == OutcomeExpulsion {
 			return true, fmt.Errorf("member %d may not rule %q on case %d", ev.Actor, b.Outcome, b.Case)
 		}
 		c.State, c.Outcome, c.Reason, c.SuspendDays, c.Ruled = CaseStateRuled, b.Outcome, b.Reason, b.SuspendDays, ev.Time
@@ -68,6 +70,10 @@ func applyDispute(w Writer, ev Event) (bool, error) {
 			if _, ok := GetAsset(w, b.Asset); !ok || b.Amount < 0 || b.Outcome != OutcomeRestitution {
 				return true, fmt.Errorf("case %d: bad restitution", c.ID)
 			}
+		}
+		// Above the cap the same command puts a spend proposal to the
+		// members instead of ordering the payout.
+		if b.Amount != 0 && b.Amount <= RestitutionCapOf(w, b.Asset).Amount {
 			// The ruling moderator is the order's author, so they cannot
 			// also sign it.
 			id := nextID(w, "payout")

@@ -102,7 +102,7 @@ func (c CaseAction) Decide(r Reader, env Env) (uint64, []Body, error) {
 			return 0, nil, forbidden("you are a party to case %d, so you can never handle it", cs.ID)
 		case slices.Contains(cs.Recused, m.ID):
 			return 0, nil, forbidden("you stepped aside from case %d", cs.ID)
-		case cs.State != CaseStateOpen:
+		case !claimable(r, cs):
 			return 0, nil, fmt.Errorf("case %d is %s", cs.ID, cs.State)
 		}
 		return m.ID, []Body{&CaseClaimed{Case: cs.ID}}, nil
@@ -123,6 +123,20 @@ func (c CaseAction) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return m.ID, []Body{&CaseAppealed{Case: cs.ID}}, nil
 	}
 	return 0, nil, fmt.Errorf("unknown case action %q", sanitize.Line(c.Action))
+}
+
+// claimable reports whether a moderator may claim c now: it is open, or
+// the moderator who claimed it has since lost the role (or left), so it
+// would otherwise wait forever for a ruling nobody may give.
+func claimable(r Reader, c Case) bool {
+	switch c.State {
+	case CaseStateOpen:
+		return true
+	case CaseStateClaimed:
+		m, ok := GetMember(r, c.Moderator)
+		return !ok || m.Gone() || !m.HasRole(RoleModerator)
+	}
+	return false
 }
 
 // AddStatement adds to a case's evidence thread (parties, its moderator,
@@ -175,6 +189,8 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, forbidden("you are a party to case %d, so you can never rule on it", cs.ID)
 	case cs.State != CaseStateClaimed || cs.Moderator != m.ID:
 		return 0, nil, forbidden("only the moderator who claimed case %d rules on it", cs.ID)
+	case !m.HasRole(RoleModerator):
+		return 0, nil, forbidden("you are no longer a moderator, so you cannot rule on case %d (another moderator may take it over)", cs.ID)
 	case c.Outcome == OutcomeExpulsion:
 		return 0, nil, forbidden("expulsion is decided only by a jury or by proposal")
 	case !slices.Contains(Outcomes, c.Outcome):
@@ -194,6 +210,7 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 		}
 		return m.ID, []Body{ruled}, nil
 	}
+	events := []Body{ruled}
 	if c.Amount != 0 {
 		if _, ok := GetAsset(r, c.Asset); !ok {
 			return 0, nil, notFound("unknown asset %q", sanitize.Line(c.Asset))
@@ -202,9 +219,13 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 			return 0, nil, fmt.Errorf("amount must be more than zero")
 		}
 		ruled.Asset, ruled.Amount = c.Asset, c.Amount
+		if cp := RestitutionCapOf(r, c.Asset); c.Amount > cp.Amount {
+			// More than one moderator may pay alone: the members decide.
+			events = append(events, restitutionProposal(r, cs, c, cp))
+		}
 	}
 	if c.Booking == 0 {
-		return m.ID, []Body{ruled}, nil
+		return m.ID, events, nil
 	}
 	bk, ok := GetBooking(r, c.Booking)
 	if !ok || bk.Member != cs.Respondent {
@@ -213,7 +234,22 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if !bk.holds() && bk.Status != BookWaitlisted {
 		return 0, nil, fmt.Errorf("booking %d is already %s", bk.ID, bk.Status)
 	}
-	return m.ID, append([]Body{ruled}, withPromotions(r, env, m.ID, bk.Space, &BookingCancelled{Booking: bk.ID})...), nil
+	return m.ID, append(events, withPromotions(r, env, m.ID, bk.Space, &BookingCancelled{Booking: bk.ID})...), nil
+}
+
+// restitutionProposal is the spend proposal a restitution above the cap
+// becomes: authored by the ruling moderator (so they cannot co-sign its
+// payout), paying the filer, decided by the spend rules like any other.
+func restitutionProposal(r Reader, cs Case, c Rule, cp RestitutionCap) Body {
+	a, _ := GetAsset(r, c.Asset)
+	body := fmt.Sprintf("The moderator of case %d ruled restitution of %s %s to the filer, above the %s %s a moderator may order alone, so the members decide.",
+		cs.ID, money.Format(c.Amount, a.Decimals), c.Asset, money.Format(cp.Amount, a.Decimals), c.Asset)
+	if c.Reason != "" {
+		body += "\n\nReason: " + c.Reason
+	}
+	return &ProposalCreated{Proposal: nextID(r, "proposal"), Kind: KindSpend, Title: fmt.Sprintf("Restitution for case %d", cs.ID),
+		Body: body, Method: MethodYesNo, Action: Action{Member: cs.Filer, Asset: c.Asset, Amount: c.Amount,
+			Memo: fmt.Sprintf("restitution, case %d", cs.ID)}}
 }
 
 // JuryVote is a juror's verdict on an appealed case.

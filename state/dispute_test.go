@@ -262,6 +262,8 @@ func TestRestitution(t *testing.T) {
 	}
 	f.refuse("carol", SignPayout{ID: 1}, "you proposed")
 	f.refuse("bob", SignPayout{ID: 1}, "to you")
+	f.refuse("alice", SignPayout{ID: 1}, "a new treasurer signs payouts from")
+	f.clk.t = f.clk.t.Add(TreasurerWaitMS * time.Millisecond)
 	f.do("alice", SignPayout{ID: 1})
 	if err := f.s.Close(); err != nil {
 		t.Fatal(err)
@@ -278,13 +280,13 @@ func TestPrivateNotes(t *testing.T) {
 	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
 	f.do("alice", SetRole{Member: f.ids["bob"], Role: RoleModerator, Grant: true})
 	id := f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise"})[0].Body.(*CaseFiled).Case
-	evs := f.do("carol", AddPrivateNote{ID: id, Body: "Dave has a sick child; be gentle."})
+	evs := f.do("carol", NewPrivateNote(id, "Dave has a sick child; be gentle."))
 	raw, _ := Encode(evs[0])
 	if strings.Contains(string(raw), "sick child") {
 		t.Fatal("private text in the public log")
 	}
-	f.refuse("bob", AddPrivateNote{ID: id, Body: "x"}, "not parties")
-	f.refuse("dave", AddPrivateNote{ID: id, Body: "x"}, "not parties")
+	f.refuse("bob", NewPrivateNote(id, "x"), "not parties")
+	f.refuse("dave", NewPrivateNote(id, "x"), "not parties")
 	notes, err := f.h.PrivateNotes(id, f.ppl["carol"])
 	if err != nil || len(notes) != 1 || notes[0].Text != "Dave has a sick child; be gentle." {
 		t.Fatalf("notes %+v %v", notes, err)

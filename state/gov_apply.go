@@ -95,11 +95,17 @@ func applyGov(w Writer, ev Event) (bool, error) {
 		p.State = PropExecuted
 		putJSON(w, idKey(prefixProposal, p.ID), p)
 	case *RulesSet:
-		if _, ok := defaultRules[b.Rules.Kind]; !ok {
-			return true, fmt.Errorf("unknown kind %q", b.Rules.Kind)
+		if err := checkRules(b.Rules); err != nil {
+			return true, err
+		}
+		if cur, _ := RulesFor(w, b.Rules.Kind); weakens(cur, b.Rules) {
+			return true, fmt.Errorf("rules for %s weaken only by a scheduled change", b.Rules.Kind)
 		}
 		putJSON(w, prefixRules+b.Rules.Kind, b.Rules)
 	default:
+		if handled, err := applyChanges(w, ev); handled {
+			return true, err
+		}
 		return applyTreasury(w, ev)
 	}
 	return true, nil
@@ -129,8 +135,14 @@ func execute(w Writer, p Proposal) error {
 			return fmt.Errorf("member %d is gone", p.Action.Member)
 		}
 		if p.Action.Grant {
+			if p.Action.Role == RoleTreasurer && !m.HasRole(RoleTreasurer) {
+				m.TreasurerSince = p.Closed
+			}
 			m.Roles = normRoles(append(m.Roles, p.Action.Role))
 		} else {
+			if p.Action.Role == RoleTreasurer {
+				m.TreasurerSince = 0
+			}
 			m.Roles = normRoles(slices.DeleteFunc(slices.Clone(m.Roles), func(r string) bool { return r == p.Action.Role }))
 		}
 		putJSON(w, idKey(prefixMember, m.ID), m)

@@ -214,8 +214,8 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 			return a, fmt.Errorf("a rules proposal must say which kind's rules change, or how many treasurers sign a payout")
 		}
 		if a.Rules == nil {
-			if a.Signers < 1 || a.Signers > 10 {
-				return a, fmt.Errorf("signers must be between 1 and 10")
+			if a.Signers < 1 || a.Signers > MaxSigners {
+				return a, fmt.Errorf("signers must be between 1 and %d", MaxSigners)
 			}
 			return Action{Signers: a.Signers}, nil
 		}
@@ -238,7 +238,7 @@ func checkRules(k KindRules) error {
 	if k.QuorumBP < 0 || k.QuorumBP > 10000 || k.ThresholdBP < 0 || k.ThresholdBP > 10000 {
 		return fmt.Errorf("quorum and threshold must be between 0%% and 100%%")
 	}
-	return nil
+	return checkFloor(k)
 }
 
 // OpenDraft starts voting on the author's draft.
@@ -380,7 +380,8 @@ func (c Undelegate) Decide(r Reader, env Env) (uint64, []Body, error) {
 	return m.ID, []Body{&DelegationRevoked{Kind: kind}}, nil
 }
 
-// SetRules changes a kind's rules (stewards; later by proposal only).
+// SetRules changes a kind's rules (stewards). A change that weakens a
+// guarded kind is scheduled: it takes effect TimeLockMS later.
 type SetRules struct{ Rules KindRules }
 
 func (c SetRules) Decide(r Reader, env Env) (uint64, []Body, error) {
@@ -391,7 +392,12 @@ func (c SetRules) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := checkRules(c.Rules); err != nil {
 		return 0, nil, err
 	}
-	return m.ID, []Body{&RulesSet{Rules: c.Rules}}, nil
+	cur, _ := RulesFor(r, c.Rules.Kind)
+	if weakens(cur, c.Rules) {
+		k := c.Rules
+		return m.ID, schedule(r, env, Change{Rules: &k}), nil
+	}
+	return m.ID, append(supersede(r, "rules/"+c.Rules.Kind), &RulesSet{Rules: c.Rules}), nil
 }
 
 // CloseProposal is the hub closing a proposal at its deadline, and
@@ -412,6 +418,15 @@ func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 	st := closingState(countProposal(r, p))
 	events := []Body{&ProposalClosed{Proposal: p.ID, State: st}}
 	if st == PropPassed && p.Kind != KindText && executable(r, p) {
+		if p.Kind == KindRuleset {
+			// The members' decision replaces a steward's change waiting
+			// on the same thing.
+			target := "signers"
+			if p.Action.Rules != nil {
+				target = "rules/" + p.Action.Rules.Kind
+			}
+			events = append(events, supersede(r, target)...)
+		}
 		events = append(events, &ProposalExecuted{Proposal: p.ID})
 		if p.Kind == KindCharter {
 			events = append(events, &CharterAdopted{Version: CharterVersion(r) + 1, Text: p.Body, Proposal: p.ID})
@@ -443,7 +458,7 @@ func executable(r Reader, p Proposal) bool {
 		if !ok || m.HasRole(p.Action.Role) == p.Action.Grant {
 			return false
 		}
-		if !p.Action.Grant && p.Action.Role == RoleSteward && countRole(r, RoleSteward) == 1 {
+		if !p.Action.Grant && p.Action.Role == RoleSteward && lastSteward(r, m) {
 			return false
 		}
 	}

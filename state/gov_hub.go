@@ -104,9 +104,14 @@ func (h *Hub) RunDeadlines(ctx context.Context, every time.Duration) {
 	}
 }
 
-// CloseDue closes every active proposal whose deadline has passed.
+// CloseDue closes every active proposal whose deadline has passed, and
+// applies whatever else falls due by a hub event: scheduled changes,
+// allowance periods, campaign deadlines, jury draws.
 func (h *Hub) CloseDue(ctx context.Context) {
 	now := h.store.opts.Clock().UnixMilli()
+	// Scheduled changes first: a change due now is in force for anything
+	// that closes now.
+	h.applyDueChanges(ctx, now)
 	var due []uint64
 	_ = h.View(func(r Reader) error {
 		for _, p := range ListProposals(r) {

@@ -18,6 +18,7 @@ type Hub struct {
 	store   *Store
 	cache   shared
 	ballots ballotCache
+	budgets budgets
 }
 
 // NewHub wraps an open store.
@@ -27,9 +28,27 @@ func NewHub(s *Store) *Hub { return &Hub{store: s} }
 func (h *Hub) Store() *Store { return h.store }
 
 // Submit runs a command through the sequencer and waits until its events are
-// durable.
+// durable. A member's write first passes their write budget (see
+// WriteBudget): both doors submit here, so neither can go around it. The
+// hub's own commands and visitors' (whose applications are capped in
+// state) have none.
 func (h *Hub) Submit(ctx context.Context, a Actor, c Command) ([]Event, error) {
-	return h.store.Submit(ctx, a, c)
+	if a.System || a.Fingerprint == "" {
+		return h.store.Submit(ctx, a, c)
+	}
+	m, ok, err := h.Whoami(a.Fingerprint)
+	if err != nil || !ok {
+		return h.store.Submit(ctx, a, c)
+	}
+	on, err := h.reserve(m.ID)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := h.store.Submit(ctx, a, c)
+	if on {
+		h.settle(m.ID, evs, err)
+	}
+	return evs, err
 }
 
 // View runs fn over one consistent snapshot of state.
@@ -67,12 +86,6 @@ func (h *Hub) Members() (ms []Member, err error) {
 	gen := h.store.memberGen.Load()
 	err = h.View(func(r Reader) error { ms, _ = h.sharedMembers(r, gen); return nil })
 	return ms, err
-}
-
-// Applications lists all applications.
-func (h *Hub) Applications() (as []Application, err error) {
-	err = h.View(func(r Reader) error { as = ListApplications(r); return nil })
-	return as, err
 }
 
 // Invites lists all invites.

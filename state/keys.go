@@ -28,6 +28,22 @@ func ParseKey(line string) (canonical, fingerprint, comment string, err error) {
 	return KeyString(pk), gossh.FingerprintSHA256(pk), comment, nil
 }
 
+// ParseLoginKey is ParseKey for a key that is to log in: a certificate
+// never does (the hub authenticates plain keys), so one is refused rather
+// than stored as a key nobody can use.
+func ParseLoginKey(line string) (canonical, fingerprint, comment string, err error) {
+	canonical, fingerprint, comment, err = ParseKey(line)
+	if err != nil {
+		return "", "", "", err
+	}
+	if pk, _, _, _, err := gossh.ParseAuthorizedKey([]byte(canonical)); err == nil {
+		if _, cert := pk.(*gossh.Certificate); cert {
+			return "", "", "", errors.New("that is an SSH certificate, which cannot log in to polis: give the plain public key (the .pub file without -cert)")
+		}
+	}
+	return canonical, fingerprint, comment, nil
+}
+
 // KeyString is the canonical authorized_keys form of pk, without comment.
 func KeyString(pk gossh.PublicKey) string {
 	return strings.TrimSpace(string(gossh.MarshalAuthorizedKey(pk)))

@@ -40,7 +40,7 @@ func (c AdmitAdmin) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if !env.Actor.System {
 		return 0, nil, forbidden("only the hub admits admin keys")
 	}
-	canon, fp, _, err := ParseKey(c.Key)
+	canon, fp, _, err := ParseLoginKey(c.Key)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -193,8 +193,11 @@ func (c ApplyToJoin) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := newcomer(r, env, "apply"); err != nil {
 		return 0, nil, err
 	}
-	if b, ok := r.Get(prefixAppKey + env.Actor.Fingerprint); ok {
-		return 0, nil, fmt.Errorf("this key already has application %s pending", b)
+	if a, ok := ApplicationOf(r, env.Actor.Fingerprint); ok && a.Status == AppPending {
+		return 0, nil, fmt.Errorf("this key already has application %d pending", a.ID)
+	}
+	if err := applicationRoom(r, env.Time); err != nil {
+		return 0, nil, err
 	}
 	if err := checkName(r, c.Name, 0); err != nil {
 		return 0, nil, err
@@ -252,15 +255,17 @@ func (c DecideApplication) Decide(r Reader, env Env) (uint64, []Body, error) {
 	return m.ID, events, nil
 }
 
-// AddKey gives the asking member another key.
-type AddKey struct{ Key, Name string }
+// AddKey offers another key for the asking member; the key is added only
+// when a session that logged in with it confirms the code whose hash this
+// carries (ConfirmKey). The caller makes the code: see Hub.OfferKey.
+type AddKey struct{ Key, Name, CodeHash string }
 
 func (c AddKey) Decide(r Reader, env Env) (uint64, []Body, error) {
 	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
 	}
-	canon, fp, comment, err := ParseKey(c.Key)
+	canon, fp, comment, err := ParseLoginKey(c.Key)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -269,6 +274,12 @@ func (c AddKey) Decide(r Reader, env Env) (uint64, []Body, error) {
 			return 0, nil, fmt.Errorf("you already have key %s", fp)
 		}
 		return 0, nil, fmt.Errorf("key %s belongs to another member", fp)
+	}
+	if !hashRE.MatchString(c.CodeHash) {
+		return 0, nil, fmt.Errorf("key code hash must be 64 hex digits")
+	}
+	if _, taken := r.Get(prefixKeyCode + c.CodeHash); taken {
+		return 0, nil, fmt.Errorf("key code already in use")
 	}
 	name := c.Name
 	if name == "" {
@@ -280,7 +291,7 @@ func (c AddKey) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := sanitize.Check("key name", name, MaxKeyNameLen, false, false); err != nil {
 		return 0, nil, err
 	}
-	return m.ID, []Body{&KeyAdded{Member: m.ID, Key: canon, Name: name}}, nil
+	return m.ID, []Body{&KeyOffered{Member: m.ID, Key: canon, Name: name, CodeHash: c.CodeHash, Expires: env.Time + KeyOfferMS}}, nil
 }
 
 // findKey resolves a fingerprint, or an unambiguous prefix of one, or a key
@@ -365,20 +376,20 @@ func (c SetRole) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if !target.HasRole(c.Role) {
 		return 0, nil, fmt.Errorf("member %d is not a %s", target.ID, c.Role)
 	}
-	if c.Role == RoleSteward && countRole(r, RoleSteward) == 1 {
+	if c.Role == RoleSteward && lastSteward(r, target) {
 		return 0, nil, fmt.Errorf("cannot revoke the last steward")
 	}
 	return m.ID, []Body{&RoleRevoked{Member: target.ID, Role: c.Role}}, nil
 }
 
-func countRole(r Reader, role string) int {
-	n := 0
-	for _, m := range ListMembers(r) {
-		if m.HasRole(role) {
-			n++
-		}
+// lastSteward reports whether m is the only steward who still counts: an
+// expelled or departed member's role is no steward at all, so it never
+// lets the last active one go.
+func lastSteward(r Reader, m Member) bool {
+	if m.Gone() || !m.HasRole(RoleSteward) {
+		return false
 	}
-	return n
+	return len(holders(r, RoleSteward)) == 1
 }
 
 // Rename changes the asking member's display name.

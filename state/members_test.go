@@ -77,13 +77,14 @@ func TestRolesAndKeys(t *testing.T) {
 	mustSubmit(t, s, alice, SetRole{Member: 2, Role: RoleModerator, Grant: true})
 
 	// Keys: one member each; the last one cannot go; removal works at once.
-	if _, err := s.Submit(ctx, bob, AddKey{Key: alice.Key}); err == nil || !strings.Contains(err.Error(), "another member") {
+	if _, err := s.Submit(ctx, bob, AddKey{Key: alice.Key, CodeHash: HashKeyCode("x")}); err == nil || !strings.Contains(err.Error(), "another member") {
 		t.Fatalf("stealing a key: %v", err)
 	}
 	if _, err := s.Submit(ctx, bob, RemoveKey{Ref: bob.Fingerprint}); err == nil || !strings.Contains(err.Error(), "only key") {
 		t.Fatalf("removing the last key: %v", err)
 	}
-	mustSubmit(t, s, bob, AddKey{Key: spare.Key, Name: "laptop"})
+	mustSubmit(t, s, bob, AddKey{Key: spare.Key, Name: "laptop", CodeHash: HashKeyCode("spare")})
+	mustSubmit(t, s, spare, ConfirmKey{CodeHash: HashKeyCode("spare")})
 	mustSubmit(t, s, spare, RenameKey{Ref: "laptop", Name: "old laptop"})
 	mustSubmit(t, s, spare, RemoveKey{Ref: bob.Fingerprint})
 	if _, err := s.Submit(ctx, bob, Rename{Name: "robert"}); !errors.Is(err, ErrVisitor) {

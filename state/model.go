@@ -51,6 +51,9 @@ type Member struct {
 	Country string `json:"country,omitempty"`
 	// Left is when the member left (unix ms); their keys no longer work.
 	Left int64 `json:"left,omitempty"`
+	// TreasurerSince is when the member last became a treasurer (unix
+	// ms); they sign payouts only TreasurerWaitMS later.
+	TreasurerSince int64 `json:"treasurer_since,omitempty"`
 }
 
 // Gone reports whether m no longer counts as a member: left or expelled.

@@ -53,6 +53,19 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 	case 18:
 		return a, ReverseContribution{Entry: id.Draw(t, "id"), Memo: text.Draw(t, "memo")}
 	case 19:
+		// The treasury's controls, with the scheduled changes they make.
+		switch rapid.IntRange(0, 4).Draw(t, "tk") {
+		case 1:
+			return a, SetPolicy{Signers: rapid.IntRange(0, 3).Draw(t, "signers")}
+		case 2:
+			return a, SetRestitutionCap{Asset: rapid.SampledFrom([]string{"USD", "XYZ"}).Draw(t, "asset"), Amount: rapid.Int64Range(-1, 20000).Draw(t, "cap")}
+		case 3:
+			return a, SetRules{Rules: KindRules{Kind: rapid.SampledFrom([]string{KindSpend, KindText}).Draw(t, "rk"),
+				PeriodMS: rapid.SampledFrom([]int64{60_000, 3 * dayMS, 7 * dayMS}).Draw(t, "period"),
+				QuorumBP: rapid.IntRange(0, 4000).Draw(t, "q"), ThresholdBP: rapid.IntRange(5001, 7000).Draw(t, "th")}}
+		case 4:
+			return SystemActor, ApplyChange{ID: id.Draw(t, "id")}
+		}
 		return a, SignPayout{ID: id.Draw(t, "id")}
 	case 11:
 		m := rapid.SampledFrom(Methods).Draw(t, "method")
@@ -92,7 +105,11 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 	case 4:
 		return a, DecideApplication{ID: id.Draw(t, "id"), Approve: rapid.Bool().Draw(t, "ok")}
 	case 5:
-		return a, AddKey{Key: rapid.SampledFrom(actors).Draw(t, "k").Key, Name: text.Draw(t, "name")}
+		code := HashKeyCode(rapid.SampledFrom(codes).Draw(t, "code"))
+		if rapid.Bool().Draw(t, "confirm") {
+			return a, ConfirmKey{CodeHash: code}
+		}
+		return a, AddKey{Key: rapid.SampledFrom(actors).Draw(t, "k").Key, Name: text.Draw(t, "name"), CodeHash: code}
 	case 6:
 		return a, RemoveKey{Ref: rapid.SampledFrom(actors).Draw(t, "k").Fingerprint}
 	case 7:

@@ -68,6 +68,11 @@ func TestSecondOpenRefused(t *testing.T) {
 func TestGroupCommitIsolatesFailures(t *testing.T) {
 	s := openTest(t, Options{})
 	mustSubmit(t, s, SystemActor, CreateHub{Name: "hub"})
+	// Joining by one unlimited invite: applications are capped hub-wide.
+	admin := testActor(t, "steward")
+	mustSubmit(t, s, SystemActor, AdmitAdmin{Key: admin.Key, Name: "steward"})
+	code, _ := NewInviteCode()
+	mustSubmit(t, s, admin, CreateInvite{CodeHash: HashCode(code), Uses: 0})
 	var wg sync.WaitGroup
 	errs := make([]error, 200)
 	for i := range errs {
@@ -79,7 +84,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 			if i%3 == 0 {
 				name = "bad\x1b[2J" // invalid: must fail alone
 			}
-			_, errs[i] = s.Submit(context.Background(), a, ApplyToJoin{Name: name + string(rune('A'+i%26)) + string(rune('A'+i/26))})
+			_, errs[i] = s.Submit(context.Background(), a, Join{CodeHash: HashCode(code), Name: name + string(rune('A'+i%26)) + string(rune('A'+i/26))})
 		}()
 	}
 	wg.Wait()
@@ -95,9 +100,9 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 			ok++
 		}
 	}
-	apps, _ := NewHub(s).Applications()
-	if len(apps) != ok {
-		t.Fatalf("%d applications, want %d", len(apps), ok)
+	ms, _ := NewHub(s).Members()
+	if len(ms) != ok+1 {
+		t.Fatalf("%d members, want %d", len(ms), ok+1)
 	}
 }
 

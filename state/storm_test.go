@@ -33,20 +33,23 @@ func TestConcurrentStormReplays(t *testing.T) {
 			extra := testActor(t, fmt.Sprint("extra", w))
 			for i := 0; i < 40; i++ {
 				var c Command
+				actor := actors[w]
 				switch i % 5 {
 				case 0:
 					c = ChooseTheme{Theme: []string{"dark", "light", "dusk"}[i%3]}
 				case 1:
 					c = Rename{Name: fmt.Sprintf("s%d-%d", w, i)}
 				case 2:
-					c = AddKey{Key: extra.Key, Name: fmt.Sprint("k", i)}
+					code := HashKeyCode(fmt.Sprint(w, "-", i))
+					s.Submit(ctx, actors[w], AddKey{Key: extra.Key, Name: fmt.Sprint("k", i), CodeHash: code})
+					actor, c = extra, ConfirmKey{CodeHash: code}
 				case 3:
 					c = RemoveKey{Ref: extra.Fingerprint}
 				default:
 					// Race for the same name: exactly one may win each round.
 					c = Rename{Name: fmt.Sprintf("contested-%d", i)}
 				}
-				s.Submit(ctx, actors[w], c) // refusals are part of the storm
+				s.Submit(ctx, actor, c) // refusals are part of the storm
 			}
 		}(w)
 	}

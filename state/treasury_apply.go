@@ -2,7 +2,6 @@ package state
 
 import (
 	"fmt"
-	"slices"
 )
 
 // applyTreasury folds treasury events; see Apply.
@@ -44,7 +43,7 @@ func applyTreasury(w Writer, ev Event) (bool, error) {
 			return true, fmt.Errorf("payout %d is not pending", b.Payout)
 		}
 		m, ok := GetMember(w, ev.Actor)
-		if !ok || !m.HasRole(RoleTreasurer) || m.ID == p.Author || m.ID == p.To || slices.Contains(p.Signers, m.ID) {
+		if !ok || mayCosign(w, m, p, ev.Time) != nil {
 			return true, fmt.Errorf("member %d may not sign payout %d", ev.Actor, p.ID)
 		}
 		p.Signers = append(p.Signers, m.ID)
@@ -63,10 +62,12 @@ func applyTreasury(w Writer, ev Event) (bool, error) {
 		}
 		putJSON(w, idKey(prefixPayout, p.ID), p)
 	case *PolicySet:
-		if b.Signers < 1 || b.Signers > 10 {
-			return true, fmt.Errorf("bad signer count %d", b.Signers)
+		if b.Signers < 1 || b.Signers > MaxSigners || b.Signers < Policy(w).Signers {
+			return true, fmt.Errorf("signer count %d is not a direct change (fewer signers wait out the time lock)", b.Signers)
 		}
 		putJSON(w, keyPolicy, TreasuryPolicy{Signers: b.Signers})
+	case *RestitutionCapSet:
+		return true, applyCapSet(w, ev, b)
 	default:
 		return applyAllowance(w, ev)
 	}

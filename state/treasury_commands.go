@@ -2,7 +2,6 @@ package state
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/polis-hub/polis/state/money"
 	"github.com/polis-hub/polis/state/sanitize"
@@ -112,15 +111,11 @@ func (c SignPayout) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if !ok {
 		return 0, nil, notFound("no payout %d", c.ID)
 	}
-	switch {
-	case p.Status != PayoutPending:
+	if p.Status != PayoutPending {
 		return 0, nil, fmt.Errorf("payout %d is already %s", p.ID, p.Status)
-	case p.Author == m.ID:
-		return 0, nil, forbidden("you proposed this payout, so you cannot sign it")
-	case p.To == m.ID:
-		return 0, nil, forbidden("this payout is to you, so you cannot sign it")
-	case slices.Contains(p.Signers, m.ID):
-		return 0, nil, fmt.Errorf("you already signed payout %d", p.ID)
+	}
+	if err := mayCosign(r, m, p, env.Time); err != nil {
+		return 0, nil, err
 	}
 	var entry uint64
 	if len(p.Signers)+1 >= p.Needed {
@@ -134,7 +129,8 @@ func (c SignPayout) Decide(r Reader, env Env) (uint64, []Body, error) {
 }
 
 // SetPolicy sets how many treasurers must sign a payout (stewards; applies
-// to payouts created from now on).
+// to payouts created from then on). Fewer signers weaken the treasury's
+// controls, so that change is scheduled.
 type SetPolicy struct{ Signers int }
 
 func (c SetPolicy) Decide(r Reader, env Env) (uint64, []Body, error) {
@@ -142,8 +138,11 @@ func (c SetPolicy) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if c.Signers < 1 || c.Signers > 10 {
-		return 0, nil, fmt.Errorf("signers must be between 1 and 10")
+	if c.Signers < 1 || c.Signers > MaxSigners {
+		return 0, nil, fmt.Errorf("signers must be between 1 and %d", MaxSigners)
 	}
-	return m.ID, []Body{&PolicySet{Signers: c.Signers}}, nil
+	if c.Signers < Policy(r).Signers {
+		return m.ID, schedule(r, env, Change{Signers: c.Signers}), nil
+	}
+	return m.ID, append(supersede(r, "signers"), &PolicySet{Signers: c.Signers}), nil
 }

@@ -38,6 +38,7 @@ func TestTreasuryContributeSpendCosign(t *testing.T) {
 	f.do("carol", SignPayout{ID: 1})
 	f.refuse("carol", SignPayout{ID: 1}, "already signed")
 	f.do("alice", SetRole{Member: f.ids["alice"], Role: RoleTreasurer, Grant: true})
+	f.clk.t = f.clk.t.Add(TreasurerWaitMS * time.Millisecond)
 	f.do("alice", SignPayout{ID: 1})
 	bals, _ := f.h.Balances()
 	for _, b := range bals {

@@ -454,7 +454,7 @@ func checkPrivateNotes(txn *badger.Txn, st *MemState) error {
 		if !ok || json.Unmarshal(b, &rec) != nil {
 			return fmt.Errorf("private note %s has no event", k)
 		}
-		if noteHash(string(v)) != rec.Hash {
+		if !noteMatches(v, rec.Hash) {
 			return fmt.Errorf("private note %s does not match the hash in its event", k)
 		}
 		return nil

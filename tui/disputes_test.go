@@ -173,7 +173,7 @@ func TestDisputesHostileTextIsInert(t *testing.T) {
 func TestDisputesPrivateNotes(t *testing.T) {
 	f, alice, bob, dave := withModerator(t)
 	f.as(bob, state.FileCase{Against: 1, Title: "Noise"})
-	f.as(dave, state.AddPrivateNote{ID: 1, Body: "Talked to both; calmer now."})
+	f.as(dave, state.NewPrivateNote(1, "Talked to both; calmer now."))
 	md := press(New(f.hub, dave, WithSize(100, 30), WithClock(f.clk.peek)), "5", "enter")
 	mustContain(t, screen(md), "Private notes (1)", "Talked to both")
 	mb := press(New(f.hub, bob, WithSize(100, 30), WithClock(f.clk.peek)), "5", "enter")

@@ -87,6 +87,11 @@ func (h *home) attention(t *themes.Theme, s *snapshot) string {
 		}
 		items = append(items, item+t.Muted.Render("  vote in 2 Proposals"))
 	}
+	if s.treasury != nil && len(s.treasury.changes) > 0 {
+		// A steward's weakening change is shown to everyone while it waits.
+		items = append(items, t.Warn.Render("● "+plural(len(s.treasury.changes), "rule change", "rule changes")+" scheduled")+"\n"+
+			t.Muted.Render("  first in force "+state.Day(s.treasury.changes[0].Due)+" · see `rules`"))
+	}
 	if state.Can(s.me, state.RightApprove) && len(s.pending) > 0 {
 		items = append(items,
 			t.Warn.Render("● "+plural(len(s.pending), "application", "applications")+" waiting")+"\n"+

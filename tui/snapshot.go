@@ -84,10 +84,8 @@ func loadSnapshot(hub *state.Hub, who Identity, open uint64, prev *snapshot) *sn
 		}
 	} else if s.err == nil {
 		s.census, s.unlisted = d.census, d.unlisted
-		for i := range d.apps {
-			if d.apps[i].Fingerprint == who.Fingerprint {
-				s.ownApp = &d.apps[i]
-			}
+		if a, ok, err := hub.ApplicationOf(who.Fingerprint); err == nil && ok {
+			s.ownApp = &a
 		}
 	}
 	st := hub.Store()

@@ -18,8 +18,7 @@ type hubData struct {
 	roster   []state.Member
 	census   []state.CensusMember // listed members, as visitors see them
 	unlisted int
-	apps     []state.Application
-	pending  []state.Application
+	pending  []state.Application // never more than state.MaxPendingApplications
 	// proposals is every proposal but drafts as any member sees it, with
 	// live tallies and no one's vote: the hub's list for member 0, which
 	// is no one (IDs start at 1).
@@ -91,12 +90,7 @@ func readHubData(hub *state.Hub) *hubData {
 		if c, ok := state.CurrentCharter(r); ok {
 			d.charter = &c
 		}
-		d.apps = state.ListApplications(r)
-		for _, a := range d.apps {
-			if a.Status == state.AppPending {
-				d.pending = append(d.pending, a)
-			}
-		}
+		d.pending = state.PendingApplications(r)
 		for _, p := range state.ListProposals(r) {
 			if p.State == state.PropDraft {
 				d.drafters[p.Author] = true

@@ -17,6 +17,7 @@ type treasuryData struct {
 	payouts []state.Payout
 	policy  state.TreasuryPolicy
 	allow   []state.Allowance // by id
+	changes []state.Change    // steward changes waiting out the time lock, oldest first
 
 	// Derived once per read (see derive), shared like the rest.
 	monthEnd map[string][]monthBalance // per asset, oldest first, every month with entries
@@ -33,6 +34,7 @@ func readTreasury(hub *state.Hub) (*treasuryData, error) {
 		slices.Reverse(d.ledger)
 		d.payouts = state.ListPayouts(r)
 		d.policy = state.Policy(r)
+		d.changes = state.ScheduledChanges(r)
 		d.allow = state.ListAllowances(r)
 		return nil
 	})

@@ -68,6 +68,11 @@ func (tr *treasuryTab) summary(d *treasuryData) string {
 	if n := len(tr.pending); n > 0 {
 		parts = append(parts, plural(n, "payout", "payouts")+" waiting for signatures")
 	}
+	for _, ch := range d.changes {
+		if ch.Rules == nil && ch.Cap == nil {
+			parts = append(parts, fmt.Sprintf("from %s payouts need %d signatures (scheduled)", state.Day(ch.Due), ch.Signers))
+		}
+	}
 	if tr.treasurer() {
 		parts = append(parts, "you are a treasurer")
 	}

@@ -217,7 +217,8 @@ func TestVisitorApplies(t *testing.T) {
 	if strings.Contains(v, "a  apply to join") {
 		t.Fatalf("can apply twice:\n%s", v)
 	}
-	apps, _ := f.hub.Applications()
+	var apps []state.Application
+	_ = f.hub.View(func(r state.Reader) error { apps = state.PendingApplications(r); return nil })
 	if len(apps) != 2 || apps[1].Name != "erin" || apps[1].Text != "I fix bicycles." {
 		t.Fatalf("applications %+v", apps)
 	}
