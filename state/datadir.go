@@ -254,6 +254,9 @@ type stoppedDir struct {
 	db   *badger.DB
 	v    note.Verifier
 	vkey string
+	// scratch is the copy of db/ read instead of the dir's own, when a
+	// crash left it unopenable read-only; removed on Close.
+	scratch string
 }
 
 func openStopped(dir string) (*stoppedDir, error) {
@@ -276,16 +279,37 @@ func openStopped(dir string) (*stoppedDir, error) {
 		return nil, fmt.Errorf("verifier key: %w", err)
 	}
 	db, err := openBadger(filepath.Join(dir, dbDir), true)
-	if err != nil {
-		if strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
-			return nil, fmt.Errorf("%s was not stopped cleanly (a crash or kill -9): its database ends in a write log that opening it would cut short, and this tool only reads; start the hub and stop it (that keeps every acknowledged write), then run this again; to keep the dir as the crash left it, archive it first (tar -cSf)", dir)
-		}
+	if err == nil {
+		return &stoppedDir{dir: dir, db: db, v: v, vkey: vkey}, nil
+	}
+	if !strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
 		return nil, err
 	}
-	return &stoppedDir{dir: dir, db: db, v: v, vkey: vkey}, nil
+	// A crash left the write log's preallocated tail: read a scratch copy,
+	// where Badger may cut it, and leave the dir as the crash left it.
+	scratch, err := scratchCopy(filepath.Join(dir, dbDir))
+	if err != nil {
+		return nil, fmt.Errorf("%s was not stopped cleanly (a crash or kill -9) and %w", dir, err)
+	}
+	if db, err = openBadger(scratch, false); err != nil {
+		os.RemoveAll(scratch)
+		return nil, err
+	}
+	return &stoppedDir{dir: dir, db: db, v: v, vkey: vkey, scratch: scratch}, nil
 }
 
-func (d *stoppedDir) Close() error { return d.db.Close() }
+// Close closes the database and removes any scratch copy.
+func (d *stoppedDir) Close() error {
+	err := d.db.Close()
+	if d.scratch != "" {
+		os.RemoveAll(d.scratch)
+	}
+	return err
+}
+
+// Crashed reports that the dir was not stopped cleanly, so a scratch copy
+// of its database was read (its write log replayed there, not in place).
+func (d *stoppedDir) Crashed() bool { return d.scratch != "" }
 
 // checkHead refuses a database behind the data dir's HEAD, or holding
 // another checkpoint at HEAD's height than HEAD.

@@ -27,6 +27,10 @@ type VerifyReport struct {
 	Censuses map[int64]CensusAt
 	// Rollbacks are the gaps in the chain's heights, oldest first.
 	Rollbacks []Rollback
+	// Crashed: the data dir was not stopped cleanly, so a scratch copy of
+	// its database was read, with the write log replayed there; the dir
+	// itself is untouched.
+	Crashed bool
 
 	rp *replayer // what CheckSince proves from
 }
@@ -348,6 +352,7 @@ func VerifyDir(dir string, progress Progress) (VerifyReport, error) {
 		if rep, err = rp.finish(); err != nil {
 			return err
 		}
+		rep.Crashed = d.Crashed()
 		if err := compareState(txn, rp.st); err != nil {
 			return err
 		}

@@ -77,6 +77,9 @@ against its signature.`,
 					return err
 				}
 			}
+			if rep.Crashed {
+				fmt.Fprintln(cmd.OutOrStdout(), "note: the hub was not stopped cleanly; its write log was replayed in a scratch copy, and the data dir was left as the crash left it")
+			}
 			for _, rb := range rep.Rollbacks {
 				fmt.Fprintf(cmd.OutOrStdout(), "rollback: checkpoints %d..%d were abandoned (the hub was restored from an older backup); checkpoint %d (size %d) links to checkpoint %d (size %d)\n",
 					rb.Kept+1, rb.Resumed-1, rb.Resumed, rb.Size, rb.Kept, rb.KeptSize)
