@@ -121,3 +121,11 @@ func checkMarks(t *tables, nfd string) error {
 	}
 	return nil
 }
+
+// IsFormat reports whether r is a format character (general category Cf)
+// in the pinned data. The sanitiser's check on text entering the log uses
+// it, so whether a log's text is valid never depends on the toolchain.
+func IsFormat(r rune) bool {
+	gc, ok := tab().gc.find(r)
+	return ok && gc == "Cf"
+}

@@ -16,6 +16,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/polis-hub/polis/state/names"
 )
 
 // isBidi reports the bidirectional formatting characters that can make text
@@ -32,8 +34,17 @@ func isBidi(r rune) bool {
 	return false
 }
 
-// bad reports runes that must never reach a terminal.
+// bad reports runes that must never reach a terminal: the check on the way
+// in, plus any format character the toolchain's newer tables know.
 func bad(r rune, multiline bool) bool {
+	return refused(r, multiline) || (unicode.Is(unicode.Cf, r) && r != 0x200D && r != 0xFE0F)
+}
+
+// refused reports runes text entering the log may not hold. Apply checks
+// text with it, so it reads only fixed ranges and polis's pinned Unicode
+// data (state/names), never the toolchain's tables: a newer Go never makes
+// an old log's text invalid.
+func refused(r rune, multiline bool) bool {
 	if r == '\n' && multiline {
 		return false
 	}
@@ -48,10 +59,20 @@ func bad(r rune, multiline bool) bool {
 	}
 	// Other invisible format characters (zero-width joiners stay: emoji
 	// need them).
-	if unicode.Is(unicode.Cf, r) && r != 0x200D && r != 0xFE0F {
+	if names.IsFormat(r) && r != 0x200D && r != 0xFE0F {
 		return true
 	}
 	return false
+}
+
+// isSpace is Unicode's White_Space property, spelled out so that what
+// counts as blank never changes with the toolchain.
+func isSpace(r rune) bool {
+	switch r {
+	case '\t', '\n', '\v', '\f', '\r', ' ', 0x85, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+		return true
+	}
+	return r >= 0x2000 && r <= 0x200A
 }
 
 // Line makes s safe to print on one terminal line: escape sequences are
@@ -172,14 +193,14 @@ func Check(field, s string, max int, multiline, required bool) error {
 		if r == '\t' && multiline {
 			continue
 		}
-		if bad(r, multiline) {
+		if refused(r, multiline) {
 			if r == 0x1b {
 				return fmt.Errorf("%s contains an escape sequence", field)
 			}
 			return fmt.Errorf("%s contains a control or invisible formatting character (U+%04X)", field, r)
 		}
 	}
-	if required && strings.TrimSpace(s) == "" {
+	if required && strings.TrimFunc(s, isSpace) == "" {
 		return fmt.Errorf("%s is empty", field)
 	}
 	if n := utf8.RuneCountInString(s); n > max {

@@ -3,6 +3,7 @@ package sanitize
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"pgregory.net/rapid"
@@ -116,4 +117,29 @@ func FuzzLine(f *testing.F) {
 			t.Fatalf("unsafe output %q", out)
 		}
 	})
+}
+
+// Whether text may enter the log is decided by polis's pinned Unicode data,
+// never by the toolchain's tables: U+0890 ARABIC POUND MARK ABOVE became a
+// format character in Unicode 14, after the pinned repertoire, so Check
+// accepts it whatever Go runs it (and the output sanitiser still drops it).
+func TestCheckReadsPinnedData(t *testing.T) {
+	const newer = "\u0890"
+	if !unicode.Is(unicode.Cf, []rune(newer)[0]) {
+		t.Fatal("this toolchain's tables predate Unicode 14; polis needs Go 1.26")
+	}
+	if err := Check("title", "price"+newer, 100, false, true); err != nil {
+		t.Fatalf("Check consulted the toolchain's tables: %v", err)
+	}
+	if got := Line("price" + newer); got != "price" {
+		t.Fatalf("Line(%q) = %q: the output sanitiser must still drop it", "price"+newer, got)
+	}
+	// A format character of the pinned data is refused as before.
+	if err := Check("title", "a\u200Bb", 100, false, true); err == nil {
+		t.Fatal("zero width space accepted")
+	}
+	// Blank is White_Space spelled out, not the toolchain's.
+	if err := Check("title", "\u3000\u2003", 100, false, true); err == nil {
+		t.Fatal("a title of ideographic and em spaces accepted as not empty")
+	}
 }
