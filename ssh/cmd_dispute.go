@@ -163,6 +163,9 @@ func caseStateText(k state.Case) string {
 	switch k.State {
 	case state.CaseStateRuled, state.CaseStateJuryRuled:
 		return k.State + ": " + outcomeText(k.Outcome, k.SuspendDays)
+	case state.CaseStateAppealed:
+		// The moderator's ruling stands until the jury's replaces it.
+		return k.State + " (the moderator ruled " + outcomeText(k.Outcome, k.SuspendDays) + ")"
 	}
 	return k.State
 }
@@ -238,7 +241,7 @@ func (c *cli) disputeShowCmd() *cobra.Command {
 			out(cmd, "reason:\n")
 			indented(cmd, "  ", k.Reason)
 		}
-		out(cmd, "\n")
+		out(cmd, "\nstatement by %s, %s:\n", nameText(names, k.Filer), fmtTime(k.Created))
 		indented(cmd, "  ", k.Statement)
 		for _, s := range thread {
 			out(cmd, "\n#%d %s, %s:\n", s.ID, nameText(names, s.Author), fmtTime(s.Time))
