@@ -51,7 +51,7 @@ func (c *cli) policyCmd() *cobra.Command {
 		if *asJSON {
 			return printJSON(cmd, p)
 		}
-		out(cmd, "A payout needs %d treasurer signatures.\n", p.Signers)
+		out(cmd, "A payout needs %s.\n", signatures(p.Signers))
 		out(cmd, "A new treasurer signs payouts from %d days after the role is granted; a payout to a steward is signed only by treasurers who are not stewards.\n", p.TreasurerWaitMS/(24*3600*1000))
 		dec, err := c.decimals()
 		if err != nil {
@@ -81,11 +81,11 @@ func (c *cli) setSigners(cmd *cobra.Command, s string) error {
 		return err
 	}
 	if ch, ok := scheduled(evs); ok {
-		out(cmd, "Payouts created from %s on will need %d treasurer signatures: fewer signers wait %d days, for every member to see (change %d).\n",
-			fmtTime(ch.Due), n, state.TimeLockMS/(24*3600*1000), ch.Change)
+		out(cmd, "Payouts created from %s on will need %s: fewer signers wait %d days, for every member to see (change %d).\n",
+			fmtTime(ch.Due), signatures(int(n)), state.TimeLockMS/(24*3600*1000), ch.Change)
 		return nil
 	}
-	out(cmd, "Payouts created from now on need %d treasurer signatures; pending ones keep their count.\n", n)
+	out(cmd, "Payouts created from now on need %s; pending ones keep their count.\n", signatures(int(n)))
 	return nil
 }
 
@@ -127,4 +127,9 @@ func (c *cli) scheduledPolicy(cmd *cobra.Command, names map[uint64]string) error
 		out(cmd, "Scheduled: %s\n", c.changeText(ch, names))
 	}
 	return nil
+}
+
+// signatures is "1 treasurer signature" or "2 treasurer signatures".
+func signatures(n int) string {
+	return state.Plural(n, "treasurer signature", "treasurer signatures")
 }

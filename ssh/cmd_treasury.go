@@ -181,6 +181,9 @@ func parseDay(cmd *cobra.Command, flag, s string) (time.Time, error) {
 func (c *cli) ledgerCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ledger [--json|--csv] [--from DATE] [--to DATE] [--limit N]",
+		// Text and CSV show each entry's effect on the treasury: money out
+		// (payouts, allowances, reversals) is negative. JSON keeps the
+		// entry's positive amount and its signed lines.
 		Short: "List the ledger: every entry in the range unless --limit keeps only the last N",
 		Long: "List the ledger: every entry in the range unless --limit keeps only the last N.\n" +
 			"Dates are YYYY-MM-DD in UTC; --to includes that whole day. --csv writes RFC 4180 CSV\n" +
@@ -254,7 +257,7 @@ func (c *cli) ledgerCmd() *cobra.Command {
 		fmt.Fprintln(tw, "ID\tTIME\tKIND\tMEMBER\tAMOUNT\tMEMO\tEVENT")
 		for _, e := range es {
 			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s %s\t%s\t%d\n", e.ID, fmtTime(e.Time), entryKind(e),
-				nameText(names, e.Member), money.Format(e.Amount, dec[e.Asset]), e.Asset, line(e.Memo), e.Seq)
+				nameText(names, e.Member), money.Format(e.TreasuryDelta(), dec[e.Asset]), e.Asset, line(e.Memo), e.Seq)
 		}
 		return tw.Flush()
 	}
@@ -292,7 +295,7 @@ func ledgerCSV(cmd *cobra.Command, es []state.Entry, dec map[string]int) error {
 	}
 	for _, e := range es {
 		_ = w.Write([]string{idText(e.ID), time.UnixMilli(e.Time).UTC().Format(time.RFC3339), e.Kind, idText(e.Member),
-			e.Asset, money.Format(e.Amount, dec[e.Asset]), csvText(e.Memo), opt(e.Reverses), opt(e.Payout), idText(e.Seq)})
+			e.Asset, money.Format(e.TreasuryDelta(), dec[e.Asset]), csvText(e.Memo), opt(e.Reverses), opt(e.Payout), idText(e.Seq)})
 	}
 	w.Flush()
 	return w.Error()

@@ -145,7 +145,7 @@ func TestTreasurySpendPayout(t *testing.T) {
 	want := [][]string{
 		{"1", "2030-06-30T23:00:00Z", "contribution", "1", "EUR", "150.00", "June rent share", "", ""},
 		{"2", "2030-06-30T23:00:00Z", "contribution", "3", "EUR", "20.00", "'@SUM(A1)", "", ""},
-		{"3", rows[2][1], "payout", "2", "EUR", "100.00", "paint", "", "1"},
+		{"3", rows[2][1], "payout", "2", "EUR", "-100.00", "paint", "", "1"}, // money out is negative
 	}
 	for i, w := range want {
 		if strings.Join(rows[i][:9], ",") != strings.Join(w, ",") || rows[i][9] == "" {

@@ -135,7 +135,7 @@ func actionText(p state.Proposal, decimals int) string {
 	case p.Kind == state.KindExpel:
 		return fmt.Sprintf("expel member %d", a.Member)
 	case p.Kind == state.KindRuleset && a.Signers > 0:
-		return fmt.Sprintf("payouts need %d treasurer signatures", a.Signers)
+		return "payouts need " + signatures(a.Signers)
 	case p.Kind == state.KindSpend && a.Period != "":
 		who := fmt.Sprintf("member %d", a.Member)
 		if a.Member == 0 {
@@ -358,7 +358,7 @@ func (c *cli) changeText(ch state.Change, names map[uint64]string) string {
 	case ch.Cap != nil:
 		what = fmt.Sprintf("restitution without a vote up to %s", money.Format(ch.Cap.Amount, c.assetDecimals(ch.Cap.Asset))+" "+ch.Cap.Asset)
 	default:
-		what = fmt.Sprintf("payouts need %d treasurer signatures", ch.Signers)
+		what = "payouts need " + signatures(ch.Signers)
 	}
 	return fmt.Sprintf("change %d, set by %s on %s: %s, from %s", ch.ID, nameText(names, ch.By), state.Day(ch.Scheduled), what, fmtTime(ch.Due))
 }

@@ -38,6 +38,27 @@ const (
 	EntryPayout       = "payout"
 )
 
+// TreasuryDelta is what the entry did to the treasury's holding of its
+// asset: positive for money in, negative for money out. It is the sum of
+// the entry's treasury legs; an entry without legs is read by its kind (a
+// contribution brings money in, every other kind takes it out).
+func (e Entry) TreasuryDelta() int64 {
+	var d int64
+	legs := false
+	for _, l := range e.Lines {
+		if l.Account == "treasury" {
+			d, legs = d+l.Delta, true
+		}
+	}
+	switch {
+	case legs:
+		return d
+	case e.Kind == EntryContribution:
+		return e.Amount
+	}
+	return -e.Amount
+}
+
 // Entry is one ledger entry; the ledger is append-only.
 type Entry struct {
 	ID       uint64 `json:"id"`

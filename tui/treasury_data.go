@@ -93,24 +93,8 @@ func addSat(a, b int64) int64 {
 // other kind (reversal, payout, allowance) took it out.
 func inflow(e *state.Entry) bool { return e.Kind == state.EntryContribution }
 
-// treasuryDelta is what an entry did to the treasury's balance: the sum of
-// its treasury legs, or its signed amount if it has none.
-func treasuryDelta(e *state.Entry) int64 {
-	var d int64
-	legs := false
-	for _, l := range e.Lines {
-		if l.Account == "treasury" {
-			d, legs = sumSat(d, l.Delta), true
-		}
-	}
-	switch {
-	case legs:
-		return d
-	case inflow(e):
-		return e.Amount
-	}
-	return -e.Amount
-}
+// treasuryDelta is what an entry did to the treasury's balance.
+func treasuryDelta(e *state.Entry) int64 { return e.TreasuryDelta() }
 
 // monthBalance is an asset's balance at the end of one calendar month
 // (UTC) that has entries.
