@@ -29,13 +29,15 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 			"rules (--rules-kind KIND with --period, --quorum, --threshold, --hidden; unset ones keep the current value;\n" +
 			"  or --signers M: how many treasurers must co-sign a payout),\n" +
 			"spend (--to MEMBER-ID --amount AMOUNT --asset CODE [--memo M]; if it passes, treasurers co-sign the payout),\n" +
-			"space (--space-name NAME --beds N with the flags of `housing space add`, or --retire SPACE-ID).\n" +
+			"space (--space-name NAME --beds N with the flags of `housing space add`, or --retire SPACE-ID),\n" +
+			"charter (the body is the proposed charter text; if it passes it is adopted and members are asked to consent),\n" +
+			"expel (--member ID; if it passes the member's keys stop and they leave every count).\n" +
 			"Methods: yesno (default), approval, ranked, score (these need --options a,b,c).",
 		Args: noArgs,
 	}
 	f := cmd.Flags()
 	title := f.String("title", "", "the proposal's title")
-	kind := f.String("kind", "", "text, role, rules or spend")
+	kind := f.String("kind", "", strings.Join(state.Kinds, ", "))
 	method := f.String("method", "", "yesno, approval, ranked or score (default yesno)")
 	options := f.String("options", "", "comma-separated options for approval, ranked and score voting")
 	draft := f.Bool("draft", false, "save as a draft only you can see; publish it with 'proposal open ID'")

@@ -48,19 +48,26 @@ func parsePercent(what, s string) (int, error) {
 }
 
 // parsePeriod reads a voting period: a Go duration ("72h") or whole days
-// ("7d"). The hub checks the allowed range.
+// ("7d"). The hub checks the allowed range for each kind.
 func parsePeriod(s string) (int64, error) {
-	bad := fmt.Errorf("period %q is not a duration like 72h or 7d (at most %dd)", truncate(s, 24), maxPeriodDays)
+	var d time.Duration
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := parseSeq(days)
-		if err != nil || n == 0 || n > maxPeriodDays {
-			return 0, bad
+		if err != nil {
+			return 0, fmt.Errorf("period %q is not a duration like 72h or 7d", truncate(s, 24))
 		}
-		return int64(n) * 24 * 3600 * 1000, nil
+		d = time.Duration(min(n, maxPeriodDays+1)) * 24 * time.Hour
+	} else {
+		var err error
+		if d, err = time.ParseDuration(s); err != nil {
+			return 0, fmt.Errorf("period %q is not a duration like 72h or 7d", truncate(s, 24))
+		}
 	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 || d > maxPeriodDays*24*time.Hour {
-		return 0, bad
+	switch {
+	case d <= 0:
+		return 0, fmt.Errorf("period %s is not a voting period: it must be longer than zero", truncate(s, 24))
+	case d > maxPeriodDays*24*time.Hour:
+		return 0, fmt.Errorf("period %s is too long: at most %dd", truncate(s, 24), maxPeriodDays)
 	}
 	return d.Milliseconds(), nil
 }
