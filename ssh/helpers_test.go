@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -225,12 +226,19 @@ func (u *user) run(t testing.TB, ts *testServer, cmdline string) result {
 	return exec(t, ts.addr, []gossh.Signer{u.signer}, cmdline, "")
 }
 
-// quote makes one argument survive the server's POSIX shell split.
+// quote makes one argument one word of the hub's split (splitLine): as it
+// is if it has no whitespace and starts with no quote, else in whichever
+// quote it never has before whitespace.
 func quote(a string) string {
-	if a != "" && !strings.ContainsAny(a, " \t\n\"'\\$`|&;<>(){}*?[]#~!") {
+	if a != "" && !strings.ContainsAny(a, " \t\n\r") && a[0] != '\'' && a[0] != '"' {
 		return a
 	}
-	return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	for _, q := range []string{`"`, "'"} {
+		if ws := splitLine(q + a + q); len(ws) == 1 && ws[0].text == a {
+			return q + a + q
+		}
+	}
+	panic(fmt.Sprintf("%q cannot be one word of a command line", a))
 }
 
 func cmdline(args ...string) string {

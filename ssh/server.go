@@ -206,7 +206,8 @@ func (s *Server) handle(sess cssh.Session) {
 		return
 	}
 	defer s.running.leave()
-	sess = splitOnce{Session: sess, argv: sess.Command()}
+	argv, lineErr := parseLine(sess.RawCommand())
+	sess = splitOnce{Session: sess, argv: argv, err: lineErr}
 	n := s.seq.Add(1)
 	log := s.log.With("session", n, "conn", short(sess.Context().SessionID()), "remote", sess.RemoteAddr().String())
 	defer func() {
@@ -227,7 +228,7 @@ func (s *Server) handle(sess cssh.Session) {
 	}
 	log = log.With("key", who.Fingerprint)
 	kind := kindCommand
-	if _, _, isPty := sess.Pty(); isPty && len(sess.Command()) == 0 {
+	if _, _, isPty := sess.Pty(); isPty && len(argv) == 0 && lineErr == nil {
 		kind = kindApp
 	}
 	ip := ipOf(sess.RemoteAddr())
@@ -270,12 +271,13 @@ func (s *Server) handle(sess cssh.Session) {
 	}
 }
 
-// splitOnce is a session whose command line is split once: the server
-// splits it with a shell lexer on every Command call, a few microseconds
-// each, and a session asks several times.
+// splitOnce is a session whose command line is split once, the hub's way
+// (parseLine): the library would split it with a POSIX shell lexer on every
+// Command call, which eats members' apostrophes and backslashes.
 type splitOnce struct {
 	cssh.Session
 	argv []string
+	err  error // the line could not be taken (too long)
 }
 
 func (s splitOnce) Command() []string { return s.argv }
@@ -305,9 +307,8 @@ func (s *Server) run(ls *liveSession, who Identity, log *slog.Logger) int {
 		return s.runApp(revocableSession{Session: sess, ctx: sessionContext{Context: sess.Context(), rctx: ls.ctx}}, who, log,
 			func() { ls.leaving.Store(true) })
 	}
-	if sess.RawCommand() != "" && len(sess.Command()) == 0 {
-		// The server's shell split failed (an unclosed quote).
-		fmt.Fprintln(sess.Stderr(), "polis: cannot parse the command line (unbalanced quotes?)")
+	if so, ok := sess.(splitOnce); ok && so.err != nil {
+		fail(sess.Stderr(), so.err)
 		s.obs.CommandDone("unknown", 1)
 		return 1
 	}
