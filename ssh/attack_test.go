@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,6 +23,67 @@ import (
 // cutoff only bounds a hung test; nothing asserts on timing. The
 // latencies measured are logged (go test -v) for docs/limits.md.
 const cutoff = 20 * time.Second
+
+var (
+	bindOnce sync.Once
+	canBind  bool
+)
+
+// attacker is one source network: where to connect, from which address.
+type attacker struct{ target, src string }
+
+// attackers returns n attackers, each in its own /24.
+func attackers(t *testing.T, ts *testServer, n int) []attacker {
+	t.Helper()
+	bindOnce.Do(func() {
+		d := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP("127.31.0.1")}}
+		if c, err := d.Dial("tcp", ts.addr); err == nil {
+			canBind = true
+			c.Close()
+		}
+	})
+	out := make([]attacker, n)
+	for i := range out {
+		src := fmt.Sprintf("127.%d.%d.1", 40+i/250, i%250)
+		if canBind {
+			out[i] = attacker{target: ts.addr, src: src}
+		} else {
+			out[i] = attacker{target: ts.listen(t, net.ParseIP(src))}
+		}
+	}
+	return out
+}
+
+// rawDial opens a TCP connection from a.
+func (a attacker) rawDial() (net.Conn, error) {
+	d := net.Dialer{Timeout: cutoff}
+	if a.src != "" {
+		d.LocalAddr = &net.TCPAddr{IP: net.ParseIP(a.src)}
+	}
+	return d.Dial("tcp", a.target)
+}
+
+// login connects from a and authenticates with signer.
+func (a attacker) login(signer gossh.Signer) (*gossh.Client, error) {
+	c, err := a.rawDial()
+	if err != nil {
+		return nil, err
+	}
+	_ = c.SetDeadline(time.Now().Add(cutoff))
+	sc, chans, reqs, err := gossh.NewClientConn(c, a.target, &gossh.ClientConfig{
+		User: "x", Auth: []gossh.AuthMethod{gossh.PublicKeys(signer)},
+		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
+	})
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	_ = c.SetDeadline(time.Time{})
+	return gossh.NewClient(sc, chans, reqs), nil
+}
+
+// throwaway is a fresh key, as an attacker makes them.
+func throwaway(t *testing.T) gossh.Signer { return newUser(t, "x").signer }
 
 // run runs cmdline on a new session of c.
 func run(c *gossh.Client, cmdline, stdin string) (result, error) {
@@ -57,6 +120,23 @@ func within(t *testing.T, what string, f func() error) time.Duration {
 		t.Fatalf("%s: still waiting after %v", what, cutoff)
 	}
 	return time.Since(start)
+}
+
+// memberGetsIn runs whoami as u from the server's own address and reports
+// how long it took.
+func memberGetsIn(t *testing.T, ts *testServer, u *user, during string) {
+	t.Helper()
+	took := within(t, "the member's command during "+during, func() error {
+		r, err := tryExec(ts.addr, []gossh.Signer{u.signer}, "whoami")
+		if err != nil {
+			return err
+		}
+		if r.code != 0 || !strings.Contains(r.stdout, u.name) {
+			return fmt.Errorf("refused: %+v", r)
+		}
+		return nil
+	})
+	t.Logf("member in after %v during %s", took, during)
 }
 
 // TestWindowChangesDuringCommand: 25 window changes during a command with a
@@ -108,4 +188,209 @@ func TestWindowChangesDuringCommand(t *testing.T) {
 		}
 		return err
 	})
+}
+
+// TestWedgeFlood: from 22 networks, throwaway keys open pty commands that
+// wait on stdin and drag their windows, as many as the door lets them.
+// Their connections stay responsive, and a member gets in while they hold
+// every session visitors may have.
+func TestWedgeFlood(t *testing.T) {
+	hub := newHub(t)
+	rec := newRecorder()
+	ts := startServerWith(t, hub, Config{Observer: rec, MaxSessions: 64, MaxSessionsPerIP: 4})
+	alice := newUser(t, "alice")
+	admit(t, hub, alice, "alice")
+	var mu sync.Mutex
+	var held []*gossh.Client
+	t.Cleanup(func() {
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	var wg sync.WaitGroup
+	for _, a := range attackers(t, ts, 22) {
+		for i := 0; i < 4; i++ {
+			key := throwaway(t)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, err := a.login(key)
+				if err != nil {
+					return
+				}
+				mu.Lock()
+				held = append(held, c)
+				mu.Unlock()
+				s, err := c.NewSession()
+				if err != nil {
+					return
+				}
+				_, _ = s.StdinPipe() // never closed: the command waits
+				if s.RequestPty("xterm", 24, 80, nil) != nil || s.Start("apply --name Wedge") != nil {
+					return
+				}
+				for j := 0; j < 25; j++ {
+					_ = s.WindowChange(25+j, 81+j)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	eventually(t, "the attack holds every session visitors may have", func() bool {
+		return ts.lim.counts().sessions >= ts.lim.visitorCap(64)
+	})
+	memberGetsIn(t, ts, alice, "a 22-network window-change flood")
+	// Not one attacking connection is wedged: each still answers.
+	mu.Lock()
+	conns := append([]*gossh.Client(nil), held...)
+	mu.Unlock()
+	within(t, "every attacking connection answers a keepalive", func() error {
+		for _, c := range conns {
+			if _, _, err := c.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if rec.get(rec.refused, refuseVisitors) == 0 {
+		t.Fatalf("the flood never met the visitors' share: %v", rec.refused)
+	}
+}
+
+// TestPreAuthFlood: from 8 networks, connections that never authenticate
+// (silent, or stalled after the version line), as many as each network
+// may hold and more. A member from elsewhere gets in under the defaults.
+func TestPreAuthFlood(t *testing.T) {
+	hub := newHub(t)
+	rec := newRecorder()
+	ts := startServerWith(t, hub, Config{Observer: rec})
+	alice := newUser(t, "alice")
+	admit(t, hub, alice, "alice")
+	var held []net.Conn
+	t.Cleanup(func() {
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	for _, a := range attackers(t, ts, 8) {
+		for i := 0; i < 2*DefaultMaxStartupsPerIP; i++ {
+			c, err := a.rawDial()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i%2 == 1 {
+				_, _ = io.WriteString(c, "SSH-2.0-flood\r\n")
+			}
+			held = append(held, c)
+		}
+	}
+	eventually(t, "every flooding network holds all it may", func() bool {
+		return ts.lim.counts().inFlight == 8*DefaultMaxStartupsPerIP && rec.get(rec.refused, refuseStartups) > 0
+	})
+	for i := 0; i < 5; i++ {
+		memberGetsIn(t, ts, alice, "an 8-network pre-auth flood")
+	}
+}
+
+// TestIdleFlood: from 17 networks, throwaway keys log in and never open a
+// session. They fill what visitors may hold; a member gets in.
+func TestIdleFlood(t *testing.T) {
+	hub := newHub(t)
+	rec := newRecorder()
+	ts := startServerWith(t, hub, Config{Observer: rec, MaxSessionless: 64, MaxSessionlessPerIP: 8})
+	alice := newUser(t, "alice")
+	admit(t, hub, alice, "alice")
+	var mu sync.Mutex
+	var held []*gossh.Client
+	t.Cleanup(func() {
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	var wg sync.WaitGroup
+	for _, a := range attackers(t, ts, 17) {
+		for i := 0; i < 10; i++ {
+			key := throwaway(t)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if c, err := a.login(key); err == nil {
+					mu.Lock()
+					held = append(held, c)
+					mu.Unlock()
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	eventually(t, "the flood holds what visitors may", func() bool {
+		return ts.lim.counts().idle == ts.lim.visitorCap(64)
+	})
+	memberGetsIn(t, ts, alice, "a 17-network idle flood")
+	// A visitor is told why; the attackers' refused connections too.
+	r, err := tryExec(ts.addr, []gossh.Signer{throwaway(t)}, "census")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFailure(t, "a visitor while visitors' share is full", r)
+	if !strings.Contains(r.stderr, "full for visitors") {
+		t.Fatalf("visitor refusal: %q", r.stderr)
+	}
+}
+
+// TestSessionlessTimeout: a logged-in connection that opens no session is
+// closed after the sessionless timeout, and so is one whose last session
+// ended; either way its place is given back.
+func TestSessionlessTimeout(t *testing.T) {
+	ts := startServerWith(t, newHub(t), Config{SessionlessTimeout: 200 * time.Millisecond})
+	u := newUser(t, "u")
+	for _, sessions := range []int{0, 1} {
+		c, err := dial(ts.addr, gossh.PublicKeys(u.signer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < sessions; i++ {
+			if r, err := run(c, "census", ""); err != nil || r.code != 0 {
+				t.Fatalf("census: %v %+v", err, r)
+			}
+		}
+		within(t, fmt.Sprintf("closing a connection without a session (after %d)", sessions), func() error {
+			_ = c.Wait() // EOF: the server closed it
+			return nil
+		})
+		eventually(t, "its place is given back", func() bool { c := ts.lim.counts(); return c.idle == 0 && c.sessions == 0 })
+	}
+}
+
+// TestWatchdogIdle: the idle timeout is kept by the clock, not by a read
+// deadline, so a connection is closed even when nothing reads from it (a
+// stuck reader, as the window-change wedge left them).
+func TestWatchdogIdle(t *testing.T) {
+	server, client := net.Pipe()
+	defer client.Close()
+	l := newLimiter(Config{})
+	st := &connState{group: "g", lim: l, raw: server, log: slogTo(io.Discard), born: time.Now(),
+		t: timeouts{idle: 50 * time.Millisecond}}
+	st.lastRead.Store(time.Now().UnixNano())
+	if r, _ := l.accept("g", st); r != "" {
+		t.Fatal(r)
+	}
+	if r := st.authenticate(false); r != "" {
+		t.Fatal(r)
+	}
+	st.mu.Lock()
+	st.timer = time.AfterFunc(time.Hour, st.check)
+	st.rearm()
+	st.mu.Unlock()
+	// Nobody reads server; the client's read ends when it is closed.
+	within(t, "the watchdog closing an unread connection", func() error {
+		_, err := client.Read(make([]byte, 1))
+		if err == nil {
+			return errors.New("read data from a connection nobody writes")
+		}
+		return nil
+	})
+	if c := l.counts(); c.idle != 0 || c.inFlight != 0 {
+		t.Fatalf("the closed connection still holds %+v", c)
+	}
 }

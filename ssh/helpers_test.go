@@ -71,6 +71,9 @@ func startServerWith(t testing.TB, hub *state.Hub, cfg Config) *testServer {
 	t.Helper()
 	logs := &lockedBuffer{}
 	cfg.HostKeyPath = filepath.Join(t.TempDir(), "ssh_host_ed25519")
+	if cfg.FileLimit == 0 {
+		cfg.FileLimit = -1 // the defaults, whatever this machine's limit
+	}
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	srv, err := New(hub, cfg)
 	if err != nil {
