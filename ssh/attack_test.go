@@ -85,6 +85,57 @@ func (a attacker) login(signer gossh.Signer) (*gossh.Client, error) {
 // throwaway is a fresh key, as an attacker makes them.
 func throwaway(t *testing.T) gossh.Signer { return newUser(t, "x").signer }
 
+// loginFlood logs in per times from each of nets networks at once, each
+// time with a throwaway key, and runs then (if any) on each connection it
+// gets. What it got is closed when the test ends.
+func loginFlood(t *testing.T, ts *testServer, nets, per int, then func(*gossh.Client)) []*gossh.Client {
+	t.Helper()
+	var mu sync.Mutex
+	var held []*gossh.Client
+	var wg sync.WaitGroup
+	for _, a := range attackers(t, ts, nets) {
+		for i := 0; i < per; i++ {
+			key := throwaway(t)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c, err := a.login(key)
+				if err != nil {
+					return // refused: the door at work
+				}
+				mu.Lock()
+				held = append(held, c)
+				mu.Unlock()
+				if then != nil {
+					then(c)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	t.Cleanup(func() {
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	return held
+}
+
+// newSession logs in to ts with a fresh key and opens a session.
+func newSession(t *testing.T, ts *testServer) (*gossh.Client, *gossh.Session) {
+	t.Helper()
+	c, err := dial(ts.addr, gossh.PublicKeys(newUser(t, "v").signer))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	s, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, s
+}
+
 // run runs cmdline on a new session of c.
 func run(c *gossh.Client, cmdline, stdin string) (result, error) {
 	s, err := c.NewSession()
@@ -144,16 +195,7 @@ func memberGetsIn(t *testing.T, ts *testServer, u *user, during string) {
 // command nor the connection: it reads its stdin to the end and exits, and
 // the connection runs another command after it.
 func TestWindowChangesDuringCommand(t *testing.T) {
-	ts := startServer(t, newHub(t))
-	c, err := dial(ts.addr, gossh.PublicKeys(newUser(t, "v").signer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, s := newSession(t, startServer(t, newHub(t)))
 	var out, errOut bytes.Buffer
 	s.Stdout, s.Stderr = &out, &errOut
 	stdin, err := s.StdinPipe()
@@ -197,58 +239,32 @@ func TestWindowChangesDuringCommand(t *testing.T) {
 func TestWedgeFlood(t *testing.T) {
 	hub := newHub(t)
 	rec := newRecorder()
-	ts := startServerWith(t, hub, Config{Observer: rec, MaxSessions: 64, MaxSessionsPerIP: 4})
+	// Timeouts long enough that nothing the attack holds times out while a
+	// loaded machine runs the test.
+	ts := startServerWith(t, hub, Config{Observer: rec, MaxSessions: 64, MaxSessionsPerIP: 4, SessionlessTimeout: time.Minute})
 	alice := newUser(t, "alice")
 	admit(t, hub, alice, "alice")
-	var mu sync.Mutex
-	var held []*gossh.Client
-	t.Cleanup(func() {
-		for _, c := range held {
-			c.Close()
+	held := loginFlood(t, ts, 22, 4, func(c *gossh.Client) {
+		s, err := c.NewSession()
+		if err != nil {
+			return
+		}
+		_, _ = s.StdinPipe() // never closed: the command waits
+		if s.RequestPty("xterm", 24, 80, nil) != nil || s.Start("apply --name Wedge") != nil {
+			return
+		}
+		for j := 0; j < 25; j++ {
+			_ = s.WindowChange(25+j, 81+j)
 		}
 	})
-	var wg sync.WaitGroup
-	for _, a := range attackers(t, ts, 22) {
-		for i := 0; i < 4; i++ {
-			key := throwaway(t)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				c, err := a.login(key)
-				if err != nil {
-					return
-				}
-				mu.Lock()
-				held = append(held, c)
-				mu.Unlock()
-				s, err := c.NewSession()
-				if err != nil {
-					return
-				}
-				_, _ = s.StdinPipe() // never closed: the command waits
-				if s.RequestPty("xterm", 24, 80, nil) != nil || s.Start("apply --name Wedge") != nil {
-					return
-				}
-				for j := 0; j < 25; j++ {
-					_ = s.WindowChange(25+j, 81+j)
-				}
-			}()
-		}
-	}
-	wg.Wait()
 	eventually(t, "the attack holds every session visitors may have", func() bool {
-		return ts.lim.counts().sessions >= ts.lim.visitorCap(64)
+		return ts.lim.counts().sessions >= visitorCap(64, DefaultMemberShare)
 	})
 	memberGetsIn(t, ts, alice, "a 22-network window-change flood")
 	// Not one attacking connection is wedged: each still answers.
-	mu.Lock()
-	conns := append([]*gossh.Client(nil), held...)
-	mu.Unlock()
-	within(t, "every attacking connection answers a keepalive", func() error {
-		for _, c := range conns {
-			if _, _, err := c.SendRequest("keepalive@openssh.com", true, nil); err != nil {
-				return err
-			}
+	within(t, "every attacking connection answers a keepalive (or is closed)", func() error {
+		for _, c := range held {
+			_, _, _ = c.SendRequest("keepalive@openssh.com", true, nil) // a wedged one never returns
 		}
 		return nil
 	})
@@ -259,11 +275,12 @@ func TestWedgeFlood(t *testing.T) {
 
 // TestPreAuthFlood: from 8 networks, connections that never authenticate
 // (silent, or stalled after the version line), as many as each network
-// may hold and more. A member from elsewhere gets in under the defaults.
+// may hold and more. A member from elsewhere gets in under the default
+// limits.
 func TestPreAuthFlood(t *testing.T) {
 	hub := newHub(t)
 	rec := newRecorder()
-	ts := startServerWith(t, hub, Config{Observer: rec})
+	ts := startServerWith(t, hub, Config{Observer: rec, HandshakeTimeout: time.Minute})
 	alice := newUser(t, "alice")
 	admit(t, hub, alice, "alice")
 	var held []net.Conn
@@ -297,37 +314,16 @@ func TestPreAuthFlood(t *testing.T) {
 func TestIdleFlood(t *testing.T) {
 	hub := newHub(t)
 	rec := newRecorder()
-	ts := startServerWith(t, hub, Config{Observer: rec, MaxSessionless: 64, MaxSessionlessPerIP: 8})
+	ts := startServerWith(t, hub, Config{Observer: rec, MaxSessionless: 64, MaxSessionlessPerIP: 8,
+		SessionlessTimeout: time.Minute, HandshakeTimeout: time.Minute})
 	alice := newUser(t, "alice")
 	admit(t, hub, alice, "alice")
-	var mu sync.Mutex
-	var held []*gossh.Client
-	t.Cleanup(func() {
-		for _, c := range held {
-			c.Close()
-		}
-	})
-	var wg sync.WaitGroup
-	for _, a := range attackers(t, ts, 17) {
-		for i := 0; i < 10; i++ {
-			key := throwaway(t)
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if c, err := a.login(key); err == nil {
-					mu.Lock()
-					held = append(held, c)
-					mu.Unlock()
-				}
-			}()
-		}
-	}
-	wg.Wait()
+	loginFlood(t, ts, 17, 10, nil)
 	eventually(t, "the flood holds what visitors may", func() bool {
-		return ts.lim.counts().idle == ts.lim.visitorCap(64)
+		return ts.lim.counts().idle == visitorCap(64, DefaultMemberShare)
 	})
 	memberGetsIn(t, ts, alice, "a 17-network idle flood")
-	// A visitor is told why; the attackers' refused connections too.
+	// A visitor is told why.
 	r, err := tryExec(ts.addr, []gossh.Signer{throwaway(t)}, "census")
 	if err != nil {
 		t.Fatal(err)

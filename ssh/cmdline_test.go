@@ -136,16 +136,7 @@ func TestNoCommandOverSSH(t *testing.T) {
 	saved := os.Args
 	os.Args = []string{"polis", "census", "--json"}
 	defer func() { os.Args = saved }()
-	ts := startServer(t, newHub(t))
-	c, err := dial(ts.addr, gossh.PublicKeys(newUser(t, "v").signer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, s := newSession(t, startServer(t, newHub(t)))
 	var out bytes.Buffer
 	s.Stdout, s.Stderr = &out, io.Discard
 	if err := s.Shell(); err != nil {

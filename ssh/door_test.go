@@ -244,16 +244,7 @@ func TestSessionsPerConnection(t *testing.T) {
 // TestEnvBounded: the server keeps at most maxEnvVars variables, each of a
 // bounded size, however many a client sends.
 func TestEnvBounded(t *testing.T) {
-	ts := startServer(t, newHub(t))
-	c, err := dial(ts.addr, gossh.PublicKeys(newUser(t, "u").signer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := newSession(t, startServer(t, newHub(t)))
 	defer s.Close()
 	if err := s.Setenv("BIG", strings.Repeat("x", maxEnvBytes)); err == nil {
 		t.Fatal("an oversized variable was taken")

@@ -81,7 +81,7 @@ func (s *Server) fitLimits(cfg Config) *limiter {
 	}
 	fitted, lowered := fitToFiles(cfg, nofile, openFiles())
 	l := newLimiter(fitted)
-	attrs := []any{"max_sessions", l.maxSessions, "max_sessionless", l.maxIdle,
+	attrs := []any{"max_sessions", l.sessions.max, "max_sessionless", l.idle.max,
 		"max_startups", fmt.Sprintf("%d:%d:%d", l.dropStart, l.dropRate, l.startups), "nofile", nofile}
 	if lowered {
 		s.log.Warn("the open-file limit is too low for the door's default caps, so they were lowered to fit; raise it (LimitNOFILE= in a systemd unit) to serve more", attrs...)

@@ -112,26 +112,64 @@ func over(n, limit int) bool { return limit >= 0 && n >= limit }
 // the totals only, and may use the share of each total that visitors may
 // not.
 type limiter struct {
-	maxSessions, perKey, perIP int
-	maxIdle, idlePerIP         int
-	startups, dropStart        int
-	dropRate, startupsPerIP    int
-	share                      int // percent of each total kept for members
-	rate                       rate.Limit
-	burst                      int // 0: no rate limit
-	now                        func() time.Time
-	roll                       func() int // 0..99, for random early drop
+	perKey                  int
+	startups, dropStart     int
+	dropRate, startupsPerIP int
+	share                   int // percent of each total kept for members
+	rate                    rate.Limit
+	burst                   int // 0: no rate limit
+	now                     func() time.Time
+	roll                    func() int // 0..99, for random early drop
 
-	mu              sync.Mutex
-	nets            map[string]*netCount
-	flying          map[string]*netCount // nets with connections in flight
-	keys            map[string]int
-	sessions        int
-	visitorSessions int
-	idle            int // sessionless connections
-	visitorIdle     int
-	inFlight        int
-	accepts         int // since the last sweep
+	mu       sync.Mutex
+	nets     map[string]*netCount
+	flying   map[string]*netCount // nets with connections in flight
+	keys     map[string]int
+	sessions pool
+	idle     pool // sessionless connections
+	inFlight int
+	accepts  int // since the last sweep
+}
+
+// pool is what sessions and sessionless connections have in common: a cap
+// in all, the members' share of it that visitors may not use, and a cap
+// per network that counts visitors only.
+type pool struct {
+	max, perNet   int // -1: none
+	all, visitors int
+	full, netFull string // the reasons to give
+}
+
+// refuses names why one more would exceed p, n being the network's count.
+func (p *pool) refuses(n int, member bool, share int) string {
+	switch {
+	case over(p.all, p.max):
+		return p.full
+	case !member && over(p.visitors, visitorCap(p.max, share)):
+		return refuseVisitors
+	case !member && over(n, p.perNet):
+		return p.netFull
+	}
+	return ""
+}
+
+// add counts d more (or fewer) in p, and in the network's count n for a
+// visitor.
+func (p *pool) add(n *int, member bool, d int) {
+	p.all += d
+	if !member {
+		p.visitors += d
+		*n += d
+	}
+}
+
+// visitorCap is how much of total visitors may use: all but the members'
+// share percent, rounded in members' favour.
+func visitorCap(total, share int) int {
+	if total < 0 {
+		return -1
+	}
+	return total - (total*share+99)/100
 }
 
 // netCount is one network's standing. idle and sessions count visitors'
@@ -145,11 +183,11 @@ type netCount struct {
 
 func newLimiter(cfg Config) *limiter {
 	l := &limiter{
-		maxSessions:   pickLimit(cfg.MaxSessions, DefaultMaxSessions),
+		sessions: pool{max: pickLimit(cfg.MaxSessions, DefaultMaxSessions), perNet: pickLimit(cfg.MaxSessionsPerIP, DefaultMaxSessionsPerIP),
+			full: refuseTotal, netFull: refusePerIP},
+		idle: pool{max: pickLimit(cfg.MaxSessionless, DefaultMaxSessionless), perNet: pickLimit(cfg.MaxSessionlessPerIP, DefaultMaxSessionlessPerIP),
+			full: refuseSessionless, netFull: refuseSessionless},
 		perKey:        pickLimit(cfg.MaxSessionsPerKey, DefaultMaxSessionsPerKey),
-		perIP:         pickLimit(cfg.MaxSessionsPerIP, DefaultMaxSessionsPerIP),
-		maxIdle:       pickLimit(cfg.MaxSessionless, DefaultMaxSessionless),
-		idlePerIP:     pickLimit(cfg.MaxSessionlessPerIP, DefaultMaxSessionlessPerIP),
 		startups:      pickLimit(cfg.MaxStartups, DefaultMaxStartups),
 		startupsPerIP: pickLimit(cfg.MaxStartupsPerIP, DefaultMaxStartupsPerIP),
 		dropRate:      pickLimit(cfg.MaxStartupsRate, DefaultMaxStartupsRate),
@@ -178,15 +216,6 @@ func newLimiter(cfg Config) *limiter {
 		l.rate, l.burst = rate.Limit(r), b
 	}
 	return l
-}
-
-// visitorCap is how much of total visitors may use: all but the members'
-// share, rounded in members' favour.
-func (l *limiter) visitorCap(total int) int {
-	if total < 0 {
-		return -1
-	}
-	return total - (total*l.share+99)/100
 }
 
 func (l *limiter) net(g string) *netCount {
@@ -303,25 +332,12 @@ func (l *limiter) admit(g string, st *connState, member bool) string {
 	if c == nil || !slices.Contains(c.pending, st) {
 		return refuseEvicted
 	}
-	switch {
-	case over(l.idle, l.maxIdle):
-		return refuseSessionless
-	case !member && over(l.visitorIdle, l.visitorCap(l.maxIdle)):
-		return refuseVisitors
-	case !member && over(c.idle, l.idlePerIP):
-		return refuseSessionless
+	if why := l.idle.refuses(c.idle, member, l.share); why != "" {
+		return why
 	}
 	l.landed(g, st)
-	l.addIdle(c, member, 1)
+	l.idle.add(&c.idle, member, 1)
 	return ""
-}
-
-func (l *limiter) addIdle(c *netCount, member bool, d int) {
-	l.idle += d
-	if !member {
-		l.visitorIdle += d
-		c.idle += d
-	}
 }
 
 // leaveFlight releases a connection that closes in flight.
@@ -340,7 +356,7 @@ func (l *limiter) sessionless(g string, member bool, d int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.net(g)
-	l.addIdle(c, member, d)
+	l.idle.add(&c.idle, member, d)
 	if d < 0 {
 		l.forget(g, c, l.now())
 	}
@@ -351,22 +367,14 @@ func (l *limiter) openSession(g, key string, member bool) string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.net(g)
-	switch {
-	case over(l.sessions, l.maxSessions):
-		return refuseTotal
-	case !member && over(l.visitorSessions, l.visitorCap(l.maxSessions)):
-		return refuseVisitors
-	case !member && over(c.sessions, l.perIP):
-		return refusePerIP
-	case over(l.keys[key], l.perKey):
+	if why := l.sessions.refuses(c.sessions, member, l.share); why != "" {
+		return why
+	}
+	if over(l.keys[key], l.perKey) {
 		return refusePerKey
 	}
-	l.sessions++
+	l.sessions.add(&c.sessions, member, 1)
 	l.keys[key]++
-	if !member {
-		l.visitorSessions++
-		c.sessions++
-	}
 	return ""
 }
 
@@ -374,11 +382,7 @@ func (l *limiter) closeSession(g, key string, member bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := l.net(g)
-	l.sessions--
-	if !member {
-		l.visitorSessions--
-		c.sessions--
-	}
+	l.sessions.add(&c.sessions, member, -1)
 	if l.keys[key]--; l.keys[key] <= 0 {
 		delete(l.keys, key)
 	}
@@ -413,5 +417,5 @@ type counts struct{ sessions, idle, inFlight, nets int }
 func (l *limiter) counts() counts {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return counts{sessions: l.sessions, idle: l.idle, inFlight: l.inFlight, nets: len(l.nets)}
+	return counts{sessions: l.sessions.all, idle: l.idle.all, inFlight: l.inFlight, nets: len(l.nets)}
 }

@@ -27,8 +27,8 @@ func fly(t *testing.T, l *limiter, g string) *connState {
 
 func TestLimitDefaults(t *testing.T) {
 	l := newLimiter(Config{})
-	if l.maxSessions != DefaultMaxSessions || l.perKey != DefaultMaxSessionsPerKey || l.perIP != DefaultMaxSessionsPerIP ||
-		l.maxIdle != DefaultMaxSessionless || l.idlePerIP != DefaultMaxSessionlessPerIP ||
+	if l.sessions.max != DefaultMaxSessions || l.perKey != DefaultMaxSessionsPerKey || l.sessions.perNet != DefaultMaxSessionsPerIP ||
+		l.idle.max != DefaultMaxSessionless || l.idle.perNet != DefaultMaxSessionlessPerIP ||
 		l.startups != DefaultMaxStartups || l.dropStart != DefaultMaxStartupsStart || l.dropRate != DefaultMaxStartupsRate ||
 		l.startupsPerIP != DefaultMaxStartupsPerIP || l.share != DefaultMemberShare ||
 		float64(l.rate) != DefaultConnRatePerIP || l.burst != DefaultConnBurstPerIP {
@@ -42,8 +42,8 @@ func TestLimitDefaults(t *testing.T) {
 	}
 	l = newLimiter(Config{MaxSessions: -1, MaxSessionsPerKey: -5, MaxSessionsPerIP: -1, MaxStartups: -1, MaxStartupsPerIP: -1,
 		MaxSessionless: -1, MaxSessionlessPerIP: -1, ConnRatePerIP: -1, MemberShare: -1})
-	if l.maxSessions != -1 || l.perKey != -1 || l.perIP != -1 || l.startups != -1 || l.startupsPerIP != -1 ||
-		l.maxIdle != -1 || l.idlePerIP != -1 || l.dropStart != -1 || l.burst != 0 || l.share != 0 {
+	if l.sessions.max != -1 || l.perKey != -1 || l.sessions.perNet != -1 || l.startups != -1 || l.startupsPerIP != -1 ||
+		l.idle.max != -1 || l.idle.perNet != -1 || l.dropStart != -1 || l.burst != 0 || l.share != 0 {
 		t.Fatalf("negative Config did not turn limits off: %+v", l)
 	}
 	if l := newLimiter(Config{ConnBurstPerIP: -1}); l.burst != 0 {

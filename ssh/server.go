@@ -375,7 +375,7 @@ func (s *Server) sessionRefusal(reason string) string {
 	case refusePerKey:
 		return fmt.Sprintf("too many open sessions for this key (at most %d); close one and try again", s.lim.perKey)
 	case refusePerIP:
-		return fmt.Sprintf("too many open sessions from your network (at most %d); close one and try again", s.lim.perIP)
+		return fmt.Sprintf("too many open sessions from your network (at most %d); close one and try again", s.lim.sessions.perNet)
 	case refuseVisitors:
 		return "the hub is full for visitors right now (the rest is kept for members); try again shortly"
 	case refuseSessionless:
@@ -383,7 +383,7 @@ func (s *Server) sessionRefusal(reason string) string {
 	case refuseEvicted:
 		return "the hub closed this connection to make room; connect again"
 	}
-	return fmt.Sprintf("the hub is at its session limit (%d); try again shortly", s.lim.maxSessions)
+	return fmt.Sprintf("the hub is at its session limit (%d); try again shortly", s.lim.sessions.max)
 }
 
 // refused reports a refused connection or session.
