@@ -42,17 +42,15 @@ type appSession struct {
 
 func (a *appSession) Pty() (cssh.Pty, <-chan cssh.Window, bool) { return a.pty, a.winch, true }
 
-// forwardWindows clamps window changes on their way to the app. It always
-// drains in, because the SSH request loop blocks until a change is taken.
-func forwardWindows(ctx context.Context, in <-chan cssh.Window, out chan cssh.Window) {
+// forwardWindows clamps window changes on their way to the app, the newest
+// replacing any the app has not taken yet.
+func forwardWindows(ctx context.Context, win *windows, out chan cssh.Window) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case w, ok := <-in:
-			if !ok {
-				return
-			}
+		case <-win.ready:
+			w, _ := win.latest()
 			w = clampWindow(w)
 			select {
 			case <-out: // the app has not taken the last size: the newest wins
@@ -69,12 +67,20 @@ func forwardWindows(ctx context.Context, in <-chan cssh.Window, out chan cssh.Wi
 // runApp runs the terminal app through wish's bubbletea middleware and
 // returns the exit status.
 func (s *Server) runApp(sess cssh.Session, who Identity, log *slog.Logger, leaving func()) int {
-	pty, winch, _ := sess.Pty()
+	pty, _, _ := sess.Pty()
+	win := windowsOf(sess.Context())
+	if win == nil {
+		win = &windows{ready: make(chan struct{}, 1)}
+	}
+	if w, ok := win.latest(); ok {
+		pty.Window = w // the window changed before the app started
+	}
 	pty.Window = clampWindow(pty.Window)
 	as := &appSession{Session: sess, pty: pty, winch: make(chan cssh.Window, 1)}
+	as.winch <- pty.Window // as the library's channel starts, with the first size
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
-	go forwardWindows(ctx, winch, as.winch)
+	go forwardWindows(ctx, win, as.winch)
 
 	var failed bool
 	scr := newScreen(sess, appEnv(sess, pty), pty.Window.Width, pty.Window.Height)

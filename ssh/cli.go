@@ -65,12 +65,24 @@ func helpPath(c *cobra.Command) string {
 // Execute runs one command line for who, with the given streams, and returns
 // the exit status: 0 on success, 1 on any error, which is written to stderr
 // as one line.
+//
+// args are the words of the command line; prose flags' loose words are
+// gathered back together (rejoinText) before the argument caps apply, so a
+// long title is one argument. No arguments means no arguments: help, never
+// the hub's own command line (cobra reads os.Args when given nil).
 func Execute(ctx context.Context, hub *state.Hub, who Identity, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	if err := checkArgs(args); err != nil {
+	if err := checkLen(args); err != nil {
 		fail(stderr, err)
 		return 1
 	}
 	args = rejoinText(args)
+	if err := checkArgs(args); err != nil {
+		fail(stderr, err)
+		return 1
+	}
+	if args == nil {
+		args = []string{}
+	}
 	root := commandsFor(hub, who, args)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -83,6 +95,22 @@ func Execute(ctx context.Context, hub *state.Hub, who Identity, args []string, s
 	return 0
 }
 
+// checkLen bounds the bytes of a command line before its words are
+// rejoined: rejoining costs time in proportion, and only adds a space
+// between words.
+func checkLen(args []string) error {
+	total := 0
+	for _, a := range args {
+		total += len(a) + 1
+	}
+	if total > maxLineLen {
+		return fmt.Errorf("the command line is too long (%d bytes, at most %d)", total, maxArgTotal)
+	}
+	return nil
+}
+
+// checkArgs applies the argument caps to a command line whose prose has
+// been rejoined.
 func checkArgs(args []string) error {
 	if len(args) > maxArgs {
 		return fmt.Errorf("too many arguments (%d, at most %d)", len(args), maxArgs)
@@ -323,10 +351,11 @@ func roleList(rs []string) string { return strings.Join(rs, ", ") }
 
 // freeTextFlags are the flags whose values are prose. OpenSSH joins the
 // words of `ssh hub proposal new --title 'Rent the flat'` with spaces and
-// the quotes are gone by the time the hub splits them again, so the hub
-// gathers the loose words after such a flag, up to the next flag, back into
-// one value. Commands that take positional words elsewhere are not listed,
-// but for the treasury's, whose words come before --memo.
+// the quotes are gone by the time the hub reads the line, so the value of
+// such a flag runs up to the next flag: parseLine takes that stretch of
+// the line as typed, rejoinText (for callers holding words) joins the
+// words. Commands that take positional words elsewhere are not listed, but
+// for the treasury's, whose words come before --memo.
 var freeTextFlags = map[string][]string{
 	"proposal new":             {"--title", "--options", "--memo", "--space-name", "--city"},
 	"treasury contribute":      {"--memo"},
@@ -352,13 +381,7 @@ func rejoinText(args []string) []string {
 		}
 		return []string{"rename", strings.Join(words, " ")}
 	}
-	var flags []string
-	for path, fs := range freeTextFlags {
-		p := strings.Fields(path)
-		if len(args) >= len(p) && strings.Join(args[:len(p)], " ") == path {
-			flags = fs
-		}
-	}
+	flags := proseFlags(args)
 	if flags == nil {
 		return args
 	}
@@ -369,7 +392,7 @@ func rejoinText(args []string) []string {
 			continue
 		}
 		j := i + 1
-		for j < len(args) && !strings.HasPrefix(args[j], "--") {
+		for j < len(args) && !isFlagArg(args[j]) {
 			j++
 		}
 		if j > i+1 {

@@ -173,7 +173,7 @@ func probeApp(ts *testServer) {
 func TestSessionLimits(t *testing.T) {
 	hub := newHub(t)
 	rec := newRecorder()
-	ts := startServerWith(t, hub, Config{Observer: rec, MaxSessionsPerKey: 2, MaxSessionsPerIP: 3, MaxSessions: 4})
+	ts := startServerWith(t, hub, Config{Observer: rec, MaxSessionsPerKey: 2, MaxSessionsPerIP: 3, MaxSessions: 4, MemberShare: -1})
 	other := ts.listen(t, net.ParseIP("198.51.100.2"))
 	probeApp(ts)
 	a, b, c := newUser(t, "a"), newUser(t, "b"), newUser(t, "c")
@@ -187,8 +187,8 @@ func TestSessionLimits(t *testing.T) {
 	}
 	holdApp(t, ts, b)
 	r = c.run(t, ts, "census")
-	checkFailure(t, "fourth session from an address", r)
-	if !strings.Contains(r.stderr, "from your address (at most 3)") {
+	checkFailure(t, "fourth session from a network", r)
+	if !strings.Contains(r.stderr, "from your network (at most 3)") {
 		t.Fatalf("per-address refusal: %q", r.stderr)
 	}
 	// Another address still has room, up to the total.
@@ -244,16 +244,7 @@ func TestSessionsPerConnection(t *testing.T) {
 // TestEnvBounded: the server keeps at most maxEnvVars variables, each of a
 // bounded size, however many a client sends.
 func TestEnvBounded(t *testing.T) {
-	ts := startServer(t, newHub(t))
-	c, err := dial(ts.addr, gossh.PublicKeys(newUser(t, "u").signer))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	s, err := c.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := newSession(t, startServer(t, newHub(t)))
 	defer s.Close()
 	if err := s.Setenv("BIG", strings.Repeat("x", maxEnvBytes)); err == nil {
 		t.Fatal("an oversized variable was taken")
@@ -302,7 +293,7 @@ func TestIdleMeansNoInput(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatalf("a session without input outlived the idle timeout; screen:\n%s", p.screen())
 	}
-	eventually(t, "the connection is released", func() bool { return ts.lim.counts().conns == 0 })
+	eventually(t, "the connection is released", func() bool { c := ts.lim.counts(); return c.idle == 0 && c.sessions == 0 })
 }
 
 // ticker redraws every few milliseconds forever.

@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -70,6 +71,9 @@ func startServerWith(t testing.TB, hub *state.Hub, cfg Config) *testServer {
 	t.Helper()
 	logs := &lockedBuffer{}
 	cfg.HostKeyPath = filepath.Join(t.TempDir(), "ssh_host_ed25519")
+	if cfg.FileLimit == 0 {
+		cfg.FileLimit = -1 // the defaults, whatever this machine's limit
+	}
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	srv, err := New(hub, cfg)
 	if err != nil {
@@ -225,12 +229,19 @@ func (u *user) run(t testing.TB, ts *testServer, cmdline string) result {
 	return exec(t, ts.addr, []gossh.Signer{u.signer}, cmdline, "")
 }
 
-// quote makes one argument survive the server's POSIX shell split.
+// quote makes one argument one word of the hub's split (splitLine): as it
+// is if it has no whitespace and starts with no quote, else in whichever
+// quote it never has before whitespace.
 func quote(a string) string {
-	if a != "" && !strings.ContainsAny(a, " \t\n\"'\\$`|&;<>(){}*?[]#~!") {
+	if a != "" && !strings.ContainsAny(a, " \t\n\r") && a[0] != '\'' && a[0] != '"' {
 		return a
 	}
-	return "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	for _, q := range []string{`"`, "'"} {
+		if ws := splitLine(q + a + q); len(ws) == 1 && ws[0].text == a {
+			return q + a + q
+		}
+	}
+	panic(fmt.Sprintf("%q cannot be one word of a command line", a))
 }
 
 func cmdline(args ...string) string {

@@ -41,6 +41,10 @@ var names struct {
 // the root itself (which prints help), "unknown" for anything that names no
 // command. The set of answers is small and fixed, so it can label metrics.
 func commandPath(args []string) string {
+	if checkLen(args) != nil {
+		return "unknown"
+	}
+	args = rejoinText(args)
 	if checkArgs(args) != nil {
 		return "unknown"
 	}
@@ -50,7 +54,7 @@ func commandPath(args []string) string {
 	})
 	names.mu.Lock()
 	defer names.mu.Unlock()
-	cmd, rest, err := names.root.Find(rejoinText(args))
+	cmd, rest, err := names.root.Find(args)
 	if err != nil || cmd == nil {
 		return "unknown"
 	}

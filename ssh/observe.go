@@ -12,7 +12,7 @@ type Observer interface {
 	SessionStarted(kind string) // "app" or "command"
 	SessionEnded(kind string)
 	CommandDone(name string, exitCode int)
-	ConnRefused(reason string) // "rate", "total", "per-ip", "per-key", "startups"
+	ConnRefused(reason string) // one of RefusalReasons
 }
 
 // Session kinds as Observer sees them.

@@ -31,12 +31,15 @@ type Config struct {
 	// HostKeyPath is where the host key lives (in the data dir). It is
 	// created once, mode 0600, and reused so clients' known_hosts stay valid.
 	HostKeyPath string
-	// IdleTimeout closes connections without traffic; MaxTimeout closes any
+	// IdleTimeout closes connections without input; MaxTimeout closes any
 	// connection after this long; HandshakeTimeout bounds the time to
-	// authenticate. Zero picks the default; negative disables.
-	IdleTimeout      time.Duration
-	MaxTimeout       time.Duration
-	HandshakeTimeout time.Duration
+	// authenticate; SessionlessTimeout closes an authenticated connection
+	// that has had no session running for this long (after logging in, or
+	// after its last session). Zero picks the default; negative disables.
+	IdleTimeout        time.Duration
+	MaxTimeout         time.Duration
+	HandshakeTimeout   time.Duration
+	SessionlessTimeout time.Duration
 	// SSHCommand is how members reach the hub ("ssh -p 23234 hub.example"),
 	// shown in the app; derived from the address a client dialled if empty.
 	SSHCommand string
@@ -45,19 +48,40 @@ type Config struct {
 	Logger *slog.Logger
 
 	// Session and connection limits (docs/limits.md). Zero picks the
-	// Default of the same name; negative means no limit. Sessions count
-	// open apps and commands; MaxSessionsPerIP also bounds a single
-	// address's authenticated connections, MaxSessions all of them.
+	// Default of the same name; negative means no limit. "PerIP" limits
+	// count per network: addresses sharing their first NetPrefixV4 (IPv4)
+	// or NetPrefixV6 (IPv6) bits. Sessions count open apps and commands;
+	// MaxSessionsPerIP counts visitors' only (members' keys are bounded by
+	// MaxSessionsPerKey).
 	MaxSessions, MaxSessionsPerKey, MaxSessionsPerIP int
-	// MaxStartups and MaxStartupsPerIP bound connections that have not
-	// authenticated yet, in all and per address; beyond them new
-	// connections are closed at once (OpenSSH's MaxStartups).
-	MaxStartups, MaxStartupsPerIP int
-	// ConnRatePerIP is new connections per second per address, with bursts
+	// MaxSessionless bounds authenticated connections with no session
+	// running, MaxSessionlessPerIP visitors' ones per network. Past them a
+	// new connection is told so at its first session, and closed.
+	MaxSessionless, MaxSessionlessPerIP int
+	// MaxStartups, MaxStartupsStart and MaxStartupsRate are OpenSSH's
+	// MaxStartups full:start:rate for connections that have not
+	// authenticated yet: from MaxStartupsStart in flight, a new connection
+	// from a network that already has one in flight is closed with
+	// probability MaxStartupsRate percent, rising to 100% at MaxStartups.
+	// MaxStartupsPerIP bounds them per network. Refused connections are
+	// closed at once. Zero MaxStartupsStart is a third of MaxStartups.
+	MaxStartups, MaxStartupsStart, MaxStartupsRate, MaxStartupsPerIP int
+	// MemberShare is the percentage of MaxSessions and of MaxSessionless
+	// that only members' keys may use. Negative turns it off.
+	MemberShare int
+	// NetPrefixV4 and NetPrefixV6 are the prefix lengths that group
+	// addresses into networks; negative counts single addresses.
+	NetPrefixV4, NetPrefixV6 int
+	// ConnRatePerIP is new connections per second per network, with bursts
 	// of up to ConnBurstPerIP (a token bucket). Either negative turns the
 	// rate limit off.
 	ConnRatePerIP  float64
 	ConnBurstPerIP int
+	// FileLimit is how many files the process may open: MaxSessions,
+	// MaxSessionless and MaxStartups, where left at zero, are lowered to
+	// fit it with room for the store. Zero reads RLIMIT_NOFILE; negative
+	// fits nothing.
+	FileLimit int
 	// Observer receives session and command events for metrics; nil means
 	// none.
 	Observer Observer
@@ -65,8 +89,15 @@ type Config struct {
 
 // Defaults for zero Config durations.
 const (
-	DefaultIdleTimeout      = 15 * time.Minute
-	DefaultHandshakeTimeout = 30 * time.Second
+	DefaultIdleTimeout = 15 * time.Minute
+	// DefaultHandshakeTimeout is ample for a client to authenticate, with a
+	// hardware key's touch, and short enough that a connection that never
+	// does gives its place back soon.
+	DefaultHandshakeTimeout = 10 * time.Second
+	// DefaultSessionlessTimeout is ample for a client to open a session
+	// after logging in (it takes milliseconds), and bounds how long a
+	// multiplexing client's master connection waits between commands.
+	DefaultSessionlessTimeout = 10 * time.Second
 )
 
 func pick(d, def time.Duration) time.Duration {
@@ -95,6 +126,7 @@ type Server struct {
 
 	timeouts  timeouts
 	lim       *limiter
+	v4, v6    int // network prefix lengths
 	obs       Observer
 	refusals  *refusalLog
 	reg       *registry
@@ -125,17 +157,20 @@ func New(hub *state.Hub, cfg Config) (*Server, error) {
 	s := &Server{
 		hub: hub, log: cfg.Logger, newModel: tui.New, execute: Execute, cfg: cfg,
 		timeouts: timeouts{
-			idle:      pick(cfg.IdleTimeout, DefaultIdleTimeout),
-			max:       pick(cfg.MaxTimeout, 0),
-			handshake: pick(cfg.HandshakeTimeout, DefaultHandshakeTimeout),
+			idle:        pick(cfg.IdleTimeout, DefaultIdleTimeout),
+			max:         pick(cfg.MaxTimeout, 0),
+			handshake:   pick(cfg.HandshakeTimeout, DefaultHandshakeTimeout),
+			sessionless: pick(cfg.SessionlessTimeout, DefaultSessionlessTimeout),
 		},
-		lim: newLimiter(cfg),
+		v4:  prefixLen(cfg.NetPrefixV4, DefaultNetPrefixV4, 32),
+		v6:  prefixLen(cfg.NetPrefixV6, DefaultNetPrefixV6, 128),
 		obs: cfg.Observer,
 		reg: newRegistry(),
 	}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.lim = s.fitLimits(cfg)
 	if s.obs == nil {
 		s.obs = nopObserver{}
 	}
@@ -206,7 +241,8 @@ func (s *Server) handle(sess cssh.Session) {
 		return
 	}
 	defer s.running.leave()
-	sess = splitOnce{Session: sess, argv: sess.Command()}
+	argv, lineErr := parseLine(sess.RawCommand())
+	sess = splitOnce{Session: sess, argv: argv, err: lineErr}
 	n := s.seq.Add(1)
 	log := s.log.With("session", n, "conn", short(sess.Context().SessionID()), "remote", sess.RemoteAddr().String())
 	defer func() {
@@ -227,21 +263,35 @@ func (s *Server) handle(sess cssh.Session) {
 	}
 	log = log.With("key", who.Fingerprint)
 	kind := kindCommand
-	if _, _, isPty := sess.Pty(); isPty && len(sess.Command()) == 0 {
+	if _, _, isPty := sess.Pty(); isPty && len(argv) == 0 && lineErr == nil {
 		kind = kindApp
 	}
-	ip := ipOf(sess.RemoteAddr())
-	if reason := s.lim.openSession(ip, who.Fingerprint); reason != "" {
-		s.refused(reason, sess.RemoteAddr())
+	st := stateOf(sess.Context())
+	if st == nil {
+		log.Error("session on a connection the door never accepted")
+		fmt.Fprintln(sess.Stderr(), "polis: "+internalError)
+		_ = sess.Exit(1)
+		return
+	}
+	reason, give := st.openSession(who.Fingerprint)
+	if reason != "" {
+		atLogin := st.refusedAtLogin()
+		if !atLogin {
+			s.refused(reason, sess.RemoteAddr()) // a refusal at login was counted then
+		}
 		fmt.Fprintln(sess.Stderr(), "polis: "+s.sessionRefusal(reason))
 		_ = sess.Exit(1)
+		if atLogin {
+			// The line is all the connection came for.
+			time.AfterFunc(refusedGrace, func() { st.kill("refused") })
+		}
 		return
 	}
 	s.obs.SessionStarted(kind)
 	// The session's place is given back before its exit status goes out,
 	// so a client that starts the next session on seeing it finds room.
 	release := sync.OnceFunc(func() {
-		s.lim.closeSession(ip, who.Fingerprint)
+		give()
 		s.obs.SessionEnded(kind)
 	})
 	defer release()
@@ -270,12 +320,13 @@ func (s *Server) handle(sess cssh.Session) {
 	}
 }
 
-// splitOnce is a session whose command line is split once: the server
-// splits it with a shell lexer on every Command call, a few microseconds
-// each, and a session asks several times.
+// splitOnce is a session whose command line is split once, the hub's way
+// (parseLine): the library would split it with a POSIX shell lexer on every
+// Command call, which eats members' apostrophes and backslashes.
 type splitOnce struct {
 	cssh.Session
 	argv []string
+	err  error // the line could not be taken (too long)
 }
 
 func (s splitOnce) Command() []string { return s.argv }
@@ -305,9 +356,8 @@ func (s *Server) run(ls *liveSession, who Identity, log *slog.Logger) int {
 		return s.runApp(revocableSession{Session: sess, ctx: sessionContext{Context: sess.Context(), rctx: ls.ctx}}, who, log,
 			func() { ls.leaving.Store(true) })
 	}
-	if sess.RawCommand() != "" && len(sess.Command()) == 0 {
-		// The server's shell split failed (an unclosed quote).
-		fmt.Fprintln(sess.Stderr(), "polis: cannot parse the command line (unbalanced quotes?)")
+	if so, ok := sess.(splitOnce); ok && so.err != nil {
+		fail(sess.Stderr(), so.err)
 		s.obs.CommandDone("unknown", 1)
 		return 1
 	}
@@ -325,9 +375,15 @@ func (s *Server) sessionRefusal(reason string) string {
 	case refusePerKey:
 		return fmt.Sprintf("too many open sessions for this key (at most %d); close one and try again", s.lim.perKey)
 	case refusePerIP:
-		return fmt.Sprintf("too many open sessions from your address (at most %d); close one and try again", s.lim.perIP)
+		return fmt.Sprintf("too many open sessions from your network (at most %d); close one and try again", s.lim.sessions.perNet)
+	case refuseVisitors:
+		return "the hub is full for visitors right now (the rest is kept for members); try again shortly"
+	case refuseSessionless:
+		return "too many connections without a session from your network; try again shortly"
+	case refuseEvicted:
+		return "the hub closed this connection to make room; connect again"
 	}
-	return fmt.Sprintf("the hub is at its session limit (%d); try again shortly", s.lim.maxSessions)
+	return fmt.Sprintf("the hub is at its session limit (%d); try again shortly", s.lim.sessions.max)
 }
 
 // refused reports a refused connection or session.

@@ -161,6 +161,7 @@ func benchConfig(hostKey string) polisssh.Config {
 		// and the sessions scenario opens a thousand at once.
 		MaxSessions: -1, MaxSessionsPerKey: -1, MaxSessionsPerIP: -1,
 		MaxStartups: -1, MaxStartupsPerIP: -1,
+		MaxSessionless: -1, MaxSessionlessPerIP: -1,
 		ConnRatePerIP: -1, ConnBurstPerIP: -1,
 		// Connection logs go to stderr, which the driver points at
 		// --hub-log or /dev/null: formatting them is part of the cost.

@@ -70,7 +70,7 @@ func newMetrics() *metrics {
 		m.sessionsOpen.WithLabelValues(k)
 		m.sessions.WithLabelValues(k)
 	}
-	for _, r := range []string{"rate", "total", "per-ip", "per-key", "startups"} {
+	for _, r := range polisssh.RefusalReasons {
 		m.refused.WithLabelValues(r)
 	}
 	return m
