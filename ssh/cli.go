@@ -357,29 +357,30 @@ func roleList(rs []string) string { return strings.Join(rs, ", ") }
 // words. Commands that take positional words elsewhere are not listed, but
 // for the treasury's, whose words come before --memo.
 var freeTextFlags = map[string][]string{
-	"proposal new":             {"--title", "--options", "--memo", "--space-name", "--city"},
+	"proposal new":             {"--title", "--options", "--memo", "--space-name", "--city", "--member", "--to"},
 	"treasury contribute":      {"--memo"},
 	"treasury reverse":         {"--memo"},
 	"treasury allowance spend": {"--memo"},
 	"housing space add":        {"--name", "--city"},
-	"dispute file":             {"--title"},
+	"dispute file":             {"--title", "--against"},
 	"dispute resolve":          {"--reason"},
 	"join":                     {"--name"},
 	"campaign new":             {"--title", "--funds"},
 	"apply":                    {"--name"},
 }
 
-// rejoinText applies freeTextFlags, and treats every word after `rename`
-// as the new name.
+// rejoinText applies freeTextFlags, and treats the words after `rename` or
+// `delegate` up to the first flag as one name (proseArgs).
 func rejoinText(args []string) []string {
-	if len(args) > 2 && args[0] == "rename" && !strings.HasPrefix(args[1], "-") {
-		words := args[1:]
-		for _, w := range words {
-			if strings.HasPrefix(w, "-") {
-				return args
-			}
+	if len(args) > 2 && proseArgs[args[0]] && !strings.HasPrefix(args[1], "-") {
+		j := 1
+		for j < len(args) && !isFlagArg(args[j]) {
+			j++
 		}
-		return []string{"rename", strings.Join(words, " ")}
+		if j > 2 {
+			return append([]string{args[0], strings.Join(args[1:j], " ")}, args[j:]...)
+		}
+		return args
 	}
 	flags := proseFlags(args)
 	if flags == nil {

@@ -31,13 +31,13 @@ func (c *cli) memberName(id uint64) string {
 
 func (c *cli) delegateCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "delegate MEMBER-ID [--kind KIND]",
+		Use:   "delegate MEMBER [--kind KIND]",
 		Short: "Give your vote to another member when you do not vote yourself",
-		Args:  exactArgs("MEMBER-ID"),
+		Args:  exactArgs("MEMBER"),
 	}
 	kind := kindFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		to, err := parseID(cmd, "member", args[0])
+		to, err := c.memberRef(cmd, args[0])
 		if err != nil {
 			return err
 		}

@@ -23,27 +23,6 @@ func (c *cli) disputeCmd() *cobra.Command {
 		c.disputeResolveCmd(), c.juryVoteCmd())
 }
 
-// memberRef resolves MEMBER: a numeric ID, or a member's name.
-func (c *cli) memberRef(cmd *cobra.Command, s string) (uint64, error) {
-	if id, err := parseSeq(s); err == nil {
-		if id == 0 {
-			return 0, usage(cmd, "member %q is not a valid ID (a whole number from 1)", s)
-		}
-		return id, nil
-	}
-	ms, err := c.hub.Members()
-	if err != nil {
-		return 0, err
-	}
-	want := strings.TrimSpace(s)
-	for _, m := range ms {
-		if state.SameName(m.Name, want) {
-			return m.ID, nil
-		}
-	}
-	return 0, fmt.Errorf("%w: no member named %q", state.ErrNotFound, truncate(s, 40))
-}
-
 func (c *cli) disputeFileCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "file --against MEMBER --title TITLE [--category CATEGORY] < statement.md",

@@ -383,11 +383,11 @@ func (c *cli) renameCmd() *cobra.Command {
 func (c *cli) roleCmd() *cobra.Command {
 	set := func(verb string, grant bool) *cobra.Command {
 		return &cobra.Command{
-			Use:   verb + " MEMBER-ID ROLE",
+			Use:   verb + " MEMBER ROLE",
 			Short: strings.ToUpper(verb[:1]) + verb[1:] + " a role (moderator, treasurer, steward)",
-			Args:  exactArgs("MEMBER-ID", "ROLE"),
+			Args:  exactArgs("MEMBER", "ROLE"),
 			RunE: func(cmd *cobra.Command, args []string) error {
-				id, err := parseID(cmd, "member", args[0])
+				id, err := c.memberRef(cmd, args[0])
 				if err != nil {
 					return err
 				}

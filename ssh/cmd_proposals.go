@@ -85,7 +85,7 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 			if *memberID == "" || *role == "" {
 				return usage(cmd, "a role proposal needs --member ID and --role ROLE")
 			}
-			id, err := parseID(cmd, "member", *memberID)
+			id, err := c.memberRef(cmd, *memberID)
 			if err != nil {
 				return err
 			}
@@ -94,7 +94,7 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 			if *memberID == "" {
 				return usage(cmd, "an expel proposal needs --member ID")
 			}
-			id, err := parseID(cmd, "member", *memberID)
+			id, err := c.memberRef(cmd, *memberID)
 			if err != nil {
 				return err
 			}

@@ -205,7 +205,7 @@ func TestSpendProposalFlags(t *testing.T) {
 		{[]string{"--to", "2", "--amount", "-1", "--asset", "USD"}, "negative"},
 		{[]string{"--to", "2", "--amount", "0", "--asset", "USD"}, "more than zero"},
 		{[]string{"--to", "2", "--amount", "1", "--asset", "XYZ"}, "unknown asset"},
-		{[]string{"--to", "x", "--amount", "1", "--asset", "USD"}, "not a valid ID"},
+		{[]string{"--to", "x", "--amount", "1", "--asset", "USD"}, "no member named \"x\""},
 		{[]string{"--to", "99", "--amount", "1", "--asset", "USD"}, "no member 99 to pay"},
 		{[]string{"--to", "2", "--amount", "1", "--asset", "USD", "--method", "approval", "--options", "a,b"}, "yes/no"},
 	} {

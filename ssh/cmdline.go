@@ -87,8 +87,15 @@ func isFlagWord(w word) bool { return !w.quoted && isFlagArg(w.text) }
 
 func isFlagArg(s string) bool { return len(s) > 2 && s[0] == '-' && s[1] == '-' && s[2] != '-' }
 
+// proseArgs are the commands whose one positional argument is a name that
+// may hold spaces: everything after the command word up to the first
+// --flag is that name (`rename Ana Sofia`, `delegate Bob Marley --kind
+// spend`).
+var proseArgs = map[string]bool{"rename": true, "delegate": true}
+
 // parseLine splits a command line into the arguments a command gets. The
-// value of a prose flag (freeTextFlags), and the new name after `rename`,
+// value of a prose flag (freeTextFlags), and the name after `rename` or
+// `delegate`,
 // is the stretch of the line from its first word to the word before the
 // next --flag, exactly as it arrived: apostrophes, quotes, backslashes and
 // runs of spaces included. A value that is one quoted word loses its
@@ -103,13 +110,15 @@ func parseLine(line string) ([]string, error) {
 	for i, w := range ws {
 		args[i] = w.text
 	}
-	if len(ws) > 2 && args[0] == "rename" {
-		for _, w := range ws[1:] {
-			if strings.HasPrefix(w.text, "-") {
-				return args, nil
-			}
+	if len(ws) > 2 && proseArgs[args[0]] && !strings.HasPrefix(args[1], "-") {
+		j := 1
+		for j < len(ws) && !isFlagWord(ws[j]) {
+			j++
 		}
-		return []string{"rename", prose(line, ws[1:], 0)}, nil
+		if j > 2 {
+			return append([]string{args[0], prose(line, ws[1:j], 0)}, args[j:]...), nil
+		}
+		return args, nil
 	}
 	flags := proseFlags(args)
 	if flags == nil {

@@ -335,7 +335,7 @@ func (c *cli) spendAction(cmd *cobra.Command, sf spendFlags) (state.Action, erro
 	if *sf.to == "" || *sf.amount == "" || *sf.asset == "" {
 		return state.Action{}, usage(cmd, "a spend proposal needs --to MEMBER-ID (or --to-role ROLE with --every) --amount AMOUNT --asset CODE")
 	}
-	to, err := parseID(cmd, "member", *sf.to)
+	to, err := c.memberRef(cmd, *sf.to)
 	if err != nil {
 		return state.Action{}, err
 	}

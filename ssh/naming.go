@@ -1,10 +1,14 @@
 package ssh
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state"
 )
 
 // suspendedCommands are what a suspended member may still run: what any
@@ -66,4 +70,24 @@ func commandPath(args []string) string {
 		return p
 	}
 	return "help"
+}
+
+// memberRef resolves MEMBER, as every command that names a member takes
+// it: a numeric ID, or a member's name up to case and look-alike
+// characters.
+func (c *cli) memberRef(cmd *cobra.Command, s string) (uint64, error) {
+	if id, err := parseSeq(s); err == nil {
+		if id == 0 {
+			return 0, usage(cmd, "member %q is not a valid ID (a whole number from 1)", truncate(s, 40))
+		}
+		return id, nil
+	}
+	m, ok, err := c.hub.MemberNamed(strings.TrimSpace(s))
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, fmt.Errorf("%w: no member named %q", state.ErrNotFound, truncate(s, 40))
+	}
+	return m.ID, nil
 }

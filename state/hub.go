@@ -88,6 +88,14 @@ func (h *Hub) Members() (ms []Member, err error) {
 	return ms, err
 }
 
+// MemberNamed finds a member by name, up to case and look-alike characters
+// (the rule that keeps names unique), members who left under their name
+// included.
+func (h *Hub) MemberNamed(name string) (m Member, ok bool, err error) {
+	err = h.View(func(r Reader) error { m, ok = MemberByName(r, name); return nil })
+	return m, ok, err
+}
+
 // Invites lists all invites.
 func (h *Hub) Invites() (is []Invite, err error) {
 	err = h.View(func(r Reader) error { is = ListInvites(r); return nil })
