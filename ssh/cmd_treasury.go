@@ -180,7 +180,7 @@ func parseDay(cmd *cobra.Command, flag, s string) (time.Time, error) {
 
 func (c *cli) ledgerCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "ledger [--json|--csv] [--from DATE] [--to DATE] [--limit N]",
+		Use: "ledger [--json|--csv] [--from DATE] [--to DATE] [--limit N]",
 		// Text and CSV show each entry's effect on the treasury: money out
 		// (payouts, allowances, reversals) is negative. JSON keeps the
 		// entry's positive amount and its signed lines.
