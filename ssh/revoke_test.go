@@ -171,6 +171,32 @@ func TestRevokedAppSaysWhy(t *testing.T) {
 	}
 }
 
+// TestShutdownTellsApps: when the hub stops, an open app (a member's or a
+// visitor's) ends with a line saying why and a non-zero status, after it
+// has given the terminal back; never silently with status 0.
+func TestShutdownTellsApps(t *testing.T) {
+	hub := newHub(t)
+	ts := startServer(t, hub)
+	probeApp(ts)
+	bob, visitor := newUser(t, "bob"), newUser(t, "visitor")
+	admit(t, hub, bob, "bob")
+	apps := []*rawSession{startRaw(t, ts.addr, bob, true, ""), startRaw(t, ts.addr, visitor, true, "")}
+	eventually(t, "both apps are open", func() bool { return len(ts.reg.openApps()) == 2 })
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := ts.Shutdown(ctx); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	for i, r := range apps {
+		if code := r.exit(t); code != 1 {
+			t.Fatalf("app %d ended with %d, want 1; stderr %q", i, code, r.stderr.String())
+		}
+		if got := r.stderr.String(); got != "polis: "+shutdownLine+"\r\n" {
+			t.Fatalf("app %d: stderr %q", i, got)
+		}
+	}
+}
+
 // TestRevokedCommandStops: a command waiting on stdin when its key is
 // removed ends at once, and what it was about to do never happens.
 func TestRevokedCommandStops(t *testing.T) {

@@ -428,6 +428,12 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	defer s.stopWatching()
 	drained := make(chan error, 1)
 	go func() { drained <- s.running.drain(ctx) }()
+	// An app never ends by itself: tell each why it ends, so the member's
+	// terminal comes back with a line and a non-zero status rather than a
+	// silent exit 0. Commands are left to finish.
+	for _, ls := range s.reg.openApps() {
+		s.revoke(ls, shutdownLine)
+	}
 	err := s.srv.Shutdown(ctx)
 	if derr := <-drained; derr != nil || err != nil {
 		_ = s.srv.Close()
@@ -442,6 +448,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	}
 	return err
 }
+
+// shutdownLine is what an open app's member reads when the hub stops.
+const shutdownLine = "the hub is shutting down (a restart or maintenance); your work is saved, reconnect in a moment"
 
 // Close closes the listeners and all connections at once.
 func (s *Server) Close() {

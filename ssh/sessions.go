@@ -75,22 +75,28 @@ func (ls *liveSession) closeConn() {
 }
 
 // registry holds the open sessions that belong to members, by key, so that
-// one pass per change rechecks each key once however many sessions it has.
+// one pass per change rechecks each key once however many sessions it has;
+// and every open app, a visitor's too, so that a shutdown can tell each
+// why it ends.
 type registry struct {
 	mu    sync.Mutex
 	byKey map[string]map[*liveSession]struct{}
+	apps  map[*liveSession]struct{}
 }
 
 func newRegistry() *registry {
-	return &registry{byKey: map[string]map[*liveSession]struct{}{}}
+	return &registry{byKey: map[string]map[*liveSession]struct{}{}, apps: map[*liveSession]struct{}{}}
 }
 
 func (r *registry) add(ls *liveSession) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if ls.kind == kindApp {
+		r.apps[ls] = struct{}{}
+	}
 	if ls.member == 0 {
 		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	set := r.byKey[ls.fp]
 	if set == nil {
 		set = map[*liveSession]struct{}{}
@@ -100,17 +106,29 @@ func (r *registry) add(ls *liveSession) {
 }
 
 func (r *registry) remove(ls *liveSession) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	delete(r.apps, ls)
 	if ls.member == 0 {
 		return
 	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	if set := r.byKey[ls.fp]; set != nil {
 		delete(set, ls)
 		if len(set) == 0 {
 			delete(r.byKey, ls.fp)
 		}
 	}
+}
+
+// openApps lists the open app sessions.
+func (r *registry) openApps() []*liveSession {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*liveSession, 0, len(r.apps))
+	for ls := range r.apps {
+		out = append(out, ls)
+	}
+	return out
 }
 
 func (r *registry) keys() []string {
