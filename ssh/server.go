@@ -365,7 +365,13 @@ func (s *Server) run(ls *liveSession, who Identity, log *slog.Logger) int {
 	log.Info("command", "cmd", name)
 	code := 1 // if execute panics
 	defer func() { s.obs.CommandDone(name, code) }()
-	code = s.execute(ls.ctx, s.hub, who, sess.Command(), sess, sess, sess.Stderr())
+	var stdin io.Reader = sess
+	if _, _, isPty := sess.Pty(); isPty {
+		// `ssh -t`: the member types the input, so the hub keeps the line
+		// discipline their terminal no longer does.
+		stdin = newCooked(sess, sess)
+	}
+	code = s.execute(ls.ctx, s.hub, who, sess.Command(), stdin, sess, sess.Stderr())
 	return code
 }
 
