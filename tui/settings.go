@@ -184,7 +184,7 @@ func (s *settings) View() string {
 	} else {
 		b.WriteString(t.Text.Render(line(s.c.snap.me.Name)) + t.Muted.Render("   press r to change it") + "\n")
 	}
-	b.WriteString(s.profileView(t) + "\n")
+	b.WriteString(s.profileView(t) + s.readersView(t) + "\n")
 	b.WriteString(t.Label.Render("Theme") + "\n")
 	cur := s.current()
 	for i, n := range themes.Names() {
