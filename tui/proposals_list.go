@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -64,16 +65,7 @@ func (p *proposalsTab) sync() {
 }
 
 // cmpKey orders rows by key: proposals by ID, drafts by number after them.
-func cmpKey(x, y *state.ProposalView) int {
-	a, b := keyOf(x), keyOf(y)
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
+func cmpKey(x, y *state.ProposalView) int { return cmp.Compare(keyOf(x), keyOf(y)) }
 
 func cmpInt(a, b int64) int {
 	switch {
