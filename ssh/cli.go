@@ -205,6 +205,7 @@ func buildTree(hub *state.Hub, who Identity, only *int) *cobra.Command {
 		DisableSuggestions: true,
 		Args:               noArgs,
 		RunE:               func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		PersistentPreRunE:  c.gate, // who may run what: audience.go
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {

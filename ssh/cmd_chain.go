@@ -4,12 +4,16 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state"
 )
 
-// The chain commands are public: anyone, visitor or not, may check the log.
+// The chain commands let anyone check the signed checkpoints and proofs;
+// the log's own bytes (export, the event in a receipt) are the members'
+// (state.ReadLog): the log names every member.
 
 func (c *cli) chainCmd() *cobra.Command {
-	return group("chain", "Inspect and export the signed event log (public)",
+	return group("chain", "Checkpoints and proofs (anyone); the whole log (members)",
 		c.chainHeadCmd(), c.chainExportCmd(), c.chainReceiptCmd(), c.chainConsistencyCmd(), c.chainKeyCmd())
 }
 
@@ -57,9 +61,16 @@ func noteLines(s string) string {
 func (c *cli) chainExportCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "export",
-		Short: "Write the whole log for offline checking (polis verify --file FILE)",
+		Short: "Write the whole log for offline checking (polis verify --file FILE); members only",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			rd, err := c.reader()
+			if err != nil {
+				return err
+			}
+			if !state.MayRead(state.ReadLog, rd) {
+				return errLogMembersOnly
+			}
 			return c.hub.Store().WriteExport(cmd.OutOrStdout())
 		},
 	}
@@ -68,7 +79,7 @@ func (c *cli) chainExportCmd() *cobra.Command {
 func (c *cli) chainReceiptCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "receipt SEQ",
-		Short: "Show an event's inclusion proof against the latest checkpoint",
+		Short: "Show an event's inclusion proof against the latest checkpoint (the event itself to members only)",
 		Args:  exactArgs("SEQ"),
 	}
 	asJSON := jsonFlag(cmd)
@@ -77,14 +88,27 @@ func (c *cli) chainReceiptCmd() *cobra.Command {
 		if err != nil {
 			return usage(cmd, "event number %q is not a whole number (events count from 0)", truncate(args[0], 24))
 		}
+		rd, err := c.reader()
+		if err != nil {
+			return err
+		}
 		rc, err := c.hub.Store().Receipt(seq)
 		if err != nil {
 			return err
 		}
+		full := state.MayRead(state.ReadLog, rd)
+		if !full {
+			rc.Event = "" // hashes only: the event may name a member
+		}
 		if *asJSON {
 			return printJSON(cmd, rc)
 		}
-		out(cmd, "event %d\nleaf   %s\nevent  %s\n", rc.Seq, rc.LeafHash, line(rc.Event))
+		out(cmd, "event %d\nleaf   %s\n", rc.Seq, rc.LeafHash)
+		if full {
+			out(cmd, "event  %s\n", line(rc.Event))
+		} else {
+			out(cmd, "event  (members only: the proof below is over its leaf hash)\n")
+		}
 		if !rc.Sealed {
 			out(cmd, "not yet covered by a checkpoint; ask again shortly\n")
 			return nil

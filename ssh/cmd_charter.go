@@ -180,7 +180,7 @@ func (c *cli) leaveCmd() *cobra.Command {
 		if *export {
 			rec, err := c.hub.RecordOf(m.ID)
 			if err != nil {
-				return fmt.Errorf("you have left, but the export failed: %v (events stay public in `chain export`)", err)
+				return fmt.Errorf("you have left, but the export failed: %v (your events stay in the members' log, which this key can no longer read)", err)
 			}
 			return printJSON(cmd, rec)
 		}

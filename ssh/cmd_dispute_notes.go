@@ -10,11 +10,12 @@ import (
 )
 
 // Private notes: moderators who are not parties write and read them; the
-// public log holds only each note's hash.
+// log, which every member (parties included) reads, holds only each note's
+// salted hash.
 func (c *cli) disputeNoteCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "note CASE-ID < note.md",
-		Short: "Add a private note for moderators (not parties); only its hash enters the public log",
+		Short: "Add a private note for moderators (not parties); only its salted hash enters the log",
 		Args:  exactArgs("CASE-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "case", args[0])

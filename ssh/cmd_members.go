@@ -159,7 +159,7 @@ func (c *cli) joinCmd() *cobra.Command {
 func (c *cli) applyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "apply --name NAME [--consent] < application.txt",
-		Short: "Ask to join; your application text is read from stdin",
+		Short: "Ask to join; your application text is read from stdin (members can read it, with your name and key)",
 		Args:  noArgs,
 	}
 	name := cmd.Flags().String("name", "", "your name in the community")

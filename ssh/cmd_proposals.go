@@ -40,7 +40,7 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 	kind := f.String("kind", "", strings.Join(state.Kinds, ", "))
 	method := f.String("method", "", "yesno, approval, ranked or score (default yesno)")
 	options := f.String("options", "", "comma-separated options for approval, ranked and score voting")
-	draft := f.Bool("draft", false, "save as a draft only you can see; publish it with 'proposal open ID'")
+	draft := f.Bool("draft", false, "save as a draft, kept out of the community's log: only you can see it; publish it with 'proposal open dN'")
 	memberID := f.String("member", "", "role proposals: the member")
 	role := f.String("role", "", "role proposals: moderator, treasurer or steward")
 	revoke := f.Bool("revoke", false, "role proposals: revoke the role instead of granting it")
@@ -71,7 +71,7 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		np := state.NewProposal{Kind: *kind, Title: *title, Method: *method, Draft: *draft}
+		np := state.NewProposal{Kind: *kind, Title: *title, Method: *method}
 		if *options != "" {
 			for i, o := range strings.Split(*options, ",") {
 				if o = strings.TrimSpace(o); o == "" {
@@ -126,15 +126,20 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 			return err
 		}
 		np.Body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
+		if *draft {
+			n, err := c.hub.SaveDraft(cmd.Context(), c.who.actor(), np)
+			if err != nil {
+				return err
+			}
+			d := state.DraftName(n)
+			out(cmd, "Draft %s saved: only you can see it, and it is not in the community's log. Publish it with `proposal open %s`.\n%s\n", d, d, d)
+			return nil
+		}
 		evs, err := c.submit(cmd, np)
 		if err != nil {
 			return err
 		}
 		id := evs[0].Body.(*state.ProposalCreated).Proposal
-		if *draft {
-			out(cmd, "Draft proposal %d saved; only you can see it. Publish it with `proposal open %d`.\n%d\n", id, id, id)
-			return nil
-		}
 		v, err := c.hub.ProposalFor(id, me.ID)
 		if err != nil {
 			return err
@@ -165,6 +170,11 @@ func (c *cli) proposalListCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		drafts, err := c.hub.Drafts(state.Reading{Member: &me})
+		if err != nil {
+			return err
+		}
+		all = append(all, drafts...)
 		list := []state.ProposalView{}
 		for _, v := range all {
 			if *st == "" || v.State == *st {
@@ -186,7 +196,7 @@ func (c *cli) proposalListCmd() *cobra.Command {
 			if v.State == state.PropActive {
 				left = timeLeft(v.Deadline, now)
 			}
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", v.ID, v.State, v.Kind, line(v.Title), left, shortTally(v))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", propName(v), v.State, v.Kind, line(v.Title), left, shortTally(v))
 		}
 		return tw.Flush()
 	}
@@ -196,12 +206,12 @@ func (c *cli) proposalListCmd() *cobra.Command {
 func (c *cli) proposalShowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show ID",
-		Short: "Show a proposal, its count, your vote and its thread",
+		Short: "Show a proposal, its count, your vote and its thread (or your draft dN)",
 		Args:  exactArgs("ID"),
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		id, err := parseID(cmd, "proposal", args[0])
+		id, draft, err := parseRef(cmd, args[0])
 		if err != nil {
 			return err
 		}
@@ -209,7 +219,12 @@ func (c *cli) proposalShowCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		v, err := c.hub.ProposalFor(id, me.ID)
+		var v state.ProposalView
+		if draft != 0 {
+			v, err = c.hub.Draft(state.Reading{Member: &me}, draft)
+		} else {
+			v, err = c.hub.ProposalFor(id, me.ID)
+		}
 		if err != nil {
 			return err
 		}
@@ -222,7 +237,11 @@ func (c *cli) proposalShowCmd() *cobra.Command {
 }
 
 func (c *cli) printProposal(cmd *cobra.Command, v state.ProposalView) error {
-	out(cmd, "Proposal %d: %s\n", v.ID, line(v.Title))
+	if v.Draft != 0 {
+		out(cmd, "Draft %s: %s\n", propName(v), line(v.Title))
+	} else {
+		out(cmd, "Proposal %d: %s\n", v.ID, line(v.Title))
+	}
 	kind := v.Kind
 	if a := actionText(v.Proposal, c.assetDecimals(v.Action.Asset)); a != "" {
 		kind += " (" + a + ")"
@@ -238,7 +257,7 @@ func (c *cli) printProposal(cmd *cobra.Command, v state.ProposalView) error {
 	out(cmd, "author    %s (member %d)\n", line(v.AuthorName), v.Author)
 	switch v.State {
 	case state.PropDraft:
-		out(cmd, "state     draft (only you can see it; `proposal open %d` starts the vote)\n", v.ID)
+		out(cmd, "state     draft: only you can see it, it is not in the community's log; `proposal open %s` starts the vote\n", propName(v))
 	case state.PropActive:
 		out(cmd, "state     active, voting until %s (%s left)\n", fmtTime(v.Deadline), timeLeft(v.Deadline, time.Now().UnixMilli()))
 	default:
@@ -369,25 +388,31 @@ func (c *cli) directChoices(id uint64) (map[string]int, error) {
 func (c *cli) proposalOpenCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "open ID",
-		Short: "Publish your draft and start the vote",
+		Short: "Publish your draft ID (d1, or 1) as a proposal and start the vote; the new proposal's ID is printed last",
 		Args:  exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(cmd, "proposal", args[0])
-			if err != nil {
-				return err
+			n, ok := state.ParseDraftName(args[0])
+			if !ok {
+				id, err := parseID(cmd, "draft", args[0])
+				if err != nil {
+					return err
+				}
+				n = id
 			}
 			me, err := c.member()
 			if err != nil {
 				return err
 			}
-			if _, err := c.submit(cmd, state.OpenDraft{ID: id}); err != nil {
+			evs, err := c.submit(cmd, state.OpenDraft{N: n})
+			if err != nil {
 				return err
 			}
+			id := evs[0].Body.(*state.ProposalCreated).Proposal
 			v, err := c.hub.ProposalFor(id, me.ID)
 			if err != nil {
 				return err
 			}
-			out(cmd, "Proposal %d is open for voting until %s.\n", id, fmtTime(v.Deadline))
+			out(cmd, "Draft %s is now proposal %d, open for voting until %s.\n%d\n", state.DraftName(n), id, fmtTime(v.Deadline), id)
 			return nil
 		},
 	}
@@ -424,12 +449,19 @@ func (c *cli) proposalCommentCmd() *cobra.Command {
 func (c *cli) proposalCancelCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "cancel ID",
-		Short: "Withdraw your draft or active proposal",
+		Short: "Withdraw your active proposal, or delete your draft dN",
 		Args:  exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			id, err := parseID(cmd, "proposal", args[0])
+			id, draft, err := parseRef(cmd, args[0])
 			if err != nil {
 				return err
+			}
+			if draft != 0 {
+				if _, err := c.submit(cmd, state.DeleteDraft{N: draft}); err != nil {
+					return err
+				}
+				out(cmd, "Draft %s deleted.\n", state.DraftName(draft))
+				return nil
 			}
 			if _, err := c.submit(cmd, state.CancelProposal{ID: id}); err != nil {
 				return err
@@ -473,4 +505,22 @@ func (c *cli) voteCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// parseRef reads a proposal ID ("3") or a draft's name ("d3"): one of the
+// two results is 0.
+func parseRef(cmd *cobra.Command, s string) (id, draft uint64, err error) {
+	if n, ok := state.ParseDraftName(s); ok {
+		return 0, n, nil
+	}
+	id, err = parseID(cmd, "proposal", s)
+	return id, 0, err
+}
+
+// propName is how a list names a proposal: its ID, or a draft's "dN".
+func propName(v state.ProposalView) string {
+	if v.Draft != 0 {
+		return state.DraftName(v.Draft)
+	}
+	return fmt.Sprint(v.ID)
 }

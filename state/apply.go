@@ -204,13 +204,6 @@ func applyEvent(w Writer, ev Event) error {
 			return err
 		}
 		putJSON(w, idKey(prefixMember, m.ID), m)
-	case *ThemeChosen:
-		m, ok := GetMember(w, b.Member)
-		if !ok {
-			return fmt.Errorf("unknown member %d", b.Member)
-		}
-		m.Theme = b.Theme
-		putJSON(w, idKey(prefixMember, m.ID), m)
 	default:
 		for _, f := range []func(Writer, Event) (bool, error){applyGov, applyCharter, applyLeave, applyProfile, applyCampaign} {
 			if handled, err := f(w, ev); handled {

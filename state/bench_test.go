@@ -15,8 +15,9 @@ import (
 )
 
 // Durable acknowledged writes per second through the sequencer, with W
-// concurrent writers. Each write is a real command (a member choosing a
-// theme): decide, apply, encode, Merkle hashes, fsync'd group commit.
+// concurrent writers. Each write is a real command (a member listing or
+// unlisting their name): decide, apply, encode, Merkle hashes, fsync'd
+// group commit.
 //
 //	go test ./state -run '^$' -bench 'Submit|RawBadger' -benchtime 5s
 func BenchmarkSubmit(b *testing.B) {
@@ -29,7 +30,6 @@ func BenchmarkSubmit(b *testing.B) {
 				actors[i] = testActor(b, fmt.Sprint("w", i))
 				mustSubmit(b, s, SystemActor, AdmitAdmin{Key: actors[i].Key, Name: fmt.Sprint("w", i)})
 			}
-			themes := []string{"dark", "light"}
 			var next atomic.Int64
 			b.ResetTimer()
 			start := time.Now()
@@ -39,7 +39,7 @@ func BenchmarkSubmit(b *testing.B) {
 				go func(w int) {
 					defer wg.Done()
 					for i := 0; next.Add(1) <= int64(b.N); i++ {
-						if _, err := s.Submit(context.Background(), actors[w], ChooseTheme{Theme: themes[i%2]}); err != nil {
+						if _, err := s.Submit(context.Background(), actors[w], SetListed{Listed: i%2 == 0}); err != nil {
 							b.Error(err)
 							return
 						}
@@ -120,7 +120,7 @@ func benchHub(b *testing.B, n int) string {
 		go func(w int) {
 			defer wg.Done()
 			for i := 0; next.Add(1) <= int64(n); i++ {
-				if _, err := s.Submit(context.Background(), actors[w], ChooseTheme{Theme: []string{"dark", "light"}[i%2]}); err != nil {
+				if _, err := s.Submit(context.Background(), actors[w], SetListed{Listed: i%2 == 0}); err != nil {
 					b.Error(err)
 					return
 				}

@@ -132,8 +132,9 @@ func (h *Hub) reserve(id uint64) (bool, error) {
 	return true, b.take(wb, now)
 }
 
-// settle charges member id for the events a write made.
-func (h *Hub) settle(id uint64, evs []Event, err error) {
+// settle charges member id for the events a write made; wrote is false
+// for a write that was refused or changed nothing.
+func (h *Hub) settle(id uint64, evs []Event, wrote bool) {
 	var n int64
 	for _, ev := range evs {
 		if b, eerr := Encode(ev); eerr == nil {
@@ -144,7 +145,7 @@ func (h *Hub) settle(id uint64, evs []Event, err error) {
 	bs.mu.Lock()
 	defer bs.mu.Unlock()
 	if b := bs.by[id]; b != nil {
-		b.settle(bs.config(), n, err == nil && len(evs) > 0)
+		b.settle(bs.config(), n, wrote)
 	}
 }
 

@@ -1,5 +1,7 @@
 package state
 
+import "strings"
+
 // readCache keeps recently read and written committed values for the
 // sequencer, so the hot keys of a busy hub (the members who vote, the
 // right edge of the Merkle tree) are not fetched from Badger for every
@@ -42,7 +44,10 @@ func (cr cachedReader) Get(key string) ([]byte, bool) {
 		return e.val, e.ok
 	}
 	v, ok := cr.r.Get(key)
-	if cr.r.err == nil {
+	// Private keys are never cached: finish refreshes the cache only for
+	// the state keys a batch writes, so a cached private value would
+	// outlive its next write. They are read rarely (a draft, a theme).
+	if cr.r.err == nil && !strings.HasPrefix(key, prefixPriv) {
 		cr.c.put(key, v, ok)
 	}
 	return v, ok

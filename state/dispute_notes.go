@@ -10,9 +10,10 @@ import (
 	"github.com/polis-hub/polis/state/sanitize"
 )
 
-// Private moderator notes. The log is public, so a note's text cannot be in
-// it: the event carries only a salted SHA-256 of the text (a commitment
-// anyone can see exists, and nobody can later deny or alter), while the
+// Private moderator notes. Every member reads the log, parties included,
+// so a note's text cannot be in it: the event carries only a salted
+// SHA-256 of the text (a commitment every member can see exists, and
+// nobody can later deny or alter), while the
 // text and its salt are written to the private keyspace "p/" in the same
 // transaction. The salt is 32 random bytes that never leave the private
 // keyspace, so a short or predictable note ("no action", a member's name)
@@ -59,11 +60,6 @@ type noteRecord struct {
 	Author uint64 `json:"author"`
 	Time   int64  `json:"time"`
 	Hash   string `json:"hash"`
-}
-
-// privateWriter is a command that writes private text beside its events.
-type privateWriter interface {
-	private(evs []Event) map[string][]byte
 }
 
 // AddPrivateNote adds a moderators-only note to a case. Salt is 32 random
@@ -126,13 +122,13 @@ func (c AddPrivateNote) Decide(r Reader, env Env) (uint64, []Body, error) {
 	return m.ID, []Body{&CaseNoted{Case: cs.ID, Note: n, Hash: noteHash(salt, c.Body)}}, nil
 }
 
-func (c AddPrivateNote) private(evs []Event) map[string][]byte {
+func (c AddPrivateNote) private(w Writer, _ Env, _ uint64, evs []Event) {
 	b := evs[0].Body.(*CaseNoted)
 	v, err := json.Marshal(privateNote{Salt: c.Salt, Text: c.Body})
 	if err != nil {
 		panic(err) // a plain struct of strings
 	}
-	return map[string][]byte{noteKey(prefixPrivate, b.Case, b.Note): v}
+	w.Set(noteKey(prefixPrivate, b.Case, b.Note), v)
 }
 
 func applyNote(w Writer, ev Event, b *CaseNoted) error {
@@ -160,7 +156,7 @@ func (h *Hub) PrivateNotes(caseID uint64, a Actor) (out []PrivateNote, err error
 		if err != nil {
 			return err
 		}
-		if !mayReadNotes(m, c) {
+		if !MayRead(ReadNotes, Reading{Member: &m, Case: &c}) {
 			return forbidden("private notes are for moderators who are not parties to the case")
 		}
 		r.Scan(fmt.Sprintf("%s%012d/", prefixNoteHash, caseID), func(k string, v []byte) bool {

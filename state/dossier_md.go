@@ -26,7 +26,7 @@ func (d Dossier) Markdown() string {
 	}
 	at := time.Unix(d.Checkpoint.Time, 0).UTC().Format("2006-01-02 15:04 UTC")
 	p("# %s: recognition dossier\n\n", sanitize.Line(d.Hub))
-	p("Founded %s. Every figure below is computed from the community's public, signed log at "+
+	p("Founded %s. Every figure below is computed from the community's signed log at "+
 		"checkpoint %d (%d events, %s) and can be recomputed by anyone with `polis verify --census`.\n\n",
 		d.Founded, d.Checkpoint.Height, d.Checkpoint.Size, at)
 	p("## Charter\n\n")

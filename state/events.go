@@ -87,12 +87,6 @@ type MemberRenamed struct {
 	Name   string `json:"name"`
 }
 
-// ThemeChosen remembers a member's palette.
-type ThemeChosen struct {
-	Member uint64 `json:"member"`
-	Theme  string `json:"theme"`
-}
-
 func (HubCreated) EventType() string           { return "hub.created" }
 func (MemberJoined) EventType() string         { return "member.joined" }
 func (InviteCreated) EventType() string        { return "invite.created" }
@@ -105,7 +99,6 @@ func (KeyRenamed) EventType() string           { return "key.renamed" }
 func (RoleGranted) EventType() string          { return "role.granted" }
 func (RoleRevoked) EventType() string          { return "role.revoked" }
 func (MemberRenamed) EventType() string        { return "member.renamed" }
-func (ThemeChosen) EventType() string          { return "member.theme" }
 
 func init() {
 	register(func() Body { return &HubCreated{} })
@@ -120,5 +113,4 @@ func init() {
 	register(func() Body { return &RoleGranted{} })
 	register(func() Body { return &RoleRevoked{} })
 	register(func() Body { return &MemberRenamed{} })
-	register(func() Body { return &ThemeChosen{} })
 }

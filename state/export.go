@@ -220,7 +220,7 @@ func truncate(s string, n int) string {
 type Receipt struct {
 	Seq        uint64   `json:"seq"`
 	LeafHash   string   `json:"leaf_hash"`
-	Event      string   `json:"event"` // canonical bytes
+	Event      string   `json:"event,omitempty"` // canonical bytes; members only (ReadLog), omitted for anyone else
 	Checkpoint string   `json:"checkpoint,omitempty"`
 	TreeSize   int64    `json:"tree_size"`
 	Proof      []string `json:"proof"`
@@ -274,8 +274,16 @@ func CheckReceipt(rc Receipt, vkey string) error {
 	if c.Size != rc.TreeSize {
 		return fmt.Errorf("receipt tree size %d is not the checkpoint's %d", rc.TreeSize, c.Size)
 	}
+	// A receipt without the event (as anyone but a member gets it) proves
+	// only that its leaf hash is in the log; with it, that these bytes are.
 	lh := chain.LeafHash([]byte(rc.Event))
-	if b64(lh[:]) != rc.LeafHash {
+	if rc.Event == "" {
+		b, err := base64Std.DecodeString(rc.LeafHash)
+		if err != nil || len(b) != len(lh) {
+			return errors.New("bad leaf hash")
+		}
+		copy(lh[:], b)
+	} else if b64(lh[:]) != rc.LeafHash {
 		return errors.New("event bytes do not match the leaf hash")
 	}
 	var p chain.InclusionProof

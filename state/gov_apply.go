@@ -18,23 +18,12 @@ func applyGov(w Writer, ev Event) (bool, error) {
 			return true, fmt.Errorf("unknown kind %q", b.Kind)
 		}
 		p := Proposal{ID: b.Proposal, Author: ev.Actor, Kind: b.Kind, Title: b.Title, Body: b.Body,
-			Method: b.Method, Options: slices.Clone(b.Options), Action: b.Action, State: PropDraft,
-			Rules: rules, Created: ev.Time}
-		if !b.Draft {
-			openProposal(&p, rules, ev.Time)
-		}
-		putJSON(w, idKey(prefixProposal, p.ID), p)
-		useID(w, "proposal", p.ID)
-	case *ProposalOpened:
-		p, err := proposalIn(w, b.Proposal, PropDraft)
-		if err != nil {
-			return true, err
-		}
-		rules, _ := RulesFor(w, p.Kind)
+			Method: b.Method, Options: slices.Clone(b.Options), Action: b.Action, Created: ev.Time}
 		openProposal(&p, rules, ev.Time)
 		putJSON(w, idKey(prefixProposal, p.ID), p)
+		useID(w, "proposal", p.ID)
 	case *ProposalCancelled:
-		p, err := proposalIn(w, b.Proposal, PropDraft, PropActive)
+		p, err := proposalIn(w, b.Proposal, PropActive)
 		if err != nil {
 			return true, err
 		}

@@ -23,12 +23,12 @@ const (
 	maxPeriodMS       = 90 * 24 * 3600 * 1000
 )
 
-// NewProposal opens (or drafts) a proposal.
+// NewProposal opens a proposal for voting. (A draft is kept out of the
+// log until its author opens it: see SaveDraft.)
 type NewProposal struct {
 	Kind, Title, Body, Method string
 	Options                   []string
 	Action                    Action
-	Draft                     bool
 }
 
 func (c NewProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
@@ -36,39 +36,9 @@ func (c NewProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if _, ok := defaultRules[c.Kind]; !ok {
-		return 0, nil, fmt.Errorf("unknown kind %q (kinds: %s)", sanitize.Line(c.Kind), strings.Join(Kinds, ", "))
-	}
-	method := c.Method
-	if method == "" {
-		method = MethodYesNo
-	}
-	if !slices.Contains(Methods, method) {
-		return 0, nil, fmt.Errorf("unknown method %q (methods: %s)", sanitize.Line(method), strings.Join(Methods, ", "))
-	}
-	if err := sanitize.Check("title", c.Title, MaxTitleLen, false, true); err != nil {
-		return 0, nil, err
-	}
-	if err := sanitize.Check("body", c.Body, MaxBodyLen, true, false); err != nil {
-		return 0, nil, err
-	}
-	if err := markdown.Check("body", c.Body); err != nil {
-		return 0, nil, err
-	}
-	if err := checkOptions(method, c.Options); err != nil {
-		return 0, nil, err
-	}
-	action, err := checkAction(r, c.Kind, method, c.Action)
+	pc, err := c.checked(r)
 	if err != nil {
 		return 0, nil, err
-	}
-	if c.Kind == KindCharter {
-		if _, ok := CurrentCharter(r); !ok {
-			return 0, nil, fmt.Errorf("there is no charter to amend yet: a steward sets the first with `charter set`")
-		}
-		if err := checkCharterText(c.Body); err != nil {
-			return 0, nil, fmt.Errorf("a charter proposal's body is the new charter: %v", err)
-		}
 	}
 	recent := 0
 	for _, p := range ListProposals(r) {
@@ -79,8 +49,50 @@ func (c NewProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if recent >= MaxProposalsDaily {
 		return 0, nil, fmt.Errorf("you have opened %d proposals in the last 24 hours, the most allowed", recent)
 	}
-	return m.ID, []Body{&ProposalCreated{Proposal: nextID(r, "proposal"), Kind: c.Kind, Title: c.Title, Body: c.Body,
-		Method: method, Options: c.Options, Action: action, Draft: c.Draft}}, nil
+	pc.Proposal = nextID(r, "proposal")
+	return m.ID, []Body{pc}, nil
+}
+
+// checked checks the proposal's content against the state and returns
+// the event that would open it, without its ID: the method defaulted and
+// the action cut to what its kind uses. A draft is checked the same way
+// when saved and again when opened.
+func (c NewProposal) checked(r Reader) (*ProposalCreated, error) {
+	if _, ok := defaultRules[c.Kind]; !ok {
+		return nil, fmt.Errorf("unknown kind %q (kinds: %s)", sanitize.Line(c.Kind), strings.Join(Kinds, ", "))
+	}
+	method := c.Method
+	if method == "" {
+		method = MethodYesNo
+	}
+	if !slices.Contains(Methods, method) {
+		return nil, fmt.Errorf("unknown method %q (methods: %s)", sanitize.Line(method), strings.Join(Methods, ", "))
+	}
+	if err := sanitize.Check("title", c.Title, MaxTitleLen, false, true); err != nil {
+		return nil, err
+	}
+	if err := sanitize.Check("body", c.Body, MaxBodyLen, true, false); err != nil {
+		return nil, err
+	}
+	if err := markdown.Check("body", c.Body); err != nil {
+		return nil, err
+	}
+	if err := checkOptions(method, c.Options); err != nil {
+		return nil, err
+	}
+	action, err := checkAction(r, c.Kind, method, c.Action)
+	if err != nil {
+		return nil, err
+	}
+	if c.Kind == KindCharter {
+		if _, ok := CurrentCharter(r); !ok {
+			return nil, fmt.Errorf("there is no charter to amend yet: a steward sets the first with `charter set`")
+		}
+		if err := checkCharterText(c.Body); err != nil {
+			return nil, fmt.Errorf("a charter proposal's body is the new charter: %v", err)
+		}
+	}
+	return &ProposalCreated{Kind: c.Kind, Title: c.Title, Body: c.Body, Method: method, Options: c.Options, Action: action}, nil
 }
 
 func checkOptions(method string, opts []string) error {
@@ -241,22 +253,12 @@ func checkRules(k KindRules) error {
 	return checkFloor(k)
 }
 
-// OpenDraft starts voting on the author's draft.
-type OpenDraft struct{ ID uint64 }
-
-func (c OpenDraft) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, p, err := authorOf(r, env, c.ID, PropDraft)
-	if err != nil {
-		return 0, nil, err
-	}
-	return m.ID, []Body{&ProposalOpened{Proposal: p.ID}}, nil
-}
-
-// CancelProposal withdraws the author's draft or active proposal.
+// CancelProposal withdraws the author's active proposal. (A draft is
+// deleted with DeleteDraft.)
 type CancelProposal struct{ ID uint64 }
 
 func (c CancelProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, p, err := authorOf(r, env, c.ID, PropDraft, PropActive)
+	m, p, err := authorOf(r, env, c.ID, PropActive)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -290,7 +292,7 @@ func (c CommentOn) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, err
 	}
 	p, ok := GetProposal(r, c.ID)
-	if !ok || (p.State == PropDraft && p.Author != m.ID) {
+	if !ok {
 		return 0, nil, notFound("no proposal %d", c.ID)
 	}
 	if err := sanitize.Check("comment", c.Body, MaxCommentLen, true, true); err != nil {
@@ -314,7 +316,7 @@ func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, err
 	}
 	p, ok := GetProposal(r, c.ID)
-	if !ok || (p.State == PropDraft && p.Author != m.ID) {
+	if !ok {
 		return 0, nil, notFound("no proposal %d", c.ID)
 	}
 	if p.State != PropActive || env.Time >= p.Deadline {

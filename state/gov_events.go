@@ -2,7 +2,8 @@ package state
 
 // Governance event bodies; see docs/events.md.
 
-// ProposalCreated opens a proposal (or saves it as a draft).
+// ProposalCreated opens a proposal for voting. Drafts never reach the
+// log: a draft opened is one ProposalCreated.
 type ProposalCreated struct {
 	Proposal uint64   `json:"proposal"`
 	Kind     string   `json:"kind"`
@@ -11,15 +12,9 @@ type ProposalCreated struct {
 	Method   string   `json:"method"`
 	Options  []string `json:"options"`
 	Action   Action   `json:"action"`
-	Draft    bool     `json:"draft"`
 }
 
-// ProposalOpened moves a draft to voting.
-type ProposalOpened struct {
-	Proposal uint64 `json:"proposal"`
-}
-
-// ProposalCancelled is the author withdrawing a draft or active proposal.
+// ProposalCancelled is the author withdrawing an active proposal.
 type ProposalCancelled struct {
 	Proposal uint64 `json:"proposal"`
 }
@@ -69,7 +64,6 @@ type RulesSet struct {
 }
 
 func (ProposalCreated) EventType() string   { return "proposal.created" }
-func (ProposalOpened) EventType() string    { return "proposal.opened" }
 func (ProposalCancelled) EventType() string { return "proposal.cancelled" }
 func (ProposalCommented) EventType() string { return "proposal.commented" }
 func (VoteCast) EventType() string          { return "vote.cast" }
@@ -81,7 +75,6 @@ func (RulesSet) EventType() string          { return "rules.set" }
 
 func init() {
 	register(func() Body { return &ProposalCreated{} })
-	register(func() Body { return &ProposalOpened{} })
 	register(func() Body { return &ProposalCancelled{} })
 	register(func() Body { return &ProposalCommented{} })
 	register(func() Body { return &VoteCast{} })

@@ -6,27 +6,25 @@ import (
 )
 
 // ProposalView is a proposal with everything a member reads about it.
+// A draft (only its author's) has ID 0 and its own number in Draft.
 type ProposalView struct {
 	Proposal
+	Draft      uint64    `json:"draft,omitempty"`
 	AuthorName string    `json:"author_name"`
 	Tally      Tally     `json:"tally"`
 	MyVote     *Vote     `json:"my_vote,omitempty"`
 	Comments   []Comment `json:"thread,omitempty"`
 }
 
-// visibleTo reports whether member me may see p (drafts are the author's).
-func visibleTo(p Proposal, me uint64) bool { return p.State != PropDraft || p.Author == me }
-
-// ProposalsFor lists the proposals member me may see, with live tallies
-// (withheld for secret ballots still open) and me's own vote.
+// ProposalsFor lists every proposal, as member me sees them: live tallies
+// (withheld for secret ballots still open) and me's own vote. Drafts are
+// not proposals yet: see Drafts.
 func (h *Hub) ProposalsFor(me uint64) (out []ProposalView, err error) {
 	size, gen := h.store.Size(), h.store.memberGen.Load()
 	err = h.View(func(r Reader) error {
 		_, names := h.sharedMembers(r, gen)
 		for _, p := range ListProposals(r) {
-			if visibleTo(p, me) {
-				out = append(out, h.proposalView(r, size, p, me, names, false))
-			}
+			out = append(out, h.proposalView(r, size, p, me, names, false))
 		}
 		return nil
 	})
@@ -38,7 +36,7 @@ func (h *Hub) ProposalFor(id, me uint64) (v ProposalView, err error) {
 	size, gen := h.store.Size(), h.store.memberGen.Load()
 	err = h.View(func(r Reader) error {
 		p, ok := GetProposal(r, id)
-		if !ok || !visibleTo(p, me) {
+		if !ok {
 			return notFound("no proposal %d", id)
 		}
 		_, names := h.sharedMembers(r, gen)
@@ -50,7 +48,7 @@ func (h *Hub) ProposalFor(id, me uint64) (v ProposalView, err error) {
 
 func (h *Hub) proposalView(r Reader, size uint64, p Proposal, me uint64, names map[uint64]string, thread bool) ProposalView {
 	v := ProposalView{Proposal: p, AuthorName: names[p.Author]}
-	if p.State == PropDraft || p.State == PropCancelled {
+	if p.State == PropCancelled {
 		v.Tally = Tally{Method: p.Method, Options: p.Options, Winner: -1, State: p.State,
 			QuorumBP: p.Rules.QuorumBP, ThresholdBP: p.Rules.ThresholdBP}
 	} else {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -200,14 +199,6 @@ func TestGovernanceBadInput(t *testing.T) {
 	f.refuse("bob", NewProposal{Kind: KindText, Title: "one too many"}, "last 24 hours")
 	f.clk.t = f.clk.t.Add(25 * time.Hour)
 	f.do("bob", NewProposal{Kind: KindText, Title: "next day"})
-	// Drafts are the author's alone until opened.
-	d := f.do("carol", NewProposal{Kind: KindText, Title: "Draft", Draft: true})[0].Body.(*ProposalCreated).Proposal
-	if _, err := f.h.ProposalFor(d, f.ids["bob"]); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("draft visible to others: %v", err)
-	}
-	f.refuse("bob", CastVote{ID: d, Ballot: yes("yes")}, "no proposal")
-	f.do("carol", OpenDraft{ID: d})
-	f.do("bob", CastVote{ID: d, Ballot: yes("yes")})
 }
 
 func TestRulesProposalAndHiddenResults(t *testing.T) {

@@ -46,7 +46,9 @@ func (h *Hub) Submit(ctx context.Context, a Actor, c Command) ([]Event, error) {
 	}
 	evs, err := h.store.Submit(ctx, a, c)
 	if on {
-		h.settle(m.ID, evs, err)
+		// A private write (a draft, a theme) costs the minimum too.
+		_, private := c.(privateWriter)
+		h.settle(m.ID, evs, err == nil && (len(evs) > 0 || private))
 	}
 	return evs, err
 }

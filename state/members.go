@@ -405,19 +405,3 @@ func (c Rename) Decide(r Reader, env Env) (uint64, []Body, error) {
 	}
 	return m.ID, []Body{&MemberRenamed{Member: m.ID, Name: c.Name}}, nil
 }
-
-var themeRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,23}$`)
-
-// ChooseTheme remembers the asking member's palette.
-type ChooseTheme struct{ Theme string }
-
-func (c ChooseTheme) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := member(r, env)
-	if err != nil {
-		return 0, nil, err
-	}
-	if !themeRE.MatchString(c.Theme) {
-		return 0, nil, fmt.Errorf("theme name must be a short lowercase word")
-	}
-	return m.ID, []Body{&ThemeChosen{Member: m.ID, Theme: c.Theme}}, nil
-}

@@ -36,7 +36,6 @@ type Member struct {
 	Keys   []Key    `json:"keys"`
 	Joined int64    `json:"joined"` // unix ms
 	Via    string   `json:"via"`
-	Theme  string   `json:"theme,omitempty"`
 	// SuspendedUntil (unix ms) bars voting and booking until then; a
 	// ruling sets it. Expelled members' keys no longer work.
 	SuspendedUntil int64 `json:"suspended_until,omitempty"`

@@ -73,8 +73,12 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 		if m != MethodYesNo {
 			opts = []string{"a", "b", "c"}
 		}
-		return a, NewProposal{Kind: rapid.SampledFrom(Kinds).Draw(t, "pkind"), Title: text.Draw(t, "title"), Method: m, Options: opts,
-			Action: Action{Member: id.Draw(t, "id"), Role: RoleModerator, Grant: true}, Draft: rapid.Bool().Draw(t, "draft")}
+		p := NewProposal{Kind: rapid.SampledFrom(Kinds).Draw(t, "pkind"), Title: text.Draw(t, "title"), Method: m, Options: opts,
+			Action: Action{Member: id.Draw(t, "id"), Role: RoleModerator, Grant: true}}
+		if rapid.Bool().Draw(t, "draft") {
+			return a, SaveDraft{Proposal: p}
+		}
+		return a, p
 	case 12:
 		b := tally.Ballot{Choice: rapid.SampledFrom([]string{"yes", "no", "abstain", "maybe"}).Draw(t, "choice")}
 		switch rapid.IntRange(0, 3).Draw(t, "bk") {
@@ -93,6 +97,12 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 	case 15:
 		return a, CommentOn{ID: id.Draw(t, "id"), Body: text.Draw(t, "body")}
 	case 16:
+		switch rapid.IntRange(0, 2).Draw(t, "ck") {
+		case 1:
+			return a, OpenDraft{N: id.Draw(t, "id")}
+		case 2:
+			return a, DeleteDraft{N: id.Draw(t, "id")}
+		}
 		return a, CancelProposal{ID: id.Draw(t, "id")}
 	case 0:
 		return SystemActor, CreateInvite{CodeHash: HashCode(rapid.SampledFrom(codes).Draw(t, "code")), Uses: rapid.Int64Range(0, 2).Draw(t, "uses"), Founder: true}

@@ -244,8 +244,9 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) *infligh
 		return nil
 	}
 	f := &inflight{batch: batch, replies: replies, began: began}
-	if next.size == bs.size && !forceSeal {
-		// Nothing to write: answer at once, the refusals included.
+	if next.size == bs.size && !forceSeal && len(bo.writes) == 0 {
+		// Nothing to write, no event and no private write: answer at
+		// once, the refusals included.
 		s.answer(f)
 		return nil
 	}
@@ -448,11 +449,7 @@ func (s *Store) one(bo *overlay, req *request, size uint64, now int64, reread *[
 		}
 		evs = append(evs, ev)
 	}
-	if pw, ok := req.cmd.(privateWriter); ok && len(evs) > 0 {
-		for k, v := range pw.private(evs) {
-			co.Set(k, v) // "p/" keys: outside the digest and the export
-		}
-	}
+	writePrivate(co, req.cmd, env, actor, evs) // "p/" keys: outside the digest and the export
 	co.commitTo(bo)
 	return evs, ops, nil
 }

@@ -126,7 +126,7 @@ func TestDisputesWithdrawTakesTwoPresses(t *testing.T) {
 func TestDisputesJuryLine(t *testing.T) {
 	cs := state.Case{State: state.CaseStateAppealed, Jury: []uint64{2, 3, 5}, JuryHeight: 7, JurySeed: "abcdef0123456789"}
 	got := juryLine(cs)
-	if got != "jury of 3 drawn from checkpoint 7 · seed abcdef01… · anyone can recompute it with polis verify" {
+	if got != "jury of 3 drawn from checkpoint 7 · seed abcdef01… · any member can recompute it with polis verify" {
 		t.Fatalf("jury line %q", got)
 	}
 }

@@ -181,7 +181,7 @@ func juryLine(cs state.Case) string {
 	if len([]rune(seed)) > 8 {
 		seed = string([]rune(seed)[:8])
 	}
-	return fmt.Sprintf("jury of %d drawn from checkpoint %d · seed %s… · anyone can recompute it with polis verify", len(cs.Jury), cs.JuryHeight, seed)
+	return fmt.Sprintf("jury of %d drawn from checkpoint %d · seed %s… · any member can recompute it with polis verify", len(cs.Jury), cs.JuryHeight, seed)
 }
 
 func (d *disputesTab) caseView(t *themes.Theme, cs state.Case, w int) string {
@@ -236,7 +236,7 @@ func (d *disputesTab) caseView(t *themes.Theme, cs state.Case, w int) string {
 	}
 	if len(d.notes) > 0 {
 		add("")
-		add(t.Label.Render(fmt.Sprintf("Private notes (%d) · moderators only; the public log holds their hashes", len(d.notes))))
+		add(t.Label.Render(fmt.Sprintf("Private notes (%d) · moderators only; the log holds only their salted hashes", len(d.notes))))
 		for _, n := range d.notes {
 			add(t.Accent.Render(clip(d.name(n.Author), w)) + " " + t.Muted.Render(when(n.Time)))
 			add(t.Text.Render(wrap(text(n.Text), max(w-2, 1))))

@@ -63,12 +63,12 @@ func (a *App) goodbyeView() string {
 	for _, p := range []string{
 		"You have left " + hub + ". This key no longer opens the member app.",
 		"What you did here stays in the signed chain: history is not rewritten. " + named,
-		"Your open votes, delegations, future bookings and pledges were withdrawn, each by its own event, so anyone reading the log sees exactly what went with you.",
+		"Your open votes, delegations, future bookings and pledges were withdrawn, each by its own event, so every member reading the log sees exactly what went with you. Your drafts and your theme, which were yours alone, are deleted.",
 	} {
 		b.WriteString(indent(para(p), 1) + "\n\n")
 	}
-	b.WriteString(indent(t.Subtle.Render(wrap("Anyone can still check the whole history on their own machine:", w)), 1) + "\n")
-	for _, cmd := range []string{a.c.sshCmd + " chain export > chain.polis", "polis verify --file chain.polis"} {
+	b.WriteString(indent(t.Subtle.Render(wrap("The members keep the whole log and can check it. This key, a visitor's now, can still fetch the signed checkpoints and check a receipt from your record against them:", w)), 1) + "\n")
+	for _, cmd := range []string{a.c.sshCmd + " chain head", "polis verify --receipt RECEIPT.json --key KEY"} {
 		b.WriteString("   " + t.Code.Render(" "+clip(cmd, max(w-4, 1))+" ") + "\n")
 	}
 	body := b.String()

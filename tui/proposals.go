@@ -66,6 +66,26 @@ func section(p *state.ProposalView, now time.Time) int {
 	return secClosed
 }
 
+// draftKey marks a draft's key. A draft is not in the log and has no
+// proposal ID, only its author's own number, so the tab names each row by
+// key: a proposal's ID, or draftKey with the draft's number.
+const draftKey = uint64(1) << 63
+
+func keyOf(v *state.ProposalView) uint64 {
+	if v.Draft != 0 {
+		return draftKey | v.Draft
+	}
+	return v.ID
+}
+
+// label is how the screen names a row: "#3", or "d2" for a draft.
+func label(v *state.ProposalView) string {
+	if v.Draft != 0 {
+		return state.DraftName(v.Draft)
+	}
+	return fmt.Sprintf("#%d", v.ID)
+}
+
 // propRow is one proposal in the list: an index into snapshot.proposals.
 type propRow struct {
 	i   int
@@ -172,7 +192,8 @@ func (p *proposalsTab) Refresh() {
 			p.form.restyle(t)
 		}
 	}
-	// A proposal that is no longer visible (a draft cancelled) closes.
+	// A proposal that is no longer listed (a draft opened or deleted)
+	// closes.
 	if id := p.c.openProp; id != 0 && p.find(id) < 0 {
 		p.closeDetail()
 	}
@@ -182,7 +203,7 @@ func (p *proposalsTab) props() []state.ProposalView { return p.c.snap.proposals 
 
 func (p *proposalsTab) find(id uint64) int {
 	for i := range p.props() {
-		if p.props()[i].ID == id {
+		if keyOf(&p.props()[i]) == id {
 			return i
 		}
 	}
@@ -211,6 +232,9 @@ func (p *proposalsTab) ShortHelp() []key.Binding {
 
 func (p *proposalsTab) detailKeys() []key.Binding {
 	v := p.current()
+	if v != nil && v.Draft != 0 {
+		return []key.Binding{p.keyScroll, p.keyBack}
+	}
 	var out []key.Binding
 	if v != nil && v.State == state.PropActive {
 		if v.Method == state.MethodYesNo {
@@ -264,7 +288,7 @@ func (p *proposalsTab) updateList(k tea.KeyPressMsg) tea.Cmd {
 		p.move(len(p.rows))
 	case key.Matches(k, p.keyOpen):
 		if p.cursor < len(p.rows) {
-			return p.openDetail(p.props()[p.rows[p.cursor].i].ID)
+			return p.openDetail(keyOf(&p.props()[p.rows[p.cursor].i]))
 		}
 	case key.Matches(k, p.keyFilter):
 		p.filtering = true
@@ -284,7 +308,7 @@ func (p *proposalsTab) move(d int) {
 		return
 	}
 	p.cursor = min(max(p.cursor+d, 0), len(p.rows)-1)
-	p.selID = p.props()[p.rows[p.cursor].i].ID
+	p.selID = keyOf(&p.props()[p.rows[p.cursor].i])
 }
 
 func (p *proposalsTab) updateFilter(msg tea.Msg) tea.Cmd {
@@ -360,10 +384,14 @@ func (p *proposalsTab) updateDetail(k tea.KeyPressMsg) tea.Cmd {
 		p.vpDirty = true
 		return p.input.Focus()
 	case key.Matches(k, p.keyComment):
+		if v.Draft != 0 {
+			p.c.status, p.c.statusErr = draftHint(v), false
+			return nil
+		}
 		p.inputOn = inputComment
 		p.input.SetValue("")
 		p.input.CharLimit = state.MaxCommentLen
-		p.input.Placeholder = "say something to everyone reading #" + fmt.Sprint(v.ID)
+		p.input.Placeholder = "say something to everyone reading " + label(v)
 		p.vpDirty = true
 		return p.input.Focus()
 	}
@@ -377,18 +405,27 @@ func (p *proposalsTab) voteHint(v *state.ProposalView) tea.Cmd {
 		p.c.status, p.c.statusErr = err, true
 		return nil
 	}
-	p.c.status, p.c.statusErr = fmt.Sprintf("#%d is decided by %s voting: press v to vote", v.ID, methodName(v.Method)), false
+	p.c.status, p.c.statusErr = fmt.Sprintf("%s is decided by %s voting: press v to vote", label(v), methodName(v.Method)), false
 	return nil
 }
 
 func (p *proposalsTab) canVote(v *state.ProposalView) string {
+	if v.Draft != 0 {
+		return draftHint(v)
+	}
 	if v.State != state.PropActive {
-		return fmt.Sprintf("voting on #%d is closed (%s)", v.ID, line(v.State))
+		return fmt.Sprintf("voting on %s is closed (%s)", label(v), line(v.State))
 	}
 	if v.Deadline <= p.c.now().UnixMilli() {
-		return fmt.Sprintf("voting on #%d has ended; the result is being counted", v.ID)
+		return fmt.Sprintf("voting on %s has ended; the result is being counted", label(v))
 	}
 	return ""
+}
+
+// draftHint says what a draft is and how it becomes a proposal.
+func draftHint(v *state.ProposalView) string {
+	n := state.DraftName(v.Draft)
+	return fmt.Sprintf("%s is your draft: only you can see it, and it is not in the community's log; `proposal open %s` opens it for votes", n, n)
 }
 
 func (p *proposalsTab) vote(v *state.ProposalView, b tally.Ballot, choice string) tea.Cmd {
@@ -401,12 +438,12 @@ func (p *proposalsTab) vote(v *state.ProposalView, b tally.Ballot, choice string
 		return nil
 	}
 	if v.MyVote != nil && v.MyVote.Choice == choice {
-		p.c.status, p.c.statusErr = fmt.Sprintf("you already voted %s on #%d", choice, v.ID), false
+		p.c.status, p.c.statusErr = fmt.Sprintf("you already voted %s on %s", choice, label(v)), false
 		return nil
 	}
-	ok := fmt.Sprintf("you voted %s on #%d", choice, v.ID)
+	ok := fmt.Sprintf("you voted %s on %s", choice, label(v))
 	if v.MyVote != nil {
-		ok = fmt.Sprintf("you changed your vote on #%d to %s", v.ID, choice)
+		ok = fmt.Sprintf("you changed your vote on %s to %s", label(v), choice)
 	}
 	return p.c.submitAs("vote", ok, state.CastVote{ID: v.ID, Ballot: b})
 }
@@ -452,7 +489,7 @@ func (p *proposalsTab) updateInput(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			p.busy = true
-			return p.c.submitAs("comment", fmt.Sprintf("comment added to #%d", v.ID), state.CommentOn{ID: v.ID, Body: val})
+			return p.c.submitAs("comment", "comment added to "+label(v), state.CommentOn{ID: v.ID, Body: val})
 		}
 		b, err := tally.ParseBallot(v.Method, val, v.Options)
 		if err != nil {
@@ -460,7 +497,7 @@ func (p *proposalsTab) updateInput(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		p.busy = true
-		return p.c.submitAs("ballot", fmt.Sprintf("your %s ballot on #%d is in", methodName(v.Method), v.ID),
+		return p.c.submitAs("ballot", fmt.Sprintf("your %s ballot on %s is in", methodName(v.Method), label(v)),
 			state.CastVote{ID: v.ID, Ballot: b})
 	}
 	var cmd tea.Cmd

@@ -20,7 +20,7 @@ func (p *proposalsTab) current() *state.ProposalView {
 	if id == 0 {
 		return nil
 	}
-	if o := p.c.snap.open; o != nil && o.ID == id {
+	if o := p.c.snap.open; o != nil && keyOf(o) == id {
 		return o
 	}
 	if i := p.find(id); i >= 0 {
@@ -31,7 +31,7 @@ func (p *proposalsTab) current() *state.ProposalView {
 
 func (p *proposalsTab) withThread() bool {
 	o := p.c.snap.open
-	return o != nil && o.ID == p.c.openProp
+	return o != nil && keyOf(o) == p.c.openProp
 }
 
 const sideW = 44
@@ -42,7 +42,7 @@ func (p *proposalsTab) detailView(t *themes.Theme) string {
 	v := p.current()
 	now := p.c.now()
 	var b strings.Builder
-	b.WriteString(t.Heading.Render(clip(fmt.Sprintf("#%d %s", v.ID, line(v.Title)), max(p.w, 1))) + "\n")
+	b.WriteString(t.Heading.Render(clip(label(v)+" "+line(v.Title), max(p.w, 1))) + "\n")
 	b.WriteString(t.Muted.Render(clip(p.meta(v, now), max(p.w, 1))) + "\n\n")
 	inputH := 0
 	if p.inputOn != inputNone {
@@ -55,8 +55,8 @@ func (p *proposalsTab) detailView(t *themes.Theme) string {
 	}
 	p.vp.SetWidth(max(mainW, 1))
 	p.vp.SetHeight(vh)
-	if p.vpDirty || p.vpFor != v.ID {
-		p.vpDirty, p.vpFor = false, v.ID
+	if p.vpDirty || p.vpFor != keyOf(v) {
+		p.vpDirty, p.vpFor = false, keyOf(v)
 		var content string
 		if p.wide() {
 			content = p.bodyAndThread(t, v, mainW)
@@ -93,7 +93,7 @@ func (p *proposalsTab) meta(v *state.ProposalView, now time.Time) string {
 			parts = append(parts, "voting ended "+when(v.Deadline)+", counting")
 		}
 	case state.PropDraft:
-		parts = append(parts, "draft, not open for votes")
+		parts = append(parts, "your draft: only you see it")
 	default:
 		s := line(v.State)
 		if v.Closed > 0 {
@@ -122,16 +122,16 @@ func methodName(m string) string {
 }
 
 func (p *proposalsTab) inputView(t *themes.Theme, v *state.ProposalView) string {
-	label := fmt.Sprintf("Comment on #%d", v.ID)
+	title := "Comment on " + label(v)
 	if p.inputOn == inputBallot {
-		label = fmt.Sprintf("Your %s ballot on #%d", methodName(v.Method), v.ID)
+		title = fmt.Sprintf("Your %s ballot on %s", methodName(v.Method), label(v))
 	}
 	hint := "enter sends · esc cancels"
 	if p.busy {
 		hint = "sending…"
 	}
 	p.input.SetWidth(max(p.w-4, 1))
-	return t.Accent.Render(label) + "  " + t.Muted.Render(hint) + "\n" +
+	return t.Accent.Render(title) + "  " + t.Muted.Render(hint) + "\n" +
 		t.InputPrompt.Render("› ") + p.input.View()
 }
 
@@ -143,13 +143,21 @@ func (p *proposalsTab) sidebar(t *themes.Theme, v *state.ProposalView, w int, co
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	title := "Tally"
-	if v.State == state.PropActive {
+	switch {
+	case v.State == state.PropActive:
 		title = "Live tally"
+	case v.Draft != 0:
+		title = "Draft"
 	}
 	add(t.Heading.Render(title))
 	switch {
-	case v.State == state.PropDraft || v.State == state.PropCancelled:
-		add(t.Muted.Render("no votes: " + map[bool]string{true: "this is a draft", false: "cancelled"}[v.State == state.PropDraft]))
+	case v.Draft != 0:
+		// A draft is not in the log: it has no votes, no thread and no
+		// receipt, only a way to publish it.
+		add(t.Muted.Render(wrap(draftHint(v)+".", w)))
+		return strings.Join(out, "\n")
+	case v.State == state.PropCancelled:
+		add(t.Muted.Render("no votes: cancelled"))
 	case tl.Hidden:
 		add(t.Muted.Render(wrap("The counts are secret until voting closes.", w)))
 	case v.Method == state.MethodYesNo:
@@ -358,6 +366,9 @@ func (p *proposalsTab) bodyAndThread(t *themes.Theme, v *state.ProposalView, w i
 		b.WriteString(t.Muted.Render("(no text beyond the title)") + "\n")
 	}
 	b.WriteString("\n")
+	if v.Draft != 0 {
+		return b.String()
+	}
 	if !p.withThread() {
 		b.WriteString(t.Muted.Render("reading the discussion…"))
 		return b.String()

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -24,7 +25,7 @@ func (p *proposalsTab) sync() {
 	p.rows = p.rows[:0]
 	for i := range ps {
 		v := &ps[i]
-		if q != "" && !strings.Contains(strings.ToLower(line(v.Title)+" #"+fmt.Sprint(v.ID)), q) {
+		if q != "" && !strings.Contains(strings.ToLower(line(v.Title)+" "+label(v)), q) {
 			continue
 		}
 		p.rows = append(p.rows, propRow{i: i, sec: section(v, now)})
@@ -43,9 +44,9 @@ func (p *proposalsTab) sync() {
 			if x.Closed != y.Closed {
 				return cmpInt(y.Closed, x.Closed)
 			}
-			return cmpInt(int64(y.ID), int64(x.ID))
+			return cmpKey(y, x)
 		}
-		return cmpInt(int64(x.ID), int64(y.ID))
+		return cmpKey(x, y)
 	})
 	p.lines = p.lines[:0]
 	p.cursor = min(p.cursor, max(len(p.rows)-1, 0))
@@ -54,14 +55,17 @@ func (p *proposalsTab) sync() {
 			p.lines = append(p.lines, propLine{sec: r.sec, row: -1})
 		}
 		p.lines = append(p.lines, propLine{sec: r.sec, row: j})
-		if ps[r.i].ID == p.selID {
+		if keyOf(&ps[r.i]) == p.selID {
 			p.cursor = j
 		}
 	}
 	if len(p.rows) > 0 {
-		p.selID = ps[p.rows[p.cursor].i].ID
+		p.selID = keyOf(&ps[p.rows[p.cursor].i])
 	}
 }
+
+// cmpKey orders rows by key: proposals by ID, drafts by number after them.
+func cmpKey(x, y *state.ProposalView) int { return cmp.Compare(keyOf(x), keyOf(y)) }
 
 func cmpInt(a, b int64) int {
 	switch {
@@ -250,7 +254,7 @@ type rowKey struct {
 	cols            listCols
 	selected, needs bool
 	soon            bool
-	id              uint64
+	name            string // "#3", or "d2" for a draft
 	title, st, left string
 	label           string
 	segs            int // 0: no bar, else the kind of tallySegments
@@ -268,7 +272,7 @@ var listRows drawings[rowKey, string]
 
 func (c listCols) row(t *themes.Theme, v *state.ProposalView, now time.Time, selected bool) string {
 	k := rowKey{theme: t.Name, cols: c, selected: selected, needs: needsVote(v, now), soon: isClosingSoon(v, now),
-		id: v.ID, title: v.Title, st: v.State}
+		name: label(v), title: v.Title, st: v.State}
 	if c.left > 0 {
 		k.left = listLeft(v, now)
 	}
@@ -289,7 +293,7 @@ func (c listCols) drawRow(t *themes.Theme, k *rowKey) string {
 	if k.needs {
 		mark = "● "
 	}
-	id := pad(fmt.Sprintf("#%d", k.id), 5)
+	id := pad(k.name, 5)
 	title := pad(line(k.title), c.title)
 	st := pad(line(k.st), c.state)
 	left := pad(k.left, c.left)

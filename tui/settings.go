@@ -11,9 +11,10 @@ import (
 	"github.com/polis-hub/polis/themes"
 )
 
-// settings lets a member pick a theme (remembered in the log, so every
-// session of theirs gets it), change their name, choose what visitors see
-// of them, and leave.
+// settings lets a member pick a theme (a private preference the hub keeps
+// outside the log, so every session of theirs gets it and nobody else
+// reads it), change their name, choose what visitors see of them, and
+// leave.
 type settings struct {
 	c        *common
 	cursor   int
@@ -97,7 +98,7 @@ func (s *settings) current() string {
 	if s.c.override != "" {
 		return s.c.override
 	}
-	if n := s.c.snap.me.Theme; n != "" {
+	if n := s.c.snap.prefs.Theme; n != "" {
 		if _, ok := themes.Lookup(n); ok {
 			return n
 		}
@@ -146,7 +147,7 @@ func (s *settings) Update(msg tea.Msg) tea.Cmd {
 		if pick == s.current() {
 			return nil
 		}
-		// Shown at once; the log catches up a moment later, and a refusal
+		// Shown at once; the hub keeps it a moment later, and a refusal
 		// puts the old theme back.
 		s.c.override = pick
 		return tea.Batch(func() tea.Msg { return restyleMsg{} },
@@ -183,7 +184,7 @@ func (s *settings) View() string {
 	} else {
 		b.WriteString(t.Text.Render(line(s.c.snap.me.Name)) + t.Muted.Render("   press r to change it") + "\n")
 	}
-	b.WriteString(s.profileView(t) + "\n")
+	b.WriteString(s.profileView(t) + s.readersView(t) + "\n")
 	b.WriteString(t.Label.Render("Theme") + "\n")
 	cur := s.current()
 	for i, n := range themes.Names() {

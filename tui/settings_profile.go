@@ -99,3 +99,38 @@ func consentedOn(m state.Member) string {
 	}
 	return " since " + state.Day(m.ConsentTime)
 }
+
+// readersView says who reads what, from the hub's one table of read rules
+// (state.ReadRules): what visitors and the public reach, what every member
+// does, and what is the member's alone.
+func (s *settings) readersView(t *themes.Theme) string {
+	var b strings.Builder
+	w := max(s.w-12, 10)
+	for _, a := range []state.Audience{state.Public, state.Members, state.Owner} {
+		var what []string
+		for _, r := range state.AudienceRules(a) {
+			if r.What != state.ReadSelf { // a visitor's own application: not the member's concern
+				what = append(what, r.Short)
+			}
+		}
+		verb := "read "
+		if a == state.Public {
+			verb = "reads "
+		}
+		for i, l := range strings.Split(wrap(verb+strings.Join(what, ", "), w), "\n") {
+			head := "          "
+			if i == 0 {
+				head = fmt.Sprintf("%-10s", upperFirst(a.String()))
+			}
+			b.WriteString(t.Label.Render(head) + t.Text.Render(l) + "\n")
+		}
+	}
+	return b.String()
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

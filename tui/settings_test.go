@@ -53,7 +53,7 @@ func TestSettingsLeave(t *testing.T) {
 	a := m.(*App)
 	v = screen(a)
 	mustContain(t, v, "Goodbye, bob.", "You have left Test Hub", "history is not rewritten",
-		`names you as "former member"`, "chain export", "enter visitor screen")
+		`names you as "former member"`, "chain head", "enter visitor screen")
 	checkFitsFor(t, v, 80, 24, "visitor")
 	gone := memberByID(t, f, 2)
 	if !gone.Gone() || gone.Name != state.FormerMember {

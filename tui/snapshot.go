@@ -14,6 +14,7 @@ type snapshot struct {
 	info     state.HubInfo
 	member   bool
 	me       state.Member
+	prefs    state.Prefs         // members only: their own preferences (theme)
 	members  []state.Member      // members only; everyone who ever joined, for names
 	roster   []state.Member      // members only; those who still count (not left or expelled)
 	pending  []state.Application // for those who may decide them
@@ -32,8 +33,9 @@ type snapshot struct {
 	size     uint64
 	verifier string
 	err      error
-	// Members only: every proposal they may see with its live tally, and
-	// the open one (see common.openProp) with its thread and their receipt.
+	// Members only: every proposal with its live tally, then their own
+	// drafts (ID 0, see draftKey), and the open one (see common.openProp)
+	// with its thread and their receipt.
 	proposals []state.ProposalView
 	open      *state.ProposalView
 	receipt   *state.Receipt
@@ -66,18 +68,17 @@ func loadSnapshot(hub *state.Hub, who Identity, open uint64, prev *snapshot) *sn
 			s.pending = d.pending
 		}
 		s.treasury, s.housing, s.cases, s.campaigns = d.treasury, d.housing, d.cases, d.campaigns
-		switch {
-		case d.memberErr != nil:
+		if d.memberErr != nil {
 			s.err = d.memberErr
-		case d.drafters[s.me.ID]:
-			// Drafts are their author's alone: the hub lists them.
-			s.proposals, s.err = hub.ProposalsFor(s.me.ID)
-		default:
+		} else {
 			var old []state.ProposalView
 			if prev != nil && prev.member && prev.me.ID == s.me.ID {
 				old = prev.proposals
 			}
 			s.proposals, s.err = withOwnVotes(hub, d.proposals, s.me.ID, old)
+		}
+		if s.err == nil {
+			s.loadOwn(hub)
 		}
 		if s.err == nil && open != 0 {
 			s.loadOpen(hub, open)
@@ -138,10 +139,38 @@ func withOwnVotes(hub *state.Hub, ps []state.ProposalView, me uint64, old []stat
 	return out, nil
 }
 
+// loadOwn reads what is the member's alone, outside the log: their
+// preferences and their drafts, which follow the proposals.
+func (s *snapshot) loadOwn(hub *state.Hub) {
+	rd := state.Reading{Member: &s.me}
+	if s.prefs, s.err = hub.Preferences(rd); s.err != nil {
+		return
+	}
+	drafts, err := hub.Drafts(rd)
+	if err != nil {
+		s.err = err
+		return
+	}
+	if len(drafts) > 0 {
+		// The proposals may be every session's shared list: never append
+		// into it.
+		s.proposals = append(slices.Clip(s.proposals), drafts...)
+	}
+}
+
 // loadOpen reads the proposal on screen with its thread, and the member's
-// receipt for their vote on it.
+// receipt for their vote on it. A draft has neither: the list holds it.
 func (s *snapshot) loadOpen(hub *state.Hub, open uint64) {
-	// A proposal that vanished (a draft cancelled) is simply not open.
+	if open&draftKey != 0 {
+		for i := range s.proposals {
+			if keyOf(&s.proposals[i]) == open {
+				v := s.proposals[i]
+				s.open = &v
+			}
+		}
+		return
+	}
+	// A proposal that vanished is simply not open.
 	v, err := hub.ProposalFor(open, s.me.ID)
 	if err != nil {
 		return

@@ -19,12 +19,10 @@ type hubData struct {
 	census   []state.CensusMember // listed members, as visitors see them
 	unlisted int
 	pending  []state.Application // never more than state.MaxPendingApplications
-	// proposals is every proposal but drafts as any member sees it, with
-	// live tallies and no one's vote: the hub's list for member 0, which
-	// is no one (IDs start at 1).
+	// proposals is every proposal as any member sees it, with live
+	// tallies and no one's vote: the hub's list for member 0, which is no
+	// one (IDs start at 1). Drafts are each member's own (loadOwn).
 	proposals []state.ProposalView
-	// drafters are the members with a draft, which only they may see.
-	drafters  map[uint64]bool
 	treasury  *treasuryData
 	housing   *housingData
 	cases     []state.Case
@@ -78,7 +76,7 @@ func sharedRead(hub *state.Hub) *hubData {
 }
 
 func readHubData(hub *state.Hub) *hubData {
-	d := &hubData{drafters: map[uint64]bool{}}
+	d := &hubData{}
 	var err error
 	if d.members, err = hub.Members(); err != nil {
 		d.err = err
@@ -91,11 +89,6 @@ func readHubData(hub *state.Hub) *hubData {
 			d.charter = &c
 		}
 		d.pending = state.PendingApplications(r)
-		for _, p := range state.ListProposals(r) {
-			if p.State == state.PropDraft {
-				d.drafters[p.Author] = true
-			}
-		}
 		return nil
 	})
 	if err != nil {

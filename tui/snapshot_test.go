@@ -18,7 +18,10 @@ func TestSharedSnapshotKeepsWhatIsPersonal(t *testing.T) {
 	carol := testIdentity(t, "carol")
 	f.as(alice, state.NewProposal{Kind: state.KindText, Title: "Paint the shed", Method: state.MethodYesNo})
 	f.as(alice, state.NewProposal{Kind: state.KindText, Title: "Fix the roof", Method: state.MethodYesNo})
-	f.as(alice, state.NewProposal{Kind: state.KindText, Title: "Alice's draft", Method: state.MethodYesNo, Draft: true})
+	if _, err := f.hub.SaveDraft(t.Context(), f.actor(alice), state.NewProposal{Kind: state.KindText, Title: "Alice's draft"}); err != nil {
+		t.Fatal(err)
+	}
+	f.as(alice, state.ChooseTheme{Theme: "dusk"})
 	f.as(bob, state.CastVote{ID: 1, Ballot: tally.Ballot{Choice: "yes"}})
 
 	load := func(who Identity, prev *snapshot) *snapshot {
@@ -31,13 +34,23 @@ func TestSharedSnapshotKeepsWhatIsPersonal(t *testing.T) {
 	}
 	sa, sb, sd, sc := load(alice, nil), load(bob, nil), load(dave, nil), load(carol, nil)
 
-	if ids := propIDs(sa); len(ids) != 3 || ids[2] != 3 {
-		t.Fatalf("alice sees %v, want her draft #3 too", ids)
+	if ids := propIDs(sa); len(ids) != 3 || ids[2] != 0 || sa.proposals[2].Draft != 1 || sa.proposals[2].Title != "Alice's draft" {
+		t.Fatalf("alice sees %v, want her draft d1 too", ids)
+	}
+	if sa.prefs.Theme != "dusk" {
+		t.Fatalf("alice's theme: %+v", sa.prefs)
 	}
 	for _, s := range []*snapshot{sb, sd} {
 		if ids := propIDs(s); len(ids) != 2 {
 			t.Fatalf("%s sees %v, want #1 and #2 only", s.me.Name, ids)
 		}
+		if s.prefs.Theme != "" {
+			t.Fatalf("%s has alice's theme", s.me.Name)
+		}
+	}
+	// The shared list is never appended to: alice's draft stays hers.
+	if sb2 := load(bob, sb); len(sb2.proposals) != 2 {
+		t.Fatalf("bob's list after alice's load: %v", propIDs(sb2))
 	}
 	if v := sb.proposals[0].MyVote; v == nil || v.Choice != "yes" || sb.proposals[1].MyVote != nil {
 		t.Fatalf("bob's votes: %+v, %+v", sb.proposals[0].MyVote, sb.proposals[1].MyVote)

@@ -315,7 +315,7 @@ func (a *App) reload() tea.Cmd {
 func (a *App) applySnapshot(s *snapshot) {
 	a.c.snap, a.c.snaps = s, a.c.snaps+1
 	a.fresh = false
-	if s.member && s.me.Theme == a.c.override {
+	if s.member && s.prefs.Theme == a.c.override {
 		a.c.override = ""
 	}
 	if s.member {
@@ -339,8 +339,8 @@ func (a *App) applySnapshot(s *snapshot) {
 // restyle picks the theme and tells every screen that data or theme changed.
 func (a *App) restyle() {
 	name := themes.Default
-	if a.c.snap != nil && a.c.snap.member && a.c.snap.me.Theme != "" {
-		name = a.c.snap.me.Theme
+	if a.c.snap != nil && a.c.snap.member && a.c.snap.prefs.Theme != "" {
+		name = a.c.snap.prefs.Theme
 	}
 	if a.c.override != "" {
 		name = a.c.override

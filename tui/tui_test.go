@@ -282,8 +282,14 @@ func TestSettingsThemeAndRename(t *testing.T) {
 	if a.c.theme.Name != "light" {
 		t.Fatalf("theme %q after choosing light", a.c.theme.Name)
 	}
-	if me, _, _ := f.hub.Whoami(alice.Fingerprint); me.Theme != "light" {
-		t.Fatalf("theme not remembered: %q", me.Theme)
+	me, _, _ := f.hub.Whoami(alice.Fingerprint)
+	if p, _ := f.hub.Preferences(state.Reading{Member: &me}); p.Theme != "light" {
+		t.Fatalf("theme not remembered: %q", p.Theme)
+	}
+	// It is alice's preference, not the community's: the log has no trace.
+	var b bytes.Buffer
+	if err := f.hub.Store().WriteExport(&b); err != nil || bytes.Contains(b.Bytes(), []byte("light")) {
+		t.Fatalf("the export holds the theme (%v)", err)
 	}
 	// A new session of the same member starts in the chosen theme.
 	if b := New(f.hub, alice).(*App); b.c.theme.Name != "light" {

@@ -34,7 +34,7 @@ func newVisitor(c *common) *visitor {
 		redeem: newForm("Redeem an invite", "Got a code from a member? Enter it with the name you want to be known by.",
 			field{"Invite code", "xxxx-xxxx-xxxx-xxxx", 64},
 			field{"Your name", "how members will see you", state.MaxNameLen}),
-		apply: newForm("Apply to join", "No code? Tell the stewards who you are; they will see this with your key.",
+		apply: newForm("Apply to join", "No code? Tell the community who you are: its members can read this with your key, and a steward decides.",
 			field{"Your name", "how members will see you", state.MaxNameLen},
 			field{"A few words", "who you are and why you'd like to join", 280}),
 		keyRedeem: bind([]string{"i"}, "i", "redeem invite"),

@@ -173,7 +173,7 @@ func (r *runner) build(dir string, n int) (err error) {
 			return r.ctx.Err()
 		}
 		k := keys[1+rand.IntN(len(keys)-1)].actor()
-		var c state.Command = state.ChooseTheme{Theme: []string{"dark", "light"}[i%2]}
+		var c state.Command = state.Rename{Name: fmt.Sprintf("bench %d", i)}
 		if i%4 != 0 && len(props) > 0 {
 			choice := []string{tally.ChoiceYes, tally.ChoiceNo, tally.ChoiceAbstain}[rand.IntN(3)]
 			c = state.CastVote{ID: props[rand.IntN(len(props))], Ballot: tally.Ballot{Choice: choice}}
