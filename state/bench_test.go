@@ -171,7 +171,7 @@ func BenchmarkSeal(b *testing.B) {
 			head, _ := s.Head()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if _, _, err := s.seal(bo, s.Size(), s.digest, head, []byte(head.Note)); err != nil {
+				if _, _, err := s.seal(bo, s.Size(), s.digest, head, []byte(head.Note), s.lastTime); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -45,3 +46,60 @@ func ReadHead(dir string, v note.Verifier) (c chain.Checkpoint, signed []byte, o
 
 // durableWrite writes a data dir file: owner-only, whole or not at all.
 func durableWrite(path string, b []byte) error { return durable.WriteFile(path, b, 0o600) }
+
+// ErrHistoryLost means the store no longer holds the history the hub has
+// published: it is behind the data dir's HEAD, or holds another checkpoint
+// at HEAD's height. Signing on would give members two histories under one
+// key, so the hub refuses to start.
+var ErrHistoryLost = errors.New("the store has lost history the hub published")
+
+// checkHighWater compares the store's head (already loaded) with the data
+// dir's HEAD, at open, before anything is signed or served. A store ahead of
+// HEAD stopped after a checkpoint's batch was durable and before it was
+// published; publishing it now is what would have happened next.
+func (s *Store) checkHighWater(r Reader) error {
+	c, signed, ok, err := ReadHead(s.opts.Dir, s.verifier)
+	if err != nil {
+		return fmt.Errorf("the high-water mark is unreadable, so the hub cannot tell whether its store lost published history: %w", err)
+	}
+	if !ok {
+		// A hub that never sealed, or a data dir from before the mark:
+		// the store's head is the best knowledge there is.
+		return s.publishHead()
+	}
+	if s.head.Height < c.Height {
+		return fmt.Errorf("%w: the store's latest checkpoint is height %d (%d events) but %s records that height %d (%d events) was published; members may hold it, and the hub will not sign those heights again",
+			ErrHistoryLost, s.head.Height, s.head.Size, filepath.Join(s.opts.Dir, HeadFile), c.Height, c.Size)
+	}
+	stored, _ := r.Get(ckptKey(c.Height))
+	if !bytes.Equal(stored, signed) {
+		return fmt.Errorf("%w: the store holds another checkpoint at height %d than the one %s records as published (the store's covers %d events, the published one %d)",
+			ErrHistoryLost, c.Height, filepath.Join(s.opts.Dir, HeadFile), storedSize(stored, s.verifier), c.Size)
+	}
+	s.hwm.Store(c.Height)
+	if s.head.Height > c.Height {
+		return s.publishHead()
+	}
+	return nil
+}
+
+// publishHead records the store's head as the high-water mark.
+func (s *Store) publishHead() error {
+	if s.head.Height == 0 {
+		return nil
+	}
+	if err := writeHead(s.opts.Dir, s.headNote); err != nil {
+		return fmt.Errorf("recording the high-water mark: %w", err)
+	}
+	s.hwm.Store(s.head.Height)
+	return nil
+}
+
+// storedSize is the size a stored checkpoint covers, -1 if unreadable.
+func storedSize(signed []byte, v note.Verifier) int64 {
+	c, err := chain.Open(signed, v)
+	if err != nil {
+		return -1
+	}
+	return c.Size
+}

@@ -3,6 +3,7 @@ package state
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -81,6 +82,26 @@ type Options struct {
 	// commands is durable, with their number and the time from deciding
 	// the batch to its fsync (for metrics). It must return quickly.
 	OnCommit func(commands int, took time.Duration)
+	// Log gets what a steward must know and no caller is told: a failed
+	// commit, a clock jump, a nearly full disk. Nil discards it.
+	Log *slog.Logger
+	// MaxClockStep holds writes whose time would be more than this ahead
+	// of the hub's own reckoning (see clock.go) until the clock comes back
+	// or a steward confirms it; 0 turns the guard off (tests that move a
+	// pinned clock by days), `polis serve` sets 24h.
+	MaxClockStep time.Duration
+	// MinFreeSpace is the free space below which writes pause (see
+	// diskspace.go): 0 means max(64 MiB, 1% of the file system), a
+	// negative value turns the floor off.
+	MinFreeSpace int64
+
+	// Seams for tests: the monotonic time since open, the file system's
+	// free and total bytes, and a fault to report for a commit (after
+	// Badger applied it, as a failed fsync would).
+	monotonic   func() time.Duration
+	statfs      func(dir string) (avail, total uint64, err error)
+	commitFault func() error
+	onDecided   func(commands int) // after the sequencer decided a batch
 }
 
 func (o *Options) defaults() {
@@ -98,6 +119,19 @@ func (o *Options) defaults() {
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.monotonic == nil {
+		start := time.Now()
+		o.monotonic = func() time.Duration { return time.Since(start) }
+	}
+	if o.statfs == nil {
+		o.statfs = statfs
+	}
+	if o.commitFault == nil {
+		o.commitFault = faultFromEnv()
 	}
 }
 
@@ -128,7 +162,16 @@ type Store struct {
 	headNote []byte
 	subs     map[chan uint64]struct{}
 	closed   bool
-	broken   error // set when a commit failed; no more writes
+	broken   error // set when a commit failed; no more writes or reads
+	// published is signalled (on mu) whenever the fields above move or
+	// the store breaks: readers whose snapshot is ahead of them wait on it.
+	published sync.Cond
+	failed    chan struct{} // closed when broken is set
+
+	commitStop atomic.Bool  // a commit failed: the committer writes nothing more
+	hwm        atomic.Int64 // the height in the data dir's HEAD file: never signed again
+	clock      clockGuard
+	disk       diskGuard
 
 	census atomic.Pointer[CensusAt] // at the latest checkpoint
 	// memberGen counts committed batches that changed a member record, so
@@ -183,16 +226,31 @@ func Open(o Options) (*Store, error) {
 	}
 	s := &Store{opts: o, db: db, signer: signer, verifier: verifier, vkey: vkey,
 		reqs: make(chan *request, 1024), quit: make(chan struct{}), done: make(chan struct{}),
-		subs: map[chan uint64]struct{}{}, cache: newReadCache(1 << 17), layer: map[string]layered{}}
+		subs: map[chan uint64]struct{}{}, cache: newReadCache(1 << 17), layer: map[string]layered{},
+		failed: make(chan struct{})}
+	s.published.L = &s.mu
 	if err := s.load(); err != nil {
 		db.Close()
 		return nil, err
 	}
+	s.clock.init(o, s.lastTime)
+	s.disk.init(o)
 	go s.run()
 	return s, nil
 }
 
 func openBadger(path string, readOnly bool) (*badger.DB, error) {
+	if !readOnly {
+		// Badger cuts its log at the first bad record, destroying the
+		// evidence: look first.
+		if err := checkLog(path); err != nil {
+			return nil, err
+		}
+	}
+	return openBadgerUnchecked(path, readOnly)
+}
+
+func openBadgerUnchecked(path string, readOnly bool) (*badger.DB, error) {
 	opts := badger.DefaultOptions(path).
 		WithSyncWrites(true).
 		WithLogger(nil).
@@ -279,7 +337,9 @@ func loadOrCreateKey(dir, origin string) (skey, vkey string, err error) {
 	return skey, vkey, nil
 }
 
-// load reads the stored log size, digest and head; it never replays.
+// load reads the stored log size, digest and head, checks them against
+// the events, hashes and checkpoints they describe and against the data
+// dir's high-water mark; it never replays.
 func (s *Store) load() error {
 	return s.db.View(func(txn *badger.Txn) error {
 		r := &badgerReader{txn: txn}
@@ -297,17 +357,14 @@ func (s *Store) load() error {
 			return errors.New("corrupt state digest accumulator")
 		}
 		if v, ok := r.Get(keyLastTime); ok {
-			s.lastTime, _ = strconv.ParseInt(string(v), 10, 64)
-		}
-		// A cheap integrity check: the last event is there, and nothing
-		// beyond it.
-		if s.size > 0 {
-			if _, ok := r.Get(eventKey(s.size - 1)); !ok {
-				return fmt.Errorf("corrupt data dir: event %d missing", s.size-1)
+			t, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("corrupt data dir: last event time %q", v)
 			}
+			s.lastTime = t
 		}
-		if _, ok := r.Get(eventKey(s.size)); ok {
-			return fmt.Errorf("corrupt data dir: event %d beyond the recorded log size", s.size)
+		if err := s.checkLogMeta(r); err != nil {
+			return err
 		}
 		if v, ok := r.Get(keyHead); ok {
 			h, err := strconv.ParseInt(string(v), 10, 64)
@@ -323,13 +380,21 @@ func (s *Store) load() error {
 				return fmt.Errorf("checkpoint %d: %w", h, err)
 			}
 			s.head, s.headNote = headOf(c, signed), signed
+			if err := s.checkHeadMeta(r, h, c); err != nil {
+				return err
+			}
 			if uint64(c.Size) == s.size {
 				// A clean stop sealed everything: the census at that
 				// checkpoint is the current state's.
 				s.census.Store(censusAtSeal(r, c))
 			}
+		} else if _, ok := r.Get(ckptKey(1)); ok {
+			return errors.New("corrupt data dir: checkpoints are stored but the head (m/head) is missing")
 		}
-		return r.err
+		if r.err != nil {
+			return r.err
+		}
+		return s.checkHighWater(r)
 	})
 }
 
@@ -403,9 +468,10 @@ func (s *Store) publish(size uint64) {
 	}
 }
 
-// View runs fn over a consistent snapshot of state.
+// View runs fn over a consistent snapshot of published state; it fails
+// once the store has failed (see snapshot).
 func (s *Store) View(fn func(r Reader) error) (err error) {
-	return s.db.View(func(txn *badger.Txn) error {
+	return s.snapshot(func(txn *badger.Txn) error {
 		r := &badgerReader{txn: txn}
 		defer func() {
 			if p := recover(); p != nil {
