@@ -95,11 +95,12 @@ func (g *clockGuard) read() (c int64, ok bool, believed int64) {
 }
 
 // stamp is the time of the next event: the clock, never before the last
-// event's time last.
+// event's time last. With the clock refused it is last, and an error that
+// refuses any command that would write.
 func (g *clockGuard) stamp(last int64) (int64, error) {
 	c, ok, b := g.read()
 	if !ok {
-		return 0, fmt.Errorf("%w: it reads %s, more than %s past the hub's own reckoning (%s); nothing was written, and writes wait until the clock is put right or a steward confirms it (polis clock --confirm)",
+		return last, fmt.Errorf("%w: it reads %s, more than %s past the hub's own reckoning (%s); nothing was written, and writes wait until the clock is put right or a steward confirms it (polis clock --confirm)",
 			ErrClockAhead, fmtMillis(c), time.Duration(g.step)*time.Millisecond, fmtMillis(b))
 	}
 	return max(c, last), nil

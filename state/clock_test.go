@@ -86,6 +86,10 @@ func TestClockJumpRefusedAndRecoverable(t *testing.T) {
 	if !strings.Contains(logs.String(), "ERROR the clock jumped far ahead") {
 		t.Fatalf("not logged:\n%s", logs)
 	}
+	// A command that would write nothing is decided as ever.
+	if _, err := s.Submit(context.Background(), testActor(t, "hwm"), ChooseTheme{Theme: "Bad Theme"}); err == nil || errors.Is(err, ErrClockAhead) {
+		t.Fatalf("a refused command while the clock is held: %v, want its own refusal", err)
+	}
 
 	// NTP puts it right: writes resume at the right time.
 	c.jump(-10*year + time.Minute)

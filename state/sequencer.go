@@ -1,6 +1,7 @@
 package state
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -226,14 +227,6 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) (*inflig
 		return nil, nil
 	}
 	f := &inflight{batch: batch, replies: make([]reply, len(batch)), began: began, after: *bs}
-	if len(batch) > 0 {
-		if err := s.disk.check(s.opts.Dir); err != nil {
-			for i := range f.replies {
-				f.replies[i] = reply{err: err}
-			}
-			return f, nil
-		}
-	}
 	next := *bs
 	base := &badgerReader{db: s.db}
 	defer base.discard()
@@ -242,6 +235,8 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) (*inflig
 	var reread []string
 	var rest []*request
 	budget, used := s.txnBudget(), txnUse{}
+	var diskErr error
+	diskRead := false
 	bd := &s.bd
 	bd.reset()
 	for i, req := range batch {
@@ -249,12 +244,16 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) (*inflig
 			f.replies[i] = reply{err: req.ctx.Err()}
 			continue
 		}
-		now, err := s.clock.stamp(next.lastTime)
-		if err != nil {
-			f.replies[i] = reply{err: err}
-			continue
-		}
+		// A clock the guard refuses, or a nearly full disk, refuses
+		// writes only: a command that changes nothing is decided as ever.
+		now, clockErr := s.clock.stamp(next.lastTime)
 		d, err := s.one(bo, req, next.size, now)
+		if err == nil && len(d.evs) > 0 {
+			if !diskRead {
+				diskErr, diskRead = s.disk.check(s.opts.Dir), true
+			}
+			err = cmp.Or(clockErr, diskErr)
+		}
 		if err != nil {
 			f.replies[i] = reply{err: err}
 			continue
