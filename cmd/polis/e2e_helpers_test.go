@@ -84,8 +84,14 @@ type hubProc struct {
 // startHub runs `polis serve` and waits until it says it is serving.
 func startHub(t *testing.T, data, addr string, args ...string) *hubProc {
 	t.Helper()
-	cmd := exec.Command(polisBinary(t), append([]string{"serve", "--data", data, "--listen", addr}, args...)...)
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	return startHubWith(t, polisBinary(t), nil, data, addr, args...)
+}
+
+// startHubWith runs `polis serve` from the binary bin with env added.
+func startHubWith(t *testing.T, bin string, env []string, data, addr string, args ...string) *hubProc {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--data", data, "--listen", addr}, args...)...)
+	cmd.Env = append(append(os.Environ(), "NO_COLOR=1"), env...)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {
