@@ -23,25 +23,68 @@ const HeadFile = "HEAD"
 
 // writeHead durably records signed as the latest published checkpoint of
 // the data dir.
+//
+// HEAD is written once per checkpoint, and the checkpoint's callers wait
+// for it, so it costs one sync, not durable.WriteFile's two (the file, then
+// the directory for the rename): a note usually has the length of the one
+// before it (only the size and height lines grow, a digit at a time), and
+// then it is rewritten in place and synced. A write of at most one 512-byte
+// sector at the start of a file lands whole or not at all, the guarantee
+// PostgreSQL keeps its pg_control file under 512 bytes for; a longer note,
+// or one of another length, is written whole to a new file and renamed.
 func writeHead(dir string, signed []byte) error {
-	return durableWrite(filepath.Join(dir, HeadFile), signed)
+	p := filepath.Join(dir, HeadFile)
+	if len(signed) <= headSector {
+		if done, err := rewriteHead(p, signed); done {
+			return err
+		}
+	}
+	return durableWrite(p, signed)
+}
+
+const headSector = 512
+
+// rewriteHead overwrites HEAD in place if it holds a note of signed's
+// length; done is false when it did not try.
+func rewriteHead(p string, signed []byte) (done bool, err error) {
+	f, err := os.OpenFile(p, os.O_WRONLY, 0)
+	if err != nil {
+		return false, nil
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || fi.Size() != int64(len(signed)) {
+		return false, nil
+	}
+	if _, err := f.WriteAt(signed, 0); err != nil {
+		return true, err
+	}
+	if err := durable.Sync(f); err != nil {
+		return true, err
+	}
+	return true, f.Close()
 }
 
 // ReadHead returns the high-water mark of the data dir dir, verified with v;
 // ok is false when there is none (a hub that has never sealed).
 func ReadHead(dir string, v note.Verifier) (c chain.Checkpoint, signed []byte, ok bool, err error) {
-	signed, err = os.ReadFile(filepath.Join(dir, HeadFile))
-	if errors.Is(err, os.ErrNotExist) {
-		return c, nil, false, nil
+	p := filepath.Join(dir, HeadFile)
+	// A read racing an in-place rewrite may see part of each note; the
+	// next read sees one whole.
+	for try := 0; ; try++ {
+		signed, err = os.ReadFile(p)
+		if errors.Is(err, os.ErrNotExist) {
+			return c, nil, false, nil
+		}
+		if err != nil {
+			return c, nil, false, err
+		}
+		if c, err = chain.Open(signed, v); err == nil {
+			return c, signed, true, nil
+		}
+		if try == 2 {
+			return c, nil, false, fmt.Errorf("%s: %w", p, err)
+		}
 	}
-	if err != nil {
-		return c, nil, false, err
-	}
-	c, err = chain.Open(signed, v)
-	if err != nil {
-		return c, nil, false, fmt.Errorf("%s: %w", filepath.Join(dir, HeadFile), err)
-	}
-	return c, signed, true, nil
 }
 
 // durableWrite writes a data dir file: owner-only, whole or not at all.

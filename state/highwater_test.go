@@ -109,22 +109,25 @@ func readHeadFile(t testing.TB, dir string, s *Store) chain.Checkpoint {
 }
 
 // HEAD is written once each checkpoint's batch is durable and before the
-// checkpoint is published: when the file is renamed into place, nobody can
-// see the new head yet; once Submit returns, HEAD names the head callers
-// see.
+// checkpoint is published: when the new note is synced, nobody can see the
+// new head yet; once Submit returns, HEAD names the head callers see. A
+// note of the previous one's length costs one sync (rewritten in place), a
+// longer one a new file (sync, rename, sync the dir).
 func TestHeadRecordedBeforePublished(t *testing.T) {
 	dir := t.TempDir()
 	var mu sync.Mutex
-	var seen []string
+	var seen, ops []string
 	var s *Store
 	durable.Hook = func(op, path string) error {
-		if op == "rename" && filepath.Base(path) == HeadFile {
-			mu.Lock()
-			defer mu.Unlock()
-			if s != nil {
-				h, _ := s.Head()
-				seen = append(seen, fmt.Sprint(h.Height))
-			}
+		if !strings.Contains(filepath.Base(path), HeadFile) && op != "syncdir" {
+			return nil
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		ops = append(ops, op)
+		if op == "sync" && s != nil {
+			h, _ := s.Head()
+			seen = append(seen, fmt.Sprint(h.Height))
 		}
 		return nil
 	}
@@ -139,12 +142,17 @@ func TestHeadRecordedBeforePublished(t *testing.T) {
 		t.Fatalf("HEAD at height %d, store head %d, want 4", c.Height, h.Height)
 	}
 	mu.Lock()
-	got := strings.Join(seen, ",")
+	got, steps := strings.Join(seen, ","), strings.Join(ops, " ")
 	mu.Unlock()
-	// Each rename of HEAD to height n happened while height n-1 was the
+	// Each sync of HEAD at height n happened while height n-1 was the
 	// published head.
 	if got != "0,1,2,3" {
-		t.Fatalf("published heads when HEAD was renamed: %s, want 0,1,2,3", got)
+		t.Fatalf("published heads when HEAD was synced: %s, want 0,1,2,3", got)
+	}
+	// Sizes 3, 6, 9, 12: a new file for the first note and for the one
+	// whose size line gains a digit, in place for the others.
+	if want := "sync rename syncdir sync sync sync rename syncdir"; steps != want {
+		t.Fatalf("HEAD writes: %s, want %s", steps, want)
 	}
 }
 
