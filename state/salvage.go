@@ -22,6 +22,14 @@ func SalvageLog(dir string) (string, error) {
 		return "", err
 	}
 	dbPath := filepath.Join(dir, dbDir)
+	release, err := lockDir(dbPath)
+	if errors.Is(err, errLocked) {
+		return "", fmt.Errorf("%w (%s): stop it first", ErrLocked, dir)
+	}
+	if err != nil {
+		return "", err
+	}
+	release() // checkLog and Badger take it again
 	if err := checkLog(dbPath); err == nil {
 		return "", nil
 	} else if !errors.Is(err, ErrDamagedLog) {

@@ -67,8 +67,22 @@ func (d *LogDamage) Error() string {
 
 func (d *LogDamage) Unwrap() error { return ErrDamagedLog }
 
-// checkLog scans the memtable logs of the Badger dir dbDir.
+// errLocked means another process has the database open; Badger's own
+// open says so, with the message the steward knows.
+var errLocked = errors.New("database in use")
+
+// checkLog scans the memtable logs of the Badger dir dbDir, unless another
+// process has the database open (and is writing them): Badger's open then
+// refuses it.
 func checkLog(dbDir string) error {
+	release, err := lockDir(dbDir)
+	if errors.Is(err, errLocked) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer release()
 	d, err := scanLogs(dbDir)
 	if err != nil {
 		return fmt.Errorf("checking the database log in %s: %w", dbDir, err)
