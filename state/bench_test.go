@@ -217,3 +217,28 @@ func BenchmarkSubmitVotes(b *testing.B) {
 		})
 	}
 }
+
+// A read through the hub's one door: a member lookup in a snapshot, as
+// every SSH command does first.
+//
+//	go test ./state -run '^$' -bench View
+func BenchmarkView(b *testing.B) {
+	s := openTest(b, Options{CheckpointEvery: 1000})
+	mustSubmit(b, s, SystemActor, CreateHub{Name: "bench"})
+	a := testActor(b, "reader")
+	mustSubmit(b, s, SystemActor, AdmitAdmin{Key: a.Key, Name: "reader"})
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := s.View(func(r Reader) error {
+				if _, ok := MemberByFingerprint(r, a.Fingerprint); !ok {
+					return fmt.Errorf("no member")
+				}
+				return nil
+			}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

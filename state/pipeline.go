@@ -167,9 +167,9 @@ func tooBig(c, budget txnUse) error {
 // every batch before it, so published size and digest never go back and
 // a failed fsync fails every later batch too.
 type batchQueue struct {
-	q        []*inflight
-	heads    chan<- *inflight // to headLoop
-	headBusy bool             // a checkpoint is with headLoop
+	q      []*inflight
+	heads  chan<- *inflight // to headLoop
+	atHead *inflight        // the batch headLoop has; not to be touched
 }
 
 func (bq *batchQueue) len() int { return len(bq.q) }
@@ -182,12 +182,23 @@ func (bq *batchQueue) push(f *inflight) { bq.q = append(bq.q, f) }
 // batch while Badger writes the other; a small one would pay a whole fsync
 // of its own, and small batches breed smaller ones. With two or more: a
 // full batch, since Badger writes one at a time and another would only
-// wait behind them.
+// wait behind them. Batches with nothing to write (refusals waiting their
+// turn) do not count.
 func (bq *batchQueue) pipelineAt(maxBatch int) int {
-	if len(bq.q) > 1 {
-		return maxBatch
+	var first *inflight
+	for _, f := range bq.q {
+		if f.writes == nil {
+			continue
+		}
+		if first != nil {
+			return maxBatch
+		}
+		first = f
 	}
-	return min(max(len(bq.q[0].batch), minPipelined), maxPipelined)
+	if first == nil {
+		return minPipelined
+	}
+	return min(max(len(first.batch), minPipelined), maxPipelined)
 }
 
 // settle takes f back from the committer (its commit returned) or from
@@ -196,21 +207,20 @@ func (bq *batchQueue) pipelineAt(maxBatch int) int {
 // headLoop first; the batches behind it wait for it.
 func (bq *batchQueue) settle(s *Store, f *inflight) {
 	if f != nil {
-		if f.headDone {
-			bq.headBusy = false
+		if f == bq.atHead {
+			bq.atHead = nil // back, with headDone (and err) set
+		} else {
+			f.done = true
 		}
-		f.done = true
 	}
 	for len(bq.q) > 0 {
 		h := bq.q[0]
-		if !h.done {
+		if h == bq.atHead || !h.done {
 			return
 		}
 		if h.sealed && h.err == nil && !h.headDone && s.brokenErr() == nil {
-			if !bq.headBusy {
-				bq.headBusy = true
-				bq.heads <- h
-			}
+			bq.atHead = h
+			bq.heads <- h
 			return
 		}
 		s.finish(h)
