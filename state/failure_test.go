@@ -151,8 +151,10 @@ var errSawFailedWrite = errors.New("a reader saw the failed batch's write")
 // then fails.
 func TestFailedBatchNeverReadable(t *testing.T) {
 	bf := newBlockingFault()
+	waiting := make(chan struct{}, 1)
 	o := Options{CheckpointEvery: 1000, CheckpointInterval: time.Hour}
 	o.commitFault = bf.fault
+	o.onSnapshotWait = func() { waiting <- struct{}{} }
 	s := openTest(t, o)
 	defer bf.unblock()
 	fillHub(t, s, 0)
@@ -170,6 +172,12 @@ func TestFailedBatchNeverReadable(t *testing.T) {
 			return nil
 		})
 	}()
+	// The reader's snapshot holds the batch: it must wait, not read.
+	select {
+	case err := <-read:
+		t.Fatalf("a read while the failed commit was being reported: %v", err)
+	case <-waiting:
+	}
 	bf.unblock()
 	if err := <-read; !errors.Is(err, ErrStorageFailed) {
 		t.Fatalf("read during the failed commit: %v, want ErrStorageFailed", err)

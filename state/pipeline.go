@@ -31,6 +31,7 @@ func (s *Store) commitLoop(commits <-chan *inflight, durable chan<- *inflight, e
 		}
 	}()
 	for f := range commits {
+		s.unpublished.Add(1) // before Badger can show it; finish takes it off
 		txn := spare
 		if txn == nil {
 			txn = s.db.NewTransaction(true)

@@ -318,6 +318,9 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) (*inflig
 // batch before it finished: it publishes the durable state and answers the
 // callers.
 func (s *Store) finish(f *inflight) {
+	if f.writes != nil {
+		defer s.unpublished.Add(-1) // once published, or the store broken
+	}
 	members := false
 	for k, v := range f.writes {
 		members = members || strings.HasPrefix(k, prefixMember)

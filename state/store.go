@@ -102,6 +102,8 @@ type Options struct {
 	statfs      func(dir string) (avail, total uint64, err error)
 	commitFault func() error
 	onDecided   func(commands int) // after the sequencer decided a batch
+	// onSnapshotWait: a reader's snapshot is ahead of what is published.
+	onSnapshotWait func()
 }
 
 func (o *Options) defaults() {
@@ -168,10 +170,13 @@ type Store struct {
 	published sync.Cond
 	failed    chan struct{} // closed when broken is set
 
-	commitStop atomic.Bool  // a commit failed: the committer writes nothing more
-	hwm        atomic.Int64 // the height in the data dir's HEAD file: never signed again
-	clock      clockGuard
-	disk       diskGuard
+	commitStop atomic.Bool // a commit failed: the committer writes nothing more
+	// unpublished counts batches handed to Badger and not yet finished:
+	// readers may see them (see snapshot).
+	unpublished atomic.Int64
+	hwm         atomic.Int64 // the height in the data dir's HEAD file: never signed again
+	clock       clockGuard
+	disk        diskGuard
 
 	census atomic.Pointer[CensusAt] // at the latest checkpoint
 	// memberGen counts committed batches that changed a member record, so
