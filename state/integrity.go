@@ -2,8 +2,11 @@ package state
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"strconv"
 
+	"github.com/dgraph-io/badger/v4"
 	"github.com/polis-hub/polis/chain"
 )
 
@@ -15,6 +18,67 @@ import (
 // than the one members hold. So each open checks the metadata against the
 // last event, the edges of the stored Merkle hashes and the head
 // checkpoint's root: O(log size) reads, the same at any log size.
+
+// load reads the stored log size, digest and head, checks them against
+// the events, hashes and checkpoints they describe and against the data
+// dir's high-water mark; it never replays.
+func (s *Store) load() error {
+	return s.db.View(func(txn *badger.Txn) error {
+		r := &badgerReader{txn: txn}
+		if v, ok := r.Get(keyFormat); ok && string(v) != strconv.Itoa(FormatVersion) {
+			return fmt.Errorf("database format %s is not %d", v, FormatVersion)
+		}
+		if v, ok := r.Get(keySize); ok {
+			n, err := strconv.ParseUint(string(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("corrupt log size %q", v)
+			}
+			s.size = n
+		}
+		if v, ok := r.Get(keyDigest); ok && !s.digest.SetBytes(v) {
+			return errors.New("corrupt state digest accumulator")
+		}
+		if v, ok := r.Get(keyLastTime); ok {
+			t, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("corrupt data dir: last event time %q", v)
+			}
+			s.lastTime = t
+		}
+		if err := s.checkLogMeta(r); err != nil {
+			return err
+		}
+		if v, ok := r.Get(keyHead); ok {
+			h, err := strconv.ParseInt(string(v), 10, 64)
+			if err != nil {
+				return fmt.Errorf("corrupt head %q", v)
+			}
+			signed, ok := r.Get(ckptKey(h))
+			if !ok {
+				return fmt.Errorf("corrupt data dir: checkpoint %d missing", h)
+			}
+			c, err := chain.Open(signed, s.verifier)
+			if err != nil {
+				return fmt.Errorf("checkpoint %d: %w", h, err)
+			}
+			s.head, s.headNote = headOf(c, signed), signed
+			if err := s.checkHeadMeta(r, h, c); err != nil {
+				return err
+			}
+			if uint64(c.Size) == s.size {
+				// A clean stop sealed everything: the census at that
+				// checkpoint is the current state's.
+				s.census.Store(censusAtSeal(r, c))
+			}
+		} else if _, ok := r.Get(ckptKey(1)); ok {
+			return errors.New("corrupt data dir: checkpoints are stored but the head (m/head) is missing")
+		}
+		if r.err != nil {
+			return r.err
+		}
+		return s.checkHighWater(r)
+	})
+}
 
 // checkLogMeta checks m/size and m/lasttime against the stored events and
 // hashes.

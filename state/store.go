@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -340,67 +339,6 @@ func loadOrCreateKey(dir, origin string) (skey, vkey string, err error) {
 		return "", "", err
 	}
 	return skey, vkey, nil
-}
-
-// load reads the stored log size, digest and head, checks them against
-// the events, hashes and checkpoints they describe and against the data
-// dir's high-water mark; it never replays.
-func (s *Store) load() error {
-	return s.db.View(func(txn *badger.Txn) error {
-		r := &badgerReader{txn: txn}
-		if v, ok := r.Get(keyFormat); ok && string(v) != strconv.Itoa(FormatVersion) {
-			return fmt.Errorf("database format %s is not %d", v, FormatVersion)
-		}
-		if v, ok := r.Get(keySize); ok {
-			n, err := strconv.ParseUint(string(v), 10, 64)
-			if err != nil {
-				return fmt.Errorf("corrupt log size %q", v)
-			}
-			s.size = n
-		}
-		if v, ok := r.Get(keyDigest); ok && !s.digest.SetBytes(v) {
-			return errors.New("corrupt state digest accumulator")
-		}
-		if v, ok := r.Get(keyLastTime); ok {
-			t, err := strconv.ParseInt(string(v), 10, 64)
-			if err != nil {
-				return fmt.Errorf("corrupt data dir: last event time %q", v)
-			}
-			s.lastTime = t
-		}
-		if err := s.checkLogMeta(r); err != nil {
-			return err
-		}
-		if v, ok := r.Get(keyHead); ok {
-			h, err := strconv.ParseInt(string(v), 10, 64)
-			if err != nil {
-				return fmt.Errorf("corrupt head %q", v)
-			}
-			signed, ok := r.Get(ckptKey(h))
-			if !ok {
-				return fmt.Errorf("corrupt data dir: checkpoint %d missing", h)
-			}
-			c, err := chain.Open(signed, s.verifier)
-			if err != nil {
-				return fmt.Errorf("checkpoint %d: %w", h, err)
-			}
-			s.head, s.headNote = headOf(c, signed), signed
-			if err := s.checkHeadMeta(r, h, c); err != nil {
-				return err
-			}
-			if uint64(c.Size) == s.size {
-				// A clean stop sealed everything: the census at that
-				// checkpoint is the current state's.
-				s.census.Store(censusAtSeal(r, c))
-			}
-		} else if _, ok := r.Get(ckptKey(1)); ok {
-			return errors.New("corrupt data dir: checkpoints are stored but the head (m/head) is missing")
-		}
-		if r.err != nil {
-			return r.err
-		}
-		return s.checkHighWater(r)
-	})
 }
 
 // Close stops the sequencer after sealing what is unsealed, and closes the

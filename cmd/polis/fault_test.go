@@ -5,46 +5,14 @@ import (
 	"fmt"
 	"io"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/durable"
 )
-
-var (
-	faultOnce sync.Once
-	faultBin  string
-	faultErr  error
-)
-
-// polisFaultBinary builds the binary with the polisfault tag: it fails the
-// Nth commit when POLIS_FAULT_COMMIT=N (state/fault_env.go). Normal builds
-// have no such path.
-func polisFaultBinary(t *testing.T) string {
-	t.Helper()
-	faultOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "polis-fault-bin")
-		if err != nil {
-			faultErr = err
-			return
-		}
-		faultBin = filepath.Join(dir, "polis")
-		out, err := exec.Command("go", "build", "-tags", "polisfault", "-o", faultBin, ".").CombinedOutput()
-		if err != nil {
-			faultErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if faultErr != nil {
-		t.Fatal(faultErr)
-	}
-	return faultBin
-}
 
 // A commit that fails (as a failed fsync does: Badger applied the batch,
 // then the commit reports an error) stops `polis serve`: it logs the
@@ -75,16 +43,8 @@ func TestFailedCommitStopsServe(t *testing.T) {
 		t.Fatalf("nothing acknowledged before the failure:\n%s", h.output())
 	}
 
-	h2 := startHub(t, data, addr)
-	n := checkInvites(t, addr, keys[0], codes)
+	n := restartAndVerify(t, data, addr, keys[0], codes)
 	t.Logf("%d writes acknowledged before the failed commit, %d present after the restart", len(codes), n)
-	h2.cmd.Process.Signal(os.Interrupt)
-	if !h2.wait(60 * time.Second) {
-		t.Fatalf("hub did not stop:\n%s", h2.output())
-	}
-	if out, err := exec.Command(polisBinary(t), "verify", "--data", data).CombinedOutput(); err != nil {
-		t.Fatalf("verify after the restart: %v\n%s", err, out)
-	}
 }
 
 // The scrape says when the store has failed.

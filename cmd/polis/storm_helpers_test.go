@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -118,4 +119,22 @@ func checkInvites(t *testing.T, addr string, k testKey, codes []string) int {
 		}
 	}
 	return len(invites)
+}
+
+// restartAndVerify starts the hub again on data, checks that every invite
+// in codes is there, stops it cleanly and runs polis verify on the dir; it
+// returns how many invites the hub has.
+func restartAndVerify(t *testing.T, data, addr string, k testKey, codes []string) int {
+	t.Helper()
+	h := startHub(t, data, addr)
+	n := checkInvites(t, addr, k, codes)
+	h.cmd.Process.Signal(os.Interrupt)
+	if !h.wait(60 * time.Second) {
+		t.Fatalf("hub did not stop on interrupt:\n%s", h.output())
+	}
+	out, err := exec.Command(polisBinary(t), "verify", "--data", data).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "verify ok") {
+		t.Fatalf("verify after the restart: %v\n%s", err, out)
+	}
+	return n
 }
