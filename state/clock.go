@@ -42,22 +42,30 @@ type clockGuard struct {
 	step int64 // ms; 0 turns the guard off
 	log  *slog.Logger
 
-	mu      sync.Mutex
-	refWall int64         // unix ms the hub believed it was at refMono
-	refMono time.Duration // the monotonic clock then
-	held    bool          // the last reading was refused
+	mu       sync.Mutex
+	lastTime int64         // the last event's time at open
+	started  bool          // the first reading set the reckoning
+	refWall  int64         // unix ms the hub believed it was at refMono
+	refMono  time.Duration // the monotonic clock then
+	held     bool          // the last reading was refused
 }
 
+// init sets the guard up without reading the clock: tests pin clocks that
+// move on each reading, and the guard must not move them (nor read them at
+// all when off).
 func (g *clockGuard) init(o Options, lastTime int64) {
 	g.now, g.mono, g.step, g.log = o.Clock, o.monotonic, o.MaxClockStep.Milliseconds(), o.Log
-	c := g.now().UnixMilli()
-	g.refMono = g.mono()
-	g.refWall = max(c, lastTime)
-	if g.step > 0 && lastTime > 0 && c > lastTime+g.step {
-		g.refWall = lastTime
-		g.held = true
+	g.lastTime = lastTime
+}
+
+// startLocked takes the first reading c as the reckoning if it is within
+// the step of the last event, and the last event's time otherwise.
+func (g *clockGuard) startLocked(c int64, m time.Duration) {
+	g.started, g.refMono, g.refWall = true, m, max(c, g.lastTime)
+	if g.lastTime > 0 && c > g.lastTime+g.step {
+		g.refWall, g.held = g.lastTime, true
 		g.log.Error("the clock reads far past the last event: writes wait for a steward to confirm the time (polis clock --confirm), or for the clock to be put right",
-			"clock", fmtMillis(c), "last_event", fmtMillis(lastTime), "max_step", o.MaxClockStep)
+			"clock", fmtMillis(c), "last_event", fmtMillis(g.lastTime), "max_step", time.Duration(g.step)*time.Millisecond)
 	}
 }
 
@@ -75,6 +83,9 @@ func (g *clockGuard) read() (c int64, ok bool, believed int64) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	m := g.mono()
+	if !g.started {
+		g.startLocked(c, m)
+	}
 	b := g.believed(m)
 	if c > b+g.step {
 		if !g.held {
@@ -127,15 +138,23 @@ type ClockStatus struct {
 
 func (g *clockGuard) status() ClockStatus {
 	c := g.now().UnixMilli()
+	if g.step <= 0 {
+		return ClockStatus{Clock: time.UnixMilli(c).UTC(), Believed: time.UnixMilli(c).UTC()}
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	b := g.believed(g.mono())
-	if g.step <= 0 {
-		b = c
+	m := g.mono()
+	if !g.started {
+		g.startLocked(c, m)
 	}
+	b := g.believed(m)
 	return ClockStatus{Clock: time.UnixMilli(c).UTC(), Believed: time.UnixMilli(b).UTC(),
-		MaxStep: time.Duration(g.step) * time.Millisecond, Held: g.step > 0 && c > b+g.step}
+		MaxStep: time.Duration(g.step) * time.Millisecond, Held: c > b+g.step}
 }
+
+// isHeld reports whether writes are refused for the clock, reading it only
+// when the guard is on.
+func (g *clockGuard) isHeld() bool { return g.step > 0 && g.status().Held }
 
 // ClockStatus reads the clock and the guard's reckoning.
 func (s *Store) ClockStatus() ClockStatus { return s.clock.status() }
@@ -147,8 +166,9 @@ func (s *Store) ConfirmClock() ClockStatus {
 	g := &s.clock
 	c := g.now().UnixMilli()
 	g.mu.Lock()
-	old := g.believed(g.mono())
-	g.refWall, g.refMono, g.held = c, g.mono(), false
+	m := g.mono()
+	old := g.believed(m)
+	g.started, g.refWall, g.refMono, g.held = true, c, m, false
 	g.mu.Unlock()
 	g.log.Warn("a steward confirmed the clock", "clock", fmtMillis(c), "was_expecting", fmtMillis(old))
 	return g.status()

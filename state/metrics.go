@@ -25,7 +25,7 @@ func (s *Store) Stats() Stats {
 	st := Stats{Size: s.size, Height: s.head.Height, Unsealed: s.size - uint64(s.head.Size), Failed: s.broken != nil}
 	s.mu.RUnlock()
 	st.LSMBytes, st.VlogBytes = s.db.Size()
-	st.ClockHeld = s.clock.status().Held
+	st.ClockHeld = s.clock.isHeld()
 	st.DiskLow, st.DiskFree = s.disk.low.Load(), s.disk.free.Load()
 	return st
 }
