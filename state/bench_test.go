@@ -171,7 +171,7 @@ func BenchmarkSeal(b *testing.B) {
 			head, _ := s.Head()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				if _, _, err := s.seal(bo, s.Size(), s.digest, head, []byte(head.Note)); err != nil {
+				if _, _, err := s.seal(bo, s.Size(), s.digest, head, []byte(head.Note), s.lastTime); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -216,4 +216,29 @@ func BenchmarkSubmitVotes(b *testing.B) {
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "acked-votes/s")
 		})
 	}
+}
+
+// A read through the hub's one door: a member lookup in a snapshot, as
+// every SSH command does first.
+//
+//	go test ./state -run '^$' -bench View
+func BenchmarkView(b *testing.B) {
+	s := openTest(b, Options{CheckpointEvery: 1000})
+	mustSubmit(b, s, SystemActor, CreateHub{Name: "bench"})
+	a := testActor(b, "reader")
+	mustSubmit(b, s, SystemActor, AdmitAdmin{Key: a.Key, Name: "reader"})
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if err := s.View(func(r Reader) error {
+				if _, ok := MemberByFingerprint(r, a.Fingerprint); !ok {
+					return fmt.Errorf("no member")
+				}
+				return nil
+			}); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
 }

@@ -244,7 +244,8 @@ func tightenModes(dir string) ([]string, error) {
 // ErrBehindHead means a data dir's database holds less history than its
 // HEAD file says the hub published: members may hold checkpoints it lacks,
 // so nothing may seal on it, and what reads it must say so.
-var ErrBehindHead = errors.New("the database is behind the hub's published head")
+// It is ErrHistoryLost under the name the read-only tools' callers use.
+var ErrBehindHead = ErrHistoryLost
 
 // stoppedDir is a stopped hub's data dir opened only to read: Badger in
 // read-only mode, which never truncates, compacts or writes a byte, so
@@ -322,16 +323,25 @@ func checkHeadMark(dir string, v note.Verifier, r Reader) error {
 	if err != nil || !ok {
 		return err
 	}
+	return compareToHead(dir, mark, signed, v, r)
+}
+
+// compareToHead is the one rule both Open and the read-only tools apply to
+// a database and the published head of its data dir: refused if it is
+// behind the head, or holds another checkpoint at the head's height. (A
+// height inside a rollback's gap is absent, and that is no mismatch.)
+func compareToHead(dir string, mark chain.Checkpoint, signed []byte, v note.Verifier, r Reader) error {
 	stored, err := storedHead(r, v)
 	if err != nil {
 		return err
 	}
 	if mark.Height > stored.Height {
-		return fmt.Errorf("%w: %s is checkpoint %d (size %d) but the database holds only up to checkpoint %d (size %d); it has lost history members may hold (a damaged disk, or an old copy): do not serve it; 'polis restore --help' says how to go on", ErrBehindHead,
+		return fmt.Errorf("%w: %s records that checkpoint %d (%d events) was published, but the database holds only up to checkpoint %d (%d events); members may hold what it lost (a damaged disk, or an old copy), and the hub will not sign those heights again: do not serve it; 'polis restore --help' says how to go on", ErrHistoryLost,
 			filepath.Join(dir, HeadFile), mark.Height, mark.Size, stored.Height, stored.Size)
 	}
 	if b, ok := r.Get(ckptKey(mark.Height)); ok && !bytes.Equal(b, signed) {
-		return fmt.Errorf("%s is checkpoint %d (size %d, root %s) but the database holds another checkpoint %d: two histories; do not serve it", filepath.Join(dir, HeadFile), mark.Height, mark.Size, b64(mark.Root[:]), mark.Height)
+		return fmt.Errorf("%w: %s records checkpoint %d (%d events, root %s) as published, but the database holds another checkpoint %d (%d events): two histories; do not serve it", ErrHistoryLost,
+			filepath.Join(dir, HeadFile), mark.Height, mark.Size, b64(mark.Root[:]), mark.Height, storedSize(b, v))
 	}
 	return nil
 }

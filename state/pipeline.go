@@ -1,6 +1,9 @@
 package state
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/dgraph-io/badger/v4"
 )
 
@@ -28,13 +31,16 @@ func (s *Store) commitLoop(commits <-chan *inflight, durable chan<- *inflight, e
 		}
 	}()
 	for f := range commits {
+		s.unpublished.Add(1) // before Badger can show it; finish takes it off
 		txn := spare
 		if txn == nil {
 			txn = s.db.NewTransaction(true)
 		}
 		spare = nil
-		err := s.brokenErr() // after a failed commit, write nothing more
-		if err == nil {
+		var err error
+		if s.commitStop.Load() {
+			err = errors.New("not written: an earlier commit failed")
+		} else {
 			err = fill(txn, f.writes)
 		}
 		if err != nil {
@@ -45,9 +51,33 @@ func (s *Store) commitLoop(commits <-chan *inflight, durable chan<- *inflight, e
 		}
 		spare = s.db.NewTransaction(true)
 		txn.CommitWith(func(err error) {
+			if err == nil {
+				err = s.opts.commitFault()
+			}
+			if err != nil {
+				// After a failed commit, write nothing more.
+				s.commitStop.Store(true)
+			}
 			f.err = err
 			durable <- f
 		})
+	}
+}
+
+// headLoop records each sealed checkpoint in the data dir's HEAD file once
+// its batch is durable and before it is published, off the committer's
+// path: Badger goes on committing the batches behind it meanwhile, and only
+// their answers wait. The queue sends one checkpoint at a time, in order.
+func (s *Store) headLoop(heads <-chan *inflight, durable chan<- *inflight, exited chan<- struct{}) {
+	defer close(exited)
+	for f := range heads {
+		if err := writeHead(s.opts.Dir, f.after.headNote); err != nil {
+			f.err = fmt.Errorf("recording checkpoint %d in %s: %w", f.after.head.Height, HeadFile, err)
+		} else {
+			s.hwm.Store(f.after.head.Height)
+		}
+		f.headDone = true
+		durable <- f
 	}
 }
 
@@ -75,9 +105,62 @@ func fill(txn *badger.Txn, writes map[string][]byte) error {
 func (s *Store) txnFits(writes map[string][]byte) bool {
 	var size int64
 	for k, v := range writes {
-		size += int64(len(k)+len(v)) + 2 + 10
+		size += entrySize(k, v)
 	}
 	return int64(len(writes)) < s.db.MaxBatchCount() && size < s.db.MaxBatchSize()
+}
+
+// entrySize is what a write weighs against Badger's transaction limit: key,
+// value, two meta bytes and the version Badger appends to the key.
+func entrySize(k string, v []byte) int64 { return int64(len(k)+len(v)) + 2 + 10 }
+
+// A batch is as many commands as fit in one Badger transaction (about 2.4
+// MB with the hub's 16 MB memtables), not only MaxBatch of them: the
+// sequencer weighs each command's writes as it decides them, and a command
+// that would overflow the batch leads the next one instead. Only a command
+// too big for a transaction of its own is refused, and alone.
+
+// txnReserve is kept free in every batch for what the sequencer adds
+// after the commands: the log metadata (m/ keys, the 512-byte digest) and
+// a checkpoint (a signed note under 1 KB).
+const (
+	txnReserveBytes = 4 << 10
+	txnReserveCount = 16
+)
+
+type txnUse struct{ bytes, count int64 }
+
+func (s *Store) txnBudget() txnUse {
+	return txnUse{s.db.MaxBatchSize() - txnReserveBytes, s.db.MaxBatchCount() - txnReserveCount}
+}
+
+// cost is what adding a command's writes to the batch's adds: a key the
+// batch already writes only changes its value's size.
+func (u txnUse) cost(batch, cmd map[string][]byte) txnUse {
+	var c txnUse
+	for k, v := range cmd {
+		if old, ok := batch[k]; ok {
+			c.bytes += int64(len(v) - len(old))
+			continue
+		}
+		c.bytes += entrySize(k, v)
+		c.count++
+	}
+	return c
+}
+
+func (u txnUse) fits(add, budget txnUse) bool {
+	return u.bytes+add.bytes < budget.bytes && u.count+add.count < budget.count
+}
+
+func (u *txnUse) add(c txnUse) { u.bytes, u.count = u.bytes+c.bytes, u.count+c.count }
+
+// ErrTooBig refuses a command whose writes do not fit in one transaction.
+var ErrTooBig = errors.New("too big to store")
+
+func tooBig(c, budget txnUse) error {
+	return fmt.Errorf("%w: this change writes %d KB in %d records, and the most one write can hold is %d KB in %d",
+		ErrTooBig, (c.bytes+1023)/1024, c.count, budget.bytes/1024, budget.count)
 }
 
 // batchQueue holds the batches in flight in the order they were decided.
@@ -85,7 +168,9 @@ func (s *Store) txnFits(writes map[string][]byte) bool {
 // every batch before it, so published size and digest never go back and
 // a failed fsync fails every later batch too.
 type batchQueue struct {
-	q []*inflight
+	q      []*inflight
+	heads  chan<- *inflight // to headLoop
+	atHead *inflight        // the batch headLoop has; not to be touched
 }
 
 func (bq *batchQueue) len() int { return len(bq.q) }
@@ -98,19 +183,48 @@ func (bq *batchQueue) push(f *inflight) { bq.q = append(bq.q, f) }
 // batch while Badger writes the other; a small one would pay a whole fsync
 // of its own, and small batches breed smaller ones. With two or more: a
 // full batch, since Badger writes one at a time and another would only
-// wait behind them.
+// wait behind them. Batches with nothing to write (refusals waiting their
+// turn) do not count.
 func (bq *batchQueue) pipelineAt(maxBatch int) int {
-	if len(bq.q) > 1 {
-		return maxBatch
+	var first *inflight
+	for _, f := range bq.q {
+		if f.writes == nil {
+			continue
+		}
+		if first != nil {
+			return maxBatch
+		}
+		first = f
 	}
-	return min(max(len(bq.q[0].batch), minPipelined), maxPipelined)
+	if first == nil {
+		return minPipelined
+	}
+	return min(max(len(first.batch), minPipelined), maxPipelined)
 }
 
-// settle marks f durable and finishes every batch now at the head.
+// settle takes f back from the committer (its commit returned) or from
+// headLoop (its checkpoint is in HEAD), and finishes every batch now at the
+// front, in order. A durable batch that sealed a checkpoint goes to
+// headLoop first; the batches behind it wait for it.
 func (bq *batchQueue) settle(s *Store, f *inflight) {
-	f.done = true
-	for len(bq.q) > 0 && bq.q[0].done {
-		s.finish(bq.q[0])
+	if f != nil {
+		if f == bq.atHead {
+			bq.atHead = nil // back, with headDone (and err) set
+		} else {
+			f.done = true
+		}
+	}
+	for len(bq.q) > 0 {
+		h := bq.q[0]
+		if h == bq.atHead || !h.done {
+			return
+		}
+		if h.sealed && h.err == nil && !h.headDone && s.brokenErr() == nil {
+			bq.atHead = h
+			bq.heads <- h
+			return
+		}
+		s.finish(h)
 		bq.q[0] = nil
 		bq.q = bq.q[1:]
 	}

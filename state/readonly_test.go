@@ -56,7 +56,7 @@ func TestReadOnlyToolsRefuseBehindHead(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := durabletest.Snapshot(t, stale)
-	want := fmt.Sprintf("is checkpoint %d (size %d) but the database holds only up to checkpoint %d (size %d)", published.Height, published.Size, info.Head.Height, info.Head.Size)
+	want := fmt.Sprintf("checkpoint %d (%d events) was published, but the database holds only up to checkpoint %d (%d events)", published.Height, published.Size, info.Head.Height, info.Head.Size)
 	if _, err := VerifyDir(stale, nil); !errors.Is(err, ErrBehindHead) || !strings.Contains(err.Error(), want) {
 		t.Fatalf("verify: %v", err)
 	}

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"fmt"
@@ -9,8 +10,6 @@ import (
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
-
-	"github.com/polis-hub/polis/chain"
 )
 
 var base64Std = base64.StdEncoding
@@ -79,12 +78,13 @@ type batchState struct {
 	headNote []byte
 }
 
-// inflight is one batch handed to Badger and not yet known durable.
+// inflight is one batch handed to Badger and not yet known durable, or a
+// batch with nothing to write whose answers wait for those before it.
 type inflight struct {
 	gen     uint64
 	batch   []*request
 	replies []reply
-	writes  map[string][]byte
+	writes  map[string][]byte // nil: nothing to commit
 	objs    map[string]any
 	after   batchState
 	sealed  bool
@@ -93,6 +93,8 @@ type inflight struct {
 	reread  []string  // Merkle hashes the sequencer will read again
 	err     error
 	done    bool // its commit returned; finished once those before it are
+	// headDone: its checkpoint is recorded in HEAD (see headLoop).
+	headDone bool
 }
 
 func (s *Store) run() {
@@ -102,22 +104,36 @@ func (s *Store) run() {
 	s.mu.RLock()
 	bs := batchState{s.size, s.digest, s.lastTime, s.head, s.headNote}
 	s.mu.RUnlock()
-	// At most maxInflight batches are in flight, so neither channel ever
-	// blocks its sender.
+	// At most maxInflight batches are in flight, and each has at most one
+	// message outstanding, so no channel ever blocks its sender.
 	durable := make(chan *inflight, maxInflight)
 	commits := make(chan *inflight, maxInflight)
-	exited := make(chan struct{})
+	heads := make(chan *inflight, 1)
+	exited, headsExited := make(chan struct{}), make(chan struct{})
 	go s.commitLoop(commits, durable, exited)
+	go s.headLoop(heads, durable, headsExited)
 	defer func() {
 		close(commits)
 		<-exited // its spare transaction is discarded before Badger closes
+		close(heads)
+		<-headsExited
 	}()
-	var inq batchQueue
-	launch := func(f *inflight) {
-		if f != nil {
-			inq.push(f)
+	inq := batchQueue{heads: heads}
+	launch := func(f *inflight, rest []*request) []*request {
+		if f == nil {
+			return rest
+		}
+		if s.opts.onDecided != nil {
+			s.opts.onDecided(len(f.batch))
+		}
+		inq.push(f)
+		if f.writes == nil {
+			f.done = true
+			inq.settle(s, nil)
+		} else {
 			commits <- f
 		}
+		return rest
 	}
 	// shutdown answers what is still queued, lets what is written become
 	// durable, then seals the tail so a clean stop leaves every event
@@ -177,8 +193,8 @@ func (s *Store) run() {
 					break drain
 				}
 			}
-			launch(s.start(&bs, held, false))
-			held = nil
+			// What did not fit in this transaction leads the next.
+			held = launch(s.start(&bs, held, false))
 			continue
 		}
 		select {
@@ -199,63 +215,84 @@ func (s *Store) run() {
 
 // start decides and applies each command of batch in order over one
 // overlay, then hands events, hashes, state and (if due) a checkpoint to
-// the committer as a single transaction. It returns the batch if a write is
-// in flight; the callers are answered in finish, once Commit is durable
-// (SyncWrites).
-func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) *inflight {
+// the committer as a single transaction. It returns the batch, to be
+// answered in finish once everything before it and its own commit are
+// durable (SyncWrites) - refusals too, since a refusal may rest on a batch
+// still in flight - and the commands that did not fit in one transaction,
+// which lead the next batch.
+func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) (*inflight, []*request) {
 	began := time.Now()
 	if err := s.brokenErr(); err != nil {
 		s.fail(batch, err)
-		return nil
+		return nil, nil
 	}
+	f := &inflight{batch: batch, replies: make([]reply, len(batch)), began: began, after: *bs}
 	next := *bs
 	base := &badgerReader{db: s.db}
 	defer base.discard()
 	bo := newOverlay(layerReader{s.layer, cachedReader{c: s.cache, r: base}})
 	bo.writes = make(map[string][]byte, 8*len(batch)+8)
 	var reread []string
-	replies := make([]reply, len(batch))
+	var rest []*request
+	budget, used := s.txnBudget(), txnUse{}
+	var diskErr error
+	diskRead := false
 	bd := &s.bd
 	bd.reset()
 	for i, req := range batch {
 		if req.ctx.Err() != nil {
-			replies[i] = reply{err: req.ctx.Err()}
+			f.replies[i] = reply{err: req.ctx.Err()}
 			continue
 		}
-		now := s.opts.Clock().UnixMilli()
-		if now < next.lastTime {
-			now = next.lastTime // event time never runs backwards
+		// A clock the guard refuses, or a nearly full disk, refuses
+		// writes only: a command that changes nothing is decided as ever.
+		now, clockErr := s.clock.stamp(next.lastTime)
+		d, err := s.one(bo, req, next.size, now)
+		if err == nil && (len(d.evs) > 0 || len(d.co.writes) > 0) {
+			if !diskRead {
+				diskErr, diskRead = s.disk.check(s.opts.Dir), true
+			}
+			err = cmp.Or(clockErr, diskErr)
 		}
-		evs, ops, err := s.one(bo, req, next.size, now, &reread)
 		if err != nil {
-			replies[i] = reply{err: err}
+			f.replies[i] = reply{err: err}
 			continue
 		}
-		replies[i] = reply{events: evs}
-		if len(evs) > 0 {
-			next.size += uint64(len(evs))
-			bd.merge(ops)
+		add := used.cost(bo.writes, d.co.writes)
+		if !used.fits(add, budget) {
+			if used.count == 0 {
+				f.replies[i] = reply{err: tooBig(add, budget)}
+				continue
+			}
+			rest, f.batch, f.replies = batch[i:], batch[:i], f.replies[:i]
+			break
+		}
+		used.add(add)
+		d.co.commitTo(bo)
+		reread = append(reread, d.reread...)
+		f.replies[i] = reply{events: d.evs}
+		if len(d.evs) > 0 {
+			next.size += uint64(len(d.evs))
+			bd.merge(d.ops)
 			next.lastTime = now
 		}
 	}
 	next.digest = s.fold(next.digest, bd)
 	if base.err != nil {
-		s.fail(batch, fmt.Errorf("storage read failed: %w", base.err))
-		return nil
+		s.fail(f.batch, fmt.Errorf("storage read failed: %w", base.err))
+		return nil, rest
 	}
-	f := &inflight{batch: batch, replies: replies, began: began}
 	if next.size == bs.size && !forceSeal && len(bo.writes) == 0 {
-		// Nothing to write, no event and no private write: answer at
-		// once, the refusals included.
-		s.answer(f)
-		return nil
+		// Nothing to write, no event and no private write: answered in
+		// order.
+		return f, rest
 	}
 	due := next.size-uint64(next.head.Size) >= uint64(s.opts.CheckpointEvery) || forceSeal
 	if due && next.size > uint64(next.head.Size) {
-		c, signed, err := s.seal(bo, next.size, next.digest, next.head, next.headNote)
+		c, signed, err := s.seal(bo, next.size, next.digest, next.head, next.headNote, next.lastTime)
 		if err != nil {
-			s.fail(batch, fmt.Errorf("sealing checkpoint: %w", err))
-			return nil
+			s.fail(f.batch, fmt.Errorf("sealing checkpoint: %w", err))
+			return nil, rest
 		}
 		next.head, next.headNote, f.sealed = headOf(c, signed), signed, true
 		f.census = censusAtSeal(bo, c)
@@ -265,8 +302,10 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) *infligh
 	bo.Set(keyDigest, next.digest.Bytes())
 	bo.Set(keyLastTime, []byte(strconv.FormatInt(next.lastTime, 10)))
 	if !s.txnFits(bo.writes) {
-		s.fail(batch, fmt.Errorf("storage write failed: %w", badger.ErrTxnTooBig))
-		return nil
+		// The budget keeps room for the above; this is a last guard, for
+		// once handed to the committer a refusal could only break the hub.
+		s.fail(f.batch, fmt.Errorf("storage write failed: %w", badger.ErrTxnTooBig))
+		return nil, rest
 	}
 	s.gen++
 	f.gen, f.writes, f.objs, f.after, f.reread = s.gen, bo.writes, bo.objs, next, reread
@@ -274,12 +313,16 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) *infligh
 		s.layer[k] = layered{val: v, gen: f.gen}
 	}
 	*bs = next
-	return f
+	return f, rest
 }
 
-// finish runs on the sequencer once a batch's commit returned: it
-// publishes the durable state and answers the callers.
+// finish runs on the sequencer once a batch's commit returned and every
+// batch before it finished: it publishes the durable state and answers the
+// callers.
 func (s *Store) finish(f *inflight) {
+	if f.writes != nil {
+		defer s.unpublished.Add(-1) // once published, or the store broken
+	}
 	members := false
 	for k, v := range f.writes {
 		members = members || strings.HasPrefix(k, prefixMember)
@@ -305,15 +348,20 @@ func (s *Store) finish(f *inflight) {
 		}
 	}
 	if f.err != nil {
-		// A failed fsync leaves the log in an unknown state on disk: stop
-		// writing rather than build on it. Later batches already handed to
-		// Badger are not acknowledged either.
-		s.setBroken(fmt.Errorf("storage write failed, the hub stopped accepting changes (restart it, then run polis verify): %w", f.err))
+		// A failed fsync leaves the log in an unknown state on disk, and
+		// Badger shows the failed batch to readers anyway: stop writing and
+		// reading rather than build on it (see failure.go). Later batches
+		// already handed to Badger are not acknowledged either.
+		s.setBroken(fmt.Errorf("%w: %w", ErrStorageFailed, f.err))
 		s.fail(f.batch, s.brokenErr())
 		return
 	}
 	if err := s.brokenErr(); err != nil {
 		s.fail(f.batch, err)
+		return
+	}
+	if f.writes == nil {
+		s.answer(f)
 		return
 	}
 	if members {
@@ -327,6 +375,7 @@ func (s *Store) finish(f *inflight) {
 			s.census.Store(f.census)
 		}
 	}
+	s.published.Broadcast()
 	s.mu.Unlock()
 	if s.opts.OnCommit != nil && len(f.batch) > 0 {
 		s.opts.OnCommit(len(f.batch), time.Since(f.began))
@@ -339,141 +388,6 @@ func (s *Store) answer(f *inflight) {
 	for i, req := range f.batch {
 		req.reply <- f.replies[i]
 	}
-}
-
-func (s *Store) brokenErr() error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.broken
-}
-
-func (s *Store) setBroken(err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.broken == nil {
-		s.broken = err
-	}
-}
-
-// layered is a write of a batch still in flight, visible to the batches
-// decided after it.
-type layered struct {
-	val []byte
-	gen uint64
-}
-
-type layerReader struct {
-	l    map[string]layered
-	next Reader
-}
-
-func (lr layerReader) obj(key string) (any, bool) {
-	if _, ok := lr.l[key]; ok {
-		return nil, false
-	}
-	if oc, ok := lr.next.(objCache); ok {
-		return oc.obj(key)
-	}
-	return nil, false
-}
-
-func (lr layerReader) setObj(key string, v any) {
-	if _, ok := lr.l[key]; ok {
-		return
-	}
-	if oc, ok := lr.next.(objCache); ok {
-		oc.setObj(key, v)
-	}
-}
-
-func (lr layerReader) Get(key string) ([]byte, bool) {
-	if e, ok := lr.l[key]; ok {
-		return e.val, e.val != nil
-	}
-	return lr.next.Get(key)
-}
-
-// Scan merges in-flight writes over the committed ones, like an overlay.
-func (lr layerReader) Scan(prefix string, fn func(string, []byte) bool) {
-	o := &overlay{base: lr.next, writes: make(map[string][]byte)}
-	for k, e := range lr.l {
-		if strings.HasPrefix(k, prefix) {
-			o.writes[k] = e.val
-		}
-	}
-	o.Scan(prefix, fn)
-}
-
-// one runs a single command inside its own overlay, so that a failure
-// leaves the batch untouched.
-func (s *Store) one(bo *overlay, req *request, size uint64, now int64, reread *[]string) (evs []Event, ops []stateOp, err error) {
-	co := newOverlay(bo)
-	co.onChange = func(key string, old []byte, had bool, val []byte, has bool) {
-		if strings.HasPrefix(key, prefixState) {
-			ops = append(ops, stateOp{key: key, old: old, had: had, val: val, has: has})
-		}
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			evs, err = nil, fmt.Errorf("internal error: %v", p)
-		}
-	}()
-	env := Env{Time: now, Actor: req.actor}
-	actor, bodies, err := req.cmd.Decide(co, env)
-	if err != nil {
-		return nil, ops, err
-	}
-	for i, b := range bodies {
-		ev := Event{Seq: size + uint64(i), Time: now, Actor: actor, Body: b}
-		enc, err := Encode(ev)
-		if err != nil {
-			return nil, ops, err
-		}
-		if err := Apply(co, ev); err != nil {
-			return nil, ops, fmt.Errorf("internal error: %w", err)
-		}
-		co.Set(eventKey(ev.Seq), enc)
-		hs, err := chain.HashesForAppend(int64(ev.Seq), enc, hashReader(co))
-		if err != nil {
-			return nil, ops, fmt.Errorf("internal error: %w", err)
-		}
-		first := chain.StoredHashIndex(0, int64(ev.Seq))
-		for j, h := range hs {
-			k := hashKey(first + int64(j))
-			co.Set(k, h[:])
-			// Appends and seals read only left children (an even
-			// index at their level); the rest need not be cached.
-			if (ev.Seq>>j)&1 == 0 {
-				*reread = append(*reread, k)
-			}
-		}
-		evs = append(evs, ev)
-	}
-	writePrivate(co, req.cmd, env, actor, evs) // "p/" keys: outside the digest and the export
-	co.commitTo(bo)
-	return evs, ops, nil
-}
-
-// seal signs a checkpoint over the first size events. It reads O(log size)
-// hashes and the digest accumulator, nothing else, so it costs the same at
-// any log or state size.
-func (s *Store) seal(bo *overlay, size uint64, digest Digest, head Head, headNote []byte) (chain.Checkpoint, []byte, error) {
-	root, err := chain.TreeRoot(int64(size), hashReader(bo))
-	if err != nil {
-		return chain.Checkpoint{}, nil, err
-	}
-	c := chain.Checkpoint{Origin: s.signer.Name(), Size: int64(size), Root: root, Height: head.Height + 1,
-		State: digest.Sum(), Time: s.opts.Clock().Unix()}
-	if headNote != nil {
-		c.Prev = chain.NoteHash(headNote)
-	}
-	signed, err := chain.Sign(c, s.signer)
-	if err != nil {
-		return c, nil, err
-	}
-	bo.Set(ckptKey(c.Height), signed)
-	bo.Set(keyHead, []byte(strconv.FormatInt(c.Height, 10)))
-	return c, signed, nil
 }
 
 func (s *Store) fail(batch []*request, err error) {

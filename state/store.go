@@ -3,8 +3,8 @@ package state
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -80,6 +80,28 @@ type Options struct {
 	// commands is durable, with their number and the time from deciding
 	// the batch to its fsync (for metrics). It must return quickly.
 	OnCommit func(commands int, took time.Duration)
+	// Log gets what a steward must know and no caller is told: a failed
+	// commit, a clock jump, a nearly full disk. Nil discards it.
+	Log *slog.Logger
+	// MaxClockStep holds writes whose time would be more than this ahead
+	// of the hub's own reckoning (see clock.go) until the clock comes back
+	// or a steward confirms it; 0 turns the guard off (tests that move a
+	// pinned clock by days), `polis serve` sets 24h.
+	MaxClockStep time.Duration
+	// MinFreeSpace is the free space below which writes pause (see
+	// diskspace.go): 0 means max(64 MiB, 1% of the file system), a
+	// negative value turns the floor off.
+	MinFreeSpace int64
+
+	// Seams for tests: the monotonic time since open, the file system's
+	// free and total bytes, and a fault to report for a commit (after
+	// Badger applied it, as a failed fsync would).
+	monotonic   func() time.Duration
+	statfs      func(dir string) (avail, total uint64, err error)
+	commitFault func() error
+	onDecided   func(commands int) // after the sequencer decided a batch
+	// onSnapshotWait: a reader's snapshot is ahead of what is published.
+	onSnapshotWait func()
 }
 
 func (o *Options) defaults() {
@@ -97,6 +119,19 @@ func (o *Options) defaults() {
 	}
 	if o.Clock == nil {
 		o.Clock = time.Now
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.monotonic == nil {
+		start := time.Now()
+		o.monotonic = func() time.Duration { return time.Since(start) }
+	}
+	if o.statfs == nil {
+		o.statfs = statfs
+	}
+	if o.commitFault == nil {
+		o.commitFault = faultFromEnv()
 	}
 }
 
@@ -127,7 +162,19 @@ type Store struct {
 	headNote []byte
 	subs     map[chan uint64]struct{}
 	closed   bool
-	broken   error // set when a commit failed; no more writes
+	broken   error // set when a commit failed; no more writes or reads
+	// published is signalled (on mu) whenever the fields above move or
+	// the store breaks: readers whose snapshot is ahead of them wait on it.
+	published sync.Cond
+	failed    chan struct{} // closed when broken is set
+
+	commitStop atomic.Bool // a commit failed: the committer writes nothing more
+	// unpublished counts batches handed to Badger and not yet finished:
+	// readers may see them (see snapshot).
+	unpublished atomic.Int64
+	hwm         atomic.Int64 // the height in the data dir's HEAD file: never signed again
+	clock       clockGuard
+	disk        diskGuard
 
 	census atomic.Pointer[CensusAt] // at the latest checkpoint
 	// memberGen counts committed batches that changed a member record, so
@@ -182,16 +229,31 @@ func Open(o Options) (*Store, error) {
 	}
 	s := &Store{opts: o, db: db, signer: signer, verifier: verifier, vkey: vkey,
 		reqs: make(chan *request, 1024), quit: make(chan struct{}), done: make(chan struct{}),
-		subs: map[chan uint64]struct{}{}, cache: newReadCache(1 << 17), layer: map[string]layered{}}
+		subs: map[chan uint64]struct{}{}, cache: newReadCache(1 << 17), layer: map[string]layered{},
+		failed: make(chan struct{})}
+	s.published.L = &s.mu
 	if err := s.load(); err != nil {
 		db.Close()
 		return nil, err
 	}
+	s.clock.init(o, s.lastTime)
+	s.disk.init(o)
 	go s.run()
 	return s, nil
 }
 
 func openBadger(path string, readOnly bool) (*badger.DB, error) {
+	if !readOnly {
+		// Badger cuts its log at the first bad record, destroying the
+		// evidence: look first.
+		if err := checkLog(path); err != nil {
+			return nil, err
+		}
+	}
+	return openBadgerUnchecked(path, readOnly)
+}
+
+func openBadgerUnchecked(path string, readOnly bool) (*badger.DB, error) {
 	opts := badger.DefaultOptions(path).
 		WithSyncWrites(true).
 		WithLogger(nil).
@@ -210,60 +272,6 @@ func openBadger(path string, readOnly bool) (*badger.DB, error) {
 		return nil, fmt.Errorf("cannot open the database in %s (corrupt or not a polis data dir?): %v", path, err)
 	}
 	return db, nil
-}
-
-// load reads the stored log size, digest and head; it never replays.
-func (s *Store) load() error {
-	return s.db.View(func(txn *badger.Txn) error {
-		r := &badgerReader{txn: txn}
-		if v, ok := r.Get(keyFormat); ok && string(v) != strconv.Itoa(FormatVersion) {
-			return fmt.Errorf("database format %s is not %d", v, FormatVersion)
-		}
-		if v, ok := r.Get(keySize); ok {
-			n, err := strconv.ParseUint(string(v), 10, 64)
-			if err != nil {
-				return fmt.Errorf("corrupt log size %q", v)
-			}
-			s.size = n
-		}
-		if v, ok := r.Get(keyDigest); ok && !s.digest.SetBytes(v) {
-			return errors.New("corrupt state digest accumulator")
-		}
-		if v, ok := r.Get(keyLastTime); ok {
-			s.lastTime, _ = strconv.ParseInt(string(v), 10, 64)
-		}
-		// A cheap integrity check: the last event is there, and nothing
-		// beyond it.
-		if s.size > 0 {
-			if _, ok := r.Get(eventKey(s.size - 1)); !ok {
-				return fmt.Errorf("corrupt data dir: event %d missing", s.size-1)
-			}
-		}
-		if _, ok := r.Get(eventKey(s.size)); ok {
-			return fmt.Errorf("corrupt data dir: event %d beyond the recorded log size", s.size)
-		}
-		if v, ok := r.Get(keyHead); ok {
-			h, err := strconv.ParseInt(string(v), 10, 64)
-			if err != nil {
-				return fmt.Errorf("corrupt head %q", v)
-			}
-			signed, ok := r.Get(ckptKey(h))
-			if !ok {
-				return fmt.Errorf("corrupt data dir: checkpoint %d missing", h)
-			}
-			c, err := chain.Open(signed, s.verifier)
-			if err != nil {
-				return fmt.Errorf("checkpoint %d: %w", h, err)
-			}
-			s.head, s.headNote = headOf(c, signed), signed
-			if uint64(c.Size) == s.size {
-				// A clean stop sealed everything: the census at that
-				// checkpoint is the current state's.
-				s.census.Store(censusAtSeal(r, c))
-			}
-		}
-		return r.err
-	})
 }
 
 // Close stops the sequencer after sealing what is unsealed, and closes the
@@ -336,9 +344,10 @@ func (s *Store) publish(size uint64) {
 	}
 }
 
-// View runs fn over a consistent snapshot of state.
+// View runs fn over a consistent snapshot of published state; it fails
+// once the store has failed (see snapshot).
 func (s *Store) View(fn func(r Reader) error) (err error) {
-	return s.db.View(func(txn *badger.Txn) error {
+	return s.snapshot(func(txn *badger.Txn) error {
 		r := &badgerReader{txn: txn}
 		defer func() {
 			if p := recover(); p != nil {

@@ -95,6 +95,9 @@ func (c *control) handle(conn net.Conn) {
 	}
 	conn.SetReadDeadline(time.Time{})
 	switch strings.TrimSpace(line) {
+	case "clock 1", "clock confirm 1":
+		c.clock(conn, strings.TrimSpace(line) == "clock confirm 1")
+		return
 	case "backup 1":
 	case "export 1":
 		// The public log, for `polis dossier` on a serving hub.

@@ -19,31 +19,41 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	buildErr  error
-)
+// A binary built once per test run, per set of build tags.
+type builtBinary struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+var plainBuild, faultBuild builtBinary
 
 // polisBinary builds the real binary once per test run.
-func polisBinary(t *testing.T) string {
+func polisBinary(t *testing.T) string { return plainBuild.get(t) }
+
+// polisFaultBinary builds the binary with the polisfault tag: it fails the
+// Nth commit when POLIS_FAULT_COMMIT=N (state/fault_env.go). Normal builds
+// have no such path.
+func polisFaultBinary(t *testing.T) string { return faultBuild.get(t, "-tags", "polisfault") }
+
+func (b *builtBinary) get(t *testing.T, flags ...string) string {
 	t.Helper()
-	buildOnce.Do(func() {
+	b.once.Do(func() {
 		dir, err := os.MkdirTemp("", "polis-bin")
 		if err != nil {
-			buildErr = err
+			b.err = err
 			return
 		}
-		binPath = filepath.Join(dir, "polis")
-		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
-		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		b.path = filepath.Join(dir, "polis")
+		args := append(append([]string{"build"}, flags...), "-o", b.path, ".")
+		if out, err := exec.Command("go", args...).CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("go build: %v\n%s", err, out)
 		}
 	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
+	if b.err != nil {
+		t.Fatal(b.err)
 	}
-	return binPath
+	return b.path
 }
 
 type testKey struct {
@@ -84,8 +94,14 @@ type hubProc struct {
 // startHub runs `polis serve` and waits until it says it is serving.
 func startHub(t *testing.T, data, addr string, args ...string) *hubProc {
 	t.Helper()
-	cmd := exec.Command(polisBinary(t), append([]string{"serve", "--data", data, "--listen", addr}, args...)...)
-	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	return startHubWith(t, polisBinary(t), nil, data, addr, args...)
+}
+
+// startHubWith runs `polis serve` from the binary bin with env added.
+func startHubWith(t *testing.T, bin string, env []string, data, addr string, args ...string) *hubProc {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"serve", "--data", data, "--listen", addr}, args...)...)
+	cmd.Env = append(append(os.Environ(), "NO_COLOR=1"), env...)
 	pr, pw := io.Pipe()
 	cmd.Stdout, cmd.Stderr = pw, pw
 	if err := cmd.Start(); err != nil {

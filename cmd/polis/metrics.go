@@ -116,12 +116,16 @@ var (
 	descUnsealed = prometheus.NewDesc("polis_log_unsealed", "Events not yet covered by a checkpoint.", nil, nil)
 	descLSM      = prometheus.NewDesc("polis_badger_lsm_bytes", "Size of Badger's LSM tree on disk (refreshed about once a minute).", nil, nil)
 	descVlog     = prometheus.NewDesc("polis_badger_vlog_bytes", "Size of Badger's value log on disk (refreshed about once a minute).", nil, nil)
+	descFailed   = prometheus.NewDesc("polis_storage_failed", "1 once a commit failed: the hub stops writing and reading and exits for a restart.", nil, nil)
+	descClock    = prometheus.NewDesc("polis_clock_held", "1 while writes are refused because the clock reads far ahead of the hub's reckoning (polis clock).", nil, nil)
+	descDiskLow  = prometheus.NewDesc("polis_disk_low", "1 while writes are paused because the data dir's file system is below its free-space floor.", nil, nil)
+	descDiskFree = prometheus.NewDesc("polis_disk_free_bytes", "Free space on the data dir's file system at the last write (-1 before the first).", nil, nil)
 )
 
 type storeCollector struct{ st *state.Store }
 
 func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{descHeight, descLogSize, descUnsealed, descLSM, descVlog} {
+	for _, d := range []*prometheus.Desc{descHeight, descLogSize, descUnsealed, descLSM, descVlog, descFailed, descClock, descDiskLow, descDiskFree} {
 		ch <- d
 	}
 }
@@ -133,6 +137,17 @@ func (c storeCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descUnsealed, prometheus.GaugeValue, float64(s.Unsealed))
 	ch <- prometheus.MustNewConstMetric(descLSM, prometheus.GaugeValue, float64(s.LSMBytes))
 	ch <- prometheus.MustNewConstMetric(descVlog, prometheus.GaugeValue, float64(s.VlogBytes))
+	ch <- prometheus.MustNewConstMetric(descFailed, prometheus.GaugeValue, flag(s.Failed))
+	ch <- prometheus.MustNewConstMetric(descClock, prometheus.GaugeValue, flag(s.ClockHeld))
+	ch <- prometheus.MustNewConstMetric(descDiskLow, prometheus.GaugeValue, flag(s.DiskLow))
+	ch <- prometheus.MustNewConstMetric(descDiskFree, prometheus.GaugeValue, float64(s.DiskFree))
+}
+
+func flag(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (m *metrics) handler() http.Handler {

@@ -84,6 +84,10 @@ func TestMetricsScrape(t *testing.T) {
 		fmt.Sprintf("polis_checkpoint_height %d", s.Height),
 		"polis_badger_lsm_bytes ",
 		"polis_badger_vlog_bytes ",
+		"polis_storage_failed 0",
+		"polis_clock_held 0",
+		"polis_disk_low 0",
+		"polis_disk_free_bytes ",
 		"go_goroutines ",
 	} {
 		if !strings.Contains(text, want) {

@@ -29,6 +29,8 @@ type serveFlags struct {
 	logLevel, logFormat        string
 	metrics                    string
 	shutdownTimeout            time.Duration
+	maxClockStep               time.Duration
+	minFreeMB                  int64
 	ssh                        polisssh.Config // limits and timeouts only
 }
 
@@ -84,6 +86,8 @@ over the whole log and closes the database; a second signal exits at once
 	fl.DurationVar(&c.SessionlessTimeout, "sessionless-timeout", 0, fmt.Sprintf("close a logged-in connection with no session running this long; 0 = default (%v), -1s = never", polisssh.DefaultSessionlessTimeout))
 	fl.DurationVar(&c.MaxTimeout, "max-timeout", 0, "close any connection after this long; 0 = no limit")
 	fl.DurationVar(&f.shutdownTimeout, "shutdown-timeout", 5*time.Second, "on a stop signal, how long running sessions may finish before they are cut")
+	fl.DurationVar(&f.maxClockStep, "max-clock-step", 24*time.Hour, "refuse writes stamped more than this ahead of the hub's own reckoning until the clock is right or a steward confirms it (polis clock --confirm); 0 = default, -1s = off")
+	fl.Int64Var(&f.minFreeMB, "min-free-mb", 0, "pause writes while the data dir's file system has less free space than this, in MiB; 0 = default (64 MiB or 1% of the file system, whichever is more), -1 = off")
 	documentEnv(fl)
 	return cmd
 }
@@ -107,7 +111,17 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	opts := state.Options{Dir: f.data, Origin: f.origin, CheckpointEvery: f.every, CheckpointInterval: f.interval}
+	opts := state.Options{Dir: f.data, Origin: f.origin, CheckpointEvery: f.every, CheckpointInterval: f.interval,
+		Log: log, MaxClockStep: f.maxClockStep, MinFreeSpace: f.minFreeMB << 20}
+	switch {
+	case f.maxClockStep == 0:
+		opts.MaxClockStep = 24 * time.Hour
+	case f.maxClockStep < 0:
+		opts.MaxClockStep = 0 // off
+	}
+	if f.minFreeMB < 0 {
+		opts.MinFreeSpace = -1
+	}
 	var m *metrics
 	if maddr != "" {
 		m = newMetrics()
@@ -115,7 +129,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	}
 	st, err := openData(opts, log)
 	if err != nil {
-		return err
+		return refusedToStart(f.data, err)
 	}
 	defer st.Close()
 	hub := state.NewHub(st)
@@ -167,6 +181,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	r := &running{log: log, st: st, srv: srv, ctl: ctl, metrics: msrv, deadlines: func() { stopDeadlines(); <-deadlines }}
 
 	var serveErr error
+	timeout := f.shutdownTimeout
 	select {
 	case s := <-sig:
 		log.Info("shutting down", "signal", s.String())
@@ -177,8 +192,15 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 		}()
 	case serveErr = <-errc:
 		log.Error("SSH server stopped", "err", serveErr)
+	case <-st.Failed():
+		// Like PostgreSQL after a failed fsync: stop at once (the store
+		// logged why), exit non-zero, and let the restart's checks of the
+		// log and the high-water mark decide what the disk holds.
+		serveErr = st.Err()
+		log.Info("stopping after the storage failure; exiting for a restart")
+		timeout = 0
 	}
-	if err := r.stop(f.shutdownTimeout); err != nil {
+	if err := r.stop(timeout); err != nil {
 		return err
 	}
 	return serveErr
@@ -252,7 +274,13 @@ func prepareHub(hub *state.Hub, name string, keys []adminKey) (string, error) {
 	if err != nil || len(members) > 0 {
 		return "", err
 	}
-	return hub.IssueFounderCode(ctx)
+	code, err := hub.IssueFounderCode(ctx)
+	if errors.Is(err, state.ErrClockAhead) || errors.Is(err, state.ErrDiskFull) {
+		// Serve anyway, so that a steward can put it right (polis clock
+		// --confirm, or free space); the next start issues the code.
+		return "", nil
+	}
+	return code, err
 }
 
 // announce tells the person who started the hub how to reach it. With JSON

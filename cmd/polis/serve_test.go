@@ -56,7 +56,8 @@ func TestServeRefusals(t *testing.T) {
 	_, otherPub, _ := chain.GenerateKey("polis.local/hub")
 	os.WriteFile(pub, []byte(otherPub+"\n"), 0o600)
 	out, err = exec.Command(polisBinary(t), "verify", "--data", data).CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "checkpoint 1") {
+	// (The first signature it meets is the HEAD file's.)
+	if err == nil || !strings.Contains(string(out), "HEAD: checkpoint signature") {
 		t.Fatalf("verify with the wrong key: %v\n%s", err, out)
 	}
 	os.WriteFile(pub, orig, 0o600)
