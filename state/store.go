@@ -18,10 +18,15 @@ import (
 
 // FormatVersion is the data dir layout this polis writes. A dir with a newer
 // version is refused, never upgraded in place or overwritten. Version 2
-// added the census counters to the state every event folds into, so a
-// version 1 log replays to other state digests than its checkpoints hold;
-// this pre-release polis refuses such a dir rather than half-read it.
-const FormatVersion = 2
+// added the census counters to the state every event folds into. Version 3
+// pins member names to polis's own Unicode data (s/name/ keys are look-alike
+// skeletons), takes drafts and themes out of the log (proposal.created lost
+// its draft field; member.theme and proposal.opened are gone), keeps a
+// closed proposal's whole count, and adds the governance safeguards' events
+// and state; an older log replays to other state digests than its
+// checkpoints hold, so this pre-release polis refuses such a dir rather than
+// half-read it.
+const FormatVersion = 3
 
 // Files in the data dir.
 const (
