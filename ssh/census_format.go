@@ -28,7 +28,7 @@ func printCensusFigures(cmd *cobra.Command, at *state.CensusAt) {
 	}
 	f := at.Figures
 	out(cmd, "census at checkpoint %d (%d events, %s):\n", at.At.Height, at.At.Size,
-		time.Unix(at.At.Time, 0).UTC().Format("2006-01-02 15:04 UTC"))
+		time.UnixMilli(at.At.Time).UTC().Format("2006-01-02 15:04 UTC"))
 	out(cmd, "  members %d; active in the last %d days %d, in the last %d days %d\n",
 		f.Members, state.ActiveShortDays, f.Active30, state.ActiveLongDays, f.Active90)
 	out(cmd, "  joined per month: %s\n", months(f.Joined))

@@ -35,7 +35,7 @@ func (c *cli) chainHeadCmd() *cobra.Command {
 			return nil
 		}
 		out(cmd, "checkpoint %d: %d events\nroot   %s\nstate  %s\nsealed %s\n\n%s",
-			h.Height, h.Size, h.Root, h.State, time.Unix(h.Time, 0).UTC().Format(time.RFC3339), noteLines(h.Note))
+			h.Height, h.Size, h.Root, h.State, time.UnixMilli(h.Time).UTC().Format(time.RFC3339), noteLines(h.Note))
 		return nil
 	}
 	return cmd

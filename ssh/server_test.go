@@ -212,10 +212,10 @@ func TestChainCommands(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &h); err != nil || h.Size < 2 || h.Note == "" {
 		t.Fatalf("chain head: %v %+v", err, r)
 	}
-	// The text form reads the checkpoint's time (seconds) as a date of
-	// this era, not of January 1970.
+	// JSON times are milliseconds, the checkpoint's too; the text form
+	// shows a date of this era, not of January 1970.
 	r = alice.run(t, ts, "chain head")
-	if want := "sealed " + time.Unix(h.Time, 0).UTC().Format("2006-01-02"); !strings.Contains(r.stdout, want) || h.Time < 1e9 {
+	if want := "sealed " + time.UnixMilli(h.Time).UTC().Format("2006-01-02"); !strings.Contains(r.stdout, want) || h.Time < 1e12 {
 		t.Fatalf("chain head says %q, want %q", r.stdout, want)
 	}
 	r = alice.run(t, ts, "chain receipt 1 --json")

@@ -72,7 +72,7 @@ type CensusFigures struct {
 type CensusPoint struct {
 	Height int64  `json:"height"`
 	Size   int64  `json:"size"`
-	Time   int64  `json:"time"` // unix seconds, the checkpoint's own
+	Time   int64  `json:"time"` // unix ms: the checkpoint's own time (its note counts seconds)
 	Root   string `json:"root"` // base64, as in the checkpoint
 }
 

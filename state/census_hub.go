@@ -70,7 +70,7 @@ func (h *Hub) Census(asMember bool) (c Census, err error) {
 
 // censusPoint names a checkpoint for the census.
 func censusPoint(height, size int64, root []byte, unix int64) CensusPoint {
-	return CensusPoint{Height: height, Size: size, Time: unix, Root: base64.StdEncoding.EncodeToString(root)}
+	return CensusPoint{Height: height, Size: size, Time: unix * 1000, Root: base64.StdEncoding.EncodeToString(root)}
 }
 
 // CensusDiff compares two censuses computed at the same checkpoint and

@@ -134,7 +134,7 @@ func (s *Store) seal(bo *overlay, size uint64, digest Digest, head Head, headNot
 		return chain.Checkpoint{}, nil, err
 	}
 	c := chain.Checkpoint{Origin: s.signer.Name(), Size: int64(size), Root: root, Height: head.Height + 1,
-		State: digest.Sum(), Time: s.clock.sealTime(head.Time, lastTime)}
+		State: digest.Sum(), Time: s.clock.sealTime(head.Time/1000, lastTime)}
 	if headNote != nil {
 		c.Prev = chain.NoteHash(headNote)
 	}

@@ -24,7 +24,7 @@ func (d Dossier) Markdown() string {
 		}
 		return strings.Join(parts, ", ")
 	}
-	at := time.Unix(d.Checkpoint.Time, 0).UTC().Format("2006-01-02 15:04 UTC")
+	at := time.UnixMilli(d.Checkpoint.Time).UTC().Format("2006-01-02 15:04 UTC")
 	p("# %s: recognition dossier\n\n", sanitize.Line(d.Hub))
 	p("Founded %s. Every figure below is computed from the community's signed log at "+
 		"checkpoint %d (%d events, %s) and can be recomputed by anyone with `polis verify --census`.\n\n",

@@ -97,7 +97,7 @@ func TestRestoreRollbackNeverResigns(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dir, HeadFile)); string(b) != info.Head.Note {
 		t.Fatal("HEAD is not the checkpoint the hub resumed at")
 	}
-	if info.Head.Time < published.Time {
+	if info.Head.Time < published.Time*1000 {
 		t.Fatalf("resumed at time %d, before the published head's %d", info.Head.Time, published.Time)
 	}
 	rep, err := VerifyDir(dir, nil)

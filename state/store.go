@@ -195,6 +195,8 @@ type Head struct {
 	Root   string `json:"root"`
 	State  string `json:"state"`
 	Prev   string `json:"prev"`
+	// Time is unix milliseconds, as every time polis prints in JSON; the
+	// signed note's own time line counts seconds.
 	Time   int64  `json:"time"`
 	Origin string `json:"origin"`
 	Note   string `json:"note"`
@@ -203,7 +205,7 @@ type Head struct {
 func headOf(c chain.Checkpoint, signed []byte) Head {
 	enc := func(b []byte) string { return b64(b) }
 	return Head{Height: c.Height, Size: c.Size, Root: enc(c.Root[:]), State: enc(c.State[:]),
-		Prev: enc(c.Prev[:]), Time: c.Time, Origin: c.Origin, Note: string(signed)}
+		Prev: enc(c.Prev[:]), Time: c.Time * 1000, Origin: c.Origin, Note: string(signed)}
 }
 
 // ErrLocked means another polis holds the data dir.

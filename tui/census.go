@@ -44,7 +44,7 @@ func membersOverTime(f state.CensusFigures, at int64, n int) []monthTotal {
 	if err != nil {
 		return nil
 	}
-	last := time.Unix(at, 0).UTC().Format("2006-01")
+	last := time.UnixMilli(at).UTC().Format("2006-01")
 	var out []monthTotal
 	run := int64(0)
 	// Bounded: months between the first join and the checkpoint, which

@@ -112,7 +112,7 @@ func TestMembersOverTime(t *testing.T) {
 		Joined: []state.MonthCount{{Month: "2026-09", Count: 3}, {Month: "2026-11", Count: 2}},
 		Left:   []state.MonthCount{{Month: "2026-11", Count: 1}, {Month: "2027-01", Count: 2}},
 	}
-	at := time.Date(2027, 2, 10, 0, 0, 0, 0, time.UTC).Unix()
+	at := time.Date(2027, 2, 10, 0, 0, 0, 0, time.UTC).UnixMilli()
 	got := membersOverTime(f, at, 24)
 	want := []monthTotal{{"2026-09", 3}, {"2026-10", 3}, {"2026-11", 4}, {"2026-12", 4}, {"2027-01", 2}, {"2027-02", 2}}
 	if !slices.Equal(got, want) {

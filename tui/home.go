@@ -116,7 +116,7 @@ func chainSummary(t *themes.Theme, s *snapshot) string {
 		{"Height", t.Text.Render(fmt.Sprint(s.head.Height))},
 		{"Events", t.Text.Render(fmt.Sprintf("%d (%d sealed)", s.size, s.head.Size))},
 		{"Root", t.Text.Render(short(s.head.Root))},
-		{"Sealed", t.Text.Render(when(s.head.Time * 1000))},
+		{"Sealed", t.Text.Render(when(s.head.Time))},
 	})
 }
 

@@ -152,11 +152,11 @@ func when(ms int64) string {
 }
 
 // sealed shows a checkpoint time (unix seconds).
-func sealed(sec int64) string {
-	if sec == 0 {
+func sealed(ms int64) string {
+	if ms == 0 {
 		return "—"
 	}
-	return time.Unix(sec, 0).UTC().Format("2006-01-02 15:04:05 UTC")
+	return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05 UTC")
 }
 
 // short abbreviates a hash for places where the full value does not fit.
