@@ -45,7 +45,7 @@ func printCensusFigures(cmd *cobra.Command, at *state.CensusAt) {
 		}
 		out(cmd, "  countries: %s; %d undeclared\n", strings.Join(cs, ", "), f.CountryUndeclared)
 	}
-	out(cmd, "  housing: %d spaces, %d beds; %d bed-nights used, %d booked ahead\n", f.Spaces, f.Beds, f.BedNightsUsed, f.BedNightsAhead)
+	out(cmd, "  housing: %s, %s; %d bed-nights used, %d booked ahead\n", state.Plural(int(f.Spaces), "space", "spaces"), state.Plural(int(f.Beds), "bed", "beds"), f.BedNightsUsed, f.BedNightsAhead)
 	if len(f.Treasury) > 0 {
 		out(cmd, "  treasury: %s\n", balances(f.Treasury))
 	}

@@ -100,7 +100,7 @@ func (c *cli) censusCmd() *cobra.Command {
 		if *asJSON {
 			return printJSON(cmd, cs)
 		}
-		out(cmd, "%s: %d members, %d events\n", line(cs.Hub), cs.Count, cs.Events)
+		out(cmd, "%s: %s, %s\n", line(cs.Hub), state.Plural(cs.Count, "member", "members"), state.Plural(int(cs.Events), "event", "events"))
 		if len(cs.Treasury) > 0 {
 			out(cmd, "treasury: %s\n", balances(cs.Treasury))
 		}
@@ -113,7 +113,7 @@ func (c *cli) censusCmd() *cobra.Command {
 			fmt.Fprintf(tw, "  %d\t%s\tjoined %s\n", m.ID, line(m.Name), m.Joined)
 		}
 		if cs.Unlisted > 0 {
-			fmt.Fprintf(tw, "  and %d members who are not listed publicly\n", cs.Unlisted)
+			fmt.Fprintf(tw, "  and %s\n", state.Plural(cs.Unlisted, "member who is not listed publicly", "members who are not listed publicly"))
 		}
 		return tw.Flush()
 	}

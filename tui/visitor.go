@@ -195,7 +195,7 @@ func (v *visitor) updatePrompt(msg tea.Msg) tea.Cmd {
 		p.busy = true
 		return v.submit(p.charter.Version)
 	case answerNo:
-		v.c.status, v.c.statusErr = "joining needs your consent to the charter; esc goes back to the form", true
+		v.c.status, v.c.statusErr = "joining needs your consent to the charter", true
 	case answerBack:
 		v.prompt = nil
 		v.SetSize(v.w, v.h)
