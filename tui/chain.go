@@ -102,6 +102,11 @@ func (c *chainTab) content() string {
 		b.WriteString(t.Subtle.Render("Checkpoints are signed by this hub's key:") + "\n")
 		b.WriteString("  " + t.Text.Render(clip(line(s.verifier), max(w-2, 1))) + "\n")
 	}
+	b.WriteString("\n" + t.Heading.Render("Keep this head") + "\n")
+	b.WriteString(t.Subtle.Render(wrap("A signed height means one thing forever. Save the head you see now; later, check that the hub's chain still extends it (it alarms if the hub ever shows another history):", min(w, 76))) + "\n")
+	for _, cmd := range []string{c.c.sshCmd + " chain head > head.txt", "polis verify --file chain.polis --since head.txt"} {
+		b.WriteString("  " + t.Code.Render(" "+clip(cmd, max(w-4, 1))+" ") + "\n")
+	}
 	if s.hasHead && s.head.Note != "" {
 		b.WriteString("\n" + t.Heading.Render("Signed note") + "\n")
 		for _, l := range strings.Split(strings.TrimRight(text(s.head.Note), "\n"), "\n") {
