@@ -14,7 +14,7 @@ func TestCrashKeepsAcknowledgedWrites(t *testing.T) {
 		t.Skip("builds and runs the real binary")
 	}
 	data := filepath.Join(t.TempDir(), "data")
-	keys, authFile := stewardKeys(t, 4)
+	keys, authFile := stewards(t, 4)
 	addr := freeAddr(t)
 	h := startHub(t, data, addr, "--admin-key", authFile, "--checkpoint-every", "50")
 

@@ -53,7 +53,7 @@ func runPolis(t *testing.T, args ...string) (string, error) {
 func crashedHub(t *testing.T) (data string, head []byte, log string, orig []byte, end int) {
 	t.Helper()
 	data = filepath.Join(t.TempDir(), "data")
-	keys, authFile := stewardKeys(t, 4)
+	keys, authFile := stewards(t, 4)
 	addr := freeAddr(t)
 	h := startHub(t, data, addr, "--admin-key", authFile, "--checkpoint-every", "20")
 	storm := startInviteStorm(t, addr, keys, 16)

@@ -23,7 +23,7 @@ func TestFailedCommitStopsServe(t *testing.T) {
 		t.Skip("builds and runs the real binary")
 	}
 	data := filepath.Join(t.TempDir(), "data")
-	keys, authFile := stewardKeys(t, 4)
+	keys, authFile := stewards(t, 4)
 	addr := freeAddr(t)
 	h := startHubWith(t, polisFaultBinary(t), []string{"POLIS_FAULT_COMMIT=60"}, data, addr,
 		"--admin-key", authFile, "--checkpoint-every", "20")

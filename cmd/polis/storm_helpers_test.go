@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,23 +11,6 @@ import (
 
 	"github.com/polis-hub/polis/state"
 )
-
-// stewardKeys makes n keys and an authorized_keys file naming them
-// stewards, for --admin-key.
-func stewardKeys(t *testing.T, n int) ([]testKey, string) {
-	t.Helper()
-	keys := make([]testKey, n)
-	var auth strings.Builder
-	for i := range keys {
-		keys[i] = newKey(t)
-		auth.WriteString(keys[i].line + " steward" + string(rune('a'+i)) + "\n")
-	}
-	authFile := filepath.Join(t.TempDir(), "admins.pub")
-	if err := os.WriteFile(authFile, []byte(auth.String()), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	return keys, authFile
-}
 
 // inviteStorm is writers creating invites over SSH as fast as they are
 // acknowledged, each on its own connection.
