@@ -10,6 +10,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
 )
 
@@ -34,16 +35,7 @@ func (c *fakeClock) advance(d time.Duration) {
 // newHubWith is newHub with the given store options (a pinned clock).
 func newHubWith(t testing.TB, o state.Options) *state.Hub {
 	t.Helper()
-	o.Dir, o.CheckpointEvery, o.CheckpointInterval = t.TempDir(), 1, time.Hour
-	s, err := state.Open(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Submit(context.Background(), state.SystemActor, state.CreateHub{Name: "Test"}); err != nil {
-		t.Fatal(err)
-	}
-	return state.NewHub(s)
+	return hubtest.NewHubWith(t, o)
 }
 
 // community starts a server with alice (steward), bob and carol as members.

@@ -31,7 +31,7 @@ func FuzzExecute(f *testing.F) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		var stdout, stderr bytes.Buffer
-		code := Execute(ctx, wd.hub, wd.who(roles[int(as)%len(roles)]), argv(line), strings.NewReader(stdin), &stdout, &stderr)
+		code := Execute(ctx, wd.Hub, wd.who(roles[int(as)%len(roles)]), argv(line), strings.NewReader(stdin), &stdout, &stderr)
 		switch code {
 		case 0:
 		case 1:

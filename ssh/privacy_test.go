@@ -7,97 +7,26 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
 )
 
-// secretWorld is a hub with something of everything a visitor must not
-// read: members who chose not to be listed (with their keys), one who
-// left, a draft, a dispute with statements and a private note, proposals,
-// money, housing, a campaign and another visitor's application. secrets
-// maps each such text to what it is.
-type secretWorld struct {
-	hub     *state.Hub
-	visitor Identity
-	people  map[string]*user
-	secrets map[string]string
-}
+// secretWorld is the shared world of secrets (hubtest.SecretWorld).
+type secretWorld struct{ *hubtest.SecretWorld }
 
+func newSecretWorld(t *testing.T) *secretWorld { return &secretWorld{hubtest.NewSecretWorld(t)} }
+
+// member is the identity of the member name.
 func (sw *secretWorld) member(t *testing.T, name string) Identity {
-	u := sw.people[name]
-	if u == nil {
-		t.Fatalf("no %s", name)
-	}
-	return Identity{Key: u.authorizedKey(), Fingerprint: u.fingerprint()}
+	return identityOf(sw.Member(t, name))
 }
 
-func newSecretWorld(t *testing.T) *secretWorld {
-	t.Helper()
-	hub := newHub(t)
-	ctx := context.Background()
-	sw := &secretWorld{hub: hub, secrets: map[string]string{}}
-	secret := func(what, text string) string { sw.secrets[text] = what; return text }
-	alice, bob, carol, dave := newUser(t, "alice"), newUser(t, "bob"), newUser(t, "carol"), newUser(t, "dave")
-	sw.people = map[string]*user{"alice": alice, "bob": bob, "carol": carol, "dave": dave}
-	admit(t, hub, alice, "Alice Listed")
-	submitAs(t, hub, alice, state.SetListed{Listed: true})
-	submitAs(t, hub, alice, state.SetCharter{Text: "# Charter\n\nWe share what we have.\n"})
-	join := func(u *user, name string) {
-		code, _, err := hub.CreateInviteCode(ctx, actorOf(alice), 1, time.Time{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		submitAs(t, hub, u, state.Join{CodeHash: state.HashCode(code), Name: name, Consent: 1})
-	}
-	for _, p := range []struct {
-		u    *user
-		name string
-	}{{bob, "Zebulon Hidden"}, {carol, "Quintessa Unseen"}, {dave, "Dorotheus Gone"}} {
-		join(p.u, secret("unlisted member's name", p.name))
-		pk := strings.Fields(p.u.authorizedKey())[1]
-		secret("unlisted member's key", pk)
-		secret("unlisted member's fingerprint", strings.TrimPrefix(p.u.fingerprint(), "SHA256:"))
-	}
-	submitAs(t, hub, alice, state.SetRole{Member: 3, Role: state.RoleModerator, Grant: true})
-	submitAs(t, hub, dave, state.Leave{})
-
-	saveDraft(t, hub, bob, secret("draft title", "Draftitle Zqx"), secret("draft body", "Draftbody Zqx words"))
-	submitAs(t, hub, bob, state.ChooseTheme{Theme: "dusk"})
-	submitAs(t, hub, alice, state.NewProposal{Kind: state.KindText, Title: secret("proposal title", "Proposaltitle Zqx"),
-		Body: secret("proposal body", "Proposalbody Zqx words")})
-	submitAs(t, hub, bob, state.CommentOn{ID: 1, Body: secret("comment", "Commentbody Zqx words")})
-	submitAs(t, hub, bob, state.FileCase{Against: 1, Category: "conduct", Title: secret("case title", "Casetitle Zqx"),
-		Statement: secret("dispute statement", "Casestatement Zqx words")})
-	submitAs(t, hub, alice, state.AddStatement{ID: 1, Body: secret("dispute statement", "Evidencebody Zqx words")})
-	submitAs(t, hub, carol, state.CaseAction{ID: 1, Action: "claim"})
-	submitAs(t, hub, carol, state.NewPrivateNote(1, secret("moderator's note", "Notetext Zqx words")))
-	submitAs(t, hub, bob, state.Contribute{Asset: "USD", Amount: 2500, Memo: secret("ledger memo", "Memotext Zqx")})
-	submitAs(t, hub, alice, state.AddSpace{Space: state.Space{Name: secret("space name", "Spacename Zqx"), Beds: 2, TZ: "UTC",
-		Rules: secret("house rules", "Spacerules Zqx words")}})
-	submitAs(t, hub, bob, state.NewCampaign{Title: secret("campaign title", "Campaigntitle Zqx"), Funds: secret("campaign purpose", "Campaignfunds Zqx"),
-		Asset: "USD", Goal: 10000, Deadline: time.Now().Add(30 * 24 * time.Hour).UnixMilli()})
-	applicant := newUser(t, "xanthippe")
-	submitAs(t, hub, applicant, state.ApplyToJoin{Name: secret("applicant's name", "Xanthippe Applicant"),
-		Text: secret("application text", "Applicationtext Zqx words"), Consent: 1})
-
-	v := newUser(t, "visitor")
-	sw.visitor = Identity{Key: v.authorizedKey(), Fingerprint: v.fingerprint()}
-	return sw
-}
-
-// leaks names every secret in s.
-func (sw *secretWorld) leaks(s string) []string {
-	var out []string
-	for text, what := range sw.secrets {
-		if strings.Contains(s, text) {
-			out = append(out, fmt.Sprintf("%s %q", what, text))
-		}
-	}
-	return out
+func identityOf(u *hubtest.User) Identity {
+	return Identity{Key: u.AuthorizedKey(), Fingerprint: u.Fingerprint()}
 }
 
 // placeholderValues are plausible values for each positional placeholder
@@ -215,14 +144,14 @@ func visitorCalls(t *testing.T, size uint64) []call {
 // answered as its audience says (audience.go): public ones answer.
 func TestVisitorSeesNothingPrivate(t *testing.T) {
 	sw := newSecretWorld(t)
-	calls := visitorCalls(t, sw.hub.Store().Size())
+	calls := visitorCalls(t, sw.Hub.Store().Size())
 	answered := map[string]bool{}
 	var census, receipt string
 	for _, cl := range calls {
 		var stdout, stderr bytes.Buffer
-		code := Execute(context.Background(), sw.hub, sw.visitor, cl.args, strings.NewReader(""), &stdout, &stderr)
+		code := Execute(context.Background(), sw.Hub, identityOf(sw.Visitor), cl.args, strings.NewReader(""), &stdout, &stderr)
 		line, path := strings.Join(cl.args, " "), cl.path
-		for _, l := range sw.leaks(stdout.String() + stderr.String()) {
+		for _, l := range sw.Leaks(stdout.String() + stderr.String()) {
 			t.Errorf("visitor ran %q (exit %d) and read %s", line, code, l)
 		}
 		public := state.MayRead(readsOf(path), state.Reading{})
@@ -259,18 +188,18 @@ func TestVisitorSeesNothingPrivate(t *testing.T) {
 	if err := json.Unmarshal([]byte(receipt), &rc); err != nil || rc.Event != "" || rc.LeafHash == "" || !rc.Sealed {
 		t.Fatalf("a visitor's receipt: %v %q", err, receipt)
 	}
-	if err := state.CheckReceipt(rc, sw.hub.Store().VerifierKey()); err != nil {
+	if err := state.CheckReceipt(rc, sw.Hub.Store().VerifierKey()); err != nil {
 		t.Fatalf("a visitor's receipt does not check: %v", err)
 	}
 	t.Logf("%d calls by a visitor", len(calls))
 
 	// The same at the far end of a real connection, for the commands
 	// that read the log.
-	ts := startServer(t, sw.hub)
+	ts := startServer(t, sw.Hub)
 	v := newUser(t, "far visitor")
 	for _, line := range []string{"chain export", "chain receipt 3 --json", "chain receipt 3", "census --json", "census", "members"} {
 		r := v.run(t, ts, line)
-		for _, l := range sw.leaks(r.stdout + r.stderr) {
+		for _, l := range sw.Leaks(r.stdout + r.stderr) {
 			t.Errorf("visitor ran %q over SSH and read %s", line, l)
 		}
 	}
@@ -286,7 +215,7 @@ func TestMembersStillVerifyEverything(t *testing.T) {
 	run := func(args ...string) string {
 		t.Helper()
 		var stdout, stderr bytes.Buffer
-		if code := Execute(context.Background(), sw.hub, alice, args, strings.NewReader(""), &stdout, &stderr); code != 0 {
+		if code := Execute(context.Background(), sw.Hub, alice, args, strings.NewReader(""), &stdout, &stderr); code != 0 {
 			t.Fatalf("alice %q: exit %d, %s", args, code, stderr.String())
 		}
 		return stdout.String()
@@ -306,7 +235,7 @@ func TestMembersStillVerifyEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := state.VerifyExport(x, sw.hub.Store().VerifierKey(), nil); err != nil {
+	if _, err := state.VerifyExport(x, sw.Hub.Store().VerifierKey(), nil); err != nil {
 		t.Fatalf("a member's export does not verify: %v", err)
 	}
 	// bob's joining: a member's receipt carries its event.
@@ -316,19 +245,12 @@ func TestMembersStillVerifyEverything(t *testing.T) {
 		if err := json.Unmarshal([]byte(run("chain", "receipt", fmt.Sprint(seq), "--json")), &rc); err != nil || rc.Event == "" {
 			t.Fatalf("a member's receipt %d: %v %+v", seq, err, rc)
 		}
-		if err := state.CheckReceipt(rc, sw.hub.Store().VerifierKey()); err != nil {
+		if err := state.CheckReceipt(rc, sw.Hub.Store().VerifierKey()); err != nil {
 			t.Fatal(err)
 		}
 		found = strings.Contains(rc.Event, "Zebulon Hidden")
 	}
 	if !found {
 		t.Fatal("no receipt carries bob's joining")
-	}
-}
-
-func saveDraft(t *testing.T, hub *state.Hub, u *user, title, body string) {
-	t.Helper()
-	if _, err := hub.SaveDraft(context.Background(), actorOf(u), state.NewProposal{Kind: state.KindText, Title: title, Body: body}); err != nil {
-		t.Fatal(err)
 	}
 }

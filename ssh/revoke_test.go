@@ -11,20 +11,15 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
 )
 
-func actorOf(u *user) state.Actor {
-	return state.Actor{Key: u.authorizedKey(), Fingerprint: u.fingerprint()}
-}
+func actorOf(u *user) state.Actor { return u.kit().Actor() }
 
 func submitAs(t testing.TB, hub *state.Hub, u *user, c state.Command) []state.Event {
 	t.Helper()
-	evs, err := hub.Submit(context.Background(), actorOf(u), c)
-	if err != nil {
-		t.Fatalf("%T by %s: %v", c, u.name, err)
-	}
-	return evs
+	return hubtest.SubmitAs(t, hub, u.kit(), c)
 }
 
 // addKey gives member owner the key of u.

@@ -10,6 +10,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
 )
 
@@ -335,9 +336,7 @@ func TestHelpListsCommands(t *testing.T) {
 // admit makes u a steward directly through state.
 func admit(t testing.TB, hub *state.Hub, u *user, name string) {
 	t.Helper()
-	if _, err := hub.Submit(context.Background(), state.SystemActor, state.AdmitAdmin{Key: u.authorizedKey(), Name: name}); err != nil {
-		t.Fatal(err)
-	}
+	hubtest.Admit(t, hub, u.kit(), name)
 }
 
 func contains(xs []string, x string) bool {
