@@ -16,6 +16,7 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
 )
@@ -218,7 +219,7 @@ func (u *user) run(t testing.TB, ts *testServer, cmdline string) result {
 	return exec(t, ts.addr, []gossh.Signer{u.signer}, cmdline, "")
 }
 
-// quote makes one argument one word of the hub's split (splitLine): as it
+// quote makes one argument one word of the hub's split (cmd.ParseLine): as it
 // is if it has no whitespace and starts with no quote, else in whichever
 // quote it never has before whitespace.
 func quote(a string) string {
@@ -226,7 +227,7 @@ func quote(a string) string {
 		return a
 	}
 	for _, q := range []string{`"`, "'"} {
-		if ws := splitLine(q + a + q); len(ws) == 1 && ws[0].text == a {
+		if ws, err := cmd.ParseLine(q + a + q); err == nil && len(ws) == 1 && ws[0] == a {
 			return q + a + q
 		}
 	}

@@ -334,47 +334,6 @@ func TestStanding(t *testing.T) {
 	}
 }
 
-func TestSuspendedCommands(t *testing.T) {
-	for args, want := range map[string]bool{
-		"whoami --json":            true,
-		"":                         true,
-		"help proposal":            true,
-		"chain receipt 3":          true,
-		"chain":                    false,
-		"leave --yes":              true,
-		"keys remove laptop":       false,
-		"dispute appeal 4":         true,
-		"dispute show 4 --json":    true,
-		"dispute file --against 2": false,
-		"dispute resolve 4":        false,
-		"members":                  false,
-		"vote 1 yes":               false,
-		"chainx":                   false,
-		"dispute":                  false,
-	} {
-		if got := suspendedMay(commandPath(strings.Fields(args))); got != want {
-			t.Errorf("suspendedMay(%q) = %v (path %q)", args, got, commandPath(strings.Fields(args)))
-		}
-	}
-}
-
-func TestCommandPath(t *testing.T) {
-	for args, want := range map[string]string{
-		"":     "help",
-		"help": "help",
-		"proposal new --title Rent the flat --kind text": "proposal new",
-		"treasury allowance spend 1 2.00":                "treasury allowance spend",
-		"frobnicate":                                     "unknown",
-		"proposal frobnicate":                            "unknown",
-		"census --json":                                  "census",
-		strings.Repeat("x ", 40):                         "unknown",
-	} {
-		if got := commandPath(strings.Fields(args)); got != want {
-			t.Errorf("commandPath(%q) = %q, want %q", args, got, want)
-		}
-	}
-}
-
 // BenchmarkRecheck is the watcher's pass after a change with 1000 members
 // each holding an open session: what one commit costs the door. unchanged:
 // a commit that touched no member (the member list is shared and already

@@ -1,0 +1,99 @@
+package cmd
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state"
+)
+
+// suspendedCommands are what a suspended member may still run: what any
+// visitor may, their own record, leaving, and their disputes, so that a
+// suspension can be read, answered and appealed within the appeal window.
+// Everything else, the app included, waits until the suspension ends.
+var suspendedCommands = []string{
+	"help", "whoami", "census", "chain head", "chain key", "chain receipt", "chain export", "chain consistency",
+	"charter", "charter history", "record", "leave", "moderation log",
+	"dispute list", "dispute show", "dispute evidence", "dispute appeal", "dispute withdraw",
+}
+
+// SuspendedSummary names suspendedCommands for the refusal.
+const SuspendedSummary = "help, whoami, census, chain, charter, record, leave, moderation log and dispute list/show/evidence/appeal/withdraw"
+
+// MayRunSuspended reports whether a suspended member may run the command
+// at path (a Path).
+func MayRunSuspended(path string) bool { return slices.Contains(suspendedCommands, path) }
+
+// selfChanging are commands that can take the caller's own key away. Their
+// sessions are not revoked for it: they end on their own once they have
+// said what happened (leave --export prints the record after leaving), and
+// the sequencer still checks the key on every write.
+var selfChanging = []string{"leave", "keys remove"}
+
+// TakesOwnKey reports whether the command at path (a Path) can take the
+// caller's own key away.
+func TakesOwnKey(path string) bool { return slices.Contains(selfChanging, path) }
+
+// names resolves command lines to command paths ("proposal new") with one
+// tree built for the purpose: cobra's lookups lazily build flag sets, so it
+// is used under a lock.
+var names struct {
+	once sync.Once
+	mu   sync.Mutex
+	root *cobra.Command
+}
+
+// Path is the command a line runs, without the root: "help" for
+// the root itself (which prints help), "unknown" for anything that names no
+// command. The set of answers is small and fixed, so it can label metrics.
+func Path(args []string) string {
+	if checkLen(args) != nil {
+		return "unknown"
+	}
+	args = rejoinText(args)
+	if checkArgs(args) != nil {
+		return "unknown"
+	}
+	names.once.Do(func() {
+		names.root = Commands(nil, Identity{})
+		names.root.InitDefaultHelpCmd() // Execute would add it
+	})
+	names.mu.Lock()
+	defer names.mu.Unlock()
+	cmd, rest, err := names.root.Find(args)
+	if err != nil || cmd == nil {
+		return "unknown"
+	}
+	if len(rest) > 0 && cmd.HasSubCommands() {
+		// A group with a mistyped subcommand: cobra stops at the group.
+		return "unknown"
+	}
+	if p := helpPath(cmd); p != "" {
+		return p
+	}
+	return "help"
+}
+
+// memberRef resolves MEMBER, as every command that names a member takes
+// it: a numeric ID, or a member's name up to case and look-alike
+// characters.
+func (c *cli) memberRef(cmd *cobra.Command, s string) (uint64, error) {
+	if id, err := parseSeq(s); err == nil {
+		if id == 0 {
+			return 0, usage(cmd, "member %q is not a valid ID (a whole number from 1)", truncate(s, 40))
+		}
+		return id, nil
+	}
+	m, ok, err := c.hub.MemberNamed(strings.TrimSpace(s))
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, fmt.Errorf("%w: no member named %q", state.ErrNotFound, truncate(s, 40))
+	}
+	return m.ID, nil
+}
