@@ -11,7 +11,7 @@ import (
 )
 
 func (c *cli) allowanceCmd() *cobra.Command {
-	return group("allowance", "Budgets a passed spend proposal grants per week or month",
+	return group("allowance", "Budgets a passed spend proposal grants per week or month", nil,
 		c.allowanceListCmd(), c.allowanceSpendCmd())
 }
 
@@ -23,9 +23,6 @@ func (c *cli) allowanceListCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		as, err := c.hub.Allowances()
 		if err != nil {
 			return err

@@ -22,7 +22,7 @@ type campaignJSON struct {
 }
 
 func (c *cli) campaignCmd() *cobra.Command {
-	return group("campaign", "Crowdfund a space or a renovation: pledges become contributions if the goal is met",
+	return group("campaign", "Crowdfund a space or a renovation: pledges become contributions if the goal is met", forMembers(),
 		c.campaignNewCmd(), c.campaignListCmd(), c.campaignShowCmd(), c.campaignPledgeCmd(),
 		c.campaignUnpledgeCmd(), c.campaignTieCmd())
 }
@@ -102,9 +102,6 @@ func (c *cli) campaignListCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		cs, err := c.hub.Campaigns()
 		if err != nil {
 			return err
@@ -149,9 +146,6 @@ func (c *cli) campaignShowCmd() *cobra.Command {
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		id, err := parseID(cmd, "campaign", args[0])
 		if err != nil {
-			return err
-		}
-		if _, err := c.member(); err != nil {
 			return err
 		}
 		cp, ps, err := c.hub.CampaignWithPledges(id)
@@ -207,9 +201,6 @@ func (c *cli) campaignPledgeCmd() *cobra.Command {
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		id, err := parseID(cmd, "campaign", args[0])
 		if err != nil {
-			return err
-		}
-		if _, err := c.member(); err != nil {
 			return err
 		}
 		cp, _, err := c.hub.CampaignWithPledges(id)

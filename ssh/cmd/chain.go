@@ -13,15 +13,16 @@ import (
 // (state.ReadLog): the log names every member.
 
 func (c *cli) chainCmd() *cobra.Command {
-	return group("chain", "Checkpoints and proofs (anyone); the whole log (members)",
+	return group("chain", "Checkpoints and proofs (anyone); the whole log (members)", forMembers(),
 		c.chainHeadCmd(), c.chainExportCmd(), c.chainReceiptCmd(), c.chainConsistencyCmd(), c.chainKeyCmd())
 }
 
 func (c *cli) chainHeadCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "head",
-		Short: "Show the latest signed checkpoint",
-		Args:  noArgs,
+		Use:         "head",
+		Annotations: forReaders(state.ReadCheckpoints, whileSuspended),
+		Short:       "Show the latest signed checkpoint",
+		Args:        noArgs,
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -60,17 +61,11 @@ func noteLines(s string) string {
 
 func (c *cli) chainExportCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "export",
-		Short: "Write the whole log for offline checking (polis verify --file FILE); members only",
-		Args:  noArgs,
+		Use:         "export",
+		Annotations: forReaders(state.ReadLog, whileSuspended),
+		Short:       "Write the whole log for offline checking (polis verify --file FILE); members only",
+		Args:        noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			rd, err := c.reader()
-			if err != nil {
-				return err
-			}
-			if !state.MayRead(state.ReadLog, rd) {
-				return errLogMembersOnly
-			}
 			return c.hub.Store().WriteExport(cmd.OutOrStdout())
 		},
 	}
@@ -78,9 +73,10 @@ func (c *cli) chainExportCmd() *cobra.Command {
 
 func (c *cli) chainReceiptCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "receipt SEQ",
-		Short: "Show an event's inclusion proof against the latest checkpoint (the event itself to members only)",
-		Args:  exactArgs("SEQ"),
+		Use:         "receipt SEQ",
+		Annotations: forReaders(state.ReadInclusion, whileSuspended),
+		Short:       "Show an event's inclusion proof against the latest checkpoint (the event itself to members only)",
+		Args:        exactArgs("SEQ"),
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -88,15 +84,11 @@ func (c *cli) chainReceiptCmd() *cobra.Command {
 		if err != nil {
 			return usage(cmd, "event number %q is not a whole number (events count from 0)", truncate(args[0], 24))
 		}
-		rd, err := c.reader()
-		if err != nil {
-			return err
-		}
 		rc, err := c.hub.Store().Receipt(seq)
 		if err != nil {
 			return err
 		}
-		full := state.MayRead(state.ReadLog, rd)
+		full := state.MayRead(state.ReadLog, c.rd)
 		if !full {
 			rc.Event = "" // hashes only: the event may name a member
 		}
@@ -125,8 +117,9 @@ func (c *cli) chainReceiptCmd() *cobra.Command {
 
 func (c *cli) chainConsistencyCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "consistency OLD NEW",
-		Short: "Prove that the log of size OLD is a prefix of the log of size NEW (RFC 6962)",
+		Use:         "consistency OLD NEW",
+		Annotations: forReaders(state.ReadConsistency, whileSuspended),
+		Short:       "Prove that the log of size OLD is a prefix of the log of size NEW (RFC 6962)",
 		Long: `Print the RFC 6962 consistency proof between two sealed sizes of the log.
 With OLD the size of a checkpoint you kept and NEW the size of the latest
 ('chain head'), the proof carries that signed checkpoint: check it offline
@@ -165,9 +158,10 @@ downloading the whole log.`,
 
 func (c *cli) chainKeyCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "key",
-		Short: "Print the hub's checkpoint verifier key",
-		Args:  noArgs,
+		Use:         "key",
+		Annotations: forReaders(state.ReadCheckpoints, whileSuspended),
+		Short:       "Print the hub's checkpoint verifier key",
+		Args:        noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			out(cmd, "%s\n", c.hub.Store().VerifierKey())
 			return nil

@@ -18,8 +18,9 @@ const maxCharterInput = 4 * state.MaxCharterLen
 
 func (c *cli) charterCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "charter [--version N] [--json]",
-		Short: "Show the charter members consent to (public)",
+		Use:         "charter [--version N] [--json]",
+		Annotations: forReaders(state.ReadCharter, whileSuspended),
+		Short:       "Show the charter members consent to (public)",
 		Long: "Show the charter in force, or --version N. Members consent to it when they join\n" +
 			"(`join CODE --name NAME --consent`); amendments come only by a passed charter\n" +
 			"proposal (`proposal new --kind charter`, the body is the new text).",
@@ -50,7 +51,7 @@ func (c *cli) charterCmd() *cobra.Command {
 		}
 		out(cmd, "Charter version %d, adopted %s%s\n\n", ch.Version, state.Day(ch.Adopted), adoptedBy(ch))
 		out(cmd, "%s\n", strings.TrimRight(sanitize.Text(ch.Text), "\n"))
-		if m, err := c.member(); err == nil && m.Consent != ch.Version && *version == 0 {
+		if m := c.rd.Member; m != nil && m.Consent != ch.Version && *version == 0 {
 			out(cmd, "\nYou have not consented to this version: `consent` to do so.\n")
 		}
 		return nil
@@ -100,9 +101,10 @@ func (c *cli) charterHistoryCmd() *cobra.Command {
 
 func (c *cli) charterSetCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "set < charter.md",
-		Short: "Adopt the hub's first charter, read from stdin (stewards; once)",
-		Args:  noArgs,
+		Use:         "set < charter.md",
+		Annotations: forRole(state.RoleSteward),
+		Short:       "Adopt the hub's first charter, read from stdin (stewards; once)",
+		Args:        noArgs,
 	}
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		text, err := readBounded(cmd.InOrStdin(), maxCharterInput, "charter")
@@ -124,9 +126,10 @@ func (c *cli) charterSetCmd() *cobra.Command {
 
 func (c *cli) consentCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "consent [--version N]",
-		Short: "Consent to the charter in force (read it first with `charter`)",
-		Args:  noArgs,
+		Use:         "consent [--version N]",
+		Annotations: forMembers(),
+		Short:       "Consent to the charter in force (read it first with `charter`)",
+		Args:        noArgs,
 	}
 	version := cmd.Flags().Int("version", 0, "the version you read (default: the one in force)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -152,8 +155,9 @@ func (c *cli) consentCmd() *cobra.Command {
 
 func (c *cli) leaveCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "leave --yes [--export] [--anonymous]",
-		Short: "Leave the community (final for your keys)",
+		Use:         "leave --yes [--export] [--anonymous]",
+		Annotations: forMembers(whileSuspended, takesOwnKey),
+		Short:       "Leave the community (final for your keys)",
 		Long: "Leave the community. Your keys stop working at once; your open votes and\n" +
 			"delegations end, your bookings that start tomorrow or later are cancelled and\n" +
 			"your open pledges released, each by an event. History stays in the chain.\n" +
@@ -166,10 +170,7 @@ func (c *cli) leaveCmd() *cobra.Command {
 	export := cmd.Flags().Bool("export", false, "print your record as JSON after leaving")
 	anon := cmd.Flags().Bool("anonymous", false, "be shown as \"former member\" from now on")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		m, err := c.member()
-		if err != nil {
-			return err
-		}
+		m := c.me()
 		if !*yes {
 			return usage(cmd, "leaving is final for your keys: run `leave --yes` (add --export for your record, --anonymous to be shown as %q)", state.FormerMember)
 		}
@@ -192,16 +193,14 @@ func (c *cli) leaveCmd() *cobra.Command {
 
 func (c *cli) recordCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "record [--json]",
-		Short: "Print your whole record as JSON: every event you made, with receipts",
-		Args:  noArgs,
+		Use:         "record [--json]",
+		Annotations: forMembers(whileSuspended),
+		Short:       "Print your whole record as JSON: every event you made, with receipts",
+		Args:        noArgs,
 	}
 	_ = jsonFlag(cmd) // the record is always JSON; the flag is accepted like everywhere else
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		m, err := c.member()
-		if err != nil {
-			return err
-		}
+		m := c.me()
 		rec, err := c.hub.RecordOf(m.ID)
 		if err != nil {
 			return err
@@ -219,10 +218,7 @@ func (c *cli) profileCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(show)
 	show.RunE = func(cmd *cobra.Command, _ []string) error {
-		m, err := c.member()
-		if err != nil {
-			return err
-		}
+		m := c.me()
 		if *asJSON {
 			return printJSON(cmd, map[string]any{"listed": m.Listed, "country": m.Country, "consent": m.Consent})
 		}
@@ -279,7 +275,7 @@ func (c *cli) profileCmd() *cobra.Command {
 		}
 		return nil
 	}
-	return group("profile", "Your public profile: listing, country", show, listed, country)
+	return group("profile", "Your public profile: listing, country", forMembers(), show, listed, country)
 }
 
 func consentFlag(cmd *cobra.Command) *bool {

@@ -206,6 +206,7 @@ func buildTree(hub *state.Hub, who Identity, only *int) *cobra.Command {
 		Args:               noArgs,
 		RunE:               func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 		PersistentPreRunE:  c.gate, // who may run what: audience.go
+		Annotations:        forReaders(state.ReadSelf, whileSuspended),
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -223,9 +224,10 @@ func buildTree(hub *state.Hub, who Identity, only *int) *cobra.Command {
 // helpCommand replaces cobra's, which answers an unknown topic with exit 0.
 func helpCommand(root *cobra.Command) *cobra.Command {
 	return &cobra.Command{
-		Use:   "help [command]",
-		Short: "Help about any command",
-		Args:  cobra.ArbitraryArgs,
+		Use:         "help [command]",
+		Short:       "Help about any command",
+		Args:        cobra.ArbitraryArgs,
+		Annotations: forReaders(state.ReadSelf, whileSuspended),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target, rest, err := root.Find(args)
 			if err != nil || len(rest) > 0 || target == nil {
@@ -257,13 +259,16 @@ func exactArgs(names ...string) cobra.PositionalArgs {
 	}
 }
 
-// group is a command that only holds subcommands.
-func group(use, short string, subs ...*cobra.Command) *cobra.Command {
+// group is a command that only holds subcommands, for the audience
+// declared (audience.go), which its subcommands inherit unless they
+// declare their own.
+func group(use, short string, audience map[string]string, subs ...*cobra.Command) *cobra.Command {
 	g := &cobra.Command{
-		Use:   use,
-		Short: short,
-		Args:  noArgs,
-		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Use:         use,
+		Short:       short,
+		Args:        noArgs,
+		RunE:        func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+		Annotations: audience,
 	}
 	g.AddCommand(subs...)
 	return g
@@ -272,22 +277,9 @@ func group(use, short string, subs ...*cobra.Command) *cobra.Command {
 type cli struct {
 	hub *state.Hub
 	who Identity
-}
-
-// member resolves the caller for a read. Writes are resolved again by the
-// sequencer, so a key removed meanwhile is refused there.
-func (c *cli) member() (state.Member, error) {
-	if c.who.Fingerprint == "" {
-		return state.Member{}, state.ErrVisitor
-	}
-	m, ok, err := c.hub.Whoami(c.who.Fingerprint)
-	if err != nil {
-		return m, err
-	}
-	if !ok {
-		return m, state.ErrVisitor
-	}
-	return m, nil
+	// rd is the caller as the read rules see them, set by the gate before
+	// the command runs: Member is nil for a visitor.
+	rd state.Reading
 }
 
 func (c *cli) submit(cmd *cobra.Command, command state.Command) ([]state.Event, error) {

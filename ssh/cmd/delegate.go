@@ -31,9 +31,10 @@ func (c *cli) memberName(id uint64) string {
 
 func (c *cli) delegateCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "delegate MEMBER [--kind KIND]",
-		Short: "Give your vote to another member when you do not vote yourself",
-		Args:  exactArgs("MEMBER"),
+		Use:         "delegate MEMBER [--kind KIND]",
+		Annotations: forMembers(),
+		Short:       "Give your vote to another member when you do not vote yourself",
+		Args:        exactArgs("MEMBER"),
 	}
 	kind := kindFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
@@ -54,9 +55,10 @@ func (c *cli) delegateCmd() *cobra.Command {
 
 func (c *cli) undelegateCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "undelegate [--kind KIND]",
-		Short: "End your delegation (for all kinds, or one)",
-		Args:  noArgs,
+		Use:         "undelegate [--kind KIND]",
+		Annotations: forMembers(),
+		Short:       "End your delegation (for all kinds, or one)",
+		Args:        noArgs,
 	}
 	kind := kindFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
@@ -72,16 +74,14 @@ func (c *cli) undelegateCmd() *cobra.Command {
 
 func (c *cli) delegationsCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "delegations",
-		Short: "List your delegations and those to you",
-		Args:  noArgs,
+		Use:         "delegations",
+		Annotations: forMembers(),
+		Short:       "List your delegations and those to you",
+		Args:        noArgs,
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		me, err := c.member()
-		if err != nil {
-			return err
-		}
+		me := c.me()
 		all, err := c.hub.Delegations()
 		if err != nil {
 			return err
@@ -118,8 +118,9 @@ func (c *cli) delegationsCmd() *cobra.Command {
 
 func (c *cli) receiptCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "receipt PROPOSAL-ID | receipt --event SEQ",
-		Short: "Show the receipt of your vote on a proposal (or of any event) with its inclusion proof",
+		Use:         "receipt PROPOSAL-ID | receipt --event SEQ",
+		Annotations: forMembers(),
+		Short:       "Show the receipt of your vote on a proposal (or of any event) with its inclusion proof",
 	}
 	cmd.Args = func(cmd *cobra.Command, args []string) error {
 		if len(args) > 1 {
@@ -133,10 +134,7 @@ func (c *cli) receiptCmd() *cobra.Command {
 		if (len(args) == 1) == cmd.Flags().Changed("event") {
 			return usage(cmd, "receipt needs a PROPOSAL-ID or --event SEQ")
 		}
-		me, err := c.member()
-		if err != nil {
-			return err
-		}
+		me := c.me()
 		var rc state.Receipt
 		what, again := "", "receipt --event "+*event
 		if len(args) == 1 {
@@ -176,15 +174,13 @@ func (c *cli) receiptCmd() *cobra.Command {
 
 func (c *cli) rulesCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "rules",
-		Short: "Show the rules each kind of proposal is decided by",
-		Args:  noArgs,
+		Use:         "rules",
+		Annotations: forMembers(),
+		Short:       "Show the rules each kind of proposal is decided by",
+		Args:        noArgs,
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		list, err := c.hub.RulesInForce()
 		if err != nil {
 			return err
@@ -218,17 +214,15 @@ func (c *cli) rulesCmd() *cobra.Command {
 
 func (c *cli) rulesSetCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "set KIND [--period D] [--quorum PCT] [--threshold PCT] [--hidden]",
-		Short: "Change a kind's rules (stewards); unset values stay as they are",
-		Args:  exactArgs("KIND"),
+		Use:         "set KIND [--period D] [--quorum PCT] [--threshold PCT] [--hidden]",
+		Annotations: forRole(state.RoleSteward),
+		Short:       "Change a kind's rules (stewards); unset values stay as they are",
+		Args:        exactArgs("KIND"),
 	}
 	rf := addRulesFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if !rf.changed(cmd) {
 			return usage(cmd, "rules set needs --period, --quorum, --threshold or --hidden")
-		}
-		if _, err := c.member(); err != nil {
-			return err
 		}
 		k, err := c.rules(cmd, rf, args[0])
 		if err != nil {

@@ -14,12 +14,12 @@ import (
 const maxStatement = 4 * state.MaxCaseStatement // a statement on stdin, in bytes
 
 func (c *cli) disputeCmd() *cobra.Command {
-	return group("dispute", "File and handle disputes between members (members only)",
+	return group("dispute", "File and handle disputes between members (members only)", forMembers(),
 		c.disputeFileCmd(), c.disputeListCmd(), c.disputeShowCmd(), c.disputeEvidenceCmd(), c.disputeNoteCmd(), c.disputeNotesCmd(),
-		c.caseActionCmd("claim", "Take a case to handle it (moderators; never a party)"),
-		c.caseActionCmd("recuse", "Step aside from the case you claimed; you can never claim it again"),
-		c.caseActionCmd("withdraw", "Withdraw a case you filed before it is ruled on"),
-		c.caseActionCmd("appeal", "Appeal a ruling to a jury drawn by lot (parties, within 7 days)"),
+		c.caseActionCmd("claim", "Take a case to handle it (moderators; never a party)", forRole(state.RoleModerator)),
+		c.caseActionCmd("recuse", "Step aside from the case you claimed; you can never claim it again", forRole(state.RoleModerator)),
+		c.caseActionCmd("withdraw", "Withdraw a case you filed before it is ruled on", forMembers(whileSuspended)),
+		c.caseActionCmd("appeal", "Appeal a ruling to a jury drawn by lot (parties, within 7 days)", forMembers(whileSuspended)),
 		c.disputeResolveCmd(), c.juryVoteCmd())
 }
 
@@ -36,9 +36,6 @@ func (c *cli) disputeFileCmd() *cobra.Command {
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *against == "" {
 			return usage(cmd, "--against is required")
-		}
-		if _, err := c.member(); err != nil {
-			return err
 		}
 		id, err := c.memberRef(cmd, *against)
 		if err != nil {
@@ -63,21 +60,20 @@ func (c *cli) disputeFileCmd() *cobra.Command {
 
 func (c *cli) disputeListCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "list [--mine|--queue] [--json]",
-		Short: "List cases; --mine: yours; --queue: the cases moderators handle, unclaimed first, then oldest first",
-		Args:  noArgs,
+		Use:         "list [--mine|--queue] [--json]",
+		Annotations: forMembers(whileSuspended),
+		Short:       "List cases; --mine: yours; --queue: the cases moderators handle, unclaimed first, then oldest first",
+		Args:        noArgs,
 	}
 	asJSON := jsonFlag(cmd)
 	mine := cmd.Flags().Bool("mine", false, "only cases you filed or are the respondent in")
 	queue := cmd.Flags().Bool("queue", false, "moderators: open and claimed cases you are not a party to")
+	flagsForRole(cmd, state.RoleModerator, "queue")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *mine && *queue {
 			return usage(cmd, "choose --mine or --queue, not both")
 		}
-		me, err := c.member()
-		if err != nil {
-			return err
-		}
+		me := c.me()
 		if *queue && !me.HasRole(state.RoleModerator) {
 			return fmt.Errorf("%w: only moderators have a queue", state.ErrForbidden)
 		}
@@ -176,17 +172,15 @@ func juryProof(k state.Case) string {
 
 func (c *cli) disputeShowCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "show CASE-ID [--json]",
-		Short: "Show a case, its thread and its jury",
-		Args:  exactArgs("CASE-ID"),
+		Use:         "show CASE-ID [--json]",
+		Annotations: forMembers(whileSuspended),
+		Short:       "Show a case, its thread and its jury",
+		Args:        exactArgs("CASE-ID"),
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		id, err := parseID(cmd, "case", args[0])
 		if err != nil {
-			return err
-		}
-		if _, err := c.member(); err != nil {
 			return err
 		}
 		k, thread, err := c.hub.CaseWithThread(id)
@@ -249,15 +243,13 @@ func (c *cli) disputeShowCmd() *cobra.Command {
 
 func (c *cli) disputeEvidenceCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "evidence CASE-ID < statement.md",
-		Short: "Add a statement to a case's thread (parties, moderators, jurors); the text on stdin",
-		Args:  exactArgs("CASE-ID"),
+		Use:         "evidence CASE-ID < statement.md",
+		Annotations: forMembers(whileSuspended),
+		Short:       "Add a statement to a case's thread (parties, moderators, jurors); the text on stdin",
+		Args:        exactArgs("CASE-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "case", args[0])
 			if err != nil {
-				return err
-			}
-			if _, err := c.member(); err != nil {
 				return err
 			}
 			text, err := readBounded(cmd.InOrStdin(), maxStatement, "statement")
@@ -275,7 +267,7 @@ func (c *cli) disputeEvidenceCmd() *cobra.Command {
 	}
 }
 
-func (c *cli) caseActionCmd(action, short string) *cobra.Command {
+func (c *cli) caseActionCmd(action, short string, audience map[string]string) *cobra.Command {
 	done := map[string]string{
 		"claim":    "is yours to handle; rule with `dispute resolve %d --outcome OUTCOME`",
 		"recuse":   "is open again for another moderator",
@@ -283,9 +275,10 @@ func (c *cli) caseActionCmd(action, short string) *cobra.Command {
 		"appeal":   "is appealed: a jury is drawn by lot from the next checkpoint",
 	}[action]
 	return &cobra.Command{
-		Use:   action + " CASE-ID",
-		Short: short,
-		Args:  exactArgs("CASE-ID"),
+		Use:         action + " CASE-ID",
+		Annotations: audience,
+		Short:       short,
+		Args:        exactArgs("CASE-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "case", args[0])
 			if err != nil {
@@ -307,9 +300,10 @@ func (c *cli) caseActionCmd(action, short string) *cobra.Command {
 
 func (c *cli) disputeResolveCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "resolve CASE-ID --outcome OUTCOME [--reason TEXT] [--days N] [--booking ID] [--amount A --asset C]",
-		Short: "Rule on the case you claimed: dismissed, warning, restitution or suspension (--days N); expulsion is for juries",
-		Args:  exactArgs("CASE-ID"),
+		Use:         "resolve CASE-ID --outcome OUTCOME [--reason TEXT] [--days N] [--booking ID] [--amount A --asset C]",
+		Annotations: forRole(state.RoleModerator),
+		Short:       "Rule on the case you claimed: dismissed, warning, restitution or suspension (--days N); expulsion is for juries",
+		Args:        exactArgs("CASE-ID"),
 	}
 	f := cmd.Flags()
 	outcome := f.String("outcome", "", "dismissed, warning, restitution or suspension")

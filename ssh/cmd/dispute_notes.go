@@ -14,15 +14,13 @@ import (
 // salted hash.
 func (c *cli) disputeNoteCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "note CASE-ID < note.md",
-		Short: "Add a private note for moderators (not parties); only its salted hash enters the log",
-		Args:  exactArgs("CASE-ID"),
+		Use:         "note CASE-ID < note.md",
+		Annotations: forRole(state.RoleModerator),
+		Short:       "Add a private note for moderators (not parties); only its salted hash enters the log",
+		Args:        exactArgs("CASE-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "case", args[0])
 			if err != nil {
-				return err
-			}
-			if _, err := c.member(); err != nil {
 				return err
 			}
 			text, err := readBounded(cmd.InOrStdin(), maxStatement, "note")
@@ -42,9 +40,10 @@ func (c *cli) disputeNoteCmd() *cobra.Command {
 
 func (c *cli) disputeNotesCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "notes CASE-ID [--json]",
-		Short: "Read a case's private notes (moderators who are not parties)",
-		Args:  exactArgs("CASE-ID"),
+		Use:         "notes CASE-ID [--json]",
+		Annotations: forRole(state.RoleModerator),
+		Short:       "Read a case's private notes (moderators who are not parties)",
+		Args:        exactArgs("CASE-ID"),
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {

@@ -4,4 +4,8 @@
 // the caller, splits the line (ParseLine), asks what the line runs (Path,
 // MayRunSuspended, TakesOwnKey) and runs it (Execute); everything a
 // command shows or changes goes through state.
+//
+// Each command declares who it is for (audience.go), and the root's gate
+// applies the declaration before any command runs: no command refuses a
+// visitor itself.
 package cmd

@@ -13,8 +13,8 @@ import (
 const maxRules = 40 << 10 // a space's house rules on stdin (10000 characters)
 
 func (c *cli) housingCmd() *cobra.Command {
-	space := group("space", "Open or retire spaces (stewards)", c.spaceAddCmd(), c.spaceRetireCmd())
-	return group("housing", "Book beds in the community's spaces (members only)",
+	space := group("space", "Open or retire spaces (stewards)", forRole(state.RoleSteward), c.spaceAddCmd(), c.spaceRetireCmd())
+	return group("housing", "Book beds in the community's spaces (members only)", forMembers(),
 		space, c.housingListCmd(), c.housingShowCmd(), c.bookCmd(), c.bookingCancelCmd(), c.mineCmd(),
 		c.bookingDecideCmd("approve", true), c.bookingDecideCmd("decline", false),
 		c.waitlistCmd(), c.pendingCmd(), c.icalCmd())
@@ -30,9 +30,6 @@ func (c *cli) spaceAddCmd() *cobra.Command {
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		s, err := sf.space(cmd, "name")
 		if err != nil {
-			return err
-		}
-		if _, err := c.member(); err != nil {
 			return err
 		}
 		rules, err := readBounded(cmd.InOrStdin(), maxRules, "house rules")
@@ -79,9 +76,6 @@ func (c *cli) housingListCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		ss, err := c.hub.Spaces()
 		if err != nil {
 			return err
@@ -130,9 +124,6 @@ func (c *cli) housingShowCmd() *cobra.Command {
 			if err := stayDates(cmd, *from, *to); err != nil {
 				return err
 			}
-		}
-		if _, err := c.member(); err != nil {
-			return err
 		}
 		s, nights, err := c.hub.Availability(id, *from, *to)
 		if err != nil {
@@ -238,9 +229,10 @@ func (c *cli) bookingCancelCmd() *cobra.Command {
 
 func (c *cli) bookingDecideCmd(verb string, approve bool) *cobra.Command {
 	return &cobra.Command{
-		Use:   verb + " BOOKING-ID",
-		Short: strings.ToUpper(verb[:1]) + verb[1:] + " a pending booking (stewards)",
-		Args:  exactArgs("BOOKING-ID"),
+		Use:         verb + " BOOKING-ID",
+		Annotations: forRole(state.RoleSteward),
+		Short:       strings.ToUpper(verb[:1]) + verb[1:] + " a pending booking (stewards)",
+		Args:        exactArgs("BOOKING-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "booking", args[0])
 			if err != nil {
@@ -269,10 +261,7 @@ func (c *cli) mineCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		me, err := c.member()
-		if err != nil {
-			return err
-		}
+		me := c.me()
 		bs, err := c.hub.BookingsOf(me.ID)
 		if err != nil {
 			return err
@@ -294,9 +283,6 @@ func (c *cli) waitlistCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		bs, err := c.hub.BookingsAt(id, state.BookWaitlisted)
 		if err != nil {
 			return err
@@ -308,16 +294,14 @@ func (c *cli) waitlistCmd() *cobra.Command {
 
 func (c *cli) pendingCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "pending [--json]",
-		Short: "List the bookings waiting for approval (stewards)",
-		Args:  noArgs,
+		Use:         "pending [--json]",
+		Annotations: forRole(state.RoleSteward),
+		Short:       "List the bookings waiting for approval (stewards)",
+		Args:        noArgs,
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		me, err := c.member()
-		if err != nil {
-			return err
-		}
+		me := c.me()
 		if !state.Can(me, state.RightRoles) {
 			return fmt.Errorf("%w: only stewards may list pending bookings", state.ErrForbidden)
 		}

@@ -35,16 +35,13 @@ func (c *cli) icalCmd() *cobra.Command {
 			return usage(cmd, "ical needs SPACE-ID or --mine (not both)")
 		}
 		var id uint64
+		var err error
 		if !*mine {
-			var err error
 			if id, err = parseID(cmd, "space", args[0]); err != nil {
 				return err
 			}
 		}
-		me, err := c.member()
-		if err != nil {
-			return err
-		}
+		me := c.me()
 		var bs []state.Booking
 		name := "polis: my stays"
 		if *mine {

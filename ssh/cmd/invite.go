@@ -40,15 +40,16 @@ func parseLife(s string) (time.Duration, error) {
 }
 
 func (c *cli) inviteCmd() *cobra.Command {
-	return group("invite", "Create, list and revoke invite codes",
+	return group("invite", "Create, list and revoke invite codes", forMembers(),
 		c.inviteCreateCmd(), c.inviteListCmd(), c.inviteRevokeCmd())
 }
 
 func (c *cli) inviteCreateCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "create [--uses N] [--expires DURATION]",
-		Short: "Create an invite code (the code is printed alone on the last line)",
-		Args:  noArgs,
+		Use:         "create [--uses N] [--expires DURATION]",
+		Annotations: forRole(state.RoleSteward),
+		Short:       "Create an invite code (the code is printed alone on the last line)",
+		Args:        noArgs,
 	}
 	uses := cmd.Flags().Int64("uses", 1, "how many people may redeem it; 0 for unlimited")
 	life := cmd.Flags().String("expires", "7d", "how long it stays valid (72h, 7d); 0 for never")
@@ -113,9 +114,6 @@ func (c *cli) inviteListCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		invs, err := c.hub.Invites()
 		if err != nil {
 			return err
@@ -155,9 +153,10 @@ func (c *cli) inviteListCmd() *cobra.Command {
 
 func (c *cli) inviteRevokeCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "revoke ID",
-		Short: "Revoke an invite",
-		Args:  exactArgs("ID"),
+		Use:         "revoke ID",
+		Annotations: forRole(state.RoleSteward),
+		Short:       "Revoke an invite",
+		Args:        exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "invite", args[0])
 			if err != nil {

@@ -19,7 +19,7 @@ type KeyListJSON struct {
 }
 
 func (c *cli) keysCmd() *cobra.Command {
-	return group("keys", "Manage your SSH keys",
+	return group("keys", "Manage your SSH keys", forMembers(),
 		c.keysListCmd(), c.keysAddCmd(), c.keysConfirmCmd(), c.keysRemoveCmd(), c.keysRenameCmd())
 }
 
@@ -31,10 +31,7 @@ func (c *cli) keysListCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		m, err := c.member()
-		if err != nil {
-			return err
-		}
+		m := c.me()
 		if *asJSON {
 			list := []KeyListJSON{}
 			for _, k := range m.Keys {
@@ -88,9 +85,10 @@ func (c *cli) keysAddCmd() *cobra.Command {
 
 func (c *cli) keysConfirmCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "confirm CODE",
-		Short: "Confirm a key offered with `keys add`; run it logged in with that key",
-		Args:  exactArgs("CODE"),
+		Use:         "confirm CODE",
+		Annotations: forReaders(state.ReadSelf),
+		Short:       "Confirm a key offered with `keys add`; run it logged in with that key",
+		Args:        exactArgs("CODE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			evs, err := c.submit(cmd, state.ConfirmKey{CodeHash: state.HashKeyCode(args[0])})
 			if err != nil {
@@ -108,9 +106,10 @@ func (c *cli) keysConfirmCmd() *cobra.Command {
 
 func (c *cli) keysRemoveCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "remove FINGERPRINT|NAME",
-		Short: "Remove one of your keys",
-		Args:  exactArgs("FINGERPRINT|NAME"),
+		Use:         "remove FINGERPRINT|NAME",
+		Annotations: forMembers(takesOwnKey),
+		Short:       "Remove one of your keys",
+		Args:        exactArgs("FINGERPRINT|NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := c.submit(cmd, state.RemoveKey{Ref: args[0]}); err != nil {
 				return err

@@ -43,14 +43,14 @@ func whoamiOf(m state.Member) WhoamiJSON {
 
 func (c *cli) whoamiCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "whoami",
-		Short: "Show which member this key belongs to",
-		Args:  noArgs,
+		Use:         "whoami",
+		Annotations: forReaders(state.ReadSelf, whileSuspended),
+		Short:       "Show which member this key belongs to",
+		Args:        noArgs,
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		m, err := c.member()
-		if err == state.ErrVisitor {
+		if c.rd.Member == nil {
 			if *asJSON {
 				return printJSON(cmd, visitorJSON{Visitor: true, Fingerprint: c.who.Fingerprint})
 			}
@@ -60,9 +60,7 @@ func (c *cli) whoamiCmd() *cobra.Command {
 			out(cmd, "If a member offered this key with `keys add`, confirm it with `keys confirm CODE`.\n")
 			return nil
 		}
-		if err != nil {
-			return err
-		}
+		m := *c.rd.Member
 		if *asJSON {
 			return printJSON(cmd, whoamiOf(m))
 		}
@@ -87,14 +85,14 @@ func printKeys(cmd *cobra.Command, m state.Member, current string) {
 
 func (c *cli) censusCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "census",
-		Short: "Show the public census of the community",
-		Args:  noArgs,
+		Use:         "census",
+		Annotations: forReaders(state.ReadCensus, whileSuspended),
+		Short:       "Show the public census of the community",
+		Args:        noArgs,
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		_, visitor := c.member()
-		cs, err := c.hub.Census(visitor == nil)
+		cs, err := c.hub.Census(c.rd.Member != nil)
 		if err != nil {
 			return err
 		}
@@ -123,9 +121,10 @@ func (c *cli) censusCmd() *cobra.Command {
 
 func (c *cli) joinCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "join CODE --name NAME [--consent]",
-		Short: "Redeem an invite code and become a member",
-		Args:  exactArgs("CODE"),
+		Use:         "join CODE --name NAME [--consent]",
+		Annotations: forReaders(state.ReadSelf),
+		Short:       "Redeem an invite code and become a member",
+		Args:        exactArgs("CODE"),
 	}
 	name := cmd.Flags().String("name", "", "your name in the community")
 	consent := consentFlag(cmd)
@@ -159,9 +158,10 @@ func (c *cli) joinCmd() *cobra.Command {
 
 func (c *cli) applyCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "apply --name NAME [--consent] < application.txt",
-		Short: "Ask to join; your application text is read from stdin (members can read it, with your name and key)",
-		Args:  noArgs,
+		Use:         "apply --name NAME [--consent] < application.txt",
+		Annotations: forReaders(state.ReadSelf),
+		Short:       "Ask to join; your application text is read from stdin (members can read it, with your name and key)",
+		Args:        noArgs,
 	}
 	name := cmd.Flags().String("name", "", "your name in the community")
 	consent := consentFlag(cmd)
@@ -195,8 +195,9 @@ func (c *cli) applyCmd() *cobra.Command {
 
 func (c *cli) applicationsCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "applications [--all] [--limit N] [--after ID] [--json]",
-		Short: "List applications to join, a page at a time (stewards)",
+		Use:         "applications [--all] [--limit N] [--after ID] [--json]",
+		Annotations: forRole(state.RoleSteward),
+		Short:       "List applications to join, a page at a time (stewards)",
 		Long: "List applications to join (stewards): those waiting for a decision, or with --all\n" +
 			"every one ever made, oldest first, a page of --limit at a time (default 50, at most 500).\n" +
 			"When there are more, the last line says how to read the next page (--after ID).",
@@ -259,9 +260,10 @@ func (c *cli) applicationsCmd() *cobra.Command {
 
 func (c *cli) decideCmd(verb string, approve bool) *cobra.Command {
 	return &cobra.Command{
-		Use:   verb + " ID",
-		Short: strings.ToUpper(verb[:1]) + verb[1:] + " a pending application",
-		Args:  exactArgs("ID"),
+		Use:         verb + " ID",
+		Annotations: forRole(state.RoleSteward),
+		Short:       strings.ToUpper(verb[:1]) + verb[1:] + " a pending application",
+		Args:        exactArgs("ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "application", args[0])
 			if err != nil {
@@ -297,16 +299,14 @@ type memberJSON struct {
 
 func (c *cli) membersCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "members [--all] [--json]",
-		Short: "List members, their roles and charter consent (members only)",
-		Args:  noArgs,
+		Use:         "members [--all] [--json]",
+		Annotations: forMembers(),
+		Short:       "List members, their roles and charter consent (members only)",
+		Args:        noArgs,
 	}
 	all := cmd.Flags().Bool("all", false, "include former members (left or expelled)")
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		ms, err := c.hub.Members()
 		if err != nil {
 			return err
@@ -368,9 +368,10 @@ func or(s, def string) string {
 
 func (c *cli) renameCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "rename NAME",
-		Short: "Change your display name",
-		Args:  exactArgs("NAME"),
+		Use:         "rename NAME",
+		Annotations: forMembers(),
+		Short:       "Change your display name",
+		Args:        exactArgs("NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if _, err := c.submit(cmd, state.Rename{Name: args[0]}); err != nil {
 				return err
@@ -404,5 +405,5 @@ func (c *cli) roleCmd() *cobra.Command {
 			},
 		}
 	}
-	return group("role", "Grant or revoke roles", set("grant", true), set("revoke", false))
+	return group("role", "Grant or revoke roles", forRole(state.RoleSteward), set("grant", true), set("revoke", false))
 }

@@ -99,15 +99,13 @@ func (c *cli) moderationLog() ([]ModEntry, error) {
 
 func (c *cli) moderationCmd() *cobra.Command {
 	logCmd := &cobra.Command{
-		Use:   "log [--json]",
-		Short: "The public audit log: every moderation action as it happened, newest first",
-		Args:  noArgs,
+		Use:         "log [--json]",
+		Annotations: forMembers(whileSuspended),
+		Short:       "The public audit log: every moderation action as it happened, newest first",
+		Args:        noArgs,
 	}
 	asJSON := jsonFlag(logCmd)
 	logCmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		es, err := c.moderationLog()
 		if err != nil {
 			return err
@@ -149,5 +147,5 @@ func (c *cli) moderationCmd() *cobra.Command {
 		}
 		return tw.Flush()
 	}
-	return group("moderation", "The public record of moderation (members only)", logCmd)
+	return group("moderation", "The public record of moderation (members only)", forMembers(), logCmd)
 }

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 
@@ -11,33 +10,6 @@ import (
 	"github.com/polis-hub/polis/state"
 )
 
-// suspendedCommands are what a suspended member may still run: what any
-// visitor may, their own record, leaving, and their disputes, so that a
-// suspension can be read, answered and appealed within the appeal window.
-// Everything else, the app included, waits until the suspension ends.
-var suspendedCommands = []string{
-	"help", "whoami", "census", "chain head", "chain key", "chain receipt", "chain export", "chain consistency",
-	"charter", "charter history", "record", "leave", "moderation log",
-	"dispute list", "dispute show", "dispute evidence", "dispute appeal", "dispute withdraw",
-}
-
-// SuspendedSummary names suspendedCommands for the refusal.
-const SuspendedSummary = "help, whoami, census, chain, charter, record, leave, moderation log and dispute list/show/evidence/appeal/withdraw"
-
-// MayRunSuspended reports whether a suspended member may run the command
-// at path (a Path).
-func MayRunSuspended(path string) bool { return slices.Contains(suspendedCommands, path) }
-
-// selfChanging are commands that can take the caller's own key away. Their
-// sessions are not revoked for it: they end on their own once they have
-// said what happened (leave --export prints the record after leaving), and
-// the sequencer still checks the key on every write.
-var selfChanging = []string{"leave", "keys remove"}
-
-// TakesOwnKey reports whether the command at path (a Path) can take the
-// caller's own key away.
-func TakesOwnKey(path string) bool { return slices.Contains(selfChanging, path) }
-
 // names resolves command lines to command paths ("proposal new") with one
 // tree built for the purpose: cobra's lookups lazily build flag sets, so it
 // is used under a lock.
@@ -45,6 +17,22 @@ var names struct {
 	once sync.Once
 	mu   sync.Mutex
 	root *cobra.Command
+	decl map[string]audience // read-only once built
+}
+
+// namingTree builds names.root and the declarations read from it, once.
+func namingTree() {
+	names.once.Do(func() {
+		names.root = Commands(nil, Identity{})
+		names.root.InitDefaultHelpCmd() // Execute would add it
+		names.decl = declarations(names.root)
+	})
+}
+
+// declared is every command's declaration, by path.
+func declared() map[string]audience {
+	namingTree()
+	return names.decl
 }
 
 // Path is the command a line runs, without the root: "help" for
@@ -58,10 +46,7 @@ func Path(args []string) string {
 	if checkArgs(args) != nil {
 		return "unknown"
 	}
-	names.once.Do(func() {
-		names.root = Commands(nil, Identity{})
-		names.root.InitDefaultHelpCmd() // Execute would add it
-	})
+	namingTree()
 	names.mu.Lock()
 	defer names.mu.Unlock()
 	cmd, rest, err := names.root.Find(args)

@@ -28,6 +28,7 @@ func (c *cli) policyCmd() *cobra.Command {
 	capAmount := f.String("restitution-cap", "", "restitution a moderator may order without a vote, in --asset")
 	capAsset := f.String("asset", "", "the asset of --restitution-cap")
 	asJSON := jsonFlag(cmd)
+	flagsForRole(cmd, state.RoleSteward, "signers", "restitution-cap", "asset")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		setSigners, setCap := f.Changed("signers"), f.Changed("restitution-cap") || f.Changed("asset")
 		switch {
@@ -40,9 +41,6 @@ func (c *cli) policyCmd() *cobra.Command {
 				return usage(cmd, "--restitution-cap needs AMOUNT and --asset CODE")
 			}
 			return c.setCap(cmd, *capAmount, *capAsset)
-		}
-		if _, err := c.member(); err != nil {
-			return err
 		}
 		p, err := c.hub.Policy()
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 const maxBody = 64 << 10 // a proposal's Markdown body on stdin
 
 func (c *cli) proposalCmd() *cobra.Command {
-	return group("proposal", "Open, list, read and discuss proposals (members only)",
+	return group("proposal", "Open, list, read and discuss proposals (members only)", forMembers(),
 		c.proposalNewCmd(), c.proposalListCmd(), c.proposalShowCmd(),
 		c.proposalOpenCmd(), c.proposalCommentCmd(), c.proposalCancelCmd())
 }
@@ -67,10 +67,7 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 		if (spf.changed(cmd, "space-name") || f.Changed("retire")) && *kind != state.KindSpace {
 			return usage(cmd, "--space-name, --beds, --retire and the other space flags are for space proposals")
 		}
-		me, err := c.member()
-		if err != nil {
-			return err
-		}
+		me := c.me()
 		np := state.NewProposal{Kind: *kind, Title: *title, Method: *method}
 		if *options != "" {
 			for i, o := range strings.Split(*options, ",") {
@@ -113,13 +110,17 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 			}
 			np.Action = state.Action{Rules: &k}
 		case state.KindSpend:
-			if np.Action, err = c.spendAction(cmd, sf); err != nil {
+			a, err := c.spendAction(cmd, sf)
+			if err != nil {
 				return err
 			}
+			np.Action = a
 		case state.KindSpace:
-			if np.Action, err = spaceAction(cmd, spf, *retire); err != nil {
+			a, err := spaceAction(cmd, spf, *retire)
+			if err != nil {
 				return err
 			}
+			np.Action = a
 		}
 		body, err := readBounded(cmd.InOrStdin(), maxBody, "proposal body")
 		if err != nil {
@@ -162,10 +163,7 @@ func (c *cli) proposalListCmd() *cobra.Command {
 		if *st != "" && !isState(*st) {
 			return usage(cmd, "unknown state %q (states: %s)", truncate(*st, 24), stateNames())
 		}
-		me, err := c.member()
-		if err != nil {
-			return err
-		}
+		me := c.me()
 		all, err := c.hub.ProposalsFor(me.ID)
 		if err != nil {
 			return err
@@ -215,10 +213,7 @@ func (c *cli) proposalShowCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		me, err := c.member()
-		if err != nil {
-			return err
-		}
+		me := c.me()
 		var v state.ProposalView
 		if draft != 0 {
 			v, err = c.hub.Draft(state.Reading{Member: &me}, draft)
@@ -399,10 +394,7 @@ func (c *cli) proposalOpenCmd() *cobra.Command {
 				}
 				n = id
 			}
-			me, err := c.member()
-			if err != nil {
-				return err
-			}
+			me := c.me()
 			evs, err := c.submit(cmd, state.OpenDraft{N: n})
 			if err != nil {
 				return err
@@ -426,9 +418,6 @@ func (c *cli) proposalCommentCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "proposal", args[0])
 			if err != nil {
-				return err
-			}
-			if _, err := c.member(); err != nil {
 				return err
 			}
 			text, err := readBounded(cmd.InOrStdin(), MaxStdin, "comment")
@@ -474,15 +463,13 @@ func (c *cli) proposalCancelCmd() *cobra.Command {
 
 func (c *cli) voteCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "vote ID CHOICE",
-		Short: "Vote: yes|no|abstain, an option, a ranking b,a,c or scores 5,0,3 (a new vote replaces yours)",
-		Args:  exactArgs("ID", "CHOICE"),
+		Use:         "vote ID CHOICE",
+		Annotations: forMembers(),
+		Short:       "Vote: yes|no|abstain, an option, a ranking b,a,c or scores 5,0,3 (a new vote replaces yours)",
+		Args:        exactArgs("ID", "CHOICE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "proposal", args[0])
 			if err != nil {
-				return err
-			}
-			if _, err := c.member(); err != nil {
 				return err
 			}
 			p, err := c.hub.Ballot(id)

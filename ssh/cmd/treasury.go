@@ -18,8 +18,8 @@ import (
 const dateLayout = "2006-01-02"
 
 func (c *cli) treasuryCmd() *cobra.Command {
-	asset := group("asset", "Manage the assets the treasury holds (stewards)", c.assetAddCmd())
-	return group("treasury", "Contribute, read the ledger and co-sign payouts (members only)",
+	asset := group("asset", "Manage the assets the treasury holds (stewards)", forRole(state.RoleSteward), c.assetAddCmd())
+	return group("treasury", "Contribute, read the ledger and co-sign payouts (members only)", forMembers(),
 		c.contributeCmd(), c.balanceCmd(), c.ledgerCmd(), c.payoutsCmd(), c.signCmd(),
 		c.reverseCmd(), asset, c.policyCmd(), c.allowanceCmd())
 }
@@ -106,9 +106,6 @@ func (c *cli) contributeCmd() *cobra.Command {
 	cmd.SetFlagErrorFunc(negativeAmount)
 	memo := cmd.Flags().String("memo", "", "what it is for (put it last)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		n, a, err := c.amount(args[0], args[1])
 		if err != nil {
 			return err
@@ -141,9 +138,6 @@ func (c *cli) balanceCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		bs, err := c.hub.Balances()
 		if err != nil {
 			return err
@@ -224,9 +218,6 @@ func (c *cli) ledgerCmd() *cobra.Command {
 			if n, err = parseSeq(*limit); err != nil || n == 0 {
 				return usage(cmd, "--limit %q is not a whole number from 1", truncate(*limit, 24))
 			}
-		}
-		if _, err := c.member(); err != nil {
-			return err
 		}
 		es, err := c.hub.Ledger(fromMS, toMS)
 		if err != nil {
@@ -309,9 +300,6 @@ func (c *cli) payoutsCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		if _, err := c.member(); err != nil {
-			return err
-		}
 		ps, err := c.hub.Payouts()
 		if err != nil {
 			return err
@@ -351,9 +339,10 @@ func (c *cli) payoutsCmd() *cobra.Command {
 
 func (c *cli) signCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "sign PAYOUT-ID",
-		Short: "Co-sign a payout (treasurers other than its proposer); the last signature needed pays it",
-		Args:  exactArgs("PAYOUT-ID"),
+		Use:         "sign PAYOUT-ID",
+		Annotations: forRole(state.RoleTreasurer),
+		Short:       "Co-sign a payout (treasurers other than its proposer); the last signature needed pays it",
+		Args:        exactArgs("PAYOUT-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "payout", args[0])
 			if err != nil {
@@ -383,9 +372,10 @@ func (c *cli) signCmd() *cobra.Command {
 
 func (c *cli) reverseCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "reverse ENTRY-ID [--memo M]",
-		Short: "Reverse a contribution that never arrived (treasurers); prints the new entry ID alone on the last line",
-		Args:  exactArgs("ENTRY-ID"),
+		Use:         "reverse ENTRY-ID [--memo M]",
+		Annotations: forRole(state.RoleTreasurer),
+		Short:       "Reverse a contribution that never arrived (treasurers); prints the new entry ID alone on the last line",
+		Args:        exactArgs("ENTRY-ID"),
 	}
 	memo := cmd.Flags().String("memo", "", "why (put it last)")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
