@@ -18,10 +18,7 @@ type world struct{ *hubtest.World }
 func newWorld(t testing.TB) *world { return &world{hubtest.NewWorld(t)} }
 
 // who is the identity of the person a row names.
-func (w *world) who(name string) Identity {
-	u := w.Who(name)
-	return Identity{Key: u.AuthorizedKey(), Fingerprint: u.Fingerprint()}
-}
+func (w *world) who(name string) Identity { return identityOf(w.Who(name)) }
 
 func badInput(wd *world) map[string][]hubtest.BadRow { return hubtest.BadInput(wd.World, MaxStdin) }
 
@@ -46,14 +43,7 @@ func commandPaths() []string {
 	root := Commands(nil, Identity{})
 	root.InitDefaultHelpCmd()
 	var out []string
-	var walk func(c *cobra.Command)
-	walk = func(c *cobra.Command) {
-		out = append(out, helpPath(c))
-		for _, s := range c.Commands() {
-			walk(s)
-		}
-	}
-	walk(root)
+	walkTree(root, func(c *cobra.Command) { out = append(out, helpPath(c)) })
 	return out
 }
 
