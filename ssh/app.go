@@ -14,6 +14,7 @@ import (
 	cssh "charm.land/ssh"
 	"charm.land/wish/v2/bubbletea"
 
+	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/state/sanitize"
 	"github.com/polis-hub/polis/tui"
 )
@@ -66,7 +67,7 @@ func forwardWindows(ctx context.Context, win *windows, out chan cssh.Window) {
 
 // runApp runs the terminal app through wish's bubbletea middleware and
 // returns the exit status.
-func (s *Server) runApp(sess cssh.Session, who Identity, log *slog.Logger, leaving func()) int {
+func (s *Server) runApp(sess cssh.Session, who cmd.Identity, log *slog.Logger, leaving func()) int {
 	pty, _, _ := sess.Pty()
 	win := windowsOf(sess.Context())
 	if win == nil {
@@ -124,7 +125,7 @@ func (s *Server) runApp(sess cssh.Session, who Identity, log *slog.Logger, leavi
 }
 
 // buildModel calls the app's constructor, turning a panic into an error.
-func (s *Server) buildModel(who Identity, opts ...tui.Option) (m tea.Model, err error) {
+func (s *Server) buildModel(who cmd.Identity, opts ...tui.Option) (m tea.Model, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())

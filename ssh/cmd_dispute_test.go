@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/state"
 )
 
@@ -82,7 +83,7 @@ func TestDisputeOverSSH(t *testing.T) {
 
 	// The log, newest first.
 	r = mustRun(t, "moderation log", bob.run(t, ts, "moderation log --json"))
-	var log []modEntry
+	var log []cmd.ModEntry
 	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
 		t.Fatalf("log: %v %q", err, r.stdout)
 	}

@@ -14,6 +14,8 @@ import (
 	ics "github.com/arran4/golang-ical"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/cmd"
+	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
 )
 
@@ -74,10 +76,10 @@ func raceRun(t *testing.T, ts *testServer, us []*user, cmdline string) []result 
 	return results
 }
 
-func availabilityOf(t *testing.T, ts *testServer, u *user, args string) availabilityJSON {
+func availabilityOf(t *testing.T, ts *testServer, u *user, args string) cmd.AvailabilityJSON {
 	t.Helper()
 	r := mustRun(t, "housing show --json", u.run(t, ts, "housing show --json "+args))
-	var a availabilityJSON
+	var a cmd.AvailabilityJSON
 	if err := json.Unmarshal([]byte(r.stdout), &a); err != nil {
 		t.Fatalf("housing show --json: %v: %q", err, r.stdout)
 	}
@@ -143,7 +145,7 @@ func TestHousingRaceForLastBeds(t *testing.T) {
 		t.Fatalf("after the waitlist: %+v", a.Nights)
 	}
 	r = mustRun(t, "waitlist", alice.run(t, ts, "housing waitlist --json "+space))
-	var wl []bookingJSON
+	var wl []cmd.BookingJSON
 	if err := json.Unmarshal([]byte(r.stdout), &wl); err != nil || len(wl) != len(losers) {
 		t.Fatalf("waitlist: %v %q", err, r.stdout)
 	}
@@ -185,56 +187,6 @@ func TestHousingNoticeInSpaceZone(t *testing.T) {
 	}
 }
 
-func parseICal(t *testing.T, what, text string) []*ics.VEvent {
-	t.Helper()
-	cal, err := ics.ParseCalendar(strings.NewReader(text))
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", what, err, text)
-	}
-	props := map[string]string{}
-	for _, p := range cal.CalendarProperties {
-		props[p.IANAToken] = p.Value
-	}
-	if props["VERSION"] != "2.0" || props["PRODID"] == "" {
-		t.Fatalf("%s: calendar properties %v", what, props)
-	}
-	for i, l := range strings.Split(strings.TrimSuffix(text, "\r\n"), "\r\n") {
-		if len(l) > 75 || strings.ContainsAny(l, "\r\n\x1b") {
-			t.Errorf("%s: line %d is not a folded content line: %q", what, i+1, l)
-		}
-	}
-	return cal.Events()
-}
-
-type wantEvent struct{ uid, start, end, summary, status string }
-
-func checkEvents(t *testing.T, what string, evs []*ics.VEvent, want []wantEvent) {
-	t.Helper()
-	if len(evs) != len(want) {
-		t.Fatalf("%s: %d events, want %d", what, len(evs), len(want))
-	}
-	for i, w := range want {
-		e := evs[i]
-		start, err1 := e.GetAllDayStartAt()
-		end, err2 := e.GetAllDayEndAt()
-		if err1 != nil || err2 != nil {
-			t.Fatalf("%s: event %d dates: %v %v", what, i, err1, err2)
-		}
-		p := e.GetProperty(ics.ComponentPropertyDtStart)
-		if v := p.ICalParameters["VALUE"]; len(v) != 1 || v[0] != "DATE" {
-			t.Errorf("%s: DTSTART is not VALUE=DATE: %v", what, p.ICalParameters)
-		}
-		if _, err := e.GetDtStampTime(); err != nil {
-			t.Errorf("%s: DTSTAMP: %v", what, err)
-		}
-		got := wantEvent{e.Id(), start.Format(dateLayout), end.Format(dateLayout),
-			e.GetProperty(ics.ComponentPropertySummary).Value, e.GetProperty(ics.ComponentPropertyStatus).Value}
-		if got != w {
-			t.Errorf("%s: event %d is %+v, want %+v", what, i, got, w)
-		}
-	}
-}
-
 // A space's stays and a member's own, as iCalendar: all-day events whose
 // DTEND is the check-out day; hostile names stay text.
 func TestHousingICal(t *testing.T) {
@@ -253,8 +205,8 @@ func TestHousingICal(t *testing.T) {
 	mustRun(t, "bob cancels", bob.run(t, ts, "housing cancel 5"))
 
 	// UIDs name the hub: two hubs' booking 1 never merge in a calendar.
-	dom := icalUIDDomain(hub.Store().VerifierKey())
-	if other := icalUIDDomain(newHubWith(t, state.Options{Clock: clk.now}).Store().VerifierKey()); other == dom {
+	dom := cmd.ICalUIDDomain(hub.Store().VerifierKey())
+	if other := cmd.ICalUIDDomain(newHubWith(t, state.Options{Clock: clk.now}).Store().VerifierKey()); other == dom {
 		t.Fatalf("two hubs share the UID domain %s", dom)
 	}
 	uid := func(id int) string { return fmt.Sprintf("booking-%d@%s", id, dom) }
@@ -265,7 +217,7 @@ func TestHousingICal(t *testing.T) {
 	}
 	// The waitlisted stay is not in it; the cancelled one is, as cancelled,
 	// so a subscribed calendar drops it.
-	checkEvents(t, "ical 1", parseICal(t, "ical 1", r.stdout), []wantEvent{
+	hubtest.CheckEvents(t, "ical 1", hubtest.ParseICal(t, "ical 1", r.stdout), []hubtest.WantEvent{
 		{uid(1), "2026-12-10", "2026-12-15", evil + " (1 bed)", "CONFIRMED"},
 		{uid(2), "2026-12-15", "2026-12-16", "carol (1 bed)", "CONFIRMED"},
 		{uid(5), "2026-12-20", "2026-12-21", evil + " (1 bed)", "CANCELLED"},
@@ -275,19 +227,19 @@ func TestHousingICal(t *testing.T) {
 	}
 
 	r = mustRun(t, "ical --mine", bob.run(t, ts, "housing ical --mine"))
-	checkEvents(t, "ical --mine", parseICal(t, "ical --mine", r.stdout), []wantEvent{
+	hubtest.CheckEvents(t, "ical --mine", hubtest.ParseICal(t, "ical --mine", r.stdout), []hubtest.WantEvent{
 		{uid(1), "2026-12-10", "2026-12-15", `Stay at Flat, "A"; END:VCALENDAR (1 bed)`, "CONFIRMED"},
 		{uid(4), "2026-12-01", "2026-12-02", "Stay at Loft (1 bed)", "TENTATIVE"},
 		{uid(5), "2026-12-20", "2026-12-21", `Stay at Flat, "A"; END:VCALENDAR (1 bed)`, "CANCELLED"},
 	})
 	stamp := func(out string, i int) string {
-		return parseICal(t, "stamp", out)[i].GetProperty(ics.ComponentPropertyDtstamp).Value
+		return hubtest.ParseICal(t, "stamp", out)[i].GetProperty(ics.ComponentPropertyDtstamp).Value
 	}
 	before := stamp(r.stdout, 1)
 	clk.advance(time.Hour)
 	mustRun(t, "approve", alice.run(t, ts, "housing approve 4"))
 	r = mustRun(t, "ical --mine", bob.run(t, ts, "housing ical --mine"))
-	if evs := parseICal(t, "ical --mine", r.stdout); len(evs) != 3 || evs[1].GetProperty(ics.ComponentPropertyStatus).Value != "CONFIRMED" {
+	if evs := hubtest.ParseICal(t, "ical --mine", r.stdout); len(evs) != 3 || evs[1].GetProperty(ics.ComponentPropertyStatus).Value != "CONFIRMED" {
 		t.Fatalf("after approval: %q", r.stdout)
 	}
 	// The approval is a revision a calendar client must pick up.
@@ -295,34 +247,9 @@ func TestHousingICal(t *testing.T) {
 		t.Fatalf("DTSTAMP %s before the approval, %s after", before, after)
 	}
 	r = mustRun(t, "ical 2", alice.run(t, ts, "housing ical 2"))
-	checkEvents(t, "ical 2", parseICal(t, "ical 2", r.stdout), []wantEvent{
+	hubtest.CheckEvents(t, "ical 2", hubtest.ParseICal(t, "ical 2", r.stdout), []hubtest.WantEvent{
 		{uid(4), "2026-12-01", "2026-12-02", evil + " (1 bed)", "CONFIRMED"},
 	})
-}
-
-// Text that got past every check still cannot start a line of its own.
-func TestICalTextInert(t *testing.T) {
-	hostile := "x\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil@x\nSUMMARY:y\x1b]0;t\x07\u2028z " + strings.Repeat("ü", 300)
-	var buf bytes.Buffer
-	err := writeICal(&buf, hostile, "x.polis", []icalStay{{
-		Booking: state.Booking{ID: 7, From: "2026-12-31", To: "2027-01-02", Status: state.BookPending, Created: 1},
-		Summary: hostile, Description: hostile, Location: hostile,
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(buf.String(), "\r\nUID:evil") || strings.Contains(buf.String(), "\r\nSUMMARY:y") {
-		t.Fatalf("injected a line:\n%s", buf.String())
-	}
-	evs := parseICal(t, "hostile", buf.String())
-	var empty bytes.Buffer
-	if err := writeICal(&empty, "none", "x.polis", nil); err != nil || len(parseICal(t, "empty", empty.String())) != 0 {
-		t.Fatalf("empty calendar: %v %q", err, empty.String())
-	}
-	checkEvents(t, "hostile", evs, []wantEvent{{"booking-7@x.polis", "2026-12-31", "2027-01-02", icalText(hostile), "TENTATIVE"}})
-	if s := icalText(hostile); strings.ContainsAny(s, "\r\n\x1b\x07\u2028") || !strings.HasSuffix(s, "ü...") {
-		t.Errorf("icalText: %q", s)
-	}
 }
 
 // A passed space proposal opens the space; another retires it.

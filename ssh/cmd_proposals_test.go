@@ -10,6 +10,8 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/cmd"
+	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
 )
 
@@ -34,16 +36,7 @@ func (c *fakeClock) advance(d time.Duration) {
 // newHubWith is newHub with the given store options (a pinned clock).
 func newHubWith(t testing.TB, o state.Options) *state.Hub {
 	t.Helper()
-	o.Dir, o.CheckpointEvery, o.CheckpointInterval = t.TempDir(), 1, time.Hour
-	s, err := state.Open(o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Submit(context.Background(), state.SystemActor, state.CreateHub{Name: "Test"}); err != nil {
-		t.Fatal(err)
-	}
-	return state.NewHub(s)
+	return hubtest.NewHubWith(t, o)
 }
 
 // community starts a server with alice (steward), bob and carol as members.
@@ -169,33 +162,6 @@ func TestProposalVoteDelegate(t *testing.T) {
 	}
 }
 
-func TestPercent(t *testing.T) {
-	good := map[string]int{"0": 0, "20": 2000, "20%": 2000, "66.67": 6667, "66.67%": 6667, "5.5": 550, "100": 10000, "100.00": 10000, "0.01": 1}
-	for s, want := range good {
-		if got, err := parsePercent("q", s); err != nil || got != want {
-			t.Errorf("parsePercent(%q) = %d, %v; want %d", s, got, err, want)
-		}
-		if got, _ := parsePercent("q", fmtPercent(want)); got != want {
-			t.Errorf("fmtPercent(%d) = %q does not parse back", want, fmtPercent(want))
-		}
-	}
-	for _, s := range []string{"", "%", "abc", "-1", "+1", "1e2", "100.01", "101", "1000", "20.", ".5", "20.555", "20%%", " 20", "2 0", "0x10", "NaN"} {
-		if got, err := parsePercent("q", s); err == nil {
-			t.Errorf("parsePercent(%q) = %d, want an error", s, got)
-		}
-	}
-	for s, want := range map[string]int64{"72h": 72 * 3600000, "7d": 7 * 86400000, "90m": 90 * 60000} {
-		if got, err := parsePeriod(s); err != nil || got != want {
-			t.Errorf("parsePeriod(%q) = %d, %v", s, got, err)
-		}
-	}
-	for _, s := range []string{"", "0", "0d", "91d", "-1h", "3y", "99999999999999999999d", "2400h"} {
-		if _, err := parsePeriod(s); err == nil {
-			t.Errorf("parsePeriod(%q): want an error", s)
-		}
-	}
-}
-
 // A role proposal closes at its deadline and, having passed, executes.
 func TestRoleProposalExecutes(t *testing.T) {
 	clk := &fakeClock{t: time.Now().UTC().Truncate(time.Second)}
@@ -220,7 +186,7 @@ func TestRoleProposalExecutes(t *testing.T) {
 	hub.CloseDue(context.Background())
 
 	r = mustRun(t, "whoami", bob.run(t, ts, "whoami --json"))
-	var who whoamiJSON
+	var who cmd.WhoamiJSON
 	if err := json.Unmarshal([]byte(r.stdout), &who); err != nil || !contains(who.Roles, state.RoleModerator) {
 		t.Fatalf("bob is not a moderator: %v %q", err, r.stdout)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/state"
 )
 
@@ -21,10 +22,10 @@ func payoutsJSON(t *testing.T, ts *testServer, u *user) []state.Payout {
 	return ps
 }
 
-func balanceJSONOf(t *testing.T, ts *testServer, u *user, asset string) balanceJSON {
+func balanceJSONOf(t *testing.T, ts *testServer, u *user, asset string) cmd.BalanceJSON {
 	t.Helper()
 	r := mustRun(t, "treasury balance --json", u.run(t, ts, "treasury balance --json"))
-	var bs []balanceJSON
+	var bs []cmd.BalanceJSON
 	if err := json.Unmarshal([]byte(r.stdout), &bs); err != nil {
 		t.Fatalf("balance --json: %v: %q", err, r.stdout)
 	}
@@ -34,7 +35,7 @@ func balanceJSONOf(t *testing.T, ts *testServer, u *user, asset string) balanceJ
 		}
 	}
 	t.Fatalf("balance --json has no %s: %q", asset, r.stdout)
-	return balanceJSON{}
+	return cmd.BalanceJSON{}
 }
 
 func ledgerCSVOf(t *testing.T, ts *testServer, u *user, flags string) [][]string {
@@ -219,16 +220,5 @@ func TestSpendProposalFlags(t *testing.T) {
 	checkFailure(t, "text with --amount", r)
 	if hub.Store().StateDigest() != before {
 		t.Fatal("a refused proposal changed the state")
-	}
-}
-
-func TestCSVText(t *testing.T) {
-	for in, want := range map[string]string{
-		"rent": "rent", "=1+1": "'=1+1", "+1": "'+1", "-1": "'-1", "@x": "'@x",
-		"a=b": "a=b", "": "", "\x1b]0;x\x07=y": "'=y", "tab\there": "tab here",
-	} {
-		if got := csvText(in); got != want {
-			t.Errorf("csvText(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

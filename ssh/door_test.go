@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/tui"
 )
@@ -319,11 +320,11 @@ func (m *ticker) View() tea.View { return tea.NewView(fmt.Sprintf("tick %d", m.n
 func TestCommandPanic(t *testing.T) {
 	rec := newRecorder()
 	ts := startServerWith(t, newHub(t), Config{Observer: rec})
-	ts.execute = func(ctx context.Context, hub *state.Hub, who Identity, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ts.execute = func(ctx context.Context, hub *state.Hub, who cmd.Identity, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if len(args) > 0 && args[0] == "census" {
 			panic("command boom")
 		}
-		return Execute(ctx, hub, who, args, stdin, stdout, stderr)
+		return cmd.Execute(ctx, hub, who, args, stdin, stdout, stderr)
 	}
 	u := newUser(t, "u")
 	r := u.run(t, ts, "census")

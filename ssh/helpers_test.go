@@ -2,9 +2,7 @@ package ssh
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +16,8 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/cmd"
+	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
 )
 
@@ -25,15 +25,7 @@ import (
 // chain commands see one without waiting on a timer.
 func newHub(t testing.TB) *state.Hub {
 	t.Helper()
-	s, err := state.Open(state.Options{Dir: t.TempDir(), CheckpointEvery: 1, CheckpointInterval: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Submit(context.Background(), state.SystemActor, state.CreateHub{Name: "Test"}); err != nil {
-		t.Fatal(err)
-	}
-	return state.NewHub(s)
+	return hubtest.NewHub(t)
 }
 
 // lockedBuffer collects server logs from many goroutines.
@@ -139,15 +131,13 @@ type user struct {
 
 func newUser(t testing.TB, name string) *user {
 	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := gossh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &user{name: name, signer: s, priv: priv}
+	k := hubtest.NewUser(t, name)
+	return &user{name: k.Name, signer: k.Signer, priv: k.Priv}
+}
+
+// kit is u as the shared fixtures (hubtest) know them.
+func (u *user) kit() *hubtest.User {
+	return &hubtest.User{Name: u.name, Signer: u.signer, Priv: u.priv}
 }
 
 func (u *user) authorizedKey() string { return state.KeyString(u.signer.PublicKey()) }
@@ -229,7 +219,7 @@ func (u *user) run(t testing.TB, ts *testServer, cmdline string) result {
 	return exec(t, ts.addr, []gossh.Signer{u.signer}, cmdline, "")
 }
 
-// quote makes one argument one word of the hub's split (splitLine): as it
+// quote makes one argument one word of the hub's split (cmd.ParseLine): as it
 // is if it has no whitespace and starts with no quote, else in whichever
 // quote it never has before whitespace.
 func quote(a string) string {
@@ -237,7 +227,7 @@ func quote(a string) string {
 		return a
 	}
 	for _, q := range []string{`"`, "'"} {
-		if ws := splitLine(q + a + q); len(ws) == 1 && ws[0].text == a {
+		if ws, err := cmd.ParseLine(q + a + q); err == nil && len(ws) == 1 && ws[0] == a {
 			return q + a + q
 		}
 	}
@@ -261,15 +251,7 @@ func lastLine(s string) string {
 // checkFailure asserts the error contract: exit 1, one line on stderr.
 func checkFailure(t testing.TB, what string, r result) {
 	t.Helper()
-	if r.code != 1 {
-		t.Errorf("%s: exit %d, want 1 (stdout %q, stderr %q)", what, r.code, r.stdout, r.stderr)
-	}
-	if n := strings.Count(r.stderr, "\n"); n != 1 || !strings.HasPrefix(r.stderr, "polis: ") {
-		t.Errorf("%s: stderr is not one 'polis: ' line: %q", what, r.stderr)
-	}
-	if strings.ContainsAny(r.stderr, "\x1b\x07\x9b\x9d") {
-		t.Errorf("%s: stderr carries control characters: %q", what, r.stderr)
-	}
+	hubtest.CheckFailure(t, what, r.stdout, r.stderr, r.code)
 }
 
 func fingerprintOf(s gossh.Signer) string { return gossh.FingerprintSHA256(s.PublicKey()) }

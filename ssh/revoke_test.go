@@ -11,20 +11,15 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
 )
 
-func actorOf(u *user) state.Actor {
-	return state.Actor{Key: u.authorizedKey(), Fingerprint: u.fingerprint()}
-}
+func actorOf(u *user) state.Actor { return u.kit().Actor() }
 
 func submitAs(t testing.TB, hub *state.Hub, u *user, c state.Command) []state.Event {
 	t.Helper()
-	evs, err := hub.Submit(context.Background(), actorOf(u), c)
-	if err != nil {
-		t.Fatalf("%T by %s: %v", c, u.name, err)
-	}
-	return evs
+	return hubtest.SubmitAs(t, hub, u.kit(), c)
 }
 
 // addKey gives member owner the key of u.
@@ -335,47 +330,6 @@ func TestStanding(t *testing.T) {
 		got := standing(c.ls, c.m, c.ok, now)
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
-		}
-	}
-}
-
-func TestSuspendedCommands(t *testing.T) {
-	for args, want := range map[string]bool{
-		"whoami --json":            true,
-		"":                         true,
-		"help proposal":            true,
-		"chain receipt 3":          true,
-		"chain":                    false,
-		"leave --yes":              true,
-		"keys remove laptop":       false,
-		"dispute appeal 4":         true,
-		"dispute show 4 --json":    true,
-		"dispute file --against 2": false,
-		"dispute resolve 4":        false,
-		"members":                  false,
-		"vote 1 yes":               false,
-		"chainx":                   false,
-		"dispute":                  false,
-	} {
-		if got := suspendedMay(commandPath(strings.Fields(args))); got != want {
-			t.Errorf("suspendedMay(%q) = %v (path %q)", args, got, commandPath(strings.Fields(args)))
-		}
-	}
-}
-
-func TestCommandPath(t *testing.T) {
-	for args, want := range map[string]string{
-		"":     "help",
-		"help": "help",
-		"proposal new --title Rent the flat --kind text": "proposal new",
-		"treasury allowance spend 1 2.00":                "treasury allowance spend",
-		"frobnicate":                                     "unknown",
-		"proposal frobnicate":                            "unknown",
-		"census --json":                                  "census",
-		strings.Repeat("x ", 40):                         "unknown",
-	} {
-		if got := commandPath(strings.Fields(args)); got != want {
-			t.Errorf("commandPath(%q) = %q, want %q", args, got, want)
 		}
 	}
 }

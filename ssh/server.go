@@ -1,6 +1,6 @@
 // Package ssh is the SSH door of polis: host key, public-key auth, session
-// handling, the scriptable command tree for sessions without a terminal and
-// the terminal app for sessions with one.
+// handling and limits; it runs the scriptable command tree (ssh/cmd) for
+// sessions without a terminal and the terminal app for sessions with one.
 package ssh
 
 import (
@@ -21,6 +21,7 @@ import (
 	"charm.land/wish/v2"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/tui"
 )
@@ -121,7 +122,7 @@ type Server struct {
 	// swap them to exercise panics and hostile output without depending on
 	// the real app or command tree.
 	newModel func(*state.Hub, tui.Identity, ...tui.Option) tea.Model
-	execute  func(ctx context.Context, hub *state.Hub, who Identity, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+	execute  func(ctx context.Context, hub *state.Hub, who cmd.Identity, args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	cfg      Config
 
 	timeouts  timeouts
@@ -155,7 +156,7 @@ func New(hub *state.Hub, cfg Config) (*Server, error) {
 		return nil, errors.New("ssh: no host key path")
 	}
 	s := &Server{
-		hub: hub, log: cfg.Logger, newModel: tui.New, execute: Execute, cfg: cfg,
+		hub: hub, log: cfg.Logger, newModel: tui.New, execute: cmd.Execute, cfg: cfg,
 		timeouts: timeouts{
 			idle:        pick(cfg.IdleTimeout, DefaultIdleTimeout),
 			max:         pick(cfg.MaxTimeout, 0),
@@ -221,17 +222,17 @@ func (s *Server) authPublicKey(ctx cssh.Context, key cssh.PublicKey) bool {
 
 // identify re-checks, before anything runs, that the session's public key is
 // the one pinned at authentication (soft-serve GHSA-pchf-49fh-w34r).
-func identify(sess cssh.Session) (Identity, error) {
+func identify(sess cssh.Session) (cmd.Identity, error) {
 	pk := sess.PublicKey()
 	if pk == nil {
-		return Identity{}, errors.New("public key authentication required")
+		return cmd.Identity{}, errors.New("public key authentication required")
 	}
 	fp := state.Fingerprint(pk)
 	pinned := sess.Permissions().Extensions[extFingerprint]
 	if pinned == "" || subtle.ConstantTimeCompare([]byte(pinned), []byte(fp)) != 1 {
-		return Identity{}, errors.New("session key does not match the authenticated key")
+		return cmd.Identity{}, errors.New("session key does not match the authenticated key")
 	}
-	return Identity{Key: state.KeyString(pk), Fingerprint: fp}, nil
+	return cmd.Identity{Key: state.KeyString(pk), Fingerprint: fp}, nil
 }
 
 func (s *Server) handle(sess cssh.Session) {
@@ -241,7 +242,7 @@ func (s *Server) handle(sess cssh.Session) {
 		return
 	}
 	defer s.running.leave()
-	argv, lineErr := parseLine(sess.RawCommand())
+	argv, lineErr := cmd.ParseLine(sess.RawCommand())
 	sess = splitOnce{Session: sess, argv: argv, err: lineErr}
 	n := s.seq.Add(1)
 	log := s.log.With("session", n, "conn", short(sess.Context().SessionID()), "remote", sess.RemoteAddr().String())
@@ -321,7 +322,7 @@ func (s *Server) handle(sess cssh.Session) {
 }
 
 // splitOnce is a session whose command line is split once, the hub's way
-// (parseLine): the library would split it with a POSIX shell lexer on every
+// (cmd.ParseLine): the library would split it with a POSIX shell lexer on every
 // Command call, which eats members' apostrophes and backslashes.
 type splitOnce struct {
 	cssh.Session
@@ -335,7 +336,7 @@ const internalError = "internal error; the session was closed (the hub keeps run
 
 // runGuarded is run, turning a panic into exit status 1 and a line that
 // says so; the panic is logged with the session.
-func (s *Server) runGuarded(ls *liveSession, who Identity, log *slog.Logger) (code int, msg string) {
+func (s *Server) runGuarded(ls *liveSession, who cmd.Identity, log *slog.Logger) (code int, msg string) {
 	defer func() {
 		if p := recover(); p != nil {
 			log.Error("panic in session", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
@@ -346,7 +347,7 @@ func (s *Server) runGuarded(ls *liveSession, who Identity, log *slog.Logger) (co
 }
 
 // run runs the session's app or command and returns its exit status.
-func (s *Server) run(ls *liveSession, who Identity, log *slog.Logger) int {
+func (s *Server) run(ls *liveSession, who cmd.Identity, log *slog.Logger) int {
 	sess := ls.sess
 	if ls.kind == kindApp {
 		log.Info("app session")
@@ -357,11 +358,11 @@ func (s *Server) run(ls *liveSession, who Identity, log *slog.Logger) int {
 			func() { ls.leaving.Store(true) })
 	}
 	if so, ok := sess.(splitOnce); ok && so.err != nil {
-		fail(sess.Stderr(), so.err)
+		fmt.Fprintln(sess.Stderr(), "polis: "+so.err.Error())
 		s.obs.CommandDone("unknown", 1)
 		return 1
 	}
-	name := commandPath(sess.Command())
+	name := cmd.Path(sess.Command())
 	log.Info("command", "cmd", name)
 	code := 1 // if execute panics
 	defer func() { s.obs.CommandDone(name, code) }()

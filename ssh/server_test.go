@@ -10,6 +10,8 @@ import (
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/cmd"
+	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
 )
 
@@ -28,7 +30,7 @@ func TestJoinFlow(t *testing.T) {
 	}
 
 	r = alice.run(t, ts, "whoami --json")
-	var who whoamiJSON
+	var who cmd.WhoamiJSON
 	if err := json.Unmarshal([]byte(r.stdout), &who); err != nil || r.code != 0 {
 		t.Fatalf("whoami --json: %v %+v", err, r)
 	}
@@ -160,7 +162,7 @@ func TestBadInput(t *testing.T) {
 		t.Fatal("bad input changed state")
 	}
 	// Input on stdin is bounded.
-	r := exec(t, ts.addr, []gossh.Signer{newUser(t, "v").signer}, "apply --name v", strings.Repeat("x", maxStdin+1))
+	r := exec(t, ts.addr, []gossh.Signer{newUser(t, "v").signer}, "apply --name v", strings.Repeat("x", cmd.MaxStdin+1))
 	checkFailure(t, "huge application", r)
 	r = exec(t, ts.addr, []gossh.Signer{newUser(t, "v").signer}, "apply --name v", "hi\x1b]0;pwned\x07")
 	checkFailure(t, "escape in application", r)
@@ -189,7 +191,7 @@ func TestKeys(t *testing.T) {
 		t.Fatalf("keys rename: %+v", r)
 	}
 	r = laptop.run(t, ts, "keys list --json")
-	var keys []keyListJSON
+	var keys []cmd.KeyListJSON
 	if err := json.Unmarshal([]byte(r.stdout), &keys); err != nil || len(keys) != 2 || keys[1].Name != "travel" || !keys[1].Current {
 		t.Fatalf("keys list: %v %+v", err, r)
 	}
@@ -229,7 +231,7 @@ func TestChainCommands(t *testing.T) {
 	}
 	r = alice.run(t, ts, "chain export")
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "polis-chain-export 1\n") {
-		t.Fatalf("export: %q", truncate(r.stdout, 200))
+		t.Fatalf("export: %q", hubtest.Shorten(r.stdout))
 	}
 }
 
@@ -335,9 +337,7 @@ func TestHelpListsCommands(t *testing.T) {
 // admit makes u a steward directly through state.
 func admit(t testing.TB, hub *state.Hub, u *user, name string) {
 	t.Helper()
-	if _, err := hub.Submit(context.Background(), state.SystemActor, state.AdmitAdmin{Key: u.authorizedKey(), Name: name}); err != nil {
-		t.Fatal(err)
-	}
+	hubtest.Admit(t, hub, u.kit(), name)
 }
 
 func contains(xs []string, x string) bool {

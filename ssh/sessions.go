@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -14,6 +13,7 @@ import (
 	cssh "charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/state"
 )
 
@@ -315,7 +315,7 @@ func (s *Server) stopWatching() {
 // admitSession decides whether who may open a session of kind running args,
 // and registers it for rechecks if it is a member's. It returns the session
 // and "" or, refused, nil and the one line to say.
-func (s *Server) admitSession(sess cssh.Session, id uint64, who Identity, kind string, args []string, log *slog.Logger) (*liveSession, string) {
+func (s *Server) admitSession(sess cssh.Session, id uint64, who cmd.Identity, kind string, args []string, log *slog.Logger) (*liveSession, string) {
 	m, ok, err := s.hub.Whoami(who.Fingerprint)
 	if err != nil {
 		log.Error("reading the member record", "err", err)
@@ -330,9 +330,9 @@ func (s *Server) admitSession(sess cssh.Session, id uint64, who Identity, kind s
 	if ok {
 		ls.member = m.ID
 		if kind == kindCommand {
-			path := commandPath(args)
-			ls.whileSuspended = suspendedMay(path)
-			ls.selfChange = slices.Contains(selfChanging, path)
+			path := cmd.Path(args)
+			ls.whileSuspended = cmd.MayRunSuspended(path)
+			ls.selfChange = cmd.TakesOwnKey(path)
 		}
 	}
 	if why := admission(ls, m, ok, time.Now().UnixMilli()); why != "" {
@@ -361,7 +361,7 @@ func admission(ls *liveSession, m state.Member, ok bool, now int64) string {
 	case m.Expelled:
 		return fmt.Sprintf("member %d was expelled; this key no longer opens the hub", m.ID)
 	case m.Suspended(now) && !ls.whileSuspended:
-		return fmt.Sprintf("your membership is suspended until %s; until then only %s work", state.Day(m.SuspendedUntil), suspendedSummary)
+		return fmt.Sprintf("your membership is suspended until %s; until then only %s work", state.Day(m.SuspendedUntil), cmd.SuspendedSummary)
 	}
 	return ""
 }

@@ -1,7 +1,7 @@
 package state
 
 // Who may read what. This table is the one place the hub's read rules
-// live: the SSH commands gate on it (ssh/audience.go), the app words its
+// live: the SSH commands gate on it (ssh/cmd/audience.go), the app words its
 // promises from it, and docs/events.md ("Who can read what") and the
 // README repeat it. A rule that is not here is not kept.
 

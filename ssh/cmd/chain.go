@@ -1,0 +1,170 @@
+package cmd
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state"
+)
+
+// The chain commands let anyone check the signed checkpoints and proofs;
+// the log's own bytes (export, the event in a receipt) are the members'
+// (state.ReadLog): the log names every member.
+
+func (c *cli) chainCmd() *cobra.Command {
+	return group("chain", "Checkpoints and proofs (anyone); the whole log (members)", forMembers(),
+		c.chainHeadCmd(), c.chainExportCmd(), c.chainReceiptCmd(), c.chainConsistencyCmd(), c.chainKeyCmd())
+}
+
+func (c *cli) chainHeadCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:         "head",
+		Annotations: forReaders(state.ReadCheckpoints, whileSuspended),
+		Short:       "Show the latest signed checkpoint",
+		Args:        noArgs,
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		h, ok := c.hub.Store().Head()
+		if *asJSON {
+			// Before the first checkpoint this is the zero head: size 0.
+			return printJSON(cmd, h)
+		}
+		if !ok {
+			out(cmd, "No checkpoint yet (the log has %d events); the first is sealed shortly.\n", c.hub.Store().Size())
+			return nil
+		}
+		out(cmd, "checkpoint %d: %d events\nroot   %s\nstate  %s\nsealed %s\n\n%s",
+			h.Height, h.Size, h.Root, h.State, time.UnixMilli(h.Time).UTC().Format(time.RFC3339), noteLines(h.Note))
+		return nil
+	}
+	return cmd
+}
+
+// noteLines keeps a signed note's own line breaks but nothing else.
+func noteLines(s string) string {
+	out := ""
+	for len(s) > 0 {
+		i := 0
+		for i < len(s) && s[i] != '\n' {
+			i++
+		}
+		out += line(s[:i]) + "\n"
+		if i < len(s) {
+			i++
+		}
+		s = s[i:]
+	}
+	return out
+}
+
+func (c *cli) chainExportCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:         "export",
+		Annotations: forReaders(state.ReadLog, whileSuspended),
+		Short:       "Write the whole log for offline checking (polis verify --file FILE); members only",
+		Args:        noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return c.hub.Store().WriteExport(cmd.OutOrStdout())
+		},
+	}
+}
+
+func (c *cli) chainReceiptCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:         "receipt SEQ",
+		Annotations: forReaders(state.ReadInclusion, whileSuspended),
+		Short:       "Show an event's inclusion proof against the latest checkpoint (the event itself to members only)",
+		Args:        exactArgs("SEQ"),
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		seq, err := parseSeq(args[0])
+		if err != nil {
+			return usage(cmd, "event number %q is not a whole number (events count from 0)", truncate(args[0], 24))
+		}
+		rc, err := c.hub.Store().Receipt(seq)
+		if err != nil {
+			return err
+		}
+		full := state.MayRead(state.ReadLog, c.rd)
+		if !full {
+			rc.Event = "" // hashes only: the event may name a member
+		}
+		if *asJSON {
+			return printJSON(cmd, rc)
+		}
+		out(cmd, "event %d\nleaf   %s\n", rc.Seq, rc.LeafHash)
+		if full {
+			out(cmd, "event  %s\n", line(rc.Event))
+		} else {
+			out(cmd, "event  (members only: the proof below is over its leaf hash)\n")
+		}
+		if !rc.Sealed {
+			out(cmd, "not yet covered by a checkpoint; ask again shortly\n")
+			return nil
+		}
+		out(cmd, "tree   %d events\nproof  %d hashes\n", rc.TreeSize, len(rc.Proof))
+		for _, p := range rc.Proof {
+			out(cmd, "  %s\n", p)
+		}
+		out(cmd, "\n%s", noteLines(rc.Checkpoint))
+		return nil
+	}
+	return cmd
+}
+
+func (c *cli) chainConsistencyCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:         "consistency OLD NEW",
+		Annotations: forReaders(state.ReadConsistency, whileSuspended),
+		Short:       "Prove that the log of size OLD is a prefix of the log of size NEW (RFC 6962)",
+		Long: `Print the RFC 6962 consistency proof between two sealed sizes of the log.
+With OLD the size of a checkpoint you kept and NEW the size of the latest
+('chain head'), the proof carries that signed checkpoint: check it offline
+with 'polis verify --since KEPT --consistency PROOF.json --key KEY', without
+downloading the whole log.`,
+		Args: exactArgs("OLD", "NEW"),
+	}
+	asJSON := jsonFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		var sizes [2]int64
+		for i, a := range args {
+			n, err := parseSeq(a)
+			if err != nil || n > 1<<62 {
+				return usage(cmd, "size %q is not a whole number", truncate(a, 24))
+			}
+			sizes[i] = int64(n)
+		}
+		p, err := c.hub.Store().Consistency(sizes[0], sizes[1])
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(cmd, p)
+		}
+		out(cmd, "consistency %d -> %d\nold root  %s\nnew root  %s\nproof     %d hashes\n", p.OldSize, p.NewSize, p.OldRoot, p.NewRoot, len(p.Proof))
+		for _, h := range p.Proof {
+			out(cmd, "  %s\n", h)
+		}
+		if p.Checkpoint != "" {
+			out(cmd, "\n%s", noteLines(p.Checkpoint))
+		}
+		return nil
+	}
+	return cmd
+}
+
+func (c *cli) chainKeyCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:         "key",
+		Annotations: forReaders(state.ReadCheckpoints, whileSuspended),
+		Short:       "Print the hub's checkpoint verifier key",
+		Args:        noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			out(cmd, "%s\n", c.hub.Store().VerifierKey())
+			return nil
+		},
+	}
+}
