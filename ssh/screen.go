@@ -33,8 +33,13 @@ import (
 // by colorprofile, as Bubble Tea would.
 //
 // It serves the polis app, which always draws full screen on the alternate
-// screen, without mouse or progress bar; what it supports of tea.View is
-// the content, cursor, window title and default colours.
+// screen, without mouse or progress bar. Of tea.View it draws the content,
+// the cursor's position (its shape, blink and colour stay the terminal's),
+// the window title and the default colours; every other field it treats
+// as having one fixed value (AltScreen true, the rest zero: no mouse, no
+// focus reports, bracketed paste on). screen_view_test.go lists each field
+// one way or the other, and fails when Bubble Tea adds one or when the app
+// sets one the screen does not draw.
 //
 // Everything written to the session while the app runs goes through out,
 // Bubble Tea's own output included (see programOptions).
