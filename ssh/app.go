@@ -102,11 +102,7 @@ func (s *Server) runApp(sess cssh.Session, who cmd.Identity, log *slog.Logger, l
 			return nil
 		}
 		g.m = m
-		// screen draws instead of Bubble Tea's renderer (see screen.go).
-		// Without a renderer the program still ticks at its frame rate to
-		// flush output it never has, so 1 fps keeps that wake-up rare.
-		opts := append(bubbletea.MakeOptions(ss), tea.WithoutRenderer(), tea.WithFPS(1))
-		return tea.NewProgram(g, opts...)
+		return tea.NewProgram(g, sessionProgramOptions(ss, scr)...)
 	}
 	bubbletea.MiddlewareWithProgramHandler(programs)(func(cssh.Session) {})(as)
 	scr.close()
@@ -122,6 +118,14 @@ func (s *Server) runApp(sess cssh.Session, who cmd.Identity, log *slog.Logger, l
 		return 1
 	}
 	return 0
+}
+
+// sessionProgramOptions are the options of a session's program: wish's,
+// for the session's input, size and colours, then the screen's, which
+// draws instead of Bubble Tea's renderer and takes what Bubble Tea still
+// writes through its own writer (screen.go).
+func sessionProgramOptions(ss cssh.Session, scr *screen) []tea.ProgramOption {
+	return append(bubbletea.MakeOptions(ss), scr.programOptions()...)
 }
 
 // buildModel calls the app's constructor, turning a panic into an error.

@@ -33,10 +33,18 @@ import (
 // by colorprofile, as Bubble Tea would.
 //
 // It serves the polis app, which always draws full screen on the alternate
-// screen, without mouse or progress bar; what it supports of tea.View is
-// the content, cursor, window title and default colours.
+// screen, without mouse or progress bar. Of tea.View it draws the content,
+// the cursor's position (its shape, blink and colour stay the terminal's),
+// the window title and the default colours; every other field it treats
+// as having one fixed value (AltScreen true, the rest zero: no mouse, no
+// focus reports, bracketed paste on). screen_view_test.go lists each field
+// one way or the other, and fails when Bubble Tea adds one or when the app
+// sets one the screen does not draw.
+//
+// Everything written to the session while the app runs goes through out,
+// Bubble Tea's own output included (see programOptions).
 type screen struct {
-	out io.Writer
+	out *termWriter
 
 	mu      sync.Mutex
 	view    tea.View
@@ -64,7 +72,7 @@ const minFrameGap = time.Second / 20
 
 func newScreen(out io.Writer, env []string, w, h int) *screen {
 	return &screen{
-		out:     out,
+		out:     &termWriter{w: out},
 		w:       w,
 		h:       h,
 		profile: colorprofile.Env(env),
@@ -73,6 +81,37 @@ func newScreen(out io.Writer, env []string, w, h int) *screen {
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
 	}
+}
+
+// termWriter is the one way to a session's terminal while the app runs,
+// shared by the screen and Bubble Tea: one write at a time, each whole.
+// Both write whole escape sequences per call, but the session below cuts a
+// write into SSH packets, and two writers at once would interleave those
+// packets, splitting a sequence (and x/crypto/ssh's channel reuses one
+// packet buffer per stream, unguarded, for concurrent writes: it would mix
+// their bytes inside one packet).
+type termWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (t *termWriter) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.w.Write(p)
+}
+
+// programOptions are what a Bubble Tea program drawing through s needs:
+// no renderer of its own, and its output through s's writer. They go after
+// wish's bubbletea.MakeOptions, whose tea.WithOutput they replace.
+//
+// Without a renderer Bubble Tea still writes now and then (terminal
+// queries and escape sequences a command asks for, queued and flushed at
+// the program's frame rate and on exit): through out, those never land
+// inside a frame. The frame rate is 1 fps because that flush is all it
+// paces, and it wakes the program whether or not anything is queued.
+func (s *screen) programOptions() []tea.ProgramOption {
+	return []tea.ProgramOption{tea.WithoutRenderer(), tea.WithFPS(1), tea.WithOutput(s.out)}
 }
 
 // set takes the view the program just asked for; it is called after every
