@@ -125,7 +125,11 @@ func (s *Server) runApp(sess cssh.Session, who cmd.Identity, log *slog.Logger, l
 // draws instead of Bubble Tea's renderer and takes what Bubble Tea still
 // writes through its own writer (screen.go).
 func sessionProgramOptions(ss cssh.Session, scr *screen) []tea.ProgramOption {
-	return append(bubbletea.MakeOptions(ss), scr.programOptions()...)
+	// The hub's signals are the hub's: a program per session would set up
+	// a signal handler of its own (a goroutine and a channel each), and a
+	// SIGTERM would quit every app before the door can say why.
+	opts := append(bubbletea.MakeOptions(ss), tea.WithoutSignalHandler())
+	return append(opts, scr.programOptions()...)
 }
 
 // buildModel calls the app's constructor, turning a panic into an error.
