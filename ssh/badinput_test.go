@@ -315,7 +315,7 @@ func TestBadInputCoversEveryCommand(t *testing.T) {
 // clean line on stderr, and leaves the state digest as it was.
 func TestBadInputEveryCommand(t *testing.T) {
 	wd := newWorld(t)
-	before := wd.hub.Store().StateDigest()
+	before := wd.hub.StateDigest()
 	n := 0
 	for _, path := range commandPaths() {
 		rows := append(badInput(wd)[path], genericRows(strings.Fields(path))...)
@@ -325,7 +325,7 @@ func TestBadInputEveryCommand(t *testing.T) {
 			code := Execute(context.Background(), wd.hub, wd.who(r.as), r.args, strings.NewReader(r.stdin), &stdout, &stderr)
 			what := r.as + " " + shorten(fmt.Sprintf("%q", r.args))
 			checkFailure(t, what, result{stdout: stdout.String(), stderr: stderr.String(), code: code})
-			if d := wd.hub.Store().StateDigest(); d != before {
+			if d := wd.hub.StateDigest(); d != before {
 				t.Fatalf("%s changed the state", what)
 			}
 		}
@@ -338,7 +338,7 @@ func TestBadInputEveryCommand(t *testing.T) {
 func TestBadInputOverSSH(t *testing.T) {
 	wd := newWorld(t)
 	ts := startServer(t, wd.hub)
-	before := wd.hub.Store().StateDigest()
+	before := wd.hub.StateDigest()
 	rows := badInput(wd)
 	for _, path := range []string{"", "approve", "treasury contribute", "housing book", "rename", "proposal new", "role grant", "dispute resolve", "keys add", "vote"} {
 		for _, r := range rows[path] {
@@ -350,7 +350,7 @@ func TestBadInputOverSSH(t *testing.T) {
 			checkFailure(t, r.as+" "+shorten(strings.Join(r.args, " ")), res)
 		}
 	}
-	if wd.hub.Store().StateDigest() != before {
+	if wd.hub.StateDigest() != before {
 		t.Fatal("bad input over SSH changed the state")
 	}
 }

@@ -253,8 +253,8 @@ func TestHousingICal(t *testing.T) {
 	mustRun(t, "bob cancels", bob.run(t, ts, "housing cancel 5"))
 
 	// UIDs name the hub: two hubs' booking 1 never merge in a calendar.
-	dom := icalUIDDomain(hub.Store().VerifierKey())
-	if other := icalUIDDomain(newHubWith(t, state.Options{Clock: clk.now}).Store().VerifierKey()); other == dom {
+	dom := icalUIDDomain(hub.VerifierKey())
+	if other := icalUIDDomain(newHubWith(t, state.Options{Clock: clk.now}).VerifierKey()); other == dom {
 		t.Fatalf("two hubs share the UID domain %s", dom)
 	}
 	uid := func(id int) string { return fmt.Sprintf("booking-%d@%s", id, dom) }
@@ -359,7 +359,7 @@ func TestSpaceProposal(t *testing.T) {
 		t.Fatalf("not retired: %+v", ss[0])
 	}
 
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	for _, b := range []struct {
 		args []string
 		want string
@@ -378,7 +378,7 @@ func TestSpaceProposal(t *testing.T) {
 			t.Errorf("%v: stderr %q, want %q", b.args, r.stderr, b.want)
 		}
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused proposal changed the state")
 	}
 }

@@ -136,7 +136,7 @@ func TestProposalVoteDelegate(t *testing.T) {
 	// Bad input leaves the state as it was.
 	mustRun(t, "proposal new", alice.runIn(t, ts, "", "proposal", "new", "--title", "Gone", "--kind", "text"))
 	mustRun(t, "cancel", alice.run(t, ts, "proposal cancel 3"))
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	bad := []struct {
 		u     *user
 		stdin string
@@ -164,7 +164,7 @@ func TestProposalVoteDelegate(t *testing.T) {
 			t.Errorf("%v: stdout %q", b.args, r.stdout)
 		}
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused command changed the state")
 	}
 }

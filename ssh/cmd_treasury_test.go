@@ -170,7 +170,7 @@ func TestTreasurySpendPayout(t *testing.T) {
 	mustRun(t, "policy", alice.run(t, ts, "treasury policy --signers 1"))
 	passSpend(t, hub, clk, ts, alice, []*user{alice, bob, carol},
 		"--title", "Too much", "--to", "2", "--amount", "1000", "--asset", "EUR")
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	r = alice.run(t, ts, "treasury sign 2")
 	checkFailure(t, "author signs", r)
 	if !strings.Contains(r.stderr, "you proposed this payout") {
@@ -181,7 +181,7 @@ func TestTreasurySpendPayout(t *testing.T) {
 	if !strings.HasPrefix(r.stderr, "polis: the treasury holds 70.00 EUR; payout 2 needs 1000.00") || r.stdout != "" {
 		t.Fatalf("overdraw: %+v", r)
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused signature changed the state")
 	}
 	if ps := payoutsJSON(t, ts, bob); len(ps) != 2 || ps[1].Status != state.PayoutPending || ps[1].Needed != 1 {
@@ -193,7 +193,7 @@ func TestTreasurySpendPayout(t *testing.T) {
 func TestSpendProposalFlags(t *testing.T) {
 	hub := newHub(t)
 	ts, alice, _, _ := community(t, hub)
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	base := []string{"proposal", "new", "--title", "Pay", "--kind", "spend"}
 	for _, b := range []struct {
 		args []string
@@ -217,7 +217,7 @@ func TestSpendProposalFlags(t *testing.T) {
 	}
 	r := alice.runIn(t, ts, "", "proposal", "new", "--title", "x", "--kind", "text", "--amount", "5")
 	checkFailure(t, "text with --amount", r)
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused proposal changed the state")
 	}
 }

@@ -63,8 +63,8 @@ func (h *Hub) Census(asMember bool) (c Census, err error) {
 	if c.Members == nil {
 		c.Members = []CensusMember{}
 	}
-	c.Events = h.store.Size()
-	c.At = h.store.LastCensus()
+	pub := h.eng.Published()
+	c.Events, c.At = pub.Size, pub.Census
 	return c, err
 }
 
@@ -114,7 +114,3 @@ func censusAtSeal(r Reader, c chain.Checkpoint) (out *CensusAt) {
 	}()
 	return &CensusAt{At: censusPoint(c.Height, c.Size, c.Root[:], c.Time), Figures: ComputeCensus(r, c.Time*1000)}
 }
-
-// LastCensus is the census at the latest checkpoint, nil if none was
-// computed since start-up.
-func (s *Store) LastCensus() *CensusAt { return s.census.Load() }

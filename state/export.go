@@ -227,37 +227,6 @@ type Receipt struct {
 	Sealed     bool     `json:"sealed"` // false: not yet covered by a checkpoint
 }
 
-// Receipt returns the receipt for event seq against the latest checkpoint.
-func (s *Store) Receipt(seq uint64) (Receipt, error) {
-	head, headNote := func() (Head, []byte) {
-		s.mu.RLock()
-		defer s.mu.RUnlock()
-		return s.head, s.headNote
-	}()
-	rc := Receipt{Seq: seq, Proof: []string{}}
-	err := s.View(func(r Reader) error {
-		ev, ok := r.Get(eventKey(seq))
-		if !ok {
-			return notFound("no event %d (the log has %d)", seq, s.Size())
-		}
-		lh := chain.LeafHash(ev)
-		rc.Event, rc.LeafHash = string(ev), b64(lh[:])
-		if head.Height == 0 || int64(seq) >= head.Size {
-			return nil
-		}
-		p, err := chain.ProveInclusion(head.Size, int64(seq), hashReader(r))
-		if err != nil {
-			return err
-		}
-		for _, h := range p {
-			rc.Proof = append(rc.Proof, b64(h[:]))
-		}
-		rc.Sealed, rc.TreeSize, rc.Checkpoint = true, head.Size, string(headNote)
-		return nil
-	})
-	return rc, err
-}
-
 // CheckReceipt verifies a receipt offline against the hub's verifier key.
 func CheckReceipt(rc Receipt, vkey string) error {
 	if !rc.Sealed {

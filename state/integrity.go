@@ -68,7 +68,7 @@ func (s *Store) load() error {
 			if uint64(c.Size) == s.size {
 				// A clean stop sealed everything: the census at that
 				// checkpoint is the current state's.
-				s.census.Store(censusAtSeal(r, c))
+				s.loaded = censusAtSeal(r, c)
 			}
 		} else if _, ok := r.Get(ckptKey(1)); ok {
 			return errors.New("corrupt data dir: checkpoints are stored but the head (m/head) is missing")

@@ -63,11 +63,11 @@ func (h *Hub) RecordOf(id uint64) (rec Record, err error) {
 	if err != nil {
 		return rec, err
 	}
-	rec.VerifierKey = h.store.VerifierKey()
-	rec.Head, _ = h.store.Head()
+	rec.VerifierKey = h.VerifierKey()
+	rec.Head, _ = h.Head()
 	rec.Events = make([]RecordEvent, 0, len(seqs))
 	for _, seq := range seqs {
-		rc, err := h.store.Receipt(seq)
+		rc, err := h.Receipt(seq)
 		if err != nil {
 			return rec, err
 		}

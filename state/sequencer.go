@@ -14,15 +14,7 @@ import (
 
 var base64Std = base64.StdEncoding
 
-// Sequencer orders commands. This store's sequencer is one goroutine with
-// group commit; a replicated engine (one hub per validator) can implement
-// the same interface later without touching domain code, because Decide and
-// Apply are deterministic.
-type Sequencer interface {
-	Submit(ctx context.Context, a Actor, c Command) ([]Event, error)
-}
-
-var _ Sequencer = (*Store)(nil)
+var _ Engine = (*Store)(nil)
 
 type request struct {
 	ctx   context.Context
@@ -364,17 +356,21 @@ func (s *Store) finish(f *inflight) {
 		s.answer(f)
 		return
 	}
-	if members {
-		s.memberGen.Add(1)
-	}
 	s.mu.Lock()
 	s.size, s.digest, s.lastTime = f.after.size, f.after.digest, f.after.lastTime
+	pub := *s.pub.Load()
+	pub.Size, pub.Digest = s.size, s.digest.Sum()
+	if members {
+		pub.MemberGen++
+	}
 	if f.sealed {
 		s.head, s.headNote = f.after.head, f.after.headNote
+		pub.Head = s.head
 		if f.census != nil {
-			s.census.Store(f.census)
+			pub.Census = f.census
 		}
 	}
+	s.pub.Store(&pub)
 	s.published.Broadcast()
 	s.mu.Unlock()
 	if s.opts.OnCommit != nil && len(f.batch) > 0 {

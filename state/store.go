@@ -181,11 +181,11 @@ type Store struct {
 	clock       clockGuard
 	disk        diskGuard
 
-	census atomic.Pointer[CensusAt] // at the latest checkpoint
-	// memberGen counts committed batches that changed a member record, so
-	// the member list is decoded again only when it changed, not on every
-	// vote (see Hub.sharedMembers).
-	memberGen atomic.Uint64
+	// pub is the read model of the latest published batch (see
+	// Published), replaced whole by finish; loaded is the census load
+	// found at open.
+	pub    atomic.Pointer[Published]
+	loaded *CensusAt
 }
 
 // Head describes the latest sealed checkpoint.
@@ -243,6 +243,7 @@ func Open(o Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	s.pub.Store(&Published{Size: s.size, MemberGen: 1, Digest: s.digest.Sum(), Head: s.head, Census: s.loaded})
 	s.clock.init(o, s.lastTime)
 	s.disk.init(o)
 	go s.run()
@@ -296,26 +297,23 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
+// Published is the read model of the latest published batch.
+func (s *Store) Published() *Published { return s.pub.Load() }
+
 // Size is the number of events in the log.
-func (s *Store) Size() uint64 {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.size
-}
+func (s *Store) Size() uint64 { return s.pub.Load().Size }
 
 // Head returns the latest checkpoint, and false before the first.
 func (s *Store) Head() (Head, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.head, s.head.Height > 0
+	h := s.pub.Load().Head
+	return h, h.Height > 0
 }
 
 // StateDigest is the digest of the current state.
-func (s *Store) StateDigest() [32]byte {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.digest.Sum()
-}
+func (s *Store) StateDigest() [32]byte { return s.pub.Load().Digest }
+
+// Now is the clock events are stamped from (Options.Clock).
+func (s *Store) Now() time.Time { return s.opts.Clock() }
 
 // VerifierKey is the note verifier key of this hub's checkpoints.
 func (s *Store) VerifierKey() string { return s.vkey }

@@ -140,7 +140,7 @@ func TestExportAndReceipt(t *testing.T) {
 		t.Fatal("tampered export verified")
 	}
 	for seq := uint64(0); seq < s.Size(); seq++ {
-		rc, err := s.Receipt(seq)
+		rc, err := NewHub(s).Receipt(seq)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func TestExportAndReceipt(t *testing.T) {
 			t.Fatalf("forged receipt %d verified", seq)
 		}
 	}
-	if _, err := s.Receipt(s.Size()); err == nil {
+	if _, err := NewHub(s).Receipt(s.Size()); err == nil {
 		t.Fatal("receipt past the end")
 	}
 	for _, garbage := range []string{"", "hello\n", exportMagic + "\nkey x\nevent 0 99999999\n", exportMagic + "\nkey x\nevent 0 5\nab"} {

@@ -27,7 +27,7 @@ func TestVerifyReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rc, err := st.Receipt(0)
+	rc, err := state.NewHub(st).Receipt(0)
 	if err != nil || !rc.Sealed {
 		t.Fatalf("receipt %+v %v", rc, err)
 	}

@@ -260,7 +260,7 @@ func (r *running) stop(timeout time.Duration) error {
 // no members yet it returns a founder code.
 func prepareHub(hub *state.Hub, name string, keys []adminKey) (string, error) {
 	ctx := context.Background()
-	if hub.Store().Size() == 0 {
+	if hub.Size() == 0 {
 		if _, err := hub.Submit(ctx, state.SystemActor, state.CreateHub{Name: name}); err != nil {
 			return "", fmt.Errorf("creating the hub: %w", err)
 		}
@@ -289,8 +289,8 @@ func announce(out io.Writer, log *slog.Logger, f *serveFlags, addr net.Addr, hub
 	info, _ := hub.Info()
 	host, port, _ := net.SplitHostPort(addr.String())
 	fp, _ := hostKeyFingerprint(filepath.Join(f.data, state.HostKeyFile))
-	st := hub.Store().Stats()
-	log.Info("serving", "name", info.Name, "addr", addr.String(), "data", f.data, "host_key", fp, "events", st.Size, "checkpoint", st.Height)
+	pub := hub.Published()
+	log.Info("serving", "name", info.Name, "addr", addr.String(), "data", f.data, "host_key", fp, "events", pub.Size, "checkpoint", pub.Head.Height)
 	join := fmt.Sprintf("ssh -p %s %s join %s --name YOUR-NAME", port, host, founder)
 	if f.logFormat == "json" {
 		if founder != "" {
