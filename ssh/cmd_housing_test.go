@@ -15,6 +15,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // joinMembers admits n more members through one invite from alice.
@@ -89,7 +90,7 @@ func availabilityOf(t *testing.T, ts *testServer, u *user, args string) availabi
 // is full, and the space never holds more than its beds.
 func TestHousingRaceForLastBeds(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, _, _ := community(t, hub)
 	racers := joinMembers(t, ts, alice, 12)
 	r := mustRun(t, "space add", alice.run(t, ts, "housing space add --name Last Beds --beds 2"))
@@ -153,7 +154,7 @@ func TestHousingRaceForLastBeds(t *testing.T) {
 // already the next day in Auckland.
 func TestHousingNoticeInSpaceZone(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 11, 20, 23, 30, 0, 0, time.UTC)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, _ := community(t, hub)
 	mustRun(t, "space add", alice.run(t, ts, "housing space add --name Bach --beds 1 --tz Pacific/Auckland --min-notice 3 --max-notice 30"))
 	for _, b := range []struct{ from, to, want string }{
@@ -239,7 +240,7 @@ func checkEvents(t *testing.T, what string, evs []*ics.VEvent, want []wantEvent)
 // DTEND is the check-out day; hostile names stay text.
 func TestHousingICal(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, carol := community(t, hub)
 	evil := `Bob;X=1,\n END:VEVENT UID:evil`
 	mustRun(t, "rename", bob.runIn(t, ts, "", "rename", evil))
@@ -254,7 +255,7 @@ func TestHousingICal(t *testing.T) {
 
 	// UIDs name the hub: two hubs' booking 1 never merge in a calendar.
 	dom := icalUIDDomain(hub.VerifierKey())
-	if other := icalUIDDomain(newHubWith(t, state.Options{Clock: clk.now}).VerifierKey()); other == dom {
+	if other := icalUIDDomain(newHubWith(t, store.Options{Clock: clk.now}).VerifierKey()); other == dom {
 		t.Fatalf("two hubs share the UID domain %s", dom)
 	}
 	uid := func(id int) string { return fmt.Sprintf("booking-%d@%s", id, dom) }
@@ -328,7 +329,7 @@ func TestICalTextInert(t *testing.T) {
 // A passed space proposal opens the space; another retires it.
 func TestSpaceProposal(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, carol := community(t, hub)
 	pass := func(args ...string) {
 		t.Helper()

@@ -11,6 +11,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // fakeClock is a settable clock the sequencer and the test share.
@@ -32,10 +33,10 @@ func (c *fakeClock) advance(d time.Duration) {
 }
 
 // newHubWith is newHub with the given store options (a pinned clock).
-func newHubWith(t testing.TB, o state.Options) *state.Hub {
+func newHubWith(t testing.TB, o store.Options) *state.Hub {
 	t.Helper()
 	o.Dir, o.CheckpointEvery, o.CheckpointInterval = t.TempDir(), 1, time.Hour
-	s, err := state.Open(o)
+	s, err := store.Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +200,7 @@ func TestPercent(t *testing.T) {
 // A role proposal closes at its deadline and, having passed, executes.
 func TestRoleProposalExecutes(t *testing.T) {
 	clk := &fakeClock{t: time.Now().UTC().Truncate(time.Second)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, carol := community(t, hub)
 
 	r := mustRun(t, "role proposal", alice.runIn(t, ts, "Bob keeps the peace.",

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func payoutsJSON(t *testing.T, ts *testServer, u *user) []state.Payout {
@@ -74,7 +75,7 @@ func passSpend(t *testing.T, hub *state.Hub, clk *fakeClock, ts *testServer, aut
 func TestTreasurySpendPayout(t *testing.T) {
 	start := time.Date(2030, 6, 30, 23, 0, 0, 0, time.UTC)
 	clk := &fakeClock{t: start}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, carol := community(t, hub)
 
 	for _, id := range []string{"1", "3"} {

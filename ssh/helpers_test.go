@@ -19,13 +19,14 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // newHub opens a fresh hub that seals a checkpoint with every commit, so
 // chain commands see one without waiting on a timer.
 func newHub(t testing.TB) *state.Hub {
 	t.Helper()
-	s, err := state.Open(state.Options{Dir: t.TempDir(), CheckpointEvery: 1, CheckpointInterval: time.Hour})
+	s, err := store.Open(store.Options{Dir: t.TempDir(), CheckpointEvery: 1, CheckpointInterval: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func TestJoinFlow(t *testing.T) {
@@ -234,7 +235,7 @@ func TestChainCommands(t *testing.T) {
 }
 
 func TestHeadBeforeCheckpoint(t *testing.T) {
-	s, err := state.Open(state.Options{Dir: t.TempDir()})
+	s, err := store.Open(store.Options{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

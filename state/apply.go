@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strconv"
 )
 
@@ -17,7 +18,7 @@ func Apply(w Writer, ev Event) (err error) {
 				err = ce
 				return
 			}
-			err = fmt.Errorf("apply event %d (%s): %v", ev.Seq, typeOf(ev.Body), r)
+			err = &panicError{msg: fmt.Sprintf("apply event %d (%s): %v", ev.Seq, typeOf(ev.Body), r), stack: debug.Stack()}
 		}
 	}()
 	if err := applyEvent(w, ev); err != nil {

@@ -103,10 +103,10 @@ func CensusDiff(a, b CensusAt) string {
 	return ""
 }
 
-// censusAtSeal computes the census at checkpoint c from r, the state the
+// CensusAtSeal computes the census at checkpoint c from r, the state the
 // checkpoint covers. Figures come from counters, so this costs the same at
 // any state size; a corrupt counter costs the census, never the seal.
-func censusAtSeal(r Reader, c chain.Checkpoint) (out *CensusAt) {
+func CensusAtSeal(r Reader, c chain.Checkpoint) (out *CensusAt) {
 	defer func() {
 		if recover() != nil {
 			out = nil

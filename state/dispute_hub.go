@@ -18,7 +18,7 @@ func (h *Hub) firstCheckpointAfter(seq uint64) (height int64, seed [32]byte, ok 
 	}
 	err = h.View(func(r Reader) error {
 		var err error
-		r.Scan(prefixCkpt, func(_ string, b []byte) bool {
+		r.Scan(PrefixCheckpoint, func(_ string, b []byte) bool {
 			var c chain.Checkpoint
 			if c, err = chain.Open(b, v); err != nil {
 				return false
@@ -103,7 +103,7 @@ func (h *Hub) EventsOfKind(prefixes []string, fn func(Event) error) error {
 	}
 	return h.View(func(r Reader) error {
 		var ferr error
-		r.Scan(prefixEvent, func(_ string, v []byte) bool {
+		r.Scan(PrefixEvent, func(_ string, v []byte) bool {
 			hit := false
 			for _, m := range marks {
 				if bytes.Contains(v, m) {

@@ -65,3 +65,17 @@ type Published struct {
 	// computed since the engine started.
 	Census *CensusAt
 }
+
+// RecoverCorrupt, deferred by an engine's View, turns a panic over a
+// corrupt stored record (domain code panics when a stored value does not
+// decode) into the View's error: a reader reports it, and is never brought
+// down by it. Any other panic goes on.
+func RecoverCorrupt(err *error) {
+	if p := recover(); p != nil {
+		if ce, ok := p.(corruptError); ok {
+			*err = ce
+			return
+		}
+		panic(p)
+	}
+}

@@ -5,13 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-
-	"github.com/dgraph-io/badger/v4"
-	"golang.org/x/mod/sumdb/note"
 
 	"github.com/polis-hub/polis/chain"
 )
@@ -21,13 +16,6 @@ import (
 // bytes, each framed by a header line with its length (see docs/events.md).
 const exportMagic = "polis-chain-export 1"
 
-// WriteExport writes the whole log and every checkpoint, as of one
-// snapshot, to w.
-func (s *Store) WriteExport(w io.Writer) error {
-	_, err := writeExport(s.db, s.vkey, w)
-	return err
-}
-
 // ExportInfo says what an export holds.
 type ExportInfo struct {
 	Events      uint64
@@ -35,92 +23,32 @@ type ExportInfo struct {
 	Key         string // the verifier key it names
 }
 
-// ExportDir writes the export of a stopped hub's data dir. It only reads:
-// it never seals what is unsealed (the export holds those events after
-// the last checkpoint), and it refuses a database behind the dir's HEAD.
-func ExportDir(dir string, w io.Writer) (ExportInfo, error) {
-	d, err := openStopped(dir)
-	if err != nil {
-		return ExportInfo{}, err
-	}
-	defer d.Close()
-	if err := d.db.View(func(txn *badger.Txn) error {
-		r := &badgerReader{txn: txn}
-		if err := d.checkHead(r); err != nil {
-			return err
-		}
-		return r.err
-	}); err != nil {
-		return ExportInfo{}, err
-	}
-	return writeExport(d.db, d.vkey, w)
-}
-
-// Signer loads the hub's checkpoint signing key from its data dir, for
-// documents the hub signs outside the log (the dossier).
-func Signer(dir string) (note.Signer, error) {
-	b, err := os.ReadFile(filepath.Join(dir, signKeyFile))
-	if err != nil {
-		return nil, fmt.Errorf("signing key: %w", err)
-	}
-	return chain.NewSigner(strings.TrimSpace(string(b)))
-}
-
-func writeExport(db *badger.DB, vkey string, w io.Writer) (ExportInfo, error) {
+// WriteLog writes the export of the log r holds, up to event size: the
+// hub's verifier key vkey, every checkpoint, then the events. r must be one
+// snapshot; an engine's WriteExport is this over its own.
+func WriteLog(w io.Writer, vkey string, r Reader, size uint64) (ExportInfo, error) {
 	info := ExportInfo{Key: vkey}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	err := db.View(func(txn *badger.Txn) error {
-		fmt.Fprintf(bw, "%s\nkey %s\n", exportMagic, vkey)
-		var size uint64
-		if v, err := txn.Get([]byte(keySize)); err == nil {
-			b, _ := v.ValueCopy(nil)
-			size, _ = strconv.ParseUint(string(b), 10, 64)
-		}
-		if err := scanRaw(txn, prefixCkpt, func(_, v []byte) error {
-			fmt.Fprintf(bw, "checkpoint %d\n", len(v))
-			bw.Write(v)
-			info.Checkpoints++
-			return bw.WriteByte('\n')
-		}); err != nil {
-			return err
-		}
-		var n uint64
-		if err := scanRaw(txn, prefixEvent, func(_, v []byte) error {
-			if n >= size {
-				return nil
-			}
-			fmt.Fprintf(bw, "event %d %d\n", n, len(v))
-			bw.Write(v)
-			n++
-			return bw.WriteByte('\n')
-		}); err != nil {
-			return err
-		}
-		info.Events = n
-		_, err := fmt.Fprintf(bw, "end %d\n", n)
-		return err
+	fmt.Fprintf(bw, "%s\nkey %s\n", exportMagic, vkey)
+	r.Scan(PrefixCheckpoint, func(_ string, v []byte) bool {
+		fmt.Fprintf(bw, "checkpoint %d\n", len(v))
+		bw.Write(v)
+		info.Checkpoints++
+		return bw.WriteByte('\n') == nil // a failed write is kept for Flush
 	})
-	if err != nil {
-		return info, err
-	}
+	var n uint64
+	r.Scan(PrefixEvent, func(_ string, v []byte) bool {
+		if n >= size {
+			return false
+		}
+		fmt.Fprintf(bw, "event %d %d\n", n, len(v))
+		bw.Write(v)
+		n++
+		return bw.WriteByte('\n') == nil
+	})
+	info.Events = n
+	fmt.Fprintf(bw, "end %d\n", n)
 	return info, bw.Flush()
-}
-
-func scanRaw(txn *badger.Txn, prefix string, fn func(k, v []byte) error) error {
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = []byte(prefix)
-	it := txn.NewIterator(opts)
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		v, err := it.Item().ValueCopy(nil)
-		if err != nil {
-			return err
-		}
-		if err := fn(it.Item().KeyCopy(nil), v); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Export is a parsed export file.

@@ -51,7 +51,7 @@ func (h *Hub) Receipt(seq uint64) (Receipt, error) {
 	head := h.eng.Published().Head
 	rc := Receipt{Seq: seq, Proof: []string{}}
 	err := h.View(func(r Reader) error {
-		ev, ok := r.Get(eventKey(seq))
+		ev, ok := r.Get(EventKey(seq))
 		if !ok {
 			return notFound("no event %d (the log has %d)", seq, h.Size())
 		}
@@ -60,7 +60,7 @@ func (h *Hub) Receipt(seq uint64) (Receipt, error) {
 		if head.Height == 0 || int64(seq) >= head.Size {
 			return nil
 		}
-		p, err := chain.ProveInclusion(head.Size, int64(seq), hashReader(r))
+		p, err := chain.ProveInclusion(head.Size, int64(seq), HashReader(r))
 		if err != nil {
 			return err
 		}
@@ -91,7 +91,7 @@ func (h *Hub) Consistency(old, new int64) (Consistency, error) {
 		out.Checkpoint = head.Note
 	}
 	err := h.View(func(r Reader) error {
-		hr := hashReader(r)
+		hr := HashReader(r)
 		oldRoot, err := chain.TreeRoot(old, hr)
 		if err != nil {
 			return err

@@ -63,8 +63,6 @@ func TestHashOnlyReceipt(t *testing.T) {
 	if err := f.s.Close(); err != nil { // seals the tail
 		t.Fatal(err)
 	}
-	f.s = openTest(t, Options{Dir: f.dir, Clock: f.clk.now})
-	f.h = NewHub(f.s)
 	rc, err := f.h.Receipt(f.s.Size() - 1)
 	if err != nil || !rc.Sealed || !strings.Contains(rc.Event, "robert") {
 		t.Fatalf("receipt: %+v %v", rc, err)

@@ -44,7 +44,7 @@ func (h *Hub) RecordOf(id uint64) (rec Record, err error) {
 			return notFound("no member %d", id)
 		}
 		rec.Member = m
-		r.Scan(prefixEvent, func(_ string, v []byte) bool {
+		r.Scan(PrefixEvent, func(_ string, v []byte) bool {
 			if !bytes.Contains(v, actor) && !bytes.Contains(v, named) {
 				return true
 			}

@@ -4,9 +4,8 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/polis-hub/polis/state/store"
 	"github.com/spf13/cobra"
-
-	"github.com/polis-hub/polis/state"
 )
 
 func checkpointCmd() *cobra.Command {
@@ -30,7 +29,7 @@ and it refuses a data dir whose database is behind its HEAD file.`,
 				}
 				w = f
 			}
-			info, err := state.ExportDir(data, w)
+			info, err := store.ExportDir(data, w)
 			if f != nil {
 				if cerr := f.Close(); err == nil {
 					err = cerr

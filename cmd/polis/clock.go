@@ -6,9 +6,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/polis-hub/polis/state/store"
 	"github.com/spf13/cobra"
-
-	"github.com/polis-hub/polis/state"
 )
 
 // The clock guard (state/clock.go) refuses writes stamped far ahead of the
@@ -55,7 +54,7 @@ It talks to the hub serving the data dir, over its control socket.`,
 
 // clock answers a clock request on the control socket.
 func (c *control) clock(w io.Writer, confirm bool) {
-	var st state.ClockStatus
+	var st store.ClockStatus
 	if confirm {
 		st = c.st.ConfirmClock()
 	} else {

@@ -10,10 +10,11 @@ import (
 	"testing"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func TestVerifyReceipt(t *testing.T) {
-	st, err := state.Open(state.Options{Dir: t.TempDir()})
+	st, err := store.Open(store.Options{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +23,7 @@ func TestVerifyReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close() // seals a checkpoint over the event
-	st, err = state.Open(state.Options{Dir: st.Dir()})
+	st, err = store.Open(store.Options{Dir: st.Dir()})
 	if err != nil {
 		t.Fatal(err)
 	}
