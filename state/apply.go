@@ -15,7 +15,7 @@ func Apply(w Writer, ev Event) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if ce, ok := r.(corruptError); ok {
-				err = ce
+				err = &panicError{msg: ce.Error(), stack: debug.Stack(), err: ce}
 				return
 			}
 			err = &panicError{msg: fmt.Sprintf("apply event %d (%s): %v", ev.Seq, typeOf(ev.Body), r), stack: debug.Stack()}

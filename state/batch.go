@@ -142,13 +142,16 @@ func internal(err error) *InternalError {
 	return ie
 }
 
-// panicError is a panic Apply recovered, with the stack it was raised on.
+// panicError is a panic Apply recovered, with the stack it was raised on;
+// err is the corruptError it carried, if it did.
 type panicError struct {
 	msg   string
 	stack []byte
+	err   error
 }
 
 func (e *panicError) Error() string { return e.msg }
+func (e *panicError) Unwrap() error { return e.err }
 
 // ScanOver calls fn for each key with prefix in writes (nil: deleted)
 // merged over base, in key order, until fn returns false: what a Reader

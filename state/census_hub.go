@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/base64"
 	"fmt"
+	"runtime/debug"
 
 	"github.com/polis-hub/polis/chain"
 )
@@ -105,12 +106,14 @@ func CensusDiff(a, b CensusAt) string {
 
 // CensusAtSeal computes the census at checkpoint c from r, the state the
 // checkpoint covers. Figures come from counters, so this costs the same at
-// any state size; a corrupt counter costs the census, never the seal.
-func CensusAtSeal(r Reader, c chain.Checkpoint) (out *CensusAt) {
+// any state size; a corrupt counter costs the census, never the seal: the
+// census is nil and the error, an *InternalError with the stack of the
+// panic, is for the steward's log.
+func CensusAtSeal(r Reader, c chain.Checkpoint) (out *CensusAt, err error) {
 	defer func() {
-		if recover() != nil {
-			out = nil
+		if p := recover(); p != nil {
+			out, err = nil, &InternalError{Err: fmt.Errorf("census at checkpoint %d: %v", c.Height, p), Stack: debug.Stack()}
 		}
 	}()
-	return &CensusAt{At: censusPoint(c.Height, c.Size, c.Root[:], c.Time), Figures: ComputeCensus(r, c.Time*1000)}
+	return &CensusAt{At: censusPoint(c.Height, c.Size, c.Root[:], c.Time), Figures: ComputeCensus(r, c.Time*1000)}, nil
 }

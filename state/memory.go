@@ -100,11 +100,7 @@ func (m *Memory) Submit(ctx context.Context, a Actor, c Command) ([]Event, error
 	now := max(m.opts.Clock().UnixMilli(), m.lastTime)
 	d, err := decideOver(m.kv, a, c, m.size, now)
 	if err != nil {
-		var ie *InternalError
-		if errors.As(err, &ie) {
-			m.opts.Log.Error("internal error: a command broke the domain code", "command", fmt.Sprintf("%T", c),
-				"err", ie.Err, "stack", string(ie.Stack))
-		}
+		m.logInternal(fmt.Sprintf("%T", c), err)
 		return nil, err
 	}
 	if len(d.Writes()) == 0 {
@@ -129,6 +125,15 @@ func (m *Memory) Submit(ctx context.Context, a Actor, c Command) ([]Event, error
 	return d.Events, nil
 }
 
+// logInternal gives the log what a member is not told of an internal
+// error: where it broke.
+func (m *Memory) logInternal(what string, err error) {
+	var ie *InternalError
+	if errors.As(err, &ie) {
+		m.opts.Log.Error("internal error", "in", what, "err", ie.Err, "stack", string(ie.Stack))
+	}
+}
+
 // seal signs a checkpoint over the whole log into pub.
 func (m *Memory) seal(pub *Published) error {
 	digest := m.kv.st.Digest()
@@ -138,7 +143,9 @@ func (m *Memory) seal(pub *Published) error {
 		return fmt.Errorf("sealing checkpoint: %w", err)
 	}
 	pub.Head = HeadOf(c, signed)
-	if ca := CensusAtSeal(m.kv, c); ca != nil {
+	if ca, err := CensusAtSeal(m.kv, c); err != nil {
+		m.logInternal("census", err)
+	} else {
 		pub.Census = ca
 	}
 	return nil

@@ -183,7 +183,7 @@ func (rp *Replayer) Next(b []byte, ev Event, err error) error {
 		if rp.censuses == nil {
 			rp.censuses = map[int64]CensusAt{}
 		}
-		if ca := CensusAtSeal(rp.st, c); ca != nil {
+		if ca, err := CensusAtSeal(rp.st, c); err == nil {
 			rp.censuses[c.Height] = *ca
 		}
 	}

@@ -69,7 +69,10 @@ func (s *Store) load() error {
 			if uint64(c.Size) == s.size {
 				// A clean stop sealed everything: the census at that
 				// checkpoint is the current state's.
-				s.loaded = state.CensusAtSeal(r, c)
+				var err error
+				if s.loaded, err = state.CensusAtSeal(r, c); err != nil {
+					s.logInternal("census", err)
+				}
 			}
 		} else if _, ok := r.Get(state.CheckpointKey(1)); ok {
 			return errors.New("corrupt data dir: checkpoints are stored but the head (m/head) is missing")

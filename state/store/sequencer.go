@@ -240,7 +240,7 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) (*inflig
 		now, clockErr := s.clock.stamp(next.lastTime)
 		d, err := bo.Decide(req.actor, req.cmd, next.size, now)
 		if err != nil {
-			s.logInternal(req, err)
+			s.logInternal(fmt.Sprintf("%T", req.cmd), err)
 		} else if len(d.Events) > 0 || len(d.Writes()) > 0 {
 			if !diskRead {
 				diskErr, diskRead = s.disk.check(s.opts.Dir), true
@@ -289,7 +289,9 @@ func (s *Store) start(bs *batchState, batch []*request, forceSeal bool) (*inflig
 			return nil, rest
 		}
 		next.head, next.headNote, f.sealed = state.HeadOf(c, signed), signed, true
-		f.census = state.CensusAtSeal(bo, c)
+		if f.census, err = state.CensusAtSeal(bo, c); err != nil {
+			s.logInternal("census", err)
+		}
 	}
 	bo.Set(keyFormat, []byte(strconv.Itoa(state.FormatVersion)))
 	bo.Set(keySize, []byte(strconv.FormatUint(next.size, 10)))
@@ -380,13 +382,13 @@ func (s *Store) finish(f *inflight) {
 	s.publish(f.after.size)
 }
 
-// logInternal gives the steward's log what the member is not told of an
-// internal error: which command, and where it broke.
-func (s *Store) logInternal(req *request, err error) {
+// logInternal gives the steward's log what no caller is told of an
+// internal error (a command that broke the domain code, a census that
+// could not be computed): where it broke.
+func (s *Store) logInternal(what string, err error) {
 	var ie *state.InternalError
 	if errors.As(err, &ie) {
-		s.opts.Log.Error("internal error: a command broke the domain code", "command", fmt.Sprintf("%T", req.cmd),
-			"err", ie.Err, "stack", string(ie.Stack))
+		s.opts.Log.Error("internal error", "in", what, "err", ie.Err, "stack", string(ie.Stack))
 	}
 }
 

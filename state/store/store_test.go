@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,4 +123,47 @@ func TestOlderFormatRefused(t *testing.T) {
 	if _, err := VerifyDir(dir, nil); err == nil {
 		t.Fatal("verify read a format 1 dir")
 	}
+}
+
+// explodes is a command whose Decide breaks the domain code.
+type explodes struct{}
+
+func (explodes) Decide(state.Reader, state.Env) (uint64, []state.Body, error) { panic("boom") }
+
+// A command that panics inside the sequencer is refused alone, as an
+// internal error, and the steward's log gets the stack it was raised on.
+func TestPanicIsLoggedWithItsStack(t *testing.T) {
+	var logged syncBuffer
+	s := openTest(t, Options{Log: slog.New(slog.NewTextHandler(&logged, nil))})
+	mustSubmit(t, s, state.SystemActor, state.CreateHub{Name: "h"})
+	size, digest := s.Size(), s.StateDigest()
+	if _, err := s.Submit(context.Background(), state.SystemActor, explodes{}); err == nil || err.Error() != "internal error: boom" {
+		t.Fatalf("err %v", err)
+	}
+	if s.Size() != size || s.StateDigest() != digest {
+		t.Fatal("a command that panicked changed state")
+	}
+	if out := logged.String(); !strings.Contains(out, "store.explodes.Decide") || !strings.Contains(out, "store_test.go") {
+		t.Fatalf("the log has no stack:\n%s", out)
+	}
+	// The sequencer goes on.
+	mustSubmit(t, s, state.SystemActor, state.AdmitAdmin{Key: testActor(t, "ann").Key, Name: "ann"})
+}
+
+// syncBuffer is a buffer the sequencer's log can write while a test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
