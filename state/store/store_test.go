@@ -167,3 +167,25 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.b.String()
 }
+
+// Each batch publishes one read model: the log size moves with every
+// event, the member generation only with a change to a member record, and
+// what was published before is never changed.
+func TestPublishedPerCommit(t *testing.T) {
+	f := newGovWith(t, Options{CheckpointEvery: 1})
+	pub := f.s.Published()
+	id := f.do("bob", state.NewProposal{Kind: state.KindText, Title: "Paint it"})[0].Body.(*state.ProposalCreated).Proposal
+	f.do("carol", state.CastVote{ID: id, Ballot: yes("yes")})
+	voted := f.s.Published()
+	if voted.MemberGen != pub.MemberGen || voted.Size != pub.Size+2 || voted.Digest == pub.Digest {
+		t.Fatalf("after a proposal and a vote: %+v, before %+v", voted, pub)
+	}
+	f.do("carol", state.Rename{Name: "caroline"})
+	renamed := f.s.Published()
+	if renamed.MemberGen == voted.MemberGen || renamed.Size != voted.Size+1 || renamed.Head.Size != int64(renamed.Size) {
+		t.Fatalf("after a rename: %+v, before %+v", renamed, voted)
+	}
+	if voted.Size != pub.Size+2 || voted.Head == renamed.Head {
+		t.Fatalf("a published read model changed: %+v", voted)
+	}
+}
