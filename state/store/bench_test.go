@@ -20,7 +20,7 @@ import (
 // unlisting their name): decide, apply, encode, Merkle hashes, fsync'd
 // group commit.
 //
-//	go test ./state -run '^$' -bench 'Submit|RawBadger' -benchtime 5s
+//	go test ./state/store -run '^$' -bench 'Submit|RawBadger' -benchtime 5s
 func BenchmarkSubmit(b *testing.B) {
 	for _, writers := range []int{1, 8, 64, 512} {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
@@ -144,7 +144,7 @@ func benchSize(b *testing.B, def int) int {
 
 // polis verify's replay rate over a whole data dir.
 //
-//	POLIS_BENCH_EVENTS=1000000 go test ./state -run '^$' -bench Verify -benchtime 1x
+//	POLIS_BENCH_EVENTS=1000000 go test ./state/store -run '^$' -bench Verify -benchtime 1x
 func BenchmarkVerify(b *testing.B) {
 	n := benchSize(b, 20000)
 	dir := benchHub(b, n)
@@ -161,7 +161,7 @@ func BenchmarkVerify(b *testing.B) {
 
 // Sealing one checkpoint over a log of n events: must not grow with n.
 //
-//	POLIS_BENCH_EVENTS=1000000 go test ./state -run '^$' -bench Seal
+//	POLIS_BENCH_EVENTS=1000000 go test ./state/store -run '^$' -bench Seal
 func BenchmarkSeal(b *testing.B) {
 	for _, n := range []int{10000, benchSize(b, 20000)} {
 		b.Run(fmt.Sprintf("events=%d", n), func(b *testing.B) {
@@ -183,7 +183,7 @@ func BenchmarkSeal(b *testing.B) {
 // The night of a big vote: W members voting (and changing their votes) on
 // one open proposal as fast as acks come back.
 //
-//	go test ./state -run '^$' -bench SubmitVotes -benchtime 40000x
+//	go test ./state/store -run '^$' -bench SubmitVotes -benchtime 40000x
 func BenchmarkSubmitVotes(b *testing.B) {
 	for _, writers := range []int{1, 8, 64, 512} {
 		b.Run(fmt.Sprintf("writers=%d", writers), func(b *testing.B) {
@@ -222,7 +222,7 @@ func BenchmarkSubmitVotes(b *testing.B) {
 // A read through the hub's one door: a member lookup in a snapshot, as
 // every SSH command does first.
 //
-//	go test ./state -run '^$' -bench View
+//	go test ./state/store -run '^$' -bench View
 func BenchmarkView(b *testing.B) {
 	s := openTest(b, Options{CheckpointEvery: 1000})
 	mustSubmit(b, s, state.SystemActor, state.CreateHub{Name: "bench"})
