@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"io"
+	"sync"
 	"time"
 )
 
@@ -77,5 +78,49 @@ func RecoverCorrupt(err *error) {
 			return
 		}
 		panic(p)
+	}
+}
+
+// Subscribers is the fan-out behind Engine.Subscribe, for engines to share:
+// each subscriber's channel holds one value, and Publish overwrites it, so
+// a slow reader misses intermediate sizes and never holds the engine up.
+// The zero value is ready.
+type Subscribers struct {
+	mu sync.Mutex
+	m  map[chan uint64]struct{}
+}
+
+// Subscribe is Engine.Subscribe.
+func (s *Subscribers) Subscribe() (<-chan uint64, func()) {
+	ch := make(chan uint64, 1)
+	s.mu.Lock()
+	if s.m == nil {
+		s.m = map[chan uint64]struct{}{}
+	}
+	s.m[ch] = struct{}{}
+	s.mu.Unlock()
+	var once sync.Once
+	return ch, func() {
+		once.Do(func() {
+			s.mu.Lock()
+			delete(s.m, ch)
+			s.mu.Unlock()
+		})
+	}
+}
+
+// Publish hands size to every subscriber, in place of what it has not read.
+func (s *Subscribers) Publish(size uint64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for ch := range s.m {
+		select {
+		case <-ch: // drop the stale value; the newest wins
+		default:
+		}
+		select {
+		case ch <- size:
+		default:
+		}
 	}
 }

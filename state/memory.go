@@ -36,9 +36,9 @@ type Memory struct {
 	lastTime int64
 	closed   bool
 
-	pmu  sync.Mutex // guards pub and subs
+	pmu  sync.Mutex // guards pub
 	pub  *Published
-	subs map[chan uint64]struct{}
+	subs Subscribers
 }
 
 // MemoryOptions configure a Memory engine.
@@ -81,8 +81,7 @@ func NewMemory(o MemoryOptions) (*Memory, error) {
 	}
 	log := NewMemState()
 	log.noDigest = true
-	m := &Memory{opts: o, signer: signer, vkey: vkey, kv: memKV{st: NewMemState(), log: log},
-		subs: map[chan uint64]struct{}{}}
+	m := &Memory{opts: o, signer: signer, vkey: vkey, kv: memKV{st: NewMemState(), log: log}}
 	m.pub = &Published{MemberGen: 1, Digest: m.kv.st.Digest()}
 	return m, nil
 }
@@ -154,15 +153,9 @@ func (m *Memory) seal(pub *Published) error {
 func (m *Memory) publish(pub *Published) {
 	pub.Digest = m.kv.st.Digest()
 	m.pmu.Lock()
-	defer m.pmu.Unlock()
 	m.pub = pub
-	for ch := range m.subs {
-		select {
-		case <-ch: // the newest size wins
-		default:
-		}
-		ch <- pub.Size
-	}
+	m.pmu.Unlock()
+	m.subs.Publish(pub.Size)
 }
 
 // Close seals what is unsealed; later commands fail with ErrClosed, and
@@ -201,20 +194,7 @@ func (m *Memory) Published() *Published {
 }
 
 // Subscribe is described at Engine.
-func (m *Memory) Subscribe() (<-chan uint64, func()) {
-	ch := make(chan uint64, 1)
-	m.pmu.Lock()
-	m.subs[ch] = struct{}{}
-	m.pmu.Unlock()
-	var once sync.Once
-	return ch, func() {
-		once.Do(func() {
-			m.pmu.Lock()
-			delete(m.subs, ch)
-			m.pmu.Unlock()
-		})
-	}
-}
+func (m *Memory) Subscribe() (<-chan uint64, func()) { return m.subs.Subscribe() }
 
 // Now is the engine's clock.
 func (m *Memory) Now() time.Time { return m.opts.Clock() }

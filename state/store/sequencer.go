@@ -379,7 +379,7 @@ func (s *Store) finish(f *inflight) {
 		s.opts.OnCommit(len(f.batch), time.Since(f.began))
 	}
 	s.answer(f)
-	s.publish(f.after.size)
+	s.subs.Publish(f.after.size)
 }
 
 // logInternal gives the steward's log what no caller is told of an

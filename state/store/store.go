@@ -134,7 +134,6 @@ type Store struct {
 	lastTime int64
 	head     state.Head
 	headNote []byte
-	subs     map[chan uint64]struct{}
 	closed   bool
 	broken   error // set when a commit failed; no more writes or reads
 	// published is signalled (on mu) whenever the fields above move or
@@ -149,6 +148,8 @@ type Store struct {
 	hwm         atomic.Int64 // the height in the data dir's HEAD file: never signed again
 	clock       clockGuard
 	disk        diskGuard
+
+	subs state.Subscribers
 
 	// pub is the read model of the latest published batch (see
 	// Published), replaced whole by finish; loaded is the census that
@@ -185,7 +186,7 @@ func Open(o Options) (*Store, error) {
 	}
 	s := &Store{opts: o, db: db, signer: signer, verifier: verifier, vkey: vkey,
 		reqs: make(chan *request, 1024), quit: make(chan struct{}), done: make(chan struct{}),
-		subs: map[chan uint64]struct{}{}, cache: newReadCache(1 << 17), layer: map[string]layered{},
+		cache: newReadCache(1 << 17), layer: map[string]layered{},
 		failed: make(chan struct{})}
 	s.published.L = &s.mu
 	if err := s.load(); err != nil {
@@ -268,35 +269,7 @@ func (s *Store) Now() time.Time { return s.opts.Clock() }
 func (s *Store) VerifierKey() string { return s.vkey }
 
 // Subscribe is described at state.Engine.
-func (s *Store) Subscribe() (<-chan uint64, func()) {
-	ch := make(chan uint64, 1)
-	s.mu.Lock()
-	s.subs[ch] = struct{}{}
-	s.mu.Unlock()
-	var once sync.Once
-	return ch, func() {
-		once.Do(func() {
-			s.mu.Lock()
-			delete(s.subs, ch)
-			s.mu.Unlock()
-		})
-	}
-}
-
-func (s *Store) publish(size uint64) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	for ch := range s.subs {
-		select {
-		case <-ch: // drop the stale value; the newest wins
-		default:
-		}
-		select {
-		case ch <- size:
-		default:
-		}
-	}
-}
+func (s *Store) Subscribe() (<-chan uint64, func()) { return s.subs.Subscribe() }
 
 // View runs fn over a consistent snapshot of published state; it fails
 // once the store has failed (see snapshot).
