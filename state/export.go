@@ -25,7 +25,9 @@ type ExportInfo struct {
 
 // WriteLog writes the export of the log r holds, up to event size: the
 // hub's verifier key vkey, every checkpoint, then the events. r must be one
-// snapshot; an engine's WriteExport is this over its own.
+// snapshot; an engine's WriteExport is this over its own. A Reader that
+// can fail says so with an Err method (see Failing): then the export is
+// cut before its last line, so that nobody takes it for whole.
 func WriteLog(w io.Writer, vkey string, r Reader, size uint64) (ExportInfo, error) {
 	info := ExportInfo{Key: vkey}
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -47,8 +49,17 @@ func WriteLog(w io.Writer, vkey string, r Reader, size uint64) (ExportInfo, erro
 		return bw.WriteByte('\n') == nil
 	})
 	info.Events = n
+	if f, ok := r.(Failing); ok && f.Err() != nil {
+		return info, f.Err()
+	}
 	fmt.Fprintf(bw, "end %d\n", n)
 	return info, bw.Flush()
+}
+
+// Failing is a Reader that can fail underneath (an engine's I/O): reads
+// then come back empty, and Err says why.
+type Failing interface {
+	Err() error
 }
 
 // Export is a parsed export file.

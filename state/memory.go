@@ -117,6 +117,9 @@ func (m *Memory) Submit(ctx context.Context, a Actor, c Command) ([]Event, error
 	}
 	if m.size-uint64(pub.Head.Size) >= uint64(m.opts.CheckpointEvery) {
 		if err := m.seal(&pub); err != nil {
+			// Only a bug gets here (a Merkle hash missing), after the
+			// command was applied: stop rather than build on it.
+			m.closed = true
 			return nil, err
 		}
 	}

@@ -292,6 +292,9 @@ type badgerReader struct {
 	err error
 }
 
+// Err is the first read that failed (state.Failing).
+func (r *badgerReader) Err() error { return r.err }
+
 func (r *badgerReader) Get(key string) ([]byte, bool) {
 	r.lazyTxn()
 	item, err := r.txn.Get([]byte(key))
