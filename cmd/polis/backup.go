@@ -9,8 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/polis-hub/polis/state/store"
 	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state/store"
 )
 
 func backupCmd() *cobra.Command {

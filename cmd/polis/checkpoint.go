@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/polis-hub/polis/state/store"
 	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state/store"
 )
 
 func checkpointCmd() *cobra.Command {

@@ -6,11 +6,12 @@ import (
 	"io"
 	"time"
 
-	"github.com/polis-hub/polis/state/store"
 	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state/store"
 )
 
-// The clock guard (state/clock.go) refuses writes stamped far ahead of the
+// The clock guard (state/store/clock.go) refuses writes stamped far ahead of the
 // hub's own reckoning. A steward reads it, and confirms a new time, through
 // the serving hub's control socket: "clock 1" and "clock confirm 1" answer
 // "ok 0" and the status as text.

@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/polis-hub/polis/state/store"
 	"github.com/spf13/cobra"
+
+	"github.com/polis-hub/polis/state/store"
 )
 
 // refusedToStart adds to a refusal to open the store what a steward can do

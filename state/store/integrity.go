@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/dgraph-io/badger/v4"
+
 	"github.com/polis-hub/polis/chain"
 	"github.com/polis-hub/polis/state"
 )

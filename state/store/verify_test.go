@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
+
 	"github.com/polis-hub/polis/state"
 )
 
