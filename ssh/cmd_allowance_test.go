@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // A monthly allowance for a role, granted by a passed spend proposal: the
@@ -14,7 +15,7 @@ import (
 // whole again.
 func TestAllowanceOverSSH(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2030, 6, 10, 12, 0, 0, 0, time.UTC)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, carol := community(t, hub)
 	mustRun(t, "contribute", alice.run(t, ts, "treasury contribute 500.00 EUR"))
 	passSpend(t, hub, clk, ts, carol, []*user{alice, bob, carol},

@@ -37,7 +37,7 @@ func TestChainConsistencyOverSSH(t *testing.T) {
 	if p.Checkpoint != head.Note || p.OldSize != old.Size || p.NewSize != head.Size {
 		t.Fatalf("proof %+v", p)
 	}
-	key := hub.Store().VerifierKey()
+	key := hub.VerifierKey()
 	since, err := state.CheckConsistency(p, []byte(saved), key)
 	if err != nil || since.Saved.Size != old.Size || since.Head.Height != head.Height {
 		t.Fatalf("check: %+v %v", since, err)

@@ -4,11 +4,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func TestPrivateNotesOverSSH(t *testing.T) {
-	hub := newHubWith(t, state.Options{})
+	hub := newHubWith(t, store.Options{})
 	ts, alice, bob, carol := community(t, hub)
 	mustRun(t, "mod", alice.run(t, ts, "role grant 3 moderator"))
 	mustRun(t, "mod", alice.run(t, ts, "role grant 2 moderator"))

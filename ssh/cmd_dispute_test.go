@@ -9,6 +9,7 @@ import (
 
 	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // A case from filing to a jury's verdict over SSH: a moderator who is a
@@ -17,7 +18,7 @@ import (
 // The moderation log shows every step.
 func TestDisputeOverSSH(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2030, 6, 10, 12, 0, 0, 0, time.UTC)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, carol := community(t, hub)
 	dave := newUser(t, "dave")
 	code := lastLine(mustRun(t, "invite", alice.run(t, ts, "invite create --uses 1 --expires 0")).stdout)

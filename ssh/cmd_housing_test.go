@@ -17,6 +17,7 @@ import (
 	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // joinMembers admits n more members through one invite from alice.
@@ -91,7 +92,7 @@ func availabilityOf(t *testing.T, ts *testServer, u *user, args string) cmd.Avai
 // is full, and the space never holds more than its beds.
 func TestHousingRaceForLastBeds(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, _, _ := community(t, hub)
 	racers := joinMembers(t, ts, alice, 12)
 	r := mustRun(t, "space add", alice.run(t, ts, "housing space add --name Last Beds --beds 2"))
@@ -155,7 +156,7 @@ func TestHousingRaceForLastBeds(t *testing.T) {
 // already the next day in Auckland.
 func TestHousingNoticeInSpaceZone(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 11, 20, 23, 30, 0, 0, time.UTC)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, _ := community(t, hub)
 	mustRun(t, "space add", alice.run(t, ts, "housing space add --name Bach --beds 1 --tz Pacific/Auckland --min-notice 3 --max-notice 30"))
 	for _, b := range []struct{ from, to, want string }{
@@ -191,7 +192,7 @@ func TestHousingNoticeInSpaceZone(t *testing.T) {
 // DTEND is the check-out day; hostile names stay text.
 func TestHousingICal(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, carol := community(t, hub)
 	evil := `Bob;X=1,\n END:VEVENT UID:evil`
 	mustRun(t, "rename", bob.runIn(t, ts, "", "rename", evil))
@@ -205,8 +206,8 @@ func TestHousingICal(t *testing.T) {
 	mustRun(t, "bob cancels", bob.run(t, ts, "housing cancel 5"))
 
 	// UIDs name the hub: two hubs' booking 1 never merge in a calendar.
-	dom := cmd.ICalUIDDomain(hub.Store().VerifierKey())
-	if other := cmd.ICalUIDDomain(newHubWith(t, state.Options{Clock: clk.now}).Store().VerifierKey()); other == dom {
+	dom := cmd.ICalUIDDomain(hub.VerifierKey())
+	if other := cmd.ICalUIDDomain(newHubWith(t, store.Options{Clock: clk.now}).VerifierKey()); other == dom {
 		t.Fatalf("two hubs share the UID domain %s", dom)
 	}
 	uid := func(id int) string { return fmt.Sprintf("booking-%d@%s", id, dom) }
@@ -255,7 +256,7 @@ func TestHousingICal(t *testing.T) {
 // A passed space proposal opens the space; another retires it.
 func TestSpaceProposal(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, carol := community(t, hub)
 	pass := func(args ...string) {
 		t.Helper()
@@ -286,7 +287,7 @@ func TestSpaceProposal(t *testing.T) {
 		t.Fatalf("not retired: %+v", ss[0])
 	}
 
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	for _, b := range []struct {
 		args []string
 		want string
@@ -305,7 +306,7 @@ func TestSpaceProposal(t *testing.T) {
 			t.Errorf("%v: stderr %q, want %q", b.args, r.stderr, b.want)
 		}
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused proposal changed the state")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // fakeClock is a settable clock the sequencer and the test share.
@@ -34,7 +35,7 @@ func (c *fakeClock) advance(d time.Duration) {
 }
 
 // newHubWith is newHub with the given store options (a pinned clock).
-func newHubWith(t testing.TB, o state.Options) *state.Hub {
+func newHubWith(t testing.TB, o store.Options) *state.Hub {
 	t.Helper()
 	return hubtest.NewHubWith(t, o)
 }
@@ -129,7 +130,7 @@ func TestProposalVoteDelegate(t *testing.T) {
 	// Bad input leaves the state as it was.
 	mustRun(t, "proposal new", alice.runIn(t, ts, "", "proposal", "new", "--title", "Gone", "--kind", "text"))
 	mustRun(t, "cancel", alice.run(t, ts, "proposal cancel 3"))
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	bad := []struct {
 		u     *user
 		stdin string
@@ -157,7 +158,7 @@ func TestProposalVoteDelegate(t *testing.T) {
 			t.Errorf("%v: stdout %q", b.args, r.stdout)
 		}
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused command changed the state")
 	}
 }
@@ -165,7 +166,7 @@ func TestProposalVoteDelegate(t *testing.T) {
 // A role proposal closes at its deadline and, having passed, executes.
 func TestRoleProposalExecutes(t *testing.T) {
 	clk := &fakeClock{t: time.Now().UTC().Truncate(time.Second)}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, carol := community(t, hub)
 
 	r := mustRun(t, "role proposal", alice.runIn(t, ts, "Bob keeps the peace.",

@@ -10,6 +10,7 @@ import (
 
 	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func payoutsJSON(t *testing.T, ts *testServer, u *user) []state.Payout {
@@ -75,7 +76,7 @@ func passSpend(t *testing.T, hub *state.Hub, clk *fakeClock, ts *testServer, aut
 func TestTreasurySpendPayout(t *testing.T) {
 	start := time.Date(2030, 6, 30, 23, 0, 0, 0, time.UTC)
 	clk := &fakeClock{t: start}
-	hub := newHubWith(t, state.Options{Clock: clk.now})
+	hub := newHubWith(t, store.Options{Clock: clk.now})
 	ts, alice, bob, carol := community(t, hub)
 
 	for _, id := range []string{"1", "3"} {
@@ -171,7 +172,7 @@ func TestTreasurySpendPayout(t *testing.T) {
 	mustRun(t, "policy", alice.run(t, ts, "treasury policy --signers 1"))
 	passSpend(t, hub, clk, ts, alice, []*user{alice, bob, carol},
 		"--title", "Too much", "--to", "2", "--amount", "1000", "--asset", "EUR")
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	r = alice.run(t, ts, "treasury sign 2")
 	checkFailure(t, "author signs", r)
 	if !strings.Contains(r.stderr, "you proposed this payout") {
@@ -182,7 +183,7 @@ func TestTreasurySpendPayout(t *testing.T) {
 	if !strings.HasPrefix(r.stderr, "polis: the treasury holds 70.00 EUR; payout 2 needs 1000.00") || r.stdout != "" {
 		t.Fatalf("overdraw: %+v", r)
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused signature changed the state")
 	}
 	if ps := payoutsJSON(t, ts, bob); len(ps) != 2 || ps[1].Status != state.PayoutPending || ps[1].Needed != 1 {
@@ -194,7 +195,7 @@ func TestTreasurySpendPayout(t *testing.T) {
 func TestSpendProposalFlags(t *testing.T) {
 	hub := newHub(t)
 	ts, alice, _, _ := community(t, hub)
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	base := []string{"proposal", "new", "--title", "Pay", "--kind", "spend"}
 	for _, b := range []struct {
 		args []string
@@ -218,7 +219,7 @@ func TestSpendProposalFlags(t *testing.T) {
 	}
 	r := alice.runIn(t, ts, "", "proposal", "new", "--title", "x", "--kind", "text", "--amount", "5")
 	checkFailure(t, "text with --amount", r)
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused proposal changed the state")
 	}
 }

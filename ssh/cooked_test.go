@@ -59,13 +59,13 @@ func TestTypedInputOverPTY(t *testing.T) {
 		t.Fatalf("comments %+v %v", v.Comments, err)
 	}
 
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	r = startRaw(t, ts.addr, bob, true, "proposal comment 1")
 	io.WriteString(r.stdin, "never mind\x03")
 	if code := r.exit(t); code != 1 || !strings.Contains(r.stderr.String(), "interrupted") {
 		t.Fatalf("^C: exit %d, stderr %q", code, r.stderr.String())
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("an interrupted comment changed the state")
 	}
 }

@@ -59,13 +59,13 @@ func TestKeysAddNeedsTheKey(t *testing.T) {
 	}
 	mustRun(t, "victim applies", victim.runIn(t, ts, "Hello.", "apply", "--name", "victim"))
 
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	r = alice.runIn(t, ts, testCertLine(t, newUser(t, "cert")), "keys", "add")
 	checkFailure(t, "certificate", r)
 	if !strings.Contains(r.stderr, "certificate, which cannot log in") {
 		t.Fatalf("certificate: %q", r.stderr)
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused key changed the state")
 	}
 }
@@ -91,10 +91,10 @@ func TestModerationLimitsOverSSH(t *testing.T) {
 	id := lastLine(mustRun(t, "file", bob.runIn(t, ts, "Broke my bike.\n", "dispute", "file", "--against", "alice", "--title", "Bike")).stdout)
 	mustRun(t, "claim", carol.run(t, ts, "dispute claim "+id))
 	mustRun(t, "revoke", alice.run(t, ts, "role revoke 3 moderator"))
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	r := carol.run(t, ts, "dispute resolve "+id+" --outcome suspension --days 30")
 	checkFailure(t, "revoked moderator rules", r)
-	if !strings.Contains(r.stderr, "no longer a moderator") || hub.Store().StateDigest() != before {
+	if !strings.Contains(r.stderr, "no longer a moderator") || hub.StateDigest() != before {
 		t.Fatalf("revoked moderator rules: %q", r.stderr)
 	}
 	mustRun(t, "grant again", alice.run(t, ts, "role grant 3 moderator"))
@@ -118,13 +118,13 @@ func TestWriteBudgetOverSSH(t *testing.T) {
 	hub.SetWriteBudget(state.WriteBudget{Burst: 600, PerSecond: 1, MinCost: 256})
 	mustRun(t, "vote 1", bob.run(t, ts, "vote "+id+" yes"))
 	mustRun(t, "vote 2", bob.run(t, ts, "vote "+id+" no"))
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	r := bob.run(t, ts, "vote "+id+" yes")
 	checkFailure(t, "past the budget", r)
 	if !strings.HasPrefix(r.stderr, "polis: too fast: you have written more than the hub takes from one member (600 bytes at once, then 1 bytes a second)") {
 		t.Fatalf("past the budget: %q", r.stderr)
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused write changed the state")
 	}
 	mustRun(t, "alice votes", alice.run(t, ts, "vote "+id+" yes"))

@@ -31,7 +31,7 @@ func TestMembersByNameEverywhere(t *testing.T) {
 	mustRun(t, "expel proposal", alice.runIn(t, ts, "", strings.Fields("proposal new --kind expel --title Out --member Bob Marley")...))
 
 	// Unknown names are one line, and change nothing.
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	for _, line := range []string{"delegate Nobody At All", "role grant nobody moderator", "dispute file --against Nobody --title x"} {
 		r := carol.run(t, ts, line)
 		checkFailure(t, line, r)
@@ -39,7 +39,7 @@ func TestMembersByNameEverywhere(t *testing.T) {
 			t.Errorf("%s: %q", line, r.stderr)
 		}
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("a refused command changed the state")
 	}
 }

@@ -63,7 +63,7 @@ func TestOfferedKeyOpenSSH(t *testing.T) {
 	ts := startServer(t, hub)
 	alice, mallory := newUser(t, "alice"), newUser(t, "mallory")
 	admit(t, hub, alice, "alice")
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 
 	out, errOut, offered, err := opensshOffer(t, ts.addr, mallory.privateKeyPEM(t), alice, "whoami --json")
 	if err != nil {
@@ -81,7 +81,7 @@ func TestOfferedKeyOpenSSH(t *testing.T) {
 			t.Errorf("impostor %q: err %v, stderr %q", c, err, errOut)
 		}
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("impostor changed state")
 	}
 }

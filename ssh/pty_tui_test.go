@@ -61,7 +61,7 @@ func TestAppHostileTextMember(t *testing.T) {
 		t.Fatalf("keys add with a hostile comment: %+v", r)
 	}
 	checkFailure(t, "apply", exec(t, ts.addr, []gossh.Signer{newUser(t, "v").signer}, "apply --name v", hostile))
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 
 	p := openPTY(t, ts.addr, alice.signer, 100, 30, nil)
 	waitApp(t, ts, p, "Good to see you, alice")
@@ -81,7 +81,7 @@ func TestAppHostileTextMember(t *testing.T) {
 		t.Fatalf("hostile text had an effect on the screen:\n%s", s)
 	}
 	checkTitles(t, p)
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		m, _, _ := hub.Whoami(alice.fingerprint())
 		if strings.ContainsAny(m.Name, "\x1b\x07\u202e") {
 			t.Fatalf("the app stored a hostile name: %q", m.Name)

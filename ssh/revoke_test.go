@@ -255,7 +255,7 @@ func TestSuspendedMember(t *testing.T) {
 		t.Fatalf("open app of a suspended member: exit %d, stderr %q", code, app.stderr.String())
 	}
 
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	for _, c := range []string{"members", "proposal list", "treasury balance", "rename robert", "housing list"} {
 		r := bob.run(t, ts, c)
 		checkFailure(t, "suspended "+c, r)
@@ -267,7 +267,7 @@ func TestSuspendedMember(t *testing.T) {
 	if code := r.exit(t); code != 1 || !strings.Contains(r.stderr.String(), "suspended until") {
 		t.Fatalf("new app session of a suspended member: exit %d, stderr %q", code, r.stderr.String())
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("refused sessions changed state")
 	}
 	for _, c := range []string{"whoami", "help", "census", "chain head", "dispute list --mine", "dispute show 1", "moderation log"} {

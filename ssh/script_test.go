@@ -119,11 +119,11 @@ func scriptCmds() map[string]func(*testscript.TestScript, bool, []string) {
 		},
 		"snapshot": func(ts *testscript.TestScript, neg bool, args []string) {
 			st := ts.Value("st").(*scriptState)
-			st.digest = st.hub.Store().StateDigest()
+			st.digest = st.hub.StateDigest()
 		},
 		"unchanged": func(ts *testscript.TestScript, neg bool, args []string) {
 			st := ts.Value("st").(*scriptState)
-			if changed := st.hub.Store().StateDigest() != st.digest; changed != neg {
+			if changed := st.hub.StateDigest() != st.digest; changed != neg {
 				ts.Fatalf("state changed: %v, want %v", changed, neg)
 			}
 		},

@@ -133,10 +133,9 @@ type Server struct {
 	reg       *registry
 	watchOnce sync.Once
 	stopWatch context.CancelFunc
-	// seen is the member list the watcher last checked sessions against
-	// (its first element and length); only the watcher uses them.
-	seen    *state.Member
-	seenLen int
+	// seen is the member generation (state.Published) the watcher last
+	// checked sessions against, 0 before the first; only the watcher uses it.
+	seen    uint64
 	running handlers // session handlers in flight, for Shutdown
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/ssh/internal/hubtest"
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func TestJoinFlow(t *testing.T) {
@@ -101,7 +102,7 @@ func TestVisitorRefusals(t *testing.T) {
 	ts := startServer(t, hub)
 	alice, mallory := newUser(t, "alice"), newUser(t, "mallory")
 	admit(t, hub, alice, "alice")
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 
 	r := mallory.run(t, ts, "whoami --json")
 	if r.code != 0 || strings.TrimSpace(r.stdout) != `{"visitor":true,"fingerprint":"`+mallory.fingerprint()+`"}` {
@@ -126,7 +127,7 @@ func TestVisitorRefusals(t *testing.T) {
 			t.Errorf("visitor %q: %q does not say members only", c, r.stderr)
 		}
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("visitor commands changed state")
 	}
 }
@@ -140,7 +141,7 @@ func TestBadInput(t *testing.T) {
 	if _, err := hub.Submit(context.Background(), state.SystemActor, state.CreateInvite{CodeHash: state.HashCode("x"), Uses: 1}); err == nil {
 		t.Fatal("the hub made a non-founder invite")
 	}
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 	long := strings.Repeat("a", 5000)
 	bad := []string{
 		"approve 99", "reject 0", "approve -1", "approve 1x", "approve 0x10", "approve +1", "approve 99999999999999999999999",
@@ -158,7 +159,7 @@ func TestBadInput(t *testing.T) {
 	for _, c := range bad {
 		checkFailure(t, c, alice.run(t, ts, c))
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("bad input changed state")
 	}
 	// Input on stdin is bounded.
@@ -166,7 +167,7 @@ func TestBadInput(t *testing.T) {
 	checkFailure(t, "huge application", r)
 	r = exec(t, ts.addr, []gossh.Signer{newUser(t, "v").signer}, "apply --name v", "hi\x1b]0;pwned\x07")
 	checkFailure(t, "escape in application", r)
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("bad stdin changed state")
 	}
 }
@@ -236,7 +237,7 @@ func TestChainCommands(t *testing.T) {
 }
 
 func TestHeadBeforeCheckpoint(t *testing.T) {
-	s, err := state.Open(state.Options{Dir: t.TempDir()})
+	s, err := store.Open(store.Options{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +278,7 @@ func TestOfferedKeyAttack(t *testing.T) {
 	ts := startServer(t, hub)
 	alice, mallory := newUser(t, "alice"), newUser(t, "mallory")
 	admit(t, hub, alice, "alice")
-	before := hub.Store().StateDigest()
+	before := hub.StateDigest()
 
 	signers := []gossh.Signer{impostor{victim: alice.signer.PublicKey(), own: mallory.signer}, mallory.signer}
 	for _, c := range []string{"whoami --json", "members", "invite create", "rename pwned"} {
@@ -293,7 +294,7 @@ func TestOfferedKeyAttack(t *testing.T) {
 		}
 		checkFailure(t, "impostor "+c, r)
 	}
-	if hub.Store().StateDigest() != before {
+	if hub.StateDigest() != before {
 		t.Fatal("impostor changed state")
 	}
 }

@@ -201,29 +201,25 @@ func (s *Server) revoke(ls *liveSession, why string) {
 // recheck revokes the sessions whose key no longer stands. It reads the
 // member list, which the hub shares between callers and reads again only
 // after a change to a member (the open apps read it after every change
-// anyway), and does nothing more when that list is the one it saw last
-// time: a commit that touched no member costs the door one shared read.
+// anyway), and does nothing when the hub's member generation is the one it
+// checked last time: a commit that touched no member costs the door nothing.
 // Visitors cost nothing, and nothing is read while no member is connected.
 func (s *Server) recheck() {
 	fps := s.reg.keys()
 	if len(fps) == 0 {
 		return
 	}
-	ms, err := s.hub.Members()
+	// Sessions opened since the last pass are checked as they open, so a
+	// member generation already checked leaves nothing to do.
+	if s.hub.Published().MemberGen == s.seen {
+		return
+	}
+	ms, gen, err := s.hub.MembersGen()
 	if err != nil {
 		s.log.Error("rechecking open sessions", "err", err)
 		return
 	}
-	// The hub hands out the same slice until a member changes. Sessions
-	// opened since are checked as they open, so an unchanged list leaves
-	// nothing to do.
-	if len(ms) > 0 && len(ms) == s.seenLen && &ms[0] == s.seen {
-		return
-	}
-	s.seen, s.seenLen = nil, 0
-	if len(ms) > 0 {
-		s.seen, s.seenLen = &ms[0], len(ms)
-	}
+	s.seen = gen
 	open := make(map[string]bool, len(fps))
 	for _, fp := range fps {
 		open[fp] = true

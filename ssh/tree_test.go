@@ -22,7 +22,7 @@ import (
 func TestBadInputOverSSH(t *testing.T) {
 	wd := hubtest.NewWorld(t)
 	ts := startServer(t, wd.Hub)
-	before := wd.Hub.Store().StateDigest()
+	before := wd.Hub.StateDigest()
 	rows := hubtest.BadInput(wd, cmd.MaxStdin)
 	for _, path := range []string{"", "approve", "treasury contribute", "housing book", "rename", "proposal new", "role grant", "dispute resolve", "keys add", "vote"} {
 		for _, r := range rows[path] {
@@ -30,7 +30,7 @@ func TestBadInputOverSSH(t *testing.T) {
 			checkFailure(t, r.As+" "+hubtest.Shorten(strings.Join(r.Args, " ")), res)
 		}
 	}
-	if wd.Hub.Store().StateDigest() != before {
+	if wd.Hub.StateDigest() != before {
 		t.Fatal("bad input over SSH changed the state")
 	}
 }

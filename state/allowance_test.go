@@ -70,10 +70,5 @@ func TestAllowanceGrantSpendReset(t *testing.T) {
 			t.Fatalf("EUR %d", b.Balance)
 		}
 	}
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := VerifyDir(f.dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	f.verifies()
 }

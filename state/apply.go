@@ -2,6 +2,7 @@ package state
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strconv"
 )
 
@@ -14,10 +15,10 @@ func Apply(w Writer, ev Event) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if ce, ok := r.(corruptError); ok {
-				err = ce
+				err = &panicError{msg: ce.Error(), stack: debug.Stack(), err: ce}
 				return
 			}
-			err = fmt.Errorf("apply event %d (%s): %v", ev.Seq, typeOf(ev.Body), r)
+			err = &panicError{msg: fmt.Sprintf("apply event %d (%s): %v", ev.Seq, typeOf(ev.Body), r), stack: debug.Stack()}
 		}
 	}()
 	if err := applyEvent(w, ev); err != nil {

@@ -3,6 +3,7 @@ package state
 import (
 	"encoding/base64"
 	"fmt"
+	"runtime/debug"
 
 	"github.com/polis-hub/polis/chain"
 )
@@ -63,8 +64,8 @@ func (h *Hub) Census(asMember bool) (c Census, err error) {
 	if c.Members == nil {
 		c.Members = []CensusMember{}
 	}
-	c.Events = h.store.Size()
-	c.At = h.store.LastCensus()
+	pub := h.eng.Published()
+	c.Events, c.At = pub.Size, pub.Census
 	return c, err
 }
 
@@ -103,18 +104,16 @@ func CensusDiff(a, b CensusAt) string {
 	return ""
 }
 
-// censusAtSeal computes the census at checkpoint c from r, the state the
+// CensusAtSeal computes the census at checkpoint c from r, the state the
 // checkpoint covers. Figures come from counters, so this costs the same at
-// any state size; a corrupt counter costs the census, never the seal.
-func censusAtSeal(r Reader, c chain.Checkpoint) (out *CensusAt) {
+// any state size; a corrupt counter costs the census, never the seal: the
+// census is nil and the error, an *InternalError with the stack of the
+// panic, is for the steward's log.
+func CensusAtSeal(r Reader, c chain.Checkpoint) (out *CensusAt, err error) {
 	defer func() {
-		if recover() != nil {
-			out = nil
+		if p := recover(); p != nil {
+			out, err = nil, &InternalError{Err: fmt.Errorf("census at checkpoint %d: %v", c.Height, p), Stack: debug.Stack()}
 		}
 	}()
-	return &CensusAt{At: censusPoint(c.Height, c.Size, c.Root[:], c.Time), Figures: ComputeCensus(r, c.Time*1000)}
+	return &CensusAt{At: censusPoint(c.Height, c.Size, c.Root[:], c.Time), Figures: ComputeCensus(r, c.Time*1000)}, nil
 }
-
-// LastCensus is the census at the latest checkpoint, nil if none was
-// computed since start-up.
-func (s *Store) LastCensus() *CensusAt { return s.census.Load() }

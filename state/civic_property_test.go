@@ -17,7 +17,7 @@ import (
 // civicWorld is a small hub driven by random members: votes, bookings,
 // contributions, pledges, countries, listing, leaving and time passing.
 type civicWorld struct {
-	s      *Store
+	s      *Memory
 	h      *Hub
 	clk    *fakeClock
 	actors []Actor
@@ -28,7 +28,7 @@ type civicWorld struct {
 
 func newCivicWorld(t *testing.T, rt *rapid.T) *civicWorld {
 	clk := &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	s, err := Open(Options{Dir: t.TempDir(), Clock: clk.now})
+	s, err := NewMemory(MemoryOptions{Clock: clk.now})
 	if err != nil {
 		rt.Fatal(err)
 	}

@@ -70,13 +70,14 @@ func TestCharterConsentOnJoin(t *testing.T) {
 	f.verifies()
 }
 
-// verifies closes the store and checks the whole log replays.
+// verifies closes the engine, which seals the tail, and checks the whole
+// log as polis verify does (see verify).
 func (f *govFixture) verifies() VerifyReport {
 	f.t.Helper()
 	if err := f.s.Close(); err != nil {
 		f.t.Fatal(err)
 	}
-	rep, err := VerifyDir(f.dir, nil)
+	rep, err := f.verify()
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -153,8 +154,7 @@ func TestProfileAndCensus(t *testing.T) {
 	f.do("bob", SetListed{Listed: true})
 	f.do("bob", Contribute{Asset: "EUR", Amount: 500})
 	f.s.Close()
-	s := openTest(t, Options{Dir: f.dir, Clock: f.clk.now})
-	h := NewHub(s)
+	h := f.h
 	visitor, err := h.Census(false)
 	if err != nil {
 		t.Fatal(err)
@@ -174,11 +174,7 @@ func TestProfileAndCensus(t *testing.T) {
 		fg.CountriesWithheld != 1 || fg.CountryUndeclared != 0 || len(fg.Joined) != 1 || fg.Joined[0].Count != 4 {
 		t.Fatalf("figures %+v", fg)
 	}
-	s.Close()
-	rep, err := VerifyDir(f.dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := f.verifies()
 	if rep.Census == nil || CensusDiff(*rep.Census, *at) != "" {
 		t.Fatalf("verify recomputed %+v, hub said %+v", rep.Census, at)
 	}

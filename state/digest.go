@@ -16,9 +16,15 @@ const digestLanes = 64
 // state without reading it; and the result depends only on which pairs are
 // present, never on the order they were written in, so a replay from scratch
 // reaches the same digest as the live hub.
-type Digest struct{ lanes [digestLanes]uint64 }
+type Digest struct{ lanes Lanes }
 
-func pairLanes(key string, val []byte) (out [digestLanes]uint64) {
+// Lanes are one pair's share of the digest: adding and taking them out are
+// what Add and Remove do, for a caller that hashed the pair already (on
+// another core, or before).
+type Lanes = [digestLanes]uint64
+
+// PairLanes hashes one key/value pair into its lanes.
+func PairLanes(key string, val []byte) (out Lanes) {
 	h := sha256.New()
 	var n [8]byte
 	binary.BigEndian.PutUint64(n[:], uint64(len(key)))
@@ -41,19 +47,21 @@ func pairLanes(key string, val []byte) (out [digestLanes]uint64) {
 
 // Add puts a key/value pair into the digest.
 func (d *Digest) Add(key string, val []byte) {
-	l := pairLanes(key, val)
+	l := PairLanes(key, val)
 	for i := range d.lanes {
 		d.lanes[i] += l[i]
 	}
 }
 
-func (d *Digest) addLanes(l *[digestLanes]uint64) {
+// AddLanes puts a pair into the digest by its lanes.
+func (d *Digest) AddLanes(l *Lanes) {
 	for i := range d.lanes {
 		d.lanes[i] += l[i]
 	}
 }
 
-func (d *Digest) subLanes(l *[digestLanes]uint64) {
+// SubLanes takes a pair out of the digest by its lanes.
+func (d *Digest) SubLanes(l *Lanes) {
 	for i := range d.lanes {
 		d.lanes[i] -= l[i]
 	}
@@ -61,7 +69,7 @@ func (d *Digest) subLanes(l *[digestLanes]uint64) {
 
 // Remove takes a key/value pair out of the digest.
 func (d *Digest) Remove(key string, val []byte) {
-	l := pairLanes(key, val)
+	l := PairLanes(key, val)
 	for i := range d.lanes {
 		d.lanes[i] -= l[i]
 	}

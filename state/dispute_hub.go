@@ -6,28 +6,30 @@ import (
 	"encoding/hex"
 	"errors"
 
-	"github.com/dgraph-io/badger/v4"
-
 	"github.com/polis-hub/polis/chain"
 )
 
-// FirstCheckpointAfter finds the first sealed checkpoint covering event
+// firstCheckpointAfter finds the first sealed checkpoint covering event
 // seq: the one whose hash seeds a jury drawn for an appeal at seq.
-func (s *Store) FirstCheckpointAfter(seq uint64) (height int64, seed [32]byte, ok bool, err error) {
-	err = s.db.View(func(txn *badger.Txn) error {
-		return scanRaw(txn, prefixCkpt, func(_, v []byte) error {
-			if ok {
-				return nil
-			}
-			c, err := chain.Open(v, s.verifier)
-			if err != nil {
-				return err
+func (h *Hub) firstCheckpointAfter(seq uint64) (height int64, seed [32]byte, ok bool, err error) {
+	v, err := h.verifier()
+	if err != nil {
+		return 0, seed, false, err
+	}
+	err = h.View(func(r Reader) error {
+		var err error
+		r.Scan(PrefixCheckpoint, func(_ string, b []byte) bool {
+			var c chain.Checkpoint
+			if c, err = chain.Open(b, v); err != nil {
+				return false
 			}
 			if uint64(c.Size) > seq {
-				height, seed, ok = c.Height, chain.NoteHash(v), true
+				height, seed, ok = c.Height, chain.NoteHash(b), true
+				return false
 			}
-			return nil
+			return true
 		})
+		return err
 	})
 	return height, seed, ok, err
 }
@@ -45,7 +47,7 @@ func (h *Hub) drawJuries(ctx context.Context) {
 		return nil
 	})
 	for _, c := range waiting {
-		height, seed, ok, err := h.store.FirstCheckpointAfter(c.AppealSeq)
+		height, seed, ok, err := h.firstCheckpointAfter(c.AppealSeq)
 		if err != nil || !ok {
 			continue
 		}
@@ -101,7 +103,7 @@ func (h *Hub) EventsOfKind(prefixes []string, fn func(Event) error) error {
 	}
 	return h.View(func(r Reader) error {
 		var ferr error
-		r.Scan(prefixEvent, func(_ string, v []byte) bool {
+		r.Scan(PrefixEvent, func(_ string, v []byte) bool {
 			hit := false
 			for _, m := range marks {
 				if bytes.Contains(v, m) {

@@ -11,7 +11,7 @@ import (
 )
 
 func TestDisputeEndToEnd(t *testing.T) {
-	f := newGovWith(t, Options{CheckpointEvery: 1})
+	f := newGovWith(t, MemoryOptions{CheckpointEvery: 1})
 	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
 	f.do("alice", SetRole{Member: f.ids["bob"], Role: RoleModerator, Grant: true})
 	// bob files against dave; bob is a moderator but a party: never his case.
@@ -52,12 +52,7 @@ func TestDisputeEndToEnd(t *testing.T) {
 		t.Fatalf("after jury %+v", c)
 	}
 	f.do("dave", CastVote{ID: pid, Ballot: tallyBallot("yes")}) // suspension lifted
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := VerifyDir(f.dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	f.verifies()
 }
 
 func TestRecusal(t *testing.T) {
@@ -102,7 +97,7 @@ func TestDrawJuryProperties(t *testing.T) {
 // of their own case.
 func TestNoPartyJudgesOwnCase(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		f := newGovWith(t, Options{CheckpointEvery: 1})
+		f := newGovWith(t, MemoryOptions{CheckpointEvery: 1})
 		names := []string{"alice", "bob", "carol", "dave"}
 		for _, n := range names[1:] {
 			f.do("alice", SetRole{Member: f.ids[n], Role: RoleModerator, Grant: true})
@@ -152,7 +147,7 @@ func TestNoPartyJudgesOwnCase(t *testing.T) {
 // A jury may suspend where the moderator only warned: the suspension then
 // lasts JurySuspendDays.
 func TestJurySuspendsAfterWarning(t *testing.T) {
-	f := newGovWith(t, Options{CheckpointEvery: 1})
+	f := newGovWith(t, MemoryOptions{CheckpointEvery: 1})
 	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
 	id := f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise"})[0].Body.(*CaseFiled).Case
 	f.do("carol", CaseAction{ID: id, Action: "claim"})
@@ -168,7 +163,7 @@ func TestJurySuspendsAfterWarning(t *testing.T) {
 
 // A member who left is never drawn: their seat could never vote.
 func TestDepartedNeverOnJury(t *testing.T) {
-	f := newGovWith(t, Options{CheckpointEvery: 1})
+	f := newGovWith(t, MemoryOptions{CheckpointEvery: 1})
 	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
 	id := f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise"})[0].Body.(*CaseFiled).Case
 	f.do("carol", CaseAction{ID: id, Action: "claim"})
@@ -182,18 +177,13 @@ func TestDepartedNeverOnJury(t *testing.T) {
 	if c.JuryHeight == 0 || len(c.Jury) != 0 || c.State != CaseStateJuryRuled {
 		t.Fatalf("jury drawn from a pool with a departed member: %+v", c)
 	}
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := VerifyDir(f.dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	f.verifies()
 }
 
 // With nobody eligible for the jury, the draw is recorded once and the
 // ruling stands.
 func TestEmptyJuryRulingStands(t *testing.T) {
-	f := newGovWith(t, Options{CheckpointEvery: 1})
+	f := newGovWith(t, MemoryOptions{CheckpointEvery: 1})
 	f.do("alice", SetRole{Member: f.ids["bob"], Role: RoleModerator, Grant: true})
 	f.do("alice", SetRole{Member: f.ids["carol"], Role: RoleModerator, Grant: true})
 	// Make the pool empty: dave is suspended by another case first.
@@ -265,12 +255,7 @@ func TestRestitution(t *testing.T) {
 	f.refuse("alice", SignPayout{ID: 1}, "a new treasurer signs payouts from")
 	f.clk.t = f.clk.t.Add(TreasurerWaitMS * time.Millisecond)
 	f.do("alice", SignPayout{ID: 1})
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := VerifyDir(f.dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	f.verifies()
 }
 
 // Private notes: only moderators who are not parties read them; the public
@@ -302,14 +287,10 @@ func TestPrivateNotes(t *testing.T) {
 	if strings.Contains(buf.String(), "sick child") {
 		t.Fatal("private text in the export")
 	}
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := VerifyDir(f.dir, nil); err != nil {
-		t.Fatal(err)
-	}
-	tamper(t, f.dir, noteKey(prefixPrivate, id, 1), replace("sick", "well"))
-	if _, err := VerifyDir(f.dir, nil); err == nil || !strings.Contains(err.Error(), "does not match") {
+	f.verifies()
+	// A note changed behind its hash is caught.
+	f.s.kv.Set(noteKey(prefixPrivate, id, 1), bytes.Replace(f.s.kv.log.m[noteKey(prefixPrivate, id, 1)], []byte("sick"), []byte("well"), 1))
+	if _, err := f.verify(); err == nil || !strings.Contains(err.Error(), "does not match") {
 		t.Fatalf("tampered note: %v", err)
 	}
 }

@@ -29,8 +29,9 @@ func (f *govFixture) export() string {
 }
 
 // A draft is its author's alone: it writes nothing to the log or the state
-// digest, nobody else can read or open it, opening it is one ordinary
-// proposal.created, and it survives a restart.
+// digest, nobody else can read or open it, and opening it is one ordinary
+// proposal.created. (That it survives a restart is the store's to keep:
+// store.TestPrivateRecordsSurviveRestart.)
 func TestDraftsStayOutOfTheLog(t *testing.T) {
 	f := newGov(t)
 	size, digest := f.s.Size(), f.s.StateDigest()
@@ -77,15 +78,9 @@ func TestDraftsStayOutOfTheLog(t *testing.T) {
 		t.Fatalf("third draft: %d, %v", n3, err)
 	}
 
-	// Durable: a restart keeps both drafts.
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f.s = openTest(t, Options{Dir: f.dir, Clock: f.clk.now})
-	f.h = NewHub(f.s)
 	ds, _ = f.h.Drafts(f.reader("carol"))
 	if len(ds) != 2 || ds[0].Draft != 2 || ds[1].Draft != 3 {
-		t.Fatalf("after a restart: %+v", ds)
+		t.Fatalf("carol's drafts: %+v", ds)
 	}
 
 	evs := f.do("carol", OpenDraft{N: 2})
@@ -146,8 +141,9 @@ func TestDraftRules(t *testing.T) {
 	}
 }
 
-// The theme is a private preference: no event, kept across restarts, and
-// gone with the member's drafts when they leave.
+// The theme is a private preference: no event, and gone with the member's
+// drafts when they leave (kept across restarts: see
+// store.TestPrivateRecordsSurviveRestart).
 func TestPreferencesAndLeaving(t *testing.T) {
 	f := newGov(t)
 	size, digest := f.s.Size(), f.s.StateDigest()
@@ -170,19 +166,14 @@ func TestPreferencesAndLeaving(t *testing.T) {
 	if _, err := f.h.SaveDraft(f.ctx, f.ppl["bob"], NewProposal{Kind: KindText, Title: "Bob's idea"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	f.s = openTest(t, Options{Dir: f.dir, Clock: f.clk.now})
-	f.h = NewHub(f.s)
 	if p, _ := f.h.Preferences(f.reader("bob")); p.Theme != "dusk" {
-		t.Fatalf("after a restart: %+v", p)
+		t.Fatalf("bob's theme: %+v", p)
 	}
 	bobID := f.ids["bob"]
 	f.do("bob", Leave{})
 	var left []string
 	if err := f.h.View(func(r Reader) error {
-		r.Scan(prefixPriv, func(k string, _ []byte) bool {
+		r.Scan(PrefixPriv, func(k string, _ []byte) bool {
 			if strings.Contains(k, privKey("", bobID)) {
 				left = append(left, k)
 			}

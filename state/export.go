@@ -5,13 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-
-	"github.com/dgraph-io/badger/v4"
-	"golang.org/x/mod/sumdb/note"
 
 	"github.com/polis-hub/polis/chain"
 )
@@ -21,13 +16,6 @@ import (
 // bytes, each framed by a header line with its length (see docs/events.md).
 const exportMagic = "polis-chain-export 1"
 
-// WriteExport writes the whole log and every checkpoint, as of one
-// snapshot, to w.
-func (s *Store) WriteExport(w io.Writer) error {
-	_, err := writeExport(s.db, s.vkey, w)
-	return err
-}
-
 // ExportInfo says what an export holds.
 type ExportInfo struct {
 	Events      uint64
@@ -35,92 +23,43 @@ type ExportInfo struct {
 	Key         string // the verifier key it names
 }
 
-// ExportDir writes the export of a stopped hub's data dir. It only reads:
-// it never seals what is unsealed (the export holds those events after
-// the last checkpoint), and it refuses a database behind the dir's HEAD.
-func ExportDir(dir string, w io.Writer) (ExportInfo, error) {
-	d, err := openStopped(dir)
-	if err != nil {
-		return ExportInfo{}, err
-	}
-	defer d.Close()
-	if err := d.db.View(func(txn *badger.Txn) error {
-		r := &badgerReader{txn: txn}
-		if err := d.checkHead(r); err != nil {
-			return err
-		}
-		return r.err
-	}); err != nil {
-		return ExportInfo{}, err
-	}
-	return writeExport(d.db, d.vkey, w)
-}
-
-// Signer loads the hub's checkpoint signing key from its data dir, for
-// documents the hub signs outside the log (the dossier).
-func Signer(dir string) (note.Signer, error) {
-	b, err := os.ReadFile(filepath.Join(dir, signKeyFile))
-	if err != nil {
-		return nil, fmt.Errorf("signing key: %w", err)
-	}
-	return chain.NewSigner(strings.TrimSpace(string(b)))
-}
-
-func writeExport(db *badger.DB, vkey string, w io.Writer) (ExportInfo, error) {
+// WriteLog writes the export of the log r holds, up to event size: the
+// hub's verifier key vkey, every checkpoint, then the events. r must be one
+// snapshot; an engine's WriteExport is this over its own. A Reader that
+// can fail says so with an Err method (see Failing): then the export is
+// cut before its last line, so that nobody takes it for whole.
+func WriteLog(w io.Writer, vkey string, r Reader, size uint64) (ExportInfo, error) {
 	info := ExportInfo{Key: vkey}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	err := db.View(func(txn *badger.Txn) error {
-		fmt.Fprintf(bw, "%s\nkey %s\n", exportMagic, vkey)
-		var size uint64
-		if v, err := txn.Get([]byte(keySize)); err == nil {
-			b, _ := v.ValueCopy(nil)
-			size, _ = strconv.ParseUint(string(b), 10, 64)
-		}
-		if err := scanRaw(txn, prefixCkpt, func(_, v []byte) error {
-			fmt.Fprintf(bw, "checkpoint %d\n", len(v))
-			bw.Write(v)
-			info.Checkpoints++
-			return bw.WriteByte('\n')
-		}); err != nil {
-			return err
-		}
-		var n uint64
-		if err := scanRaw(txn, prefixEvent, func(_, v []byte) error {
-			if n >= size {
-				return nil
-			}
-			fmt.Fprintf(bw, "event %d %d\n", n, len(v))
-			bw.Write(v)
-			n++
-			return bw.WriteByte('\n')
-		}); err != nil {
-			return err
-		}
-		info.Events = n
-		_, err := fmt.Fprintf(bw, "end %d\n", n)
-		return err
+	fmt.Fprintf(bw, "%s\nkey %s\n", exportMagic, vkey)
+	r.Scan(PrefixCheckpoint, func(_ string, v []byte) bool {
+		fmt.Fprintf(bw, "checkpoint %d\n", len(v))
+		bw.Write(v)
+		info.Checkpoints++
+		return bw.WriteByte('\n') == nil // a failed write is kept for Flush
 	})
-	if err != nil {
-		return info, err
+	var n uint64
+	r.Scan(PrefixEvent, func(_ string, v []byte) bool {
+		if n >= size {
+			return false
+		}
+		fmt.Fprintf(bw, "event %d %d\n", n, len(v))
+		bw.Write(v)
+		n++
+		return bw.WriteByte('\n') == nil
+	})
+	info.Events = n
+	if f, ok := r.(Failing); ok && f.Err() != nil {
+		return info, f.Err()
 	}
+	fmt.Fprintf(bw, "end %d\n", n)
 	return info, bw.Flush()
 }
 
-func scanRaw(txn *badger.Txn, prefix string, fn func(k, v []byte) error) error {
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = []byte(prefix)
-	it := txn.NewIterator(opts)
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		v, err := it.Item().ValueCopy(nil)
-		if err != nil {
-			return err
-		}
-		if err := fn(it.Item().KeyCopy(nil), v); err != nil {
-			return err
-		}
-	}
-	return nil
+// Failing is a Reader that can fail underneath (an engine's I/O): reads
+// then come back empty, and Err says why.
+type Failing interface {
+	Err() error
 }
 
 // Export is a parsed export file.
@@ -225,37 +164,6 @@ type Receipt struct {
 	TreeSize   int64    `json:"tree_size"`
 	Proof      []string `json:"proof"`
 	Sealed     bool     `json:"sealed"` // false: not yet covered by a checkpoint
-}
-
-// Receipt returns the receipt for event seq against the latest checkpoint.
-func (s *Store) Receipt(seq uint64) (Receipt, error) {
-	head, headNote := func() (Head, []byte) {
-		s.mu.RLock()
-		defer s.mu.RUnlock()
-		return s.head, s.headNote
-	}()
-	rc := Receipt{Seq: seq, Proof: []string{}}
-	err := s.View(func(r Reader) error {
-		ev, ok := r.Get(eventKey(seq))
-		if !ok {
-			return notFound("no event %d (the log has %d)", seq, s.Size())
-		}
-		lh := chain.LeafHash(ev)
-		rc.Event, rc.LeafHash = string(ev), b64(lh[:])
-		if head.Height == 0 || int64(seq) >= head.Size {
-			return nil
-		}
-		p, err := chain.ProveInclusion(head.Size, int64(seq), hashReader(r))
-		if err != nil {
-			return err
-		}
-		for _, h := range p {
-			rc.Proof = append(rc.Proof, b64(h[:]))
-		}
-		rc.Sealed, rc.TreeSize, rc.Checkpoint = true, head.Size, string(headNote)
-		return nil
-	})
-	return rc, err
 }
 
 // CheckReceipt verifies a receipt offline against the hub's verifier key.

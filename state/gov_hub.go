@@ -20,7 +20,8 @@ type ProposalView struct {
 // (withheld for secret ballots still open) and me's own vote. Drafts are
 // not proposals yet: see Drafts.
 func (h *Hub) ProposalsFor(me uint64) (out []ProposalView, err error) {
-	size, gen := h.store.Size(), h.store.memberGen.Load()
+	pub := h.eng.Published()
+	size, gen := pub.Size, pub.MemberGen
 	err = h.View(func(r Reader) error {
 		_, names := h.sharedMembers(r, gen)
 		for _, p := range ListProposals(r) {
@@ -33,7 +34,8 @@ func (h *Hub) ProposalsFor(me uint64) (out []ProposalView, err error) {
 
 // ProposalFor returns one proposal with its thread, as member me sees it.
 func (h *Hub) ProposalFor(id, me uint64) (v ProposalView, err error) {
-	size, gen := h.store.Size(), h.store.memberGen.Load()
+	pub := h.eng.Published()
+	size, gen := pub.Size, pub.MemberGen
 	err = h.View(func(r Reader) error {
 		p, ok := GetProposal(r, id)
 		if !ok {
@@ -106,7 +108,7 @@ func (h *Hub) RunDeadlines(ctx context.Context, every time.Duration) {
 // applies whatever else falls due by a hub event: scheduled changes,
 // allowance periods, campaign deadlines, jury draws.
 func (h *Hub) CloseDue(ctx context.Context) {
-	now := h.store.opts.Clock().UnixMilli()
+	now := h.eng.Now().UnixMilli()
 	// Scheduled changes first: a change due now is in force for anything
 	// that closes now.
 	h.applyDueChanges(ctx, now)
@@ -166,7 +168,7 @@ func (h *Hub) VoteReceipt(proposal, me uint64) (Receipt, error) {
 	if err != nil {
 		return Receipt{}, err
 	}
-	return h.store.Receipt(seq)
+	return h.Receipt(seq)
 }
 
 // Proposal returns one proposal's record alone: no tally, no names. Voting

@@ -15,24 +15,22 @@ import (
 
 type govFixture struct {
 	t   *testing.T
-	s   *Store
+	s   *Memory
 	h   *Hub
 	clk *fakeClock
 	ppl map[string]Actor
 	ids map[string]uint64
 	ctx context.Context
-	dir string
 }
 
 // newGov makes a hub with alice (steward), bob, carol and dave.
-func newGov(t *testing.T) *govFixture { return newGovWith(t, Options{}) }
+func newGov(t *testing.T) *govFixture { return newGovWith(t, MemoryOptions{}) }
 
-func newGovWith(t *testing.T, o Options) *govFixture {
+func newGovWith(t *testing.T, o MemoryOptions) *govFixture {
 	clk := &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	dir := t.TempDir()
-	o.Dir, o.Clock = dir, clk.now
+	o.Clock = clk.now
 	s := openTest(t, o)
-	f := &govFixture{t: t, s: s, h: NewHub(s), clk: clk, ppl: map[string]Actor{}, ids: map[string]uint64{}, ctx: context.Background(), dir: dir}
+	f := &govFixture{t: t, s: s, h: NewHub(s), clk: clk, ppl: map[string]Actor{}, ids: map[string]uint64{}, ctx: context.Background()}
 	mustSubmit(t, s, SystemActor, CreateHub{Name: "gov"})
 	for i, n := range []string{"alice", "bob", "carol", "dave"} {
 		f.ppl[n] = testActor(t, n)
@@ -49,6 +47,9 @@ func newGovWith(t *testing.T, o Options) *govFixture {
 	}
 	return f
 }
+
+// verify checks the whole log (see verifyLog).
+func (f *govFixture) verify() (VerifyReport, error) { return verifyLog(f.s) }
 
 func (f *govFixture) do(who string, c Command) []Event {
 	f.t.Helper()
@@ -115,13 +116,7 @@ func TestProposalLifecycleAndRoleExecution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := VerifyDir(f.dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep := f.verifies()
 	if rc.Seq >= rep.Events {
 		t.Fatalf("receipt seq %d beyond log", rc.Seq)
 	}

@@ -23,7 +23,7 @@ import (
 // grow with the attempts. Stewards read the queue a page at a time.
 func TestApplicationFloodIsCapped(t *testing.T) {
 	// No timed seal: it would read the clock this test moves.
-	f := newGovWith(t, Options{CheckpointInterval: time.Hour})
+	f := newGov(t)
 	const attempts, rounds = 10_000, 10
 	accepted, rate, capped := 0, 0, 0
 	var heap [rounds]uint64

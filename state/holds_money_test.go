@@ -86,12 +86,7 @@ func TestStewardAloneCannotDrain(t *testing.T) {
 	}
 	// A log that skips the lock is refused by replay.
 	f.forged("alice", &RulesSet{Rules: KindRules{Kind: KindRuleset, PeriodMS: 7 * dayMS, QuorumBP: 3000, ThresholdBP: 6000}}, "scheduled change")
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := VerifyDir(f.dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	f.verifies()
 }
 
 func usd(bs []AssetBalance) int64 {

@@ -20,7 +20,7 @@ type Night struct {
 
 // Spaces lists every space with tonight's free beds.
 func (h *Hub) Spaces() (out []SpaceView, err error) {
-	now := h.store.opts.Clock().UnixMilli()
+	now := h.eng.Now().UnixMilli()
 	err = h.View(func(r Reader) error {
 		for _, s := range ListSpaces(r) {
 			free := s.Beds - BedsHeld(r, s.ID, Today(s.TZ, now))
@@ -37,7 +37,7 @@ func (h *Hub) Spaces() (out []SpaceView, err error) {
 // Availability returns each night in [from, to) at a space; with empty
 // dates, the next 14 nights from today in the space's zone.
 func (h *Hub) Availability(space uint64, from, to string) (s Space, nights []Night, err error) {
-	now := h.store.opts.Clock().UnixMilli()
+	now := h.eng.Now().UnixMilli()
 	err = h.View(func(r Reader) error {
 		var ok bool
 		if s, ok = GetSpace(r, space); !ok {

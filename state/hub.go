@@ -8,24 +8,28 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/mod/sumdb/note"
 )
 
 // Hub is the one door to polis data for screens and commands: queries read a
-// consistent snapshot, commands go through the sequencer. Nothing else
-// touches Badger.
+// consistent snapshot, commands go through the sequencer. It sees its engine
+// only through the Engine interface; nothing else touches storage.
 type Hub struct {
-	store   *Store
+	eng     Engine
 	cache   shared
 	ballots ballotCache
 	budgets budgets
+
+	vonce sync.Once // the checkpoints' verifier, made on first use
+	v     note.Verifier
+	verr  error
 }
 
-// NewHub wraps an open store.
-func NewHub(s *Store) *Hub { return &Hub{store: s} }
-
-// Store returns the underlying store (for the chain commands).
-func (h *Hub) Store() *Store { return h.store }
+// NewHub wraps an open engine.
+func NewHub(e Engine) *Hub { return &Hub{eng: e} }
 
 // Submit runs a command through the sequencer and waits until its events are
 // durable. A member's write first passes their write budget (see
@@ -34,17 +38,17 @@ func (h *Hub) Store() *Store { return h.store }
 // state) have none.
 func (h *Hub) Submit(ctx context.Context, a Actor, c Command) ([]Event, error) {
 	if a.System || a.Fingerprint == "" {
-		return h.store.Submit(ctx, a, c)
+		return h.eng.Submit(ctx, a, c)
 	}
 	m, ok, err := h.Whoami(a.Fingerprint)
 	if err != nil || !ok {
-		return h.store.Submit(ctx, a, c)
+		return h.eng.Submit(ctx, a, c)
 	}
 	on, err := h.reserve(m.ID)
 	if err != nil {
 		return nil, err
 	}
-	evs, err := h.store.Submit(ctx, a, c)
+	evs, err := h.eng.Submit(ctx, a, c)
 	if on {
 		// A private write (a draft, a theme) costs the minimum too.
 		_, private := c.(privateWriter)
@@ -54,12 +58,12 @@ func (h *Hub) Submit(ctx context.Context, a Actor, c Command) ([]Event, error) {
 }
 
 // View runs fn over one consistent snapshot of state.
-func (h *Hub) View(fn func(r Reader) error) error { return h.store.View(fn) }
+func (h *Hub) View(fn func(r Reader) error) error { return h.eng.View(fn) }
 
 // Subscribe returns a channel that receives the log size after every
 // committed batch. Slow readers miss intermediate sizes but always get the
 // latest: the channel holds one value and is overwritten.
-func (h *Hub) Subscribe() (<-chan uint64, func()) { return h.store.Subscribe() }
+func (h *Hub) Subscribe() (<-chan uint64, func()) { return h.eng.Subscribe() }
 
 // Whoami resolves a key fingerprint to a member.
 // The result is shared with other callers until a member changes: do not
@@ -68,7 +72,7 @@ func (h *Hub) Whoami(fp string) (m Member, ok bool, err error) {
 	// Every member change (keys, roles, joining, leaving) rewrites a member
 	// record and so starts a new generation; the generation is read before
 	// the snapshot, as in sharedMembers.
-	gen := h.store.memberGen.Load()
+	gen := h.eng.Published().MemberGen
 	if e, hit := h.cachedWhoami(gen, fp); hit {
 		return e.m, e.ok, nil
 	}
@@ -85,9 +89,17 @@ func (h *Hub) Whoami(fp string) (m Member, ok bool, err error) {
 // Members lists all members. The slice is shared between callers (it is
 // read once per change for every open session): do not modify it.
 func (h *Hub) Members() (ms []Member, err error) {
-	gen := h.store.memberGen.Load()
-	err = h.View(func(r Reader) error { ms, _ = h.sharedMembers(r, gen); return nil })
+	ms, _, err = h.MembersGen()
 	return ms, err
+}
+
+// MembersGen is Members with the member generation it belongs to (see
+// Published.MemberGen): a caller that keeps what it derived from the list
+// keeps it for as long as Published().MemberGen is gen.
+func (h *Hub) MembersGen() (ms []Member, gen uint64, err error) {
+	gen = h.eng.Published().MemberGen
+	err = h.View(func(r Reader) error { ms, _ = h.sharedMembers(r, gen); return nil })
+	return ms, gen, err
 }
 
 // MemberNamed finds a member by name, up to case and look-alike characters

@@ -31,7 +31,7 @@ type Writer interface {
 type overlay struct {
 	base   Reader
 	writes map[string][]byte
-	objs   map[string]any // decoded forms of written values, see objCache
+	objs   map[string]any // decoded forms of written values, see ObjCache
 	// onChange observes every write to a state key, with the value it
 	// replaces, so the state digest can follow along in O(1) per write.
 	onChange func(key string, old []byte, hadOld bool, val []byte, hasVal bool)
@@ -41,27 +41,28 @@ func newOverlay(base Reader) *overlay {
 	return &overlay{base: base, writes: map[string][]byte{}, objs: map[string]any{}}
 }
 
-func (o *overlay) obj(key string) (any, bool) {
+// Obj and SetObj pass the ObjCache of the base through the overlay.
+func (o *overlay) Obj(key string) (any, bool) {
 	if v, ok := o.objs[key]; ok {
 		return v, true
 	}
 	if _, written := o.writes[key]; written {
 		return nil, false
 	}
-	if oc, ok := o.base.(objCache); ok {
-		return oc.obj(key)
+	if oc, ok := o.base.(ObjCache); ok {
+		return oc.Obj(key)
 	}
 	return nil, false
 }
 
-// setObj records v at the level that holds key's current bytes.
-func (o *overlay) setObj(key string, v any) {
+// SetObj records v at the level that holds key's current bytes.
+func (o *overlay) SetObj(key string, v any) {
 	if _, written := o.writes[key]; written {
 		o.objs[key] = v
 		return
 	}
-	if oc, ok := o.base.(objCache); ok {
-		oc.setObj(key, v)
+	if oc, ok := o.base.(ObjCache); ok {
+		oc.SetObj(key, v)
 	}
 }
 
@@ -76,7 +77,7 @@ func (o *overlay) Set(key string, val []byte) {
 	if val == nil {
 		val = []byte{}
 	}
-	if o.onChange != nil && strings.HasPrefix(key, prefixState) {
+	if o.onChange != nil && strings.HasPrefix(key, PrefixState) {
 		old, had := o.Get(key)
 		o.onChange(key, old, had, val, true)
 	}
@@ -89,7 +90,7 @@ func (o *overlay) Delete(key string) {
 	if !had {
 		return
 	}
-	if o.onChange != nil && strings.HasPrefix(key, prefixState) {
+	if o.onChange != nil && strings.HasPrefix(key, PrefixState) {
 		o.onChange(key, old, had, nil, false)
 	}
 	o.writes[key] = nil
@@ -150,14 +151,14 @@ func (o *overlay) commitTo(w Writer) {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	oc, _ := w.(objCache)
+	oc, _ := w.(ObjCache)
 	for _, k := range keys {
 		if v := o.writes[k]; v == nil {
 			w.Delete(k)
 		} else {
 			w.Set(k, v)
 			if obj, ok := o.objs[k]; ok && oc != nil {
-				oc.setObj(k, obj)
+				oc.SetObj(k, obj)
 			}
 		}
 	}
@@ -167,7 +168,7 @@ func (o *overlay) commitTo(w Writer) {
 // and tests use it as the ground truth.
 type MemState struct {
 	m      map[string][]byte
-	objs   map[string]any // decoded values, see objCache
+	objs   map[string]any // decoded values, see ObjCache
 	digest Digest
 	// lanes remembers each value's digest lanes, so overwriting it does
 	// not hash the old value again; bounded, since it costs 512 bytes a key.
@@ -180,6 +181,9 @@ type MemState struct {
 	// Digest is called. A replay reads the digest once per checkpoint, so
 	// a key rewritten many times in between is hashed once.
 	dirty map[string]struct{}
+	// noDigest: the keys held are a log, not state (see Memory), and no
+	// digest is kept of them.
+	noDigest bool
 }
 
 const maxLaneCache = 200_000
@@ -192,15 +196,16 @@ func NewMemState() *MemState {
 
 func (s *MemState) removeDigest(key string, old []byte) {
 	if l, ok := s.lanes[key]; ok {
-		s.digest.subLanes(l)
+		s.digest.SubLanes(l)
 		delete(s.lanes, key)
 		return
 	}
 	s.digest.Remove(key, old)
 }
 
-func (s *MemState) obj(key string) (any, bool) { o, ok := s.objs[key]; return o, ok }
-func (s *MemState) setObj(key string, v any)   { s.objs[key] = v }
+// Obj and SetObj make a MemState an ObjCache.
+func (s *MemState) Obj(key string) (any, bool) { o, ok := s.objs[key]; return o, ok }
+func (s *MemState) SetObj(key string, v any)   { s.objs[key] = v }
 
 func (s *MemState) Get(key string) ([]byte, bool) {
 	v, ok := s.m[key]
@@ -212,7 +217,7 @@ func (s *MemState) Set(key string, val []byte) {
 	if !ok {
 		s.order.ReplaceOrInsert(key)
 	}
-	if _, pending := s.dirty[key]; !pending {
+	if _, pending := s.dirty[key]; !pending && !s.noDigest {
 		if ok {
 			s.removeDigest(key, old)
 		}
@@ -229,7 +234,7 @@ func (s *MemState) Delete(key string) {
 	}
 	if _, pending := s.dirty[key]; pending {
 		delete(s.dirty, key) // its value never entered the digest
-	} else {
+	} else if !s.noDigest {
 		s.removeDigest(key, old)
 	}
 	delete(s.m, key)
@@ -240,8 +245,8 @@ func (s *MemState) Delete(key string) {
 // flush adds the current values of the keys written since the last read.
 func (s *MemState) flush() {
 	for key := range s.dirty {
-		l := pairLanes(key, s.m[key])
-		s.digest.addLanes(&l)
+		l := PairLanes(key, s.m[key])
+		s.digest.AddLanes(&l)
 		if len(s.lanes) < maxLaneCache {
 			s.lanes[key] = &l
 		}

@@ -15,7 +15,7 @@ func (c *fakeClock) now() time.Time { return c.t }
 
 func TestInviteRules(t *testing.T) {
 	clk := &fakeClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	s := openTest(t, Options{Clock: clk.now})
+	s := openTest(t, MemoryOptions{Clock: clk.now})
 	h := NewHub(s)
 	ctx := context.Background()
 	alice, bob := testActor(t, "alice"), testActor(t, "bob")
@@ -59,7 +59,7 @@ func TestInviteRules(t *testing.T) {
 }
 
 func TestRolesAndKeys(t *testing.T) {
-	s := openTest(t, Options{})
+	s := openTest(t, MemoryOptions{})
 	ctx := context.Background()
 	alice, bob, spare := testActor(t, "alice"), testActor(t, "bob"), testActor(t, "spare")
 	mustSubmit(t, s, SystemActor, CreateHub{Name: "hub"})

@@ -2,15 +2,20 @@ package state
 
 import "slices"
 
-// objCache is an optional side table of decoded state values. Replaying a
+// ObjCache is an optional side table of decoded state values. Replaying a
 // long log decodes the same few records (a member who votes every day)
 // over and over; keeping the decoded struct next to its bytes makes apply
 // cost what the change costs, not what JSON decoding costs. Values go in
 // and out as deep copies, so the cache can never be changed behind the
 // bytes' back.
-type objCache interface {
-	obj(key string) (any, bool)
-	setObj(key string, v any)
+//
+// An engine's Reader implements it to offer such a table; domain code reaches
+// it only through loadObj and storeObj, which do the copying.
+type ObjCache interface {
+	// Obj returns the decoded value kept for key's current bytes.
+	Obj(key string) (any, bool)
+	// SetObj keeps v as the decoded form of key's current bytes.
+	SetObj(key string, v any)
 }
 
 func cloneObj(v any) (any, bool) {
@@ -54,11 +59,11 @@ func cloneObj(v any) (any, bool) {
 
 // loadObj fills v (a pointer) from the cache.
 func loadObj(r Reader, key string, v any) bool {
-	oc, ok := r.(objCache)
+	oc, ok := r.(ObjCache)
 	if !ok {
 		return false
 	}
-	o, ok := oc.obj(key)
+	o, ok := oc.Obj(key)
 	if !ok {
 		return false
 	}
@@ -96,9 +101,9 @@ func loadObj(r Reader, key string, v any) bool {
 }
 
 func storeObj(r Reader, key string, v any) {
-	if oc, ok := r.(objCache); ok {
+	if oc, ok := r.(ObjCache); ok {
 		if c, ok := cloneObj(v); ok {
-			oc.setObj(key, c)
+			oc.SetObj(key, c)
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 // sequencer writes them in the same transaction as the command's events,
 // or alone when the command has none, and answers only once they are
 // durable. They are in the data dir and its backups.
-const prefixPriv = "p/"
+const PrefixPriv = "p/"
 
 // privateWriter is a command that writes to the private keyspace, beside
 // its events (evs, numbered) or, with none, alone. env is the command's,
@@ -43,8 +43,8 @@ func (p privateOnly) Set(key string, val []byte) { p.check(key); p.w.Set(key, va
 func (p privateOnly) Delete(key string)          { p.check(key); p.w.Delete(key) }
 
 func (p privateOnly) check(key string) {
-	if !strings.HasPrefix(key, prefixPriv) {
-		panic(fmt.Sprintf("private write outside %q: %s", prefixPriv, key))
+	if !strings.HasPrefix(key, PrefixPriv) {
+		panic(fmt.Sprintf("private write outside %q: %s", PrefixPriv, key))
 	}
 }
 

@@ -137,8 +137,7 @@ func genCommand(t *rapid.T, actors []Actor, codes []string) (Actor, Command) {
 // from scratch of its log, byte for byte, and nothing panics.
 func TestReplayMatchesLive(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		dir := t.TempDir()
-		s, err := Open(Options{Dir: dir, CheckpointEvery: rapid.IntRange(1, 5).Draw(rt, "every")})
+		s, err := NewMemory(MemoryOptions{CheckpointEvery: rapid.IntRange(1, 5).Draw(rt, "every")})
 		if err != nil {
 			rt.Fatal(err)
 		}
@@ -190,7 +189,7 @@ func TestReplayMatchesLive(t *testing.T) {
 			rt.Fatal("replayed digest differs from live digest")
 		}
 		err = s.View(func(r Reader) error {
-			for _, k := range replay.Keys(prefixState) {
+			for _, k := range replay.Keys(PrefixState) {
 				live, ok := r.Get(k)
 				want, _ := replay.Get(k)
 				if !ok || !bytes.Equal(live, want) {
@@ -198,7 +197,7 @@ func TestReplayMatchesLive(t *testing.T) {
 				}
 			}
 			n := 0
-			r.Scan(prefixState, func(string, []byte) bool { n++; return true })
+			r.Scan(PrefixState, func(string, []byte) bool { n++; return true })
 			if n != replay.Len() {
 				return fmt.Errorf("live has %d keys, replay %d", n, replay.Len())
 			}

@@ -63,8 +63,7 @@ func TestHashOnlyReceipt(t *testing.T) {
 	if err := f.s.Close(); err != nil { // seals the tail
 		t.Fatal(err)
 	}
-	f.s = openTest(t, Options{Dir: f.dir, Clock: f.clk.now})
-	rc, err := f.s.Receipt(f.s.Size() - 1)
+	rc, err := f.h.Receipt(f.s.Size() - 1)
 	if err != nil || !rc.Sealed || !strings.Contains(rc.Event, "robert") {
 		t.Fatalf("receipt: %+v %v", rc, err)
 	}
@@ -73,7 +72,7 @@ func TestHashOnlyReceipt(t *testing.T) {
 	if err := CheckReceipt(rc, key); err != nil {
 		t.Fatalf("hash-only receipt: %v", err)
 	}
-	other, _ := f.s.Receipt(1)
+	other, _ := f.h.Receipt(1)
 	rc.LeafHash = other.LeafHash
 	if err := CheckReceipt(rc, key); err == nil {
 		t.Fatal("another event's leaf hash passed for this one")

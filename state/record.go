@@ -44,7 +44,7 @@ func (h *Hub) RecordOf(id uint64) (rec Record, err error) {
 			return notFound("no member %d", id)
 		}
 		rec.Member = m
-		r.Scan(prefixEvent, func(_ string, v []byte) bool {
+		r.Scan(PrefixEvent, func(_ string, v []byte) bool {
 			if !bytes.Contains(v, actor) && !bytes.Contains(v, named) {
 				return true
 			}
@@ -63,11 +63,11 @@ func (h *Hub) RecordOf(id uint64) (rec Record, err error) {
 	if err != nil {
 		return rec, err
 	}
-	rec.VerifierKey = h.store.VerifierKey()
-	rec.Head, _ = h.store.Head()
+	rec.VerifierKey = h.VerifierKey()
+	rec.Head, _ = h.Head()
 	rec.Events = make([]RecordEvent, 0, len(seqs))
 	for _, seq := range seqs {
-		rc, err := h.store.Receipt(seq)
+		rc, err := h.Receipt(seq)
 		if err != nil {
 			return rec, err
 		}

@@ -107,46 +107,6 @@ type Consistency struct {
 	Checkpoint string `json:"checkpoint,omitempty"`
 }
 
-// Consistency proves that the log of size old is a prefix of the log of
-// size new. Both must be sealed: 1 <= old <= new <= the latest checkpoint's
-// size.
-func (s *Store) Consistency(old, new int64) (Consistency, error) {
-	head, ok := s.Head()
-	switch {
-	case !ok:
-		return Consistency{}, notFound("no checkpoint yet")
-	case old < 1 || old > new:
-		return Consistency{}, fmt.Errorf("want sizes 1 <= OLD <= NEW, not %d and %d", old, new)
-	case new > head.Size:
-		return Consistency{}, notFound("size %d is not sealed yet: the latest checkpoint (%d) covers %d events", new, head.Height, head.Size)
-	}
-	out := Consistency{OldSize: old, NewSize: new, Proof: []string{}}
-	if new == head.Size {
-		out.Checkpoint = head.Note
-	}
-	err := s.View(func(r Reader) error {
-		hr := hashReader(r)
-		oldRoot, err := chain.TreeRoot(old, hr)
-		if err != nil {
-			return err
-		}
-		newRoot, err := chain.TreeRoot(new, hr)
-		if err != nil {
-			return err
-		}
-		p, err := chain.ProveConsistency(new, old, hr)
-		if err != nil {
-			return err
-		}
-		out.OldRoot, out.NewRoot = b64(oldRoot[:]), b64(newRoot[:])
-		for _, h := range p {
-			out.Proof = append(out.Proof, b64(h[:]))
-		}
-		return nil
-	})
-	return out, err
-}
-
 // CheckConsistency checks offline, with only the hub's verifier key, that
 // the hub's checkpoint in proof extends the checkpoint saved.
 func CheckConsistency(proof Consistency, saved []byte, vkey string) (Since, error) {

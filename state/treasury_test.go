@@ -54,12 +54,7 @@ func TestTreasuryContributeSpendCosign(t *testing.T) {
 	f.do("carol", ReverseContribution{Entry: 2, Memo: "bounced"})
 	f.refuse("carol", ReverseContribution{Entry: 2}, "already reversed")
 	f.refuse("carol", ReverseContribution{Entry: 3}, "not a contribution")
-	if err := f.s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := VerifyDir(f.dir, nil); err != nil {
-		t.Fatal(err)
-	}
+	f.verifies()
 }
 
 func TestPayoutNeverOverdraws(t *testing.T) {

@@ -1,14 +1,11 @@
 package state
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
-	"github.com/dgraph-io/badger/v4"
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/polis-hub/polis/chain"
@@ -32,7 +29,7 @@ type VerifyReport struct {
 	// itself is untouched.
 	Crashed bool
 
-	rp *replayer // what CheckSince proves from
+	rp *Replayer // what CheckSince proves from
 }
 
 // Progress is told how many events have been replayed out of total.
@@ -97,9 +94,10 @@ func openCheckpoints(signed [][]byte, v note.Verifier) (*checkpointSet, error) {
 	return cs, nil
 }
 
-// replayer folds events into a fresh state and Merkle tree, checking each
-// checkpoint as the replay reaches its size.
-type replayer struct {
+// Replayer folds events into a fresh state and Merkle tree, checking each
+// checkpoint as the replay reaches its size: VerifyExport over an export,
+// an engine's own verifier over its records.
+type Replayer struct {
 	cs     *checkpointSet
 	st     *MemState
 	hashes chain.MemoryHashes
@@ -111,13 +109,30 @@ type replayer struct {
 	censuses   map[int64]CensusAt
 }
 
-func (rp *replayer) event(b []byte) error {
+func (rp *Replayer) event(b []byte) error {
 	ev, err := Decode(b)
-	return rp.decoded(b, ev, err)
+	return rp.Next(b, ev, err)
 }
 
-// decoded takes an event decoded ahead (see decodeAhead).
-func (rp *replayer) decoded(b []byte, ev Event, err error) error {
+// NewReplayer starts a replay that checks the signed checkpoints against
+// v. storedHash, if not nil, gives the Merkle hashes an engine stored for
+// each event, which pins a changed event to its own position.
+func NewReplayer(checkpoints [][]byte, v note.Verifier, storedHash func(idx int64) (chain.Hash, bool)) (*Replayer, error) {
+	cs, err := openCheckpoints(checkpoints, v)
+	if err != nil {
+		return nil, err
+	}
+	return &Replayer{cs: cs, st: NewMemState(), storedHash: storedHash}, nil
+}
+
+// Len is how many events were replayed.
+func (rp *Replayer) Len() uint64 { return rp.n }
+
+// State is the replayed state.
+func (rp *Replayer) State() *MemState { return rp.st }
+
+// Next replays the next event, b, decoded ahead as ev (or err).
+func (rp *Replayer) Next(b []byte, ev Event, err error) error {
 	seq := rp.n
 	if err != nil {
 		return fmt.Errorf("event %d: %w", seq, err)
@@ -168,21 +183,23 @@ func (rp *replayer) decoded(b []byte, ev Event, err error) error {
 		if rp.censuses == nil {
 			rp.censuses = map[int64]CensusAt{}
 		}
-		if ca := censusAtSeal(rp.st, c); ca != nil {
+		if ca, err := CensusAtSeal(rp.st, c); err == nil {
 			rp.censuses[c.Height] = *ca
 		}
 	}
 	return nil
 }
 
-func (rp *replayer) finish() (VerifyReport, error) {
+// Finish checks that the checkpoints cover no more than was replayed and
+// sums the replay up.
+func (rp *Replayer) Finish() (VerifyReport, error) {
 	rep := VerifyReport{Events: rp.n, Checkpoints: len(rp.cs.list), Digest: rp.st.Digest(), Censuses: rp.censuses, Rollbacks: rp.cs.rollbacks, rp: rp}
 	if k := len(rp.cs.list); k > 0 {
 		c := rp.cs.list[k-1]
 		if uint64(c.Size) > rp.n {
 			return rep, fmt.Errorf("checkpoint %d covers %d events but the log has only %d", c.Height, c.Size, rp.n)
 		}
-		rep.Head = headOf(c, rp.cs.notes[k-1])
+		rep.Head = HeadOf(c, rp.cs.notes[k-1])
 		if ca, ok := rp.censuses[c.Height]; ok {
 			rep.Census = &ca
 		}
@@ -202,7 +219,7 @@ func VerifyExport(x *Export, vkey string, progress Progress) (VerifyReport, erro
 	return rep, err
 }
 
-func replayExport(x *Export, vkey string, progress Progress) (VerifyReport, *replayer, error) {
+func replayExport(x *Export, vkey string, progress Progress) (VerifyReport, *Replayer, error) {
 	if vkey == "" {
 		vkey = x.Key
 	}
@@ -214,7 +231,7 @@ func replayExport(x *Export, vkey string, progress Progress) (VerifyReport, *rep
 	if err != nil {
 		return VerifyReport{}, nil, err
 	}
-	rp := &replayer{cs: cs, st: NewMemState()}
+	rp := &Replayer{cs: cs, st: NewMemState()}
 	total := uint64(len(x.Events))
 	for _, b := range x.Events {
 		if err := rp.event(b); err != nil {
@@ -227,7 +244,7 @@ func replayExport(x *Export, vkey string, progress Progress) (VerifyReport, *rep
 	if progress != nil {
 		progress(rp.n, total)
 	}
-	rep, err := rp.finish()
+	rep, err := rp.Finish()
 	return rep, rp, err
 }
 
@@ -253,206 +270,11 @@ func StateAtLastCheckpoint(x *Export, vkey string, progress Progress) (*MemState
 	return rp.st, rp.cs.list[k], rp.cs.notes[k], nil
 }
 
-// VerifyDir checks a stopped hub's data dir: everything VerifyExport checks,
-// plus that the stored Merkle hashes, the stored state and the stored digest
-// all equal what the replay produced. It names the first event, checkpoint
-// or state key that differs.
-func VerifyDir(dir string, progress Progress) (VerifyReport, error) {
-	d, err := openStopped(dir)
-	if err != nil {
-		return VerifyReport{}, err
-	}
-	defer d.Close()
-	v, db := d.v, d.db
-	var rep VerifyReport
-	err = db.View(func(txn *badger.Txn) error {
-		if err := d.checkHead(&badgerReader{txn: txn}); err != nil {
-			return err
-		}
-		var signed [][]byte
-		if err := scanRaw(txn, prefixCkpt, func(_, v []byte) error { signed = append(signed, v); return nil }); err != nil {
-			return err
-		}
-		cs, err := openCheckpoints(signed, v)
-		if err != nil {
-			return err
-		}
-		r := &badgerReader{txn: txn}
-		var size uint64
-		if b, ok := r.Get(keySize); ok {
-			if size, err = strconv.ParseUint(string(b), 10, 64); err != nil {
-				return fmt.Errorf("stored log size %q is corrupt", b)
-			}
-		}
-		hopts := badger.DefaultIteratorOptions
-		hopts.Prefix = []byte(prefixHash)
-		hit := txn.NewIterator(hopts)
-		defer hit.Close()
-		hit.Rewind()
-		readHash := func(x int64) (chain.Hash, bool) {
-			var h chain.Hash
-			if !hit.Valid() || string(hit.Item().Key()) != hashKey(x) {
-				return h, false
-			}
-			ok := false
-			err := hit.Item().Value(func(val []byte) error {
-				ok = len(val) == len(h)
-				copy(h[:], val)
-				return nil
-			})
-			hit.Next()
-			return h, ok && err == nil
-		}
-		// The stored hashes of each event are read ahead with it (the
-		// decoding goroutine has time to spare); apply compares them.
-		var pre []chain.Hash
-		var preBase int64
-		rp := &replayer{cs: cs, st: NewMemState(), storedHash: func(x int64) (chain.Hash, bool) {
-			if i := x - preBase; i >= 0 && i < int64(len(pre)) {
-				return pre[i], true
-			}
-			return chain.Hash{}, false
-		}}
-		stored := func(seq uint64) []chain.Hash {
-			base, end := chain.StoredHashCount(int64(seq)), chain.StoredHashCount(int64(seq)+1)
-			out := make([]chain.Hash, 0, end-base)
-			for x := base; x < end; x++ {
-				h, ok := readHash(x)
-				if !ok {
-					break
-				}
-				out = append(out, h)
-			}
-			return out
-		}
-		// Reading and decoding run a step ahead of apply, on the other core.
-		ahead := decodeAhead(func(emit func(k, b []byte) error) error { return scanRaw(txn, prefixEvent, emit) }, stored)
-		defer ahead.stop()
-		for d := range ahead.out {
-			pre, preBase = d.stored, chain.StoredHashCount(int64(rp.n))
-			if d.key != eventKey(rp.n) {
-				return fmt.Errorf("event %d: missing (found key %q instead)", rp.n, d.key)
-			}
-			if err := rp.decoded(d.raw, d.ev, d.err); err != nil {
-				return err
-			}
-			if progress != nil && rp.n%8192 == 0 {
-				progress(rp.n, size)
-			}
-		}
-		if err := ahead.err; err != nil {
-			return err
-		}
-		if progress != nil {
-			progress(rp.n, size)
-		}
-		if rp.n != size {
-			return fmt.Errorf("the log holds %d events but the hub recorded %d", rp.n, size)
-		}
-		if rep, err = rp.finish(); err != nil {
-			return err
-		}
-		rep.Crashed = d.Crashed()
-		if err := compareState(txn, rp.st); err != nil {
-			return err
-		}
-		if err := checkPrivateNotes(txn, rp.st); err != nil {
-			return err
-		}
-		var d Digest
-		if b, ok := r.Get(keyDigest); ok && !d.SetBytes(b) {
-			return errors.New("stored state digest is corrupt")
-		}
-		if d.Sum() != rp.st.Digest() {
-			return errors.New("stored state digest differs from the replayed state")
-		}
-		return r.err
-	})
-	return rep, err
-}
-
-// compareState walks the stored state and the replayed state side by side.
-func compareState(txn *badger.Txn, st *MemState) error {
-	want := st.Keys(prefixState)
-	i := 0
-	err := scanRaw(txn, prefixState, func(k, v []byte) error {
-		key := string(k)
-		if i >= len(want) || want[i] > key {
-			return fmt.Errorf("state key %q is stored but the replay does not produce it", key)
-		}
-		if want[i] < key {
-			return fmt.Errorf("state key %q is missing from the stored state", want[i])
-		}
-		if r, _ := st.Get(key); !bytes.Equal(r, v) {
-			return fmt.Errorf("state key %q differs from the replayed state", key)
-		}
-		i++
-		return nil
-	})
-	if err == nil && i < len(want) {
-		err = fmt.Errorf("state key %q is missing from the stored state", want[i])
-	}
-	return err
-}
-
-type decodedEvent struct {
-	key    string
-	raw    []byte
-	ev     Event
-	err    error
-	stored []chain.Hash // the hashes stored with it, if asked for
-}
-
-// pipeline streams decoded events from a scan running on its own goroutine.
-type pipeline struct {
-	out  chan decodedEvent
-	quit chan struct{}
-	err  error // valid once out is closed
-}
-
-var errStopped = errors.New("stopped")
-
-func decodeAhead(scan func(emit func(k, b []byte) error) error, stored func(seq uint64) []chain.Hash) *pipeline {
-	p := &pipeline{out: make(chan decodedEvent, 1024), quit: make(chan struct{})}
-	go func() {
-		defer close(p.out)
-		var seq uint64
-		err := scan(func(k, b []byte) error {
-			ev, err := Decode(b)
-			d := decodedEvent{key: string(k), raw: b, ev: ev, err: err}
-			if stored != nil {
-				d.stored = stored(seq)
-			}
-			seq++
-			select {
-			case p.out <- d:
-				return nil
-			case <-p.quit:
-				return errStopped
-			}
-		})
-		if err != errStopped {
-			p.err = err
-		}
-	}()
-	return p
-}
-
-// stop ends the scan early and waits for it to let go of the transaction.
-func (p *pipeline) stop() {
-	select {
-	case <-p.quit:
-	default:
-		close(p.quit)
-	}
-	for range p.out {
-	}
-}
-
-// checkPrivateNotes checks that every private note's text still matches
-// the hash its event committed to.
-func checkPrivateNotes(txn *badger.Txn, st *MemState) error {
-	return scanRaw(txn, prefixPrivate, func(k, v []byte) error {
+// CheckPrivateNotes checks every private note that scan finds against the
+// replayed state st: its text must still match the hash its event
+// committed to.
+func CheckPrivateNotes(st Reader, scan func(prefix string, fn func(k, v []byte) error) error) error {
+	return scan(prefixPrivate, func(k, v []byte) error {
 		key := prefixNoteHash + strings.TrimPrefix(string(k), prefixPrivate)
 		b, ok := st.Get(key)
 		var rec noteRecord

@@ -68,7 +68,7 @@ func TestMembersTabCensus(t *testing.T) {
 	m = press(m, "c")
 	v := screen(m)
 	checkFits(t, v, 80, 24)
-	at := f.store.LastCensus()
+	at := f.hub.LastCensus()
 	if at == nil {
 		t.Fatal("no census after a checkpoint")
 	}

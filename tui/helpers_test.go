@@ -14,6 +14,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // testClock is a pinned, slowly advancing clock so event times and
@@ -32,7 +33,7 @@ func (c *testClock) now() time.Time {
 
 type fixture struct {
 	t     testing.TB
-	store *state.Store
+	store *store.Store
 	hub   *state.Hub
 	clk   *testClock
 }
@@ -40,7 +41,7 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	clk := &testClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-	s, err := state.Open(state.Options{Dir: t.TempDir(), Clock: clk.now, CheckpointInterval: time.Hour, CheckpointEvery: 1})
+	s, err := store.Open(store.Options{Dir: t.TempDir(), Clock: clk.now, CheckpointInterval: time.Hour, CheckpointEvery: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

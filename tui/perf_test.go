@@ -138,7 +138,7 @@ func BenchmarkVoteRefresh(b *testing.B) {
 				b.StopTimer()
 				vote(b, f, alice, i)
 				i++
-				size := f.hub.Store().Size()
+				size := f.hub.Size()
 				b.StartTimer()
 				for _, s := range ss {
 					s.send(changedMsg{size: size})

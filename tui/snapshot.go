@@ -89,11 +89,11 @@ func loadSnapshot(hub *state.Hub, who Identity, open uint64, prev *snapshot) *sn
 			s.ownApp = &a
 		}
 	}
-	st := hub.Store()
-	s.head, s.hasHead = st.Head()
-	s.size = st.Size()
-	s.verifier = st.VerifierKey()
-	s.figures = st.LastCensus()
+	pub := hub.Published()
+	s.head, s.hasHead = pub.Head, pub.Head.Height > 0
+	s.size = pub.Size
+	s.verifier = hub.VerifierKey()
+	s.figures = pub.Census
 	return s
 }
 

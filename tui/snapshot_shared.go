@@ -14,6 +14,8 @@ type hubData struct {
 	info    state.HubInfo
 	charter *state.Charter
 	members []state.Member // hub.Members' shared list
+	// memberGen is the member generation members belongs to.
+	memberGen uint64
 	// Derived from members, and kept while the hub hands out the same list.
 	roster   []state.Member
 	census   []state.CensusMember // listed members, as visitors see them
@@ -52,7 +54,7 @@ type sharedEntry struct {
 func sharedRead(hub *state.Hub) *hubData {
 	// The size is read before the data, so the data is at least as new as
 	// the size it is filed under (as hub.Members does).
-	size := hub.Store().Size()
+	size := hub.Size()
 	sh := &shared
 	sh.mu.Lock()
 	e := sh.cur
@@ -78,11 +80,11 @@ func sharedRead(hub *state.Hub) *hubData {
 func readHubData(hub *state.Hub) *hubData {
 	d := &hubData{}
 	var err error
-	if d.members, err = hub.Members(); err != nil {
+	if d.members, d.memberGen, err = hub.MembersGen(); err != nil {
 		d.err = err
 		return d
 	}
-	d.roster, d.census, d.unlisted = memberLists(d.members)
+	d.roster, d.census, d.unlisted = memberLists(hub, d.members, d.memberGen)
 	err = hub.View(func(r state.Reader) error {
 		d.info, _ = state.GetHub(r)
 		if c, ok := state.CurrentCharter(r); ok {
@@ -112,13 +114,13 @@ func readHubData(hub *state.Hub) *hubData {
 	return d
 }
 
-// memberListsOf holds the lists last derived from hub.Members, which hands
-// out one shared slice until a member record changes: most commits (votes
-// above all) derive nothing.
+// memberListsOf holds the lists last derived from hub.Members, for one
+// member generation: most commits (votes above all) change no member and
+// derive nothing.
 var memberListsOf struct {
 	mu       sync.Mutex
-	first    *state.Member
-	n        int
+	hub      *state.Hub
+	gen      uint64 // of hub's members; 0: nothing derived yet
 	roster   []state.Member
 	census   []state.CensusMember
 	unlisted int
@@ -127,14 +129,14 @@ var memberListsOf struct {
 // memberLists is who still counts (not left or expelled), in id order,
 // and of those, the names visitors may see and how many they may not, as
 // in hub.Census(false).
-func memberLists(all []state.Member) (roster []state.Member, census []state.CensusMember, unlisted int) {
+func memberLists(hub *state.Hub, all []state.Member, gen uint64) (roster []state.Member, census []state.CensusMember, unlisted int) {
 	if len(all) == 0 {
 		return nil, nil, 0
 	}
 	ml := &memberListsOf
 	ml.mu.Lock()
 	defer ml.mu.Unlock()
-	if ml.first == &all[0] && ml.n == len(all) {
+	if ml.hub == hub && ml.gen == gen {
 		return ml.roster, ml.census, ml.unlisted
 	}
 	roster = make([]state.Member, 0, len(all))
@@ -149,7 +151,7 @@ func memberLists(all []state.Member) (roster []state.Member, census []state.Cens
 		}
 		roster = append(roster, m)
 	}
-	ml.first, ml.n = &all[0], len(all)
+	ml.hub, ml.gen = hub, gen
 	ml.roster, ml.census, ml.unlisted = roster, census, unlisted
 	return roster, census, unlisted
 }

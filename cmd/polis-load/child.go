@@ -20,6 +20,7 @@ import (
 
 	polisssh "github.com/polis-hub/polis/ssh"
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // processStart is as close to the child's exec as Go lets us note it: the
@@ -38,7 +39,7 @@ type readyMsg struct {
 	Addr    string `json:"addr"`
 	HostKey string `json:"host_key"` // authorized_keys form, pinned by the driver
 	Events  uint64 `json:"events"`
-	// Start-up: state.Open alone; NewHub and the first Info(); process
+	// Start-up: store.Open alone; NewHub and the first Info(); process
 	// start until that Info returned; process start until the SSH
 	// listener is up (after admitting the bench keys, if any).
 	OpenMS  float64 `json:"open_ms"`
@@ -92,7 +93,7 @@ func runHubChild(in io.Reader, out io.Writer, f *hubFlags) error {
 	}
 	var ready readyMsg
 	t0 := time.Now()
-	st, err := state.Open(state.Options{Dir: dir})
+	st, err := store.Open(store.Options{Dir: dir})
 	if err != nil {
 		return err
 	}

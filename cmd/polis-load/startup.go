@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 	"github.com/polis-hub/polis/state/tally"
 )
 
@@ -25,7 +26,7 @@ type startupStats struct {
 
 // startupRun is one start of a hub child on the data dir, in ms.
 type startupRun struct {
-	OpenMS     float64 `json:"open_ms"`      // state.Open
+	OpenMS     float64 `json:"open_ms"`      // store.Open
 	InfoMS     float64 `json:"info_ms"`      // NewHub and the first Info
 	UpMS       float64 `json:"up_ms"`        // process start to that Info
 	ReadyMS    float64 `json:"ready_ms"`     // process start to the SSH listener
@@ -62,7 +63,7 @@ func (r *runner) startup(n int) (res result, err error) {
 		st.Runs = append(st.Runs, sr)
 	}
 	m := st.median()
-	r.prog.say("startup, %d events: state.Open %.0f ms, process start to first Info %.0f ms, to listening %.0f ms",
+	r.prog.say("startup, %d events: store.Open %.0f ms, process start to first Info %.0f ms, to listening %.0f ms",
 		n, m.OpenMS, m.UpMS, m.ReadyMS)
 	return res, nil
 }
@@ -134,7 +135,7 @@ func (r *runner) startupDir(n int) (string, time.Duration, error) {
 // thousand members voting on ten proposals and changing their themes, from
 // 256 concurrent writers so that group commit makes it quick.
 func (r *runner) build(dir string, n int) (err error) {
-	st, err := state.Open(state.Options{Dir: dir})
+	st, err := store.Open(store.Options{Dir: dir})
 	if err != nil {
 		return err
 	}

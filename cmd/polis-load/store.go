@@ -12,6 +12,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 	"github.com/polis-hub/polis/state/tally"
 )
 
@@ -54,7 +55,7 @@ func (r *runner) store(clients int) (res result, err error) {
 		return res, err
 	}
 	defer os.RemoveAll(dir)
-	st, err := state.Open(state.Options{Dir: filepath.Join(dir, "data")})
+	st, err := store.Open(store.Options{Dir: filepath.Join(dir, "data")})
 	if err != nil {
 		return res, err
 	}

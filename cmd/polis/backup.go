@@ -11,7 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func backupCmd() *cobra.Command {
@@ -69,24 +69,24 @@ The file is a tar archive (see 'polis restore --help'); restore it with
 // backup asks the hub serving dir for a backup, or reads dir directly when
 // no hub serves it. What the hub sends is checked as it arrives: a cut
 // connection never leaves a file that looks complete.
-func backup(dir string, w io.Writer, bar *byteBar) (state.BackupInfo, error) {
+func backup(dir string, w io.Writer, bar *byteBar) (store.BackupInfo, error) {
 	if _, err := os.Stat(filepath.Join(dir, "FORMAT")); err != nil {
-		return state.BackupInfo{}, fmt.Errorf("no polis data dir at %s", dir)
+		return store.BackupInfo{}, fmt.Errorf("no polis data dir at %s", dir)
 	}
 	rc, est, err := requestBackup(dir)
 	if errors.Is(err, errNoHub) {
-		info, err := state.BackupDir(dir, w, bar.update)
-		if errors.Is(err, state.ErrLocked) {
+		info, err := store.BackupDir(dir, w, bar.update)
+		if errors.Is(err, store.ErrLocked) {
 			return info, fmt.Errorf("%w, and it does not answer on %s", err, filepath.Join(dir, controlSocket))
 		}
 		return info, err
 	}
 	if err != nil {
-		return state.BackupInfo{}, err
+		return store.BackupInfo{}, err
 	}
 	defer rc.Close()
 	cw := &countingWriter{w: w, progress: func(n int64) { bar.update(n, est) }}
-	info, err := state.CheckBackup(io.TeeReader(rc, cw))
+	info, err := store.CheckBackup(io.TeeReader(rc, cw))
 	if err != nil {
 		return info, fmt.Errorf("the backup from the hub is incomplete (see the hub's log): %w", err)
 	}
@@ -189,7 +189,7 @@ nothing is left behind.`,
 			if in == "" {
 				return errors.New("--in FILE is required ('-' for stdin)")
 			}
-			o := state.RestoreOptions{Rollback: rollback}
+			o := store.RestoreOptions{Rollback: rollback}
 			if head != "" {
 				var err error
 				if o.Head, err = readHeadArg(head); err != nil {
@@ -211,7 +211,7 @@ nothing is left behind.`,
 			}
 			bar := newByteBar(cmd.ErrOrStderr())
 			o.Progress = func(n int64) { bar.update(n, total) }
-			info, err := state.Restore(r, data, o)
+			info, err := store.Restore(r, data, o)
 			bar.done()
 			if err != nil {
 				return fmt.Errorf("%s: %w", in, err)
@@ -232,7 +232,7 @@ nothing is left behind.`,
 				return nil
 			}
 			vbar := newBar(cmd.ErrOrStderr())
-			rep, err := state.VerifyDir(data, vbar.update)
+			rep, err := store.VerifyDir(data, vbar.update)
 			vbar.done()
 			if err != nil {
 				return fmt.Errorf("the restored hub does not verify: %w", err)
@@ -253,7 +253,7 @@ nothing is left behind.`,
 // readHeadArg reads --head: a data dir (its HEAD file) or a file.
 func readHeadArg(path string) ([]byte, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		path = filepath.Join(path, state.HeadFile)
+		path = filepath.Join(path, store.HeadFile)
 	}
 	f, err := os.Open(path)
 	if err != nil {

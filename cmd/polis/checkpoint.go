@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func checkpointCmd() *cobra.Command {
@@ -30,7 +30,7 @@ and it refuses a data dir whose database is behind its HEAD file.`,
 				}
 				w = f
 			}
-			info, err := state.ExportDir(data, w)
+			info, err := store.ExportDir(data, w)
 			if f != nil {
 				if cerr := f.Close(); err == nil {
 					err = cerr

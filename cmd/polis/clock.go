@@ -8,10 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
-// The clock guard (state/clock.go) refuses writes stamped far ahead of the
+// The clock guard (state/store/clock.go) refuses writes stamped far ahead of the
 // hub's own reckoning. A steward reads it, and confirms a new time, through
 // the serving hub's control socket: "clock 1" and "clock confirm 1" answer
 // "ok 0" and the status as text.
@@ -55,7 +55,7 @@ It talks to the hub serving the data dir, over its control socket.`,
 
 // clock answers a clock request on the control socket.
 func (c *control) clock(w io.Writer, confirm bool) {
-	var st state.ClockStatus
+	var st store.ClockStatus
 	if confirm {
 		st = c.st.ConfirmClock()
 	} else {

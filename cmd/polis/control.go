@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // A serving hub holds its database's lock, so `polis backup` asks the hub
@@ -30,7 +30,7 @@ const controlSocket = "polis.sock"
 
 type control struct {
 	ln  net.Listener
-	st  *state.Store
+	st  *store.Store
 	log *slog.Logger
 
 	mu     sync.Mutex
@@ -41,7 +41,7 @@ type control struct {
 
 // listenControl starts the control socket. Serving holds the data dir's
 // lock, so a socket file already there is a crashed hub's and is replaced.
-func listenControl(dir string, st *state.Store, log *slog.Logger) (*control, error) {
+func listenControl(dir string, st *store.Store, log *slog.Logger) (*control, error) {
 	path := filepath.Join(dir, controlSocket)
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&os.ModeSocket != 0 {
 		os.Remove(path)

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // The recognition dossier: files a community hands to officials, computed
@@ -54,11 +55,11 @@ stopped one is read directly; --file takes the log from an export instead.`,
 }
 
 func writeDossier(cmd *cobra.Command, data, file, out string) error {
-	signer, err := state.Signer(data)
+	signer, err := store.Signer(data)
 	if err != nil {
 		return err
 	}
-	vb, err := os.ReadFile(filepath.Join(data, state.VerifyKey))
+	vb, err := os.ReadFile(filepath.Join(data, store.VerifyKey))
 	if err != nil {
 		return err
 	}
@@ -79,7 +80,7 @@ func writeDossier(cmd *cobra.Command, data, file, out string) error {
 		}
 	} else if !errors.Is(err, errNoHub) {
 		return err
-	} else if _, err := state.ExportDir(data, &buf); err != nil {
+	} else if _, err := store.ExportDir(data, &buf); err != nil {
 		return err
 	}
 	x, err := state.ReadExport(&buf)
@@ -97,7 +98,7 @@ func writeDossier(cmd *cobra.Command, data, file, out string) error {
 	if err != nil {
 		return err
 	}
-	files := map[string][]byte{dossierMD: []byte(d.Markdown()), dossierJSON: append(js, '\n'), state.VerifyKey: []byte(vkey + "\n")}
+	files := map[string][]byte{dossierMD: []byte(d.Markdown()), dossierJSON: append(js, '\n'), store.VerifyKey: []byte(vkey + "\n")}
 	for _, name := range []string{dossierMD, dossierJSON} {
 		sig, err := state.SignDossierFile(name, files[name], d.Checkpoint, signer)
 		if err != nil {
@@ -108,7 +109,7 @@ func writeDossier(cmd *cobra.Command, data, file, out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	for _, name := range []string{dossierMD, dossierJSON, dossierMD + sigSuffix, dossierJSON + sigSuffix, state.VerifyKey} {
+	for _, name := range []string{dossierMD, dossierJSON, dossierMD + sigSuffix, dossierJSON + sigSuffix, store.VerifyKey} {
 		if err := os.WriteFile(filepath.Join(out, name), files[name], 0o644); err != nil {
 			return err
 		}
@@ -129,9 +130,9 @@ func verifyDossier(cmd *cobra.Command, file, key string) error {
 		return fmt.Errorf("signature: %w", err)
 	}
 	if strings.TrimSpace(key) == "" {
-		b, err := os.ReadFile(filepath.Join(filepath.Dir(file), state.VerifyKey))
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(file), store.VerifyKey))
 		if err != nil {
-			return fmt.Errorf("no --key and no %s beside the dossier: %w", state.VerifyKey, err)
+			return fmt.Errorf("no --key and no %s beside the dossier: %w", store.VerifyKey, err)
 		}
 		key = string(b)
 		fmt.Fprintf(cmd.ErrOrStderr(), "polis: trusting the key beside the dossier: %s\npolis: compare it with 'ssh HUB chain key', or pass --key\n", strings.TrimSpace(key))

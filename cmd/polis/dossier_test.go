@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func runCLI(args ...string) (string, error) {
@@ -29,7 +30,7 @@ func runCLI(args ...string) (string, error) {
 // space and a contribution, and returns its data dir and census JSON.
 func civicHub(t *testing.T) (dir string, censusJSON []byte) {
 	dir = t.TempDir()
-	st, err := state.Open(state.Options{Dir: dir})
+	st, err := store.Open(store.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func civicHub(t *testing.T) (dir string, censusJSON []byte) {
 	must(alice, state.Contribute{Asset: "EUR", Amount: 12000})
 	must(alice, state.NewProposal{Kind: state.KindText, Title: "Paint the loft"})
 	st.Close() // seals the last checkpoint
-	st, err = state.Open(state.Options{Dir: dir})
+	st, err = store.Open(store.Options{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,7 @@ func TestDossierSignedAndVerified(t *testing.T) {
 			t.Fatalf("dossier.md lacks %q:\n%s", want, md)
 		}
 	}
-	key, _ := os.ReadFile(filepath.Join(dir, state.VerifyKey))
+	key, _ := os.ReadFile(filepath.Join(dir, store.VerifyKey))
 	for _, name := range []string{"dossier.md", "dossier.json"} {
 		f := filepath.Join(out, name)
 		if msg, err := runCLI("verify", "--dossier", f, "--key", string(key)); err != nil || !strings.Contains(msg, "dossier ok") {
@@ -103,7 +104,7 @@ func TestDossierSignedAndVerified(t *testing.T) {
 		}
 	}
 	// Another key does not verify it.
-	other, err := state.Open(state.Options{Dir: t.TempDir(), Origin: "polis.local/hub"})
+	other, err := store.Open(store.Options{Dir: t.TempDir(), Origin: "polis.local/hub"})
 	if err != nil {
 		t.Fatal(err)
 	}

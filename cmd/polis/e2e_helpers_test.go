@@ -32,7 +32,7 @@ var plainBuild, faultBuild builtBinary
 func polisBinary(t *testing.T) string { return plainBuild.get(t) }
 
 // polisFaultBinary builds the binary with the polisfault tag: it fails the
-// Nth commit when POLIS_FAULT_COMMIT=N (state/fault_env.go). Normal builds
+// Nth commit when POLIS_FAULT_COMMIT=N (state/store/fault_env.go). Normal builds
 // have no such path.
 func polisFaultBinary(t *testing.T) string { return faultBuild.get(t, "-tags", "polisfault") }
 

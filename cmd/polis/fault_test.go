@@ -12,6 +12,7 @@ import (
 
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/durable"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // A commit that fails (as a failed fsync does: Badger applied the batch,
@@ -50,14 +51,14 @@ func TestFailedCommitStopsServe(t *testing.T) {
 // The scrape says when the store has failed.
 func TestMetricsReportStorageFailure(t *testing.T) {
 	m := newMetrics()
-	st, err := state.Open(state.Options{Dir: t.TempDir(), CheckpointEvery: 1})
+	st, err := store.Open(store.Options{Dir: t.TempDir(), CheckpointEvery: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	m.watchStore(st)
 	durable.Hook = func(op, path string) error {
-		if op == "sync" && strings.Contains(path, state.HeadFile) {
+		if op == "sync" && strings.Contains(path, store.HeadFile) {
 			return fmt.Errorf("injected: I/O error")
 		}
 		return nil

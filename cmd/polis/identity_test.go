@@ -11,6 +11,7 @@ import (
 
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/durable"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // serve makes the SSH host key itself, durably, with the other identity
@@ -29,7 +30,7 @@ func TestServeIdentityFilesDurableFirst(t *testing.T) {
 	}
 	defer func() { durable.Hook = nil }()
 	var logBuf bytes.Buffer
-	st, err := openData(state.Options{Dir: dir, Origin: "polis.test/hub"}, slog.New(slog.NewTextHandler(&logBuf, nil)))
+	st, err := openData(store.Options{Dir: dir, Origin: "polis.test/hub"}, slog.New(slog.NewTextHandler(&logBuf, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestServeIdentityFilesDurableFirst(t *testing.T) {
 			synced[filepath.Base(s.path)] = true
 		}
 	}
-	for _, f := range []string{"FORMAT", "hub.key", "hub.pub", state.HostKeyFile, state.HostKeyFile + ".pub"} {
+	for _, f := range []string{"FORMAT", "hub.key", "hub.pub", store.HostKeyFile, store.HostKeyFile + ".pub"} {
 		if !synced[f] {
 			t.Fatalf("%s was not written durably before the store opened: %v", f, steps)
 		}
@@ -61,7 +62,7 @@ func TestServeIdentityFilesDurableFirst(t *testing.T) {
 // tightened at start, and the log says so.
 func TestServeTightensModes(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "data")
-	if _, err := state.PrepareDir(data, ""); err != nil {
+	if _, err := store.PrepareDir(data, ""); err != nil {
 		t.Fatal(err)
 	}
 	os.Chmod(data, 0o755)

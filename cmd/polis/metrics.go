@@ -13,7 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	polisssh "github.com/polis-hub/polis/ssh"
-	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // maxCommandLabels bounds the command label's values. The ssh package
@@ -76,7 +76,7 @@ func newMetrics() *metrics {
 	return m
 }
 
-// onCommit is state.Options.OnCommit.
+// onCommit is store.Options.OnCommit.
 func (m *metrics) onCommit(commands int, took time.Duration) {
 	m.batch.Observe(float64(commands))
 	m.commit.Observe(took.Seconds())
@@ -108,7 +108,7 @@ func (m *metrics) CommandDone(name string, exitCode int) {
 func (m *metrics) ConnRefused(reason string) { m.refused.WithLabelValues(reason).Inc() }
 
 // watchStore adds the store's numbers, read once per scrape.
-func (m *metrics) watchStore(st *state.Store) { m.reg.MustRegister(storeCollector{st}) }
+func (m *metrics) watchStore(st *store.Store) { m.reg.MustRegister(storeCollector{st}) }
 
 var (
 	descHeight   = prometheus.NewDesc("polis_checkpoint_height", "Height of the latest signed checkpoint.", nil, nil)
@@ -122,7 +122,7 @@ var (
 	descDiskFree = prometheus.NewDesc("polis_disk_free_bytes", "Free space on the data dir's file system at the last write (-1 before the first).", nil, nil)
 )
 
-type storeCollector struct{ st *state.Store }
+type storeCollector struct{ st *store.Store }
 
 func (c storeCollector) Describe(ch chan<- *prometheus.Desc) {
 	for _, d := range []*prometheus.Desc{descHeight, descLogSize, descUnsealed, descLSM, descVlog, descFailed, descClock, descDiskLow, descDiskFree} {

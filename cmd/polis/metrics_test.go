@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func TestMetricsAddr(t *testing.T) {
@@ -43,7 +44,7 @@ func TestMetricsAddr(t *testing.T) {
 // it, with bounded labels.
 func TestMetricsScrape(t *testing.T) {
 	m := newMetrics()
-	st, err := state.Open(state.Options{Dir: t.TempDir(), CheckpointEvery: 2, OnCommit: m.onCommit})
+	st, err := store.Open(store.Options{Dir: t.TempDir(), CheckpointEvery: 2, OnCommit: m.onCommit})
 	if err != nil {
 		t.Fatal(err)
 	}

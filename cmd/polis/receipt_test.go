@@ -10,10 +10,11 @@ import (
 	"testing"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func TestVerifyReceipt(t *testing.T) {
-	st, err := state.Open(state.Options{Dir: t.TempDir()})
+	st, err := store.Open(store.Options{Dir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,12 +23,12 @@ func TestVerifyReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	st.Close() // seals a checkpoint over the event
-	st, err = state.Open(state.Options{Dir: st.Dir()})
+	st, err = store.Open(store.Options{Dir: st.Dir()})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rc, err := st.Receipt(0)
+	rc, err := state.NewHub(st).Receipt(0)
 	if err != nil || !rc.Sealed {
 		t.Fatalf("receipt %+v %v", rc, err)
 	}

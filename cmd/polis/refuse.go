@@ -6,14 +6,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // refusedToStart adds to a refusal to open the store what a steward can do
 // about it (README: "If the hub refuses to start").
 func refusedToStart(dir string, err error) error {
 	switch {
-	case errors.Is(err, state.ErrDamagedLog):
+	case errors.Is(err, store.ErrDamagedLog):
 		return fmt.Errorf(`%w
 
 The hub will not start on a damaged log: starting would drop the writes after
@@ -22,7 +22,7 @@ restore a backup that holds those writes (polis restore), or accept losing
 them: polis salvage-log --data %s keeps a copy of the damaged log, lets the
 database cut it, and the hub can start again (unless that loses published
 checkpoints, which it then says).`, err, dir, dir)
-	case errors.Is(err, state.ErrHistoryLost):
+	case errors.Is(err, store.ErrHistoryLost):
 		return fmt.Errorf(`%w
 
 The hub will not start: members may hold checkpoints this store no longer
@@ -51,7 +51,7 @@ published (the data dir's HEAD): signing those heights again would give
 members two histories.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			kept, err := state.SalvageLog(data)
+			kept, err := store.SalvageLog(data)
 			if err != nil {
 				return err
 			}

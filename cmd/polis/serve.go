@@ -18,6 +18,7 @@ import (
 
 	polisssh "github.com/polis-hub/polis/ssh"
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 type serveFlags struct {
@@ -111,7 +112,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return err
 	}
-	opts := state.Options{Dir: f.data, Origin: f.origin, CheckpointEvery: f.every, CheckpointInterval: f.interval,
+	opts := store.Options{Dir: f.data, Origin: f.origin, CheckpointEvery: f.every, CheckpointInterval: f.interval,
 		Log: log, MaxClockStep: f.maxClockStep, MinFreeSpace: f.minFreeMB << 20}
 	switch {
 	case f.maxClockStep == 0:
@@ -142,7 +143,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 		return fmt.Errorf("listen on %s: %w", f.listen, err)
 	}
 	cfg := f.ssh
-	cfg.Addr, cfg.HostKeyPath, cfg.Logger = f.listen, filepath.Join(f.data, state.HostKeyFile), log
+	cfg.Addr, cfg.HostKeyPath, cfg.Logger = f.listen, filepath.Join(f.data, store.HostKeyFile), log
 	if m != nil {
 		cfg.Observer = m
 	}
@@ -209,15 +210,15 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 // openData makes every identity file of the data dir (FORMAT, the
 // checkpoint keys, the SSH host key, which the door then only reads)
 // durable before the store's first write, then opens the store.
-func openData(opts state.Options, log *slog.Logger) (*state.Store, error) {
-	tightened, err := state.PrepareDir(opts.Dir, opts.Origin)
+func openData(opts store.Options, log *slog.Logger) (*store.Store, error) {
+	tightened, err := store.PrepareDir(opts.Dir, opts.Origin)
 	if err != nil {
 		return nil, err
 	}
 	for _, w := range tightened {
 		log.Warn(w)
 	}
-	return state.Open(opts)
+	return store.Open(opts)
 }
 
 // running is a serving hub's parts, in the order they stop.
@@ -226,7 +227,7 @@ type running struct {
 	ctl       *control // nil when the socket could not be made
 	srv       *polisssh.Server
 	deadlines func()
-	st        *state.Store
+	st        *store.Store
 	metrics   *http.Server // nil when off
 }
 
@@ -260,7 +261,7 @@ func (r *running) stop(timeout time.Duration) error {
 // no members yet it returns a founder code.
 func prepareHub(hub *state.Hub, name string, keys []adminKey) (string, error) {
 	ctx := context.Background()
-	if hub.Store().Size() == 0 {
+	if hub.Size() == 0 {
 		if _, err := hub.Submit(ctx, state.SystemActor, state.CreateHub{Name: name}); err != nil {
 			return "", fmt.Errorf("creating the hub: %w", err)
 		}
@@ -275,7 +276,7 @@ func prepareHub(hub *state.Hub, name string, keys []adminKey) (string, error) {
 		return "", err
 	}
 	code, err := hub.IssueFounderCode(ctx)
-	if errors.Is(err, state.ErrClockAhead) || errors.Is(err, state.ErrDiskFull) {
+	if errors.Is(err, store.ErrClockAhead) || errors.Is(err, store.ErrDiskFull) {
 		// Serve anyway, so that a steward can put it right (polis clock
 		// --confirm, or free space); the next start issues the code.
 		return "", nil
@@ -288,9 +289,9 @@ func prepareHub(hub *state.Hub, name string, keys []adminKey) (string, error) {
 func announce(out io.Writer, log *slog.Logger, f *serveFlags, addr net.Addr, hub *state.Hub, founder string) {
 	info, _ := hub.Info()
 	host, port, _ := net.SplitHostPort(addr.String())
-	fp, _ := hostKeyFingerprint(filepath.Join(f.data, state.HostKeyFile))
-	st := hub.Store().Stats()
-	log.Info("serving", "name", info.Name, "addr", addr.String(), "data", f.data, "host_key", fp, "events", st.Size, "checkpoint", st.Height)
+	fp, _ := hostKeyFingerprint(filepath.Join(f.data, store.HostKeyFile))
+	pub := hub.Published()
+	log.Info("serving", "name", info.Name, "addr", addr.String(), "data", f.data, "host_key", fp, "events", pub.Size, "checkpoint", pub.Head.Height)
 	join := fmt.Sprintf("ssh -p %s %s join %s --name YOUR-NAME", port, host, founder)
 	if f.logFormat == "json" {
 		if founder != "" {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // noLimits lets one test address storm the hub.
@@ -115,9 +116,9 @@ func (s *storm) end() []string {
 }
 
 // inviteHashes opens a stopped hub's store and returns its invites' hashes.
-func inviteHashes(t *testing.T, data string) (map[string]bool, state.Stats, state.Head) {
+func inviteHashes(t *testing.T, data string) (map[string]bool, store.Stats, state.Head) {
 	t.Helper()
-	st, err := state.Open(state.Options{Dir: data})
+	st, err := store.Open(store.Options{Dir: data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +254,7 @@ func TestBackupWhileServingRestores(t *testing.T) {
 		t.Fatalf("hub did not stop:\n%s", h.output())
 	}
 	var exp bytes.Buffer
-	live, err := state.Open(state.Options{Dir: data})
+	live, err := store.Open(store.Options{Dir: data})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/polis-hub/polis/chain"
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 func verifyCmd() *cobra.Command {
@@ -62,7 +63,7 @@ against its signature.`,
 			if file != "" {
 				rep, err = verifyFile(cmd, file, key, bar.update)
 			} else {
-				rep, err = state.VerifyDir(data, bar.update)
+				rep, err = store.VerifyDir(data, bar.update)
 			}
 			bar.done()
 			if err != nil {

@@ -129,7 +129,7 @@ func TestAudienceAgreesWithBehaviour(t *testing.T) {
 		stdin string
 	}
 	var calls []tcall
-	for _, cl := range visitorCalls(t, wd.Hub.Store().Size()) {
+	for _, cl := range visitorCalls(t, wd.Hub.Size()) {
 		calls = append(calls, tcall{cl.path, cl.args, ""})
 	}
 	for _, rc := range roleCalls {
@@ -162,10 +162,10 @@ func TestAudienceAgreesWithBehaviour(t *testing.T) {
 		return ""
 	}
 	run := func(u *hubtest.User, cl tcall) (code int, stderr string, wrote bool) {
-		before := wd.Hub.Store().StateDigest()
+		before := wd.Hub.StateDigest()
 		var out, errOut bytes.Buffer
 		code = Execute(context.Background(), wd.Hub, identityOf(u), cl.args, strings.NewReader(cl.stdin), &out, &errOut)
-		return code, errOut.String(), wd.Hub.Store().StateDigest() != before
+		return code, errOut.String(), wd.Hub.StateDigest() != before
 	}
 	gateSaid := func(stderr string) bool {
 		return stderr == "polis: "+state.ErrVisitor.Error()+"\n" || stderr == "polis: "+errLogMembersOnly.Error()+"\n"

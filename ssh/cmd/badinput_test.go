@@ -67,7 +67,7 @@ func TestBadInputCoversEveryCommand(t *testing.T) {
 // clean line on stderr, and leaves the state digest as it was.
 func TestBadInputEveryCommand(t *testing.T) {
 	wd := newWorld(t)
-	before := wd.Hub.Store().StateDigest()
+	before := wd.Hub.StateDigest()
 	n := 0
 	for _, path := range commandPaths() {
 		rows := append(badInput(wd)[path], genericRows(strings.Fields(path))...)
@@ -77,7 +77,7 @@ func TestBadInputEveryCommand(t *testing.T) {
 			code := Execute(context.Background(), wd.Hub, wd.who(r.As), r.Args, strings.NewReader(r.Stdin), &stdout, &stderr)
 			what := r.As + " " + hubtest.Shorten(fmt.Sprintf("%q", r.Args))
 			hubtest.CheckFailure(t, what, stdout.String(), stderr.String(), code)
-			if d := wd.Hub.Store().StateDigest(); d != before {
+			if d := wd.Hub.StateDigest(); d != before {
 				t.Fatalf("%s changed the state", what)
 			}
 		}

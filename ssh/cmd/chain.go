@@ -26,13 +26,13 @@ func (c *cli) chainHeadCmd() *cobra.Command {
 	}
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
-		h, ok := c.hub.Store().Head()
+		h, ok := c.hub.Head()
 		if *asJSON {
 			// Before the first checkpoint this is the zero head: size 0.
 			return printJSON(cmd, h)
 		}
 		if !ok {
-			out(cmd, "No checkpoint yet (the log has %d events); the first is sealed shortly.\n", c.hub.Store().Size())
+			out(cmd, "No checkpoint yet (the log has %d events); the first is sealed shortly.\n", c.hub.Size())
 			return nil
 		}
 		out(cmd, "checkpoint %d: %d events\nroot   %s\nstate  %s\nsealed %s\n\n%s",
@@ -66,7 +66,7 @@ func (c *cli) chainExportCmd() *cobra.Command {
 		Short:       "Write the whole log for offline checking (polis verify --file FILE); members only",
 		Args:        noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.hub.Store().WriteExport(cmd.OutOrStdout())
+			return c.hub.WriteExport(cmd.OutOrStdout())
 		},
 	}
 }
@@ -84,7 +84,7 @@ func (c *cli) chainReceiptCmd() *cobra.Command {
 		if err != nil {
 			return usage(cmd, "event number %q is not a whole number (events count from 0)", truncate(args[0], 24))
 		}
-		rc, err := c.hub.Store().Receipt(seq)
+		rc, err := c.hub.Receipt(seq)
 		if err != nil {
 			return err
 		}
@@ -137,7 +137,7 @@ downloading the whole log.`,
 			}
 			sizes[i] = int64(n)
 		}
-		p, err := c.hub.Store().Consistency(sizes[0], sizes[1])
+		p, err := c.hub.Consistency(sizes[0], sizes[1])
 		if err != nil {
 			return err
 		}
@@ -163,7 +163,7 @@ func (c *cli) chainKeyCmd() *cobra.Command {
 		Short:       "Print the hub's checkpoint verifier key",
 		Args:        noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			out(cmd, "%s\n", c.hub.Store().VerifierKey())
+			out(cmd, "%s\n", c.hub.VerifierKey())
 			return nil
 		},
 	}

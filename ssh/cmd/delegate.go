@@ -151,7 +151,7 @@ func (c *cli) receiptCmd() *cobra.Command {
 			if err != nil {
 				return usage(cmd, "event number %q is not a whole number (events count from 0)", truncate(*event, 24))
 			}
-			if rc, err = c.hub.Store().Receipt(seq); err != nil {
+			if rc, err = c.hub.Receipt(seq); err != nil {
 				return err
 			}
 		}

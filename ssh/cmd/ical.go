@@ -75,7 +75,7 @@ func (c *cli) icalCmd() *cobra.Command {
 			st.Description = fmt.Sprintf("Booking %d at %s (space %d), %s; check-out %s.", b.ID, s.Name, b.Space, b.Status, b.To)
 			stays = append(stays, st)
 		}
-		return writeICal(cmd.OutOrStdout(), name, ICalUIDDomain(c.hub.Store().VerifierKey()), stays)
+		return writeICal(cmd.OutOrStdout(), name, ICalUIDDomain(c.hub.VerifierKey()), stays)
 	}
 	return cmd
 }

@@ -140,7 +140,7 @@ func visitorCalls(t *testing.T, size uint64) []call {
 // answered as its audience says (audience.go): public ones answer.
 func TestVisitorSeesNothingPrivate(t *testing.T) {
 	sw := newSecretWorld(t)
-	calls := visitorCalls(t, sw.Hub.Store().Size())
+	calls := visitorCalls(t, sw.Hub.Size())
 	answered := map[string]bool{}
 	var census, receipt string
 	for _, cl := range calls {
@@ -187,7 +187,7 @@ func TestVisitorSeesNothingPrivate(t *testing.T) {
 	if err := json.Unmarshal([]byte(receipt), &rc); err != nil || rc.Event != "" || rc.LeafHash == "" || !rc.Sealed {
 		t.Fatalf("a visitor's receipt: %v %q", err, receipt)
 	}
-	if err := state.CheckReceipt(rc, sw.Hub.Store().VerifierKey()); err != nil {
+	if err := state.CheckReceipt(rc, sw.Hub.VerifierKey()); err != nil {
 		t.Fatalf("a visitor's receipt does not check: %v", err)
 	}
 	t.Logf("%d calls by a visitor", len(calls))
@@ -223,7 +223,7 @@ func TestMembersStillVerifyEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := state.VerifyExport(x, sw.Hub.Store().VerifierKey(), nil); err != nil {
+	if _, err := state.VerifyExport(x, sw.Hub.VerifierKey(), nil); err != nil {
 		t.Fatalf("a member's export does not verify: %v", err)
 	}
 	// bob's joining: a member's receipt carries its event.
@@ -233,7 +233,7 @@ func TestMembersStillVerifyEverything(t *testing.T) {
 		if err := json.Unmarshal([]byte(run("chain", "receipt", fmt.Sprint(seq), "--json")), &rc); err != nil || rc.Event == "" {
 			t.Fatalf("a member's receipt %d: %v %+v", seq, err, rc)
 		}
-		if err := state.CheckReceipt(rc, sw.Hub.Store().VerifierKey()); err != nil {
+		if err := state.CheckReceipt(rc, sw.Hub.VerifierKey()); err != nil {
 			t.Fatal(err)
 		}
 		found = strings.Contains(rc.Event, "Zebulon Hidden")

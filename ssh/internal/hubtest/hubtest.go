@@ -15,20 +15,21 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/store"
 )
 
 // NewHub opens a fresh hub that seals a checkpoint with every commit, so
 // chain commands see one without waiting on a timer.
 func NewHub(t testing.TB) *state.Hub {
 	t.Helper()
-	return NewHubWith(t, state.Options{})
+	return NewHubWith(t, store.Options{})
 }
 
 // NewHubWith is NewHub with the given store options (a pinned clock).
-func NewHubWith(t testing.TB, o state.Options) *state.Hub {
+func NewHubWith(t testing.TB, o store.Options) *state.Hub {
 	t.Helper()
 	o.Dir, o.CheckpointEvery, o.CheckpointInterval = t.TempDir(), 1, time.Hour
-	s, err := state.Open(o)
+	s, err := store.Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}
