@@ -46,6 +46,9 @@ type Engine interface {
 	// WriteExport writes the whole log and every checkpoint, as of one
 	// snapshot, in the export format (docs/events.md).
 	WriteExport(w io.Writer) error
+	// WriteExportTo is WriteExport for the first size events (at most the
+	// published size) and the checkpoints that cover no more of them.
+	WriteExportTo(w io.Writer, size uint64) error
 }
 
 // Published is what one commit published: a value that is never modified

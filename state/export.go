@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -33,6 +34,11 @@ func WriteLog(w io.Writer, vkey string, r Reader, size uint64) (ExportInfo, erro
 	bw := bufio.NewWriterSize(w, 64<<10)
 	fmt.Fprintf(bw, "%s\nkey %s\n", exportMagic, vkey)
 	r.Scan(PrefixCheckpoint, func(_ string, v []byte) bool {
+		if noteSize(v) > size {
+			// Sealed in a batch not yet published, or past the sealed
+			// prefix asked for: checkpoints come in size order.
+			return false
+		}
 		fmt.Fprintf(bw, "checkpoint %d\n", len(v))
 		bw.Write(v)
 		info.Checkpoints++
@@ -67,6 +73,20 @@ type Export struct {
 	Key         string
 	Checkpoints [][]byte
 	Events      [][]byte
+}
+
+// noteSize reads the size line of a stored signed checkpoint (its second
+// line, C2SP tlog-checkpoint); an unreadable one counts as past any size.
+func noteSize(note []byte) uint64 {
+	lines := strings.SplitN(string(note), "\n", 3)
+	if len(lines) < 3 {
+		return math.MaxUint64
+	}
+	n, err := strconv.ParseUint(lines[1], 10, 64)
+	if err != nil {
+		return math.MaxUint64
+	}
+	return n
 }
 
 // ReadExport parses an export file, bounding every frame.
@@ -108,6 +128,11 @@ func ReadExport(r io.Reader) (*Export, error) {
 		case len(f) == 2 && f[0] == "end":
 			if n, err := strconv.Atoi(f[1]); err != nil || n != len(x.Events) {
 				return nil, fmt.Errorf("export: end says %s events, read %d", f[1], len(x.Events))
+			}
+			// Nothing may follow: bytes after the end are not covered by
+			// anything, and a reader must not be left to guess at them.
+			if extra, _ := io.Copy(io.Discard, io.LimitReader(br, 1<<20)); extra > 0 {
+				return nil, fmt.Errorf("export: %d bytes after the end line (the file was appended to)", extra)
 			}
 			return x, nil
 		case len(f) == 2 && f[0] == "checkpoint":

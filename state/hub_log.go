@@ -36,9 +36,16 @@ func (h *Hub) LastCensus() *CensusAt { return h.eng.Published().Census }
 // VerifierKey is the note verifier key of this hub's checkpoints.
 func (h *Hub) VerifierKey() string { return h.eng.VerifierKey() }
 
-// WriteExport writes the whole log and every checkpoint, as of one
-// snapshot, to w.
-func (h *Hub) WriteExport(w io.Writer) error { return h.eng.WriteExport(w) }
+// WriteExport writes the log and its checkpoints, as of one snapshot, to
+// w: the sealed log, up to the latest checkpoint, or with unsealed the
+// events after it too (which no signature covers yet).
+func (h *Hub) WriteExport(w io.Writer, unsealed bool) error {
+	p := h.eng.Published()
+	if unsealed {
+		return h.eng.WriteExportTo(w, p.Size)
+	}
+	return h.eng.WriteExportTo(w, uint64(p.Head.Size))
+}
 
 // verifier opens the hub's checkpoints.
 func (h *Hub) verifier() (note.Verifier, error) {

@@ -161,6 +161,17 @@ func (m *Memory) publish(pub *Published) {
 	m.subs.Publish(pub.Size)
 }
 
+// Seal signs a checkpoint over what is unsealed now, as the store's
+// timer would: tests use it to put a head mid-log.
+func (m *Memory) Seal() error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return ErrClosed
+	}
+	return m.sealNow()
+}
+
 // Close seals what is unsealed; later commands fail with ErrClosed, and
 // reads go on.
 func (m *Memory) Close() error {
@@ -170,6 +181,10 @@ func (m *Memory) Close() error {
 		return nil
 	}
 	m.closed = true
+	return m.sealNow()
+}
+
+func (m *Memory) sealNow() error {
 	pub := *m.Published()
 	if m.size == uint64(pub.Head.Size) {
 		return nil
@@ -206,9 +221,12 @@ func (m *Memory) Now() time.Time { return m.opts.Clock() }
 func (m *Memory) VerifierKey() string { return m.vkey }
 
 // WriteExport writes the whole log and every checkpoint.
-func (m *Memory) WriteExport(w io.Writer) error {
+func (m *Memory) WriteExport(w io.Writer) error { return m.WriteExportTo(w, m.Published().Size) }
+
+// WriteExportTo is described at Engine.
+func (m *Memory) WriteExportTo(w io.Writer, size uint64) error {
 	return m.View(func(r Reader) error {
-		_, err := WriteLog(w, m.vkey, r, m.size)
+		_, err := WriteLog(w, m.vkey, r, min(size, m.size))
 		return err
 	})
 }

@@ -288,7 +288,7 @@ func TestSettingsThemeAndRename(t *testing.T) {
 	}
 	// It is alice's preference, not the community's: the log has no trace.
 	var b bytes.Buffer
-	if err := f.hub.WriteExport(&b); err != nil || bytes.Contains(b.Bytes(), []byte("light")) {
+	if err := f.hub.WriteExport(&b, true); err != nil || bytes.Contains(b.Bytes(), []byte("light")) {
 		t.Fatalf("the export holds the theme (%v)", err)
 	}
 	// A new session of the same member starts in the chosen theme.

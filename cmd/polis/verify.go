@@ -21,7 +21,7 @@ import (
 
 func verifyCmd() *cobra.Command {
 	var data, file, key, receipt, dossier, censusFile, since, consistency string
-	var census bool
+	var census, allowUnsealed bool
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Replay the whole log and check every hash, signature and state digest",
@@ -40,6 +40,12 @@ or rolled back what you saw: verify says so with both sizes and roots and
 exits non-zero. With --consistency PROOF.json (from 'ssh HUB chain
 consistency OLD NEW --json') and --key it checks that proof instead of the
 whole log.
+
+Events after the last checkpoint are covered by no signature: anyone could
+have appended them. An export with such a tail does not pass unless
+--allow-unsealed says to accept them as unauthenticated ('ssh HUB chain
+export' writes only the sealed log). A data dir's own tail is reported,
+and sealed by the hub when it next starts.
 
 --census prints the census recomputed at the last checkpoint; --census-file
 compares it with a census saved from 'ssh HUB census --json' (at the
@@ -69,6 +75,13 @@ against its signature.`,
 			if err != nil {
 				return fmt.Errorf("verify FAILED: %w", err)
 			}
+			// An export's tail after its last checkpoint is covered by no
+			// signature: anyone could have appended it. (A data dir's
+			// own tail is the hub's, which seals it when it next starts.)
+			if rep.Unsealed > 0 && file != "" && !allowUnsealed {
+				return fmt.Errorf("verify FAILED: the %d sealed events check out, but %s after the last checkpoint (size %d) %s covered by no signature, so nothing says the hub wrote %s; export the sealed log, or pass --allow-unsealed to accept %s as unauthenticated",
+					rep.Head.Size, state.Plural(int(rep.Unsealed), "event", "events"), rep.Head.Size, isAre(rep.Unsealed), themIt(rep.Unsealed), themIt(rep.Unsealed))
+			}
 			el := time.Since(start)
 			rate := float64(rep.Events) / el.Seconds()
 			fmt.Fprintf(cmd.OutOrStdout(), "verify ok: %d events, %d checkpoints, head %d at size %d, %d unsealed, state %x… (%.0f events/s)\n",
@@ -77,6 +90,10 @@ against its signature.`,
 				if err := checkSince(cmd, rep, since); err != nil {
 					return err
 				}
+			}
+			if rep.Unsealed > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "warning: %s after the last checkpoint (from event %d) %s unauthenticated: no signature covers %s yet\n",
+					state.Plural(int(rep.Unsealed), "event", "events"), rep.Head.Size, isAre(rep.Unsealed), themIt(rep.Unsealed))
 			}
 			if rep.Crashed {
 				fmt.Fprintln(cmd.OutOrStdout(), "note: the hub was not stopped cleanly; its write log was replayed in a scratch copy, and the data dir was left as the crash left it")
@@ -103,7 +120,22 @@ against its signature.`,
 	cmd.Flags().StringVar(&since, "since", "", "a checkpoint you kept ('ssh HUB chain head > FILE'): prove the chain extends it")
 	cmd.Flags().StringVar(&consistency, "consistency", "", "with --since and --key: check this proof ('ssh HUB chain consistency OLD NEW --json') instead of the whole log")
 	cmd.Flags().StringVar(&dossier, "dossier", "", "check a dossier file (dossier.md or dossier.json) against its .sig and --key")
+	cmd.Flags().BoolVar(&allowUnsealed, "allow-unsealed", false, "accept events after the last checkpoint, reported as unauthenticated")
 	return cmd
+}
+
+func isAre(n uint64) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
+func themIt(n uint64) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 func verifyFile(cmd *cobra.Command, file, key string, p state.Progress) (state.VerifyReport, error) {

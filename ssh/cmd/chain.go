@@ -60,15 +60,17 @@ func noteLines(s string) string {
 }
 
 func (c *cli) chainExportCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:         "export",
+	cmd := &cobra.Command{
+		Use:         "export [--unsealed]",
 		Annotations: forReaders(state.ReadLog, whileSuspended),
-		Short:       "Write the whole log for offline checking (polis verify --file FILE); members only",
+		Short:       "Write the log up to its latest checkpoint for offline checking (polis verify --file FILE); members only",
 		Args:        noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return c.hub.WriteExport(cmd.OutOrStdout())
-		},
 	}
+	unsealed := cmd.Flags().Bool("unsealed", false, "add the events after the latest checkpoint, which no signature covers yet (polis verify needs --allow-unsealed for them)")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return c.hub.WriteExport(cmd.OutOrStdout(), *unsealed)
+	}
+	return cmd
 }
 
 func (c *cli) chainReceiptCmd() *cobra.Command {

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,8 +18,13 @@ import (
 
 // WriteExport writes the whole log and every checkpoint, as of one
 // snapshot, to w.
-func (s *Store) WriteExport(w io.Writer) error {
-	_, err := writeExport(s.db, s.vkey, w)
+func (s *Store) WriteExport(w io.Writer) error { return s.WriteExportTo(w, s.Published().Size) }
+
+// WriteExportTo is described at state.Engine. Only what was published is
+// written: a batch committed but not yet published (its HEAD not yet
+// written) is not part of the log anyone may read.
+func (s *Store) WriteExportTo(w io.Writer, size uint64) error {
+	_, err := writeExport(s.db, s.vkey, w, min(size, s.Published().Size))
 	return err
 }
 
@@ -40,7 +46,7 @@ func ExportDir(dir string, w io.Writer) (state.ExportInfo, error) {
 	}); err != nil {
 		return state.ExportInfo{}, err
 	}
-	return writeExport(d.db, d.vkey, w)
+	return writeExport(d.db, d.vkey, w, math.MaxUint64)
 }
 
 // Signer loads the hub's checkpoint signing key from its data dir, for
@@ -53,13 +59,16 @@ func Signer(dir string) (note.Signer, error) {
 	return chain.NewSigner(strings.TrimSpace(string(b)))
 }
 
-func writeExport(db *badger.DB, vkey string, w io.Writer) (info state.ExportInfo, err error) {
+// writeExport writes the first limit events of db's log (and no more than
+// it holds) with the checkpoints over them.
+func writeExport(db *badger.DB, vkey string, w io.Writer, limit uint64) (info state.ExportInfo, err error) {
 	err = db.View(func(txn *badger.Txn) error {
 		r := &badgerReader{txn: txn}
 		var size uint64
 		if v, ok := r.Get(keySize); ok {
 			size, _ = strconv.ParseUint(string(v), 10, 64)
 		}
+		size = min(size, limit)
 		if info, err = state.WriteLog(w, vkey, r, size); err != nil {
 			return err
 		}
