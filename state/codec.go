@@ -50,6 +50,7 @@ func Encode(e Event) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	data = normalizeLists(data)
 	// The envelope is written by hand: it is exactly what json.Marshal of
 	// envelope gives (the body is already compact JSON, type names are
 	// plain ASCII), without re-scanning the body as a RawMessage.
@@ -222,5 +223,40 @@ func (p *envParser) str(s string) string {
 	}
 	out := string(p.b[p.i : p.i+j])
 	p.i += j + 1
+	return out
+}
+
+// normalizeLists rewrites every empty JSON array in compact encoding/json
+// output as null, so an empty list has one byte form whether the Go value
+// held a nil slice or an empty one (docs/events.md, "Lists"). Outside
+// strings, "[]" in such output can only be an empty array; inside them it
+// is text and stays.
+func normalizeLists(b []byte) []byte {
+	if !bytes.Contains(b, []byte("[]")) {
+		return b
+	}
+	out := make([]byte, 0, len(b)+8)
+	inString, escaped := false, false
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' && i+1 < len(b) && b[i+1] == ']':
+			out = append(out, "null"...)
+			i++
+			continue
+		}
+		out = append(out, c)
+	}
 	return out
 }

@@ -17,8 +17,9 @@ import (
 // closed proposal's whole count, and adds the governance safeguards' events
 // and state; an older log replays to other state digests than its
 // checkpoints hold, so this pre-release polis refuses such a dir rather than
-// half-read it.
-const FormatVersion = 3
+// half-read it. Version 4 writes every empty list as null, in events and
+// in state values alike, so an empty list has one byte form.
+const FormatVersion = 4
 
 // The log's keyspace, as every engine keeps it and every Reader sees it
 // (docs/events.md). State keys start with "s/" and are the only ones the

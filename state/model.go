@@ -169,7 +169,7 @@ func putJSON(w Writer, key string, v any) {
 	if err != nil {
 		panic(err) // only plain structs are stored
 	}
-	w.Set(key, b)
+	w.Set(key, normalizeLists(b))
 	storeObj(w, key, v)
 }
 
