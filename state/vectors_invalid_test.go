@@ -164,7 +164,10 @@ var invalidVectors = []invalidVector{
 	{"not-canonical-whitespace", "an event has a space after a comma: not its canonical bytes (re-signed)", "canonical",
 		func(f *forgery) []byte { f.editEvent(2, `,"time":`, `, "time":`); return f.bytes() }},
 	{"not-canonical-empty-list", "an empty list written [] instead of null (re-signed)", "canonical",
-		func(f *forgery) []byte { f.editEvent(f.find(`"approve":null`), `"approve":null`, `"approve":[]`); return f.bytes() }},
+		func(f *forgery) []byte {
+			f.editEvent(f.find(`"approve":null`), `"approve":null`, `"approve":[]`)
+			return f.bytes()
+		}},
 	{"forged-memo", "a contribution's memo changed and every checkpoint re-signed over the new roots: the state digest no longer matches", "state digest differs",
 		func(f *forgery) []byte {
 			f.editEvent(f.find("rent for March"), "rent for March", "rent for April")
@@ -191,7 +194,10 @@ var invalidVectors = []invalidVector{
 			return f.bytes()
 		}},
 	{"unknown-type", "an event of a type this version does not define (re-signed)", "unknown type",
-		func(f *forgery) []byte { f.editEvent(1, `"type":"member.joined"`, `"type":"member.teleported"`); return f.bytes() }},
+		func(f *forgery) []byte {
+			f.editEvent(1, `"type":"member.joined"`, `"type":"member.teleported"`)
+			return f.bytes()
+		}},
 	{"seq-wrong", "an event's seq is not its position (re-signed)", "says it is event",
 		func(f *forgery) []byte { f.editEvent(4, `"seq":4,`, `"seq":5,`); return f.bytes() }},
 	{"vote-on-no-proposal", "a vote on a proposal that does not exist (re-signed): Apply refuses it", "does not apply",
