@@ -206,7 +206,7 @@ func applyEvent(w Writer, ev Event) error {
 		}
 		putJSON(w, idKey(prefixMember, m.ID), m)
 	default:
-		for _, f := range []func(Writer, Event) (bool, error){applyGov, applyCharter, applyLeave, applyProfile, applyCampaign} {
+		for _, f := range []func(Writer, Event) (bool, error){applyGov, applyCharter, applyLeave, applyProfile, applyCampaign, applyWitness} {
 			if handled, err := f(w, ev); handled {
 				return err
 			}

@@ -9,9 +9,12 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
+
+	"github.com/polis-hub/polis/witness"
 )
 
 // Hub is the one door to polis data for screens and commands: queries read a
@@ -26,6 +29,8 @@ type Hub struct {
 	vonce sync.Once // the checkpoints' verifier, made on first use
 	v     note.Verifier
 	verr  error
+
+	witness atomic.Pointer[witness.Witness] // see SetWitness
 }
 
 // NewHub wraps an open engine.

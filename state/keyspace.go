@@ -58,6 +58,7 @@ var keyParts = []struct{ name, re, doc string }{
 	{"<fingerprint>", `SHA256:[A-Za-z0-9+/]{43}`, "an SSH key fingerprint, `SHA256:` and unpadded standard base64"},
 	{"<hash>", `[0-9a-f]{64}`, "a SHA-256 in lowercase hex"},
 	{"<name-key>", `.+`, "a name key of the name rule (see Member names)"},
+	{"<note-name>", `[^ +\n]+`, "a signed-note key name: a log's origin, or a witness's name"},
 }
 
 func typeOfT[T any]() reflect.Type { return reflect.TypeFor[T]() }
@@ -87,6 +88,7 @@ var Keyspace = []KeyFamily{
 	{"s/code/<hash>", FormDecimal, nil, nil, "the invite whose code hashes to that"},
 	{"s/comment/<id>/<n6>", FormJSON, typeOfT[Comment](), nil, "comment n on proposal id"},
 	{"s/consent/<id>", FormDecimal, nil, nil, "the charter version application id consented to"},
+	{"s/cosigner/<note-name>", FormJSON, typeOfT[Cosigner](), nil, "a witness this hub asks to cosign its checkpoints (`witness.used`)"},
 	{"s/deleg/<id>/<deleg-kind>", FormDecimal, nil, nil, "the member this member delegates that kind to"},
 	{"s/entry/<id>", FormJSON, typeOfT[Entry](), nil, "a ledger entry; IDs count all entries hub-wide"},
 	{"s/evidence/<id>/<n6>", FormJSON, typeOfT[Statement](), nil, "statement n in case id"},
@@ -113,6 +115,7 @@ var Keyspace = []KeyFamily{
 	{"s/treasury/policy", FormJSON, typeOfT[TreasuryPolicy](), nil, "the co-signature policy, once set"},
 	{"s/vote/<id>/<id>", FormJSON, typeOfT[Vote](), nil, "member's vote on proposal id (proposal first)"},
 	{"s/wait/<id>/<id>", FormEmpty, nil, nil, "booking id waits for space id"},
+	{"s/watch/<note-name>", FormJSON, typeOfT[WatchedLog](), nil, "a log this hub's witness cosigns (`witness.watched`)"},
 }
 
 var keyspaceRE = func() []*regexp.Regexp {

@@ -46,6 +46,7 @@ const (
 	ReadCensus      Readable = "census"
 	ReadCharter     Readable = "charter"
 	ReadDossier     Readable = "dossier"
+	ReadWitnessing  Readable = "witnessing"
 	ReadSelf        Readable = "self"
 	ReadLog         Readable = "log"
 	ReadCommunity   Readable = "community"
@@ -73,6 +74,7 @@ var ReadRules = []ReadRule{
 	{ReadCensus, Public, "the census, naming listed members only", "the census: how many members, the figures at the latest checkpoint, and the names of members who chose to be listed"},
 	{ReadCharter, Public, "the charter", "the charter and its history"},
 	{ReadDossier, Public, "the dossier", "the signed dossier (counts only)"},
+	{ReadWitnessing, Public, "witnessing", "witnessing: the hub's witness key, the logs it cosigns and the witnesses it asks (their keys and addresses), and cosigning requests (add-checkpoint)"},
 	{ReadSelf, Public, "their own application", "what concerns the asker alone: their own key, their own application, how to join"},
 	{ReadLog, Members, "the log: every member's name and key", "the whole log, every event's bytes (chain export, the event in a receipt), so any member can verify everything"},
 	{ReadCommunity, Members, "everything else", "everything else: members, their names, keys and roles, proposals and votes, treasury, housing, disputes, moderation"},

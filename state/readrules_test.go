@@ -12,7 +12,7 @@ import (
 func TestReadRules(t *testing.T) {
 	want := map[Readable]Audience{
 		ReadCheckpoints: Public, ReadConsistency: Public, ReadInclusion: Public, ReadCensus: Public,
-		ReadCharter: Public, ReadDossier: Public, ReadSelf: Public, ReadLog: Members, ReadCommunity: Members,
+		ReadCharter: Public, ReadDossier: Public, ReadWitnessing: Public, ReadSelf: Public, ReadLog: Members, ReadCommunity: Members,
 		ReadDrafts: Owner, ReadPreferences: Owner, ReadNotes: Moderators,
 	}
 	seen := map[Readable]bool{}

@@ -76,6 +76,7 @@ type Logs func(origin string) (note.Verifier, bool)
 // Witness cosigns checkpoints.
 type Witness struct {
 	signer note.Signer
+	vkey   string
 	store  Store
 	logs   Logs
 	mu     sync.Mutex // check and persist are one step (tlog-witness's race)
@@ -88,8 +89,15 @@ func New(skey string, store Store, logs Logs) (*Witness, error) {
 	if err != nil {
 		return nil, fmt.Errorf("witness key: %w", err)
 	}
-	return &Witness{signer: s, store: store, logs: logs}, nil
+	vkey, err := VerifierKey(skey)
+	if err != nil {
+		return nil, fmt.Errorf("witness key: %w", err)
+	}
+	return &Witness{signer: s, vkey: vkey, store: store, logs: logs}, nil
 }
+
+// VerifierKey is the key others check this witness's cosignatures with.
+func (w *Witness) VerifierKey() string { return w.vkey }
 
 // Name is the witness's name, as in its cosignature lines.
 func (w *Witness) Name() string { return w.signer.Name() }

@@ -166,7 +166,7 @@ func declarations(root *cobra.Command) map[string]audience {
 
 // SuspendedSummary names the commands declared whileSuspended, for the
 // refusal (TestSuspendedSummary checks it against the declarations).
-const SuspendedSummary = "help, whoami, census, chain, charter, record, leave, moderation log and dispute list/show/evidence/appeal/withdraw"
+const SuspendedSummary = "help, whoami, census, chain, charter, witness, record, leave, moderation log and dispute list/show/evidence/appeal/withdraw"
 
 // MayRunSuspended reports whether a suspended member may run the command
 // at path (a Path).

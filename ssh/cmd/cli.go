@@ -90,10 +90,24 @@ func Execute(ctx context.Context, hub *state.Hub, who Identity, args []string, s
 	root.SetErr(stderr)
 	if err := root.ExecuteContext(ctx); err != nil {
 		fail(stderr, err)
+		var ex exitError
+		if errors.As(err, &ex) {
+			return ex.code
+		}
 		return 1
 	}
 	return 0
 }
+
+// exitError is a refusal with its own exit status, for commands whose
+// callers are programs that branch on it (witness add-checkpoint).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return e.err.Error() }
+func (e exitError) Unwrap() error { return e.err }
 
 // checkLen bounds the bytes of a command line before its words are
 // rejoined: rejoining costs time in proportion, and only adds a space
@@ -169,6 +183,7 @@ func (c *cli) topLevel() []func() *cobra.Command {
 		c.receiptCmd, c.rulesCmd,
 		c.treasuryCmd, c.housingCmd, c.disputeCmd, c.moderationCmd,
 		c.charterCmd, c.consentCmd, c.leaveCmd, c.recordCmd, c.profileCmd, c.campaignCmd,
+		c.witnessCmd,
 	}
 }
 

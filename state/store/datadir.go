@@ -20,6 +20,7 @@ import (
 	"github.com/polis-hub/polis/chain"
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/durable"
+	"github.com/polis-hub/polis/witness"
 )
 
 // The data dir's identity files (FORMAT, the checkpoint key pair, the SSH
@@ -30,6 +31,16 @@ import (
 // HostKeyFile is the SSH host key in the data dir, in OpenSSH format, with
 // its public half beside it (HostKeyFile + ".pub").
 const HostKeyFile = "ssh_host_ed25519_key"
+
+// WitnessKeyFile is the hub's witness identity, a note signer key kept
+// apart from the log's key and the SSH host key: what it cosigns vouches
+// for other logs, and losing or rotating one must not touch the others.
+// Its verifier key (cosignature/v1) is beside it in WitnessKeyFile+".pub".
+// WitnessDir holds the witness's record of each log it cosigned.
+const (
+	WitnessKeyFile = "witness.key"
+	WitnessDir     = "witness"
+)
 
 // Modes the data dir and its private keys are kept at: nobody but the hub's
 // user may read the signing key, or list and read the log.
@@ -54,6 +65,9 @@ func PrepareDir(dir, origin string) (tightened []string, err error) {
 		return nil, err
 	}
 	if err := ensureHostKey(filepath.Join(dir, HostKeyFile)); err != nil {
+		return nil, err
+	}
+	if _, _, err := LoadWitnessKey(dir, o.Origin); err != nil {
 		return nil, err
 	}
 	return tightenModes(dir)
@@ -174,6 +188,38 @@ func verifierOf(skey string) (string, error) {
 	return note.NewEd25519VerifierKey(s.Name(), pub)
 }
 
+// LoadWitnessKey returns the hub's witness key pair, creating it on the
+// first start that lacks one (a hub made before witnessing gets one then;
+// a lost one is a new witness identity, which other hubs must be told of,
+// so unlike hub.key it may be made again).
+func LoadWitnessKey(dir, origin string) (skey, vkey string, err error) {
+	sp := filepath.Join(dir, WitnessKeyFile)
+	b, err := os.ReadFile(sp)
+	if errors.Is(err, os.ErrNotExist) {
+		skey, vkey, err = witness.GenerateKey(origin + "/witness")
+		if err != nil {
+			return "", "", err
+		}
+		if err := durableWrite(sp, []byte(skey+"\n")); err != nil {
+			return "", "", err
+		}
+		return skey, vkey, durableWrite(sp+".pub", []byte(vkey+"\n"))
+	}
+	if err != nil {
+		return "", "", err
+	}
+	skey = strings.TrimSpace(string(b))
+	if vkey, err = witness.VerifierKey(skey); err != nil {
+		return "", "", fmt.Errorf("%s: %v: the witness key is damaged; remove it to make a new witness identity (tell the hubs you witness for)", sp, err)
+	}
+	if pb, err := os.ReadFile(sp + ".pub"); err != nil || strings.TrimSpace(string(pb)) != vkey {
+		if err := durableWrite(sp+".pub", []byte(vkey+"\n")); err != nil {
+			return "", "", err
+		}
+	}
+	return skey, vkey, nil
+}
+
 // ensureHostKey creates the SSH host key at path, as OpenSSH and wish write
 // it, unless it is there; and checks that one there is readable. The door
 // then only reads it (wish would otherwise create it without syncing).
@@ -234,7 +280,7 @@ func tightenModes(dir string) ([]string, error) {
 	if err := fix(dir, dirMode, "data dir"); err != nil {
 		return out, err
 	}
-	for _, k := range []string{signKeyFile, HostKeyFile} {
+	for _, k := range []string{signKeyFile, HostKeyFile, WitnessKeyFile} {
 		if err := fix(filepath.Join(dir, k), fileMode, "private key"); err != nil {
 			return out, err
 		}
