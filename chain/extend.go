@@ -74,6 +74,9 @@ func FindSigned(b []byte, v note.Verifier) (Checkpoint, []byte, error) {
 		if err == nil {
 			return c, b[i:], nil
 		}
+		if c, signed, ok := openCosigned(b[i:], v); ok {
+			return c, signed, nil
+		}
 		var unverified *note.UnverifiedNoteError
 		otherKey = otherKey || errors.As(err, &unverified)
 		j := bytes.IndexByte(b[i:], '\n')
@@ -86,4 +89,17 @@ func FindSigned(b []byte, v note.Verifier) (Checkpoint, []byte, error) {
 		return Checkpoint{}, nil, fmt.Errorf("the checkpoint in it is not signed by %s (another hub's, or another key's)", v.Name())
 	}
 	return Checkpoint{}, nil, fmt.Errorf("no signed checkpoint of %s in it", v.Name())
+}
+
+// openCosigned opens a checkpoint that carries witnesses' cosignature
+// lines besides the hub's signature (as 'chain head' prints it), and
+// returns the note as the hub alone signed it.
+func openCosigned(b []byte, v note.Verifier) (Checkpoint, []byte, bool) {
+	n, err := note.Open(b, note.VerifierList(v))
+	if err != nil || len(n.Sigs) != 1 {
+		return Checkpoint{}, nil, false
+	}
+	signed := []byte(n.Text + "\n\u2014 " + n.Sigs[0].Name + " " + n.Sigs[0].Base64 + "\n")
+	c, err := Open(signed, v)
+	return c, signed, err == nil
 }

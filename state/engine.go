@@ -48,7 +48,8 @@ type Engine interface {
 	WriteExport(w io.Writer) error
 	// WriteExportTo is WriteExport for the first size events (at most the
 	// published size) and the checkpoints that cover no more of them.
-	WriteExportTo(w io.Writer, size uint64) error
+	// Cosignatures of exported checkpoints go with them.
+	WriteExportTo(w io.Writer, size uint64, cosigned ...Cosignatures) error
 }
 
 // Published is what one commit published: a value that is never modified

@@ -29,10 +29,11 @@ type ExportInfo struct {
 // snapshot; an engine's WriteExport is this over its own. A Reader that
 // can fail says so with an Err method (see Failing): then the export is
 // cut before its last line, so that nobody takes it for whole.
-func WriteLog(w io.Writer, vkey string, r Reader, size uint64) (ExportInfo, error) {
+func WriteLog(w io.Writer, vkey string, r Reader, size uint64, cosigned ...Cosignatures) (ExportInfo, error) {
 	info := ExportInfo{Key: vkey}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	fmt.Fprintf(bw, "%s\nkey %s\n", exportMagic, vkey)
+	heights := map[int64]bool{}
 	r.Scan(PrefixCheckpoint, func(_ string, v []byte) bool {
 		if noteSize(v) > size {
 			// Sealed in a batch not yet published, or past the sealed
@@ -42,8 +43,16 @@ func WriteLog(w io.Writer, vkey string, r Reader, size uint64) (ExportInfo, erro
 		fmt.Fprintf(bw, "checkpoint %d\n", len(v))
 		bw.Write(v)
 		info.Checkpoints++
+		heights[noteHeight(v)] = true
 		return bw.WriteByte('\n') == nil // a failed write is kept for Flush
 	})
+	for _, c := range cosigned {
+		if heights[c.Height] && len(c.Lines) > 0 {
+			fmt.Fprintf(bw, "cosigned %d %d\n", c.Height, len(c.Lines))
+			bw.Write(c.Lines)
+			bw.WriteByte('\n')
+		}
+	}
 	var n uint64
 	r.Scan(PrefixEvent, func(_ string, v []byte) bool {
 		if n >= size {
@@ -73,6 +82,29 @@ type Export struct {
 	Key         string
 	Checkpoints [][]byte
 	Events      [][]byte
+	// Cosigned holds witnesses' cosignature lines, by checkpoint height.
+	Cosigned map[int64][]byte
+}
+
+// Cosignatures are witnesses' cosignature lines ("— name base64\n"
+// each) for the checkpoint at Height, as an export carries them.
+type Cosignatures struct {
+	Height int64
+	Lines  []byte
+}
+
+// maxCosignedFrames bounds the cosignature frames an export may hold.
+const maxCosignedFrames = 64
+
+// noteHeight reads the height line of a stored signed checkpoint.
+func noteHeight(note []byte) int64 {
+	for _, l := range strings.SplitN(string(note), "\n", 6) {
+		if h, ok := strings.CutPrefix(l, "height "); ok {
+			n, _ := strconv.ParseInt(h, 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 // noteSize reads the size line of a stored signed checkpoint (its second
@@ -141,6 +173,19 @@ func ReadExport(r io.Reader) (*Export, error) {
 				return nil, fmt.Errorf("export: checkpoint %d: %w", len(x.Checkpoints)+1, err)
 			}
 			x.Checkpoints = append(x.Checkpoints, b)
+		case len(f) == 3 && f[0] == "cosigned":
+			h, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil || h < 1 || len(x.Events) > 0 || len(x.Cosigned) >= maxCosignedFrames {
+				return nil, fmt.Errorf("export: misplaced or malformed cosigned frame %q", truncate(h0(f), 40))
+			}
+			b, err := frame(br, f[2], 16<<10)
+			if err != nil {
+				return nil, fmt.Errorf("export: cosignatures of checkpoint %d: %w", h, err)
+			}
+			if x.Cosigned == nil {
+				x.Cosigned = map[int64][]byte{}
+			}
+			x.Cosigned[h] = b
 		case len(f) == 3 && f[0] == "event":
 			if f[1] != strconv.Itoa(len(x.Events)) {
 				return nil, fmt.Errorf("export: event %s out of order (want %d)", truncate(f[1], 20), len(x.Events))
@@ -155,6 +200,8 @@ func ReadExport(r io.Reader) (*Export, error) {
 		}
 	}
 }
+
+func h0(f []string) string { return strings.Join(f, " ") }
 
 func frame(br *bufio.Reader, lenStr string, max int) ([]byte, error) {
 	n, err := strconv.Atoi(lenStr)

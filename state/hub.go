@@ -30,7 +30,8 @@ type Hub struct {
 	v     note.Verifier
 	verr  error
 
-	witness atomic.Pointer[witness.Witness] // see SetWitness
+	witness atomic.Pointer[witness.Witness]            // see StartWitness
+	cosigs  atomic.Pointer[func() []CosignatureStatus] // see SetCosignatures
 }
 
 // NewHub wraps an open engine.

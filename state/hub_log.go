@@ -3,6 +3,7 @@ package state
 import (
 	"fmt"
 	"io"
+	"slices"
 
 	"golang.org/x/mod/sumdb/note"
 
@@ -41,10 +42,33 @@ func (h *Hub) VerifierKey() string { return h.eng.VerifierKey() }
 // events after it too (which no signature covers yet).
 func (h *Hub) WriteExport(w io.Writer, unsealed bool) error {
 	p := h.eng.Published()
+	cos := h.exportCosignatures()
 	if unsealed {
-		return h.eng.WriteExportTo(w, p.Size)
+		return h.eng.WriteExportTo(w, p.Size, cos...)
 	}
-	return h.eng.WriteExportTo(w, uint64(p.Head.Size))
+	return h.eng.WriteExportTo(w, uint64(p.Head.Size), cos...)
+}
+
+// exportCosignatures groups the witnesses' latest cosignatures by the
+// checkpoint each cosigned, for the export.
+func (h *Hub) exportCosignatures() []Cosignatures {
+	by := map[int64][]byte{}
+	var order []int64
+	for _, c := range h.Cosignatures() {
+		if c.Height < 1 || c.Line == "" {
+			continue
+		}
+		if _, ok := by[c.Height]; !ok {
+			order = append(order, c.Height)
+		}
+		by[c.Height] = append(by[c.Height], c.Line+"\n"...)
+	}
+	slices.Sort(order)
+	out := make([]Cosignatures, len(order))
+	for i, h := range order {
+		out[i] = Cosignatures{Height: h, Lines: by[h]}
+	}
+	return out
 }
 
 // verifier opens the hub's checkpoints.

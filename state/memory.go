@@ -224,9 +224,9 @@ func (m *Memory) VerifierKey() string { return m.vkey }
 func (m *Memory) WriteExport(w io.Writer) error { return m.WriteExportTo(w, m.Published().Size) }
 
 // WriteExportTo is described at Engine.
-func (m *Memory) WriteExportTo(w io.Writer, size uint64) error {
+func (m *Memory) WriteExportTo(w io.Writer, size uint64, cosigned ...Cosignatures) error {
 	return m.View(func(r Reader) error {
-		_, err := WriteLog(w, m.vkey, r, min(size, m.size))
+		_, err := WriteLog(w, m.vkey, r, min(size, m.size), cosigned...)
 		return err
 	})
 }

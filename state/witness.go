@@ -344,3 +344,35 @@ func (h *Hub) AddCheckpointRequest(old int64) ([]byte, Head, error) {
 	}
 	return witness.FormatRequest(old, proof, []byte(head.Note)), head, nil
 }
+
+// CosignatureStatus is what the hub knows of one witness it asks: the
+// latest of its checkpoints that witness cosigned, and how the last
+// request went.
+type CosignatureStatus struct {
+	Name   string `json:"name"`
+	Key    string `json:"key"`
+	Addr   string `json:"addr"`
+	Height int64  `json:"height"` // the checkpoint cosigned; 0: none yet
+	Size   int64  `json:"size"`
+	Time   int64  `json:"time"` // unix ms: the cosignature's own timestamp
+	Line   string `json:"line"` // the cosignature line, for the signed note
+	// Error is the last request's failure, if it failed.
+	Error string `json:"error,omitempty"`
+	// Refused: the witness refused this hub's history (the checkpoint does
+	// not extend what it cosigned). That is evidence of a fork, or of a
+	// hub restored from an old backup; it does not resolve by retrying.
+	Refused bool `json:"refused,omitempty"`
+}
+
+// SetCosignatures tells the hub where its witnesses' statuses come from
+// (the gatherer that asks them).
+func (h *Hub) SetCosignatures(f func() []CosignatureStatus) { h.cosigs.Store(&f) }
+
+// Cosignatures lists the statuses of the witnesses the hub asks, by name;
+// none when no gatherer runs.
+func (h *Hub) Cosignatures() []CosignatureStatus {
+	if f := h.cosigs.Load(); f != nil {
+		return (*f)()
+	}
+	return nil
+}

@@ -179,7 +179,14 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	dctx, stopDeadlines := context.WithCancel(context.Background())
 	deadlines := make(chan struct{})
 	go func() { defer close(deadlines); hub.RunDeadlines(dctx, time.Second) }()
-	r := &running{log: log, st: st, srv: srv, ctl: ctl, metrics: msrv, deadlines: func() { stopDeadlines(); <-deadlines }}
+	stopWitnessing, err := startWitnessing(hub, f.data, originOf(st.VerifierKey()), log)
+	if err != nil {
+		stopDeadlines()
+		<-deadlines
+		srv.Close()
+		return err
+	}
+	r := &running{log: log, st: st, srv: srv, ctl: ctl, metrics: msrv, deadlines: func() { stopWitnessing(); stopDeadlines(); <-deadlines }}
 
 	var serveErr error
 	timeout := f.shutdownTimeout

@@ -22,6 +22,9 @@ import (
 func verifyCmd() *cobra.Command {
 	var data, file, key, receipt, dossier, censusFile, since, consistency string
 	var census, allowUnsealed bool
+	var witnesses []string
+	var quorum int
+	var policy string
 	cmd := &cobra.Command{
 		Use:   "verify",
 		Short: "Replay the whole log and check every hash, signature and state digest",
@@ -66,8 +69,9 @@ against its signature.`,
 			bar := newBar(cmd.ErrOrStderr())
 			var rep state.VerifyReport
 			var err error
+			var cosigned map[int64][]byte
 			if file != "" {
-				rep, err = verifyFile(cmd, file, key, bar.update)
+				rep, cosigned, err = verifyFile(cmd, file, key, bar.update)
 			} else {
 				rep, err = store.VerifyDir(data, bar.update)
 			}
@@ -88,6 +92,14 @@ against its signature.`,
 				rep.Events, rep.Checkpoints, rep.Head.Height, rep.Head.Size, rep.Unsealed, rep.Digest[:6], rate)
 			if since != "" {
 				if err := checkSince(cmd, rep, since); err != nil {
+					return err
+				}
+			}
+			if len(witnesses) > 0 || policy != "" {
+				if file == "" {
+					return fmt.Errorf("--witness and --policy check an export's cosignatures: pass --file (a data dir holds none)")
+				}
+				if err := checkWitnesses(cmd, rep.Head, cosigned[rep.Head.Height], witnesses, quorum, policy); err != nil {
 					return err
 				}
 			}
@@ -121,6 +133,9 @@ against its signature.`,
 	cmd.Flags().StringVar(&consistency, "consistency", "", "with --since and --key: check this proof ('ssh HUB chain consistency OLD NEW --json') instead of the whole log")
 	cmd.Flags().StringVar(&dossier, "dossier", "", "check a dossier file (dossier.md or dossier.json) against its .sig and --key")
 	cmd.Flags().BoolVar(&allowUnsealed, "allow-unsealed", false, "accept events after the last checkpoint, reported as unauthenticated")
+	cmd.Flags().StringArrayVar(&witnesses, "witness", nil, "with --file: a witness's key ('ssh WITNESS-HUB witness key'); the latest checkpoint must carry its cosignature (repeatable)")
+	cmd.Flags().IntVar(&quorum, "quorum", 0, "with --witness: how many of the named witnesses must have cosigned (default: all)")
+	cmd.Flags().StringVar(&policy, "policy", "", "with --file: a C2SP tlog-policy file naming the witnesses and quorum the latest checkpoint must satisfy")
 	return cmd
 }
 
@@ -138,26 +153,27 @@ func themIt(n uint64) string {
 	return "them"
 }
 
-func verifyFile(cmd *cobra.Command, file, key string, p state.Progress) (state.VerifyReport, error) {
+func verifyFile(cmd *cobra.Command, file, key string, p state.Progress) (state.VerifyReport, map[int64][]byte, error) {
 	var r io.Reader = cmd.InOrStdin()
 	if file != "-" {
 		f, err := os.Open(file)
 		if err != nil {
-			return state.VerifyReport{}, err
+			return state.VerifyReport{}, nil, err
 		}
 		defer f.Close()
 		r = f
 	}
 	x, err := state.ReadExport(r)
 	if err != nil {
-		return state.VerifyReport{}, err
+		return state.VerifyReport{}, nil, err
 	}
 	if key == "" {
 		fmt.Fprintf(cmd.ErrOrStderr(), "polis: trusting the key inside the export: %s\npolis: compare it with 'ssh HUB chain key', or pass --key\n", x.Key)
 	} else if strings.TrimSpace(key) != x.Key {
 		fmt.Fprintln(cmd.ErrOrStderr(), "polis: the export names a different key than --key; checking against --key")
 	}
-	return state.VerifyExport(x, strings.TrimSpace(key), p)
+	rep, err := state.VerifyExport(x, strings.TrimSpace(key), p)
+	return rep, x.Cosigned, err
 }
 
 // checkSince proves that the verified chain extends the checkpoint kept in

@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -27,16 +28,33 @@ func (c *cli) chainHeadCmd() *cobra.Command {
 	asJSON := jsonFlag(cmd)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		h, ok := c.hub.Head()
+		cosigs := c.hub.Cosignatures()
 		if *asJSON {
 			// Before the first checkpoint this is the zero head: size 0.
-			return printJSON(cmd, h)
+			if cosigs == nil {
+				cosigs = []state.CosignatureStatus{}
+			}
+			return printJSON(cmd, struct {
+				state.Head
+				Cosignatures []state.CosignatureStatus `json:"cosignatures"`
+			}{h, cosigs})
 		}
 		if !ok {
 			out(cmd, "No checkpoint yet (the log has %d events); the first is sealed shortly.\n", c.hub.Size())
 			return nil
 		}
-		out(cmd, "checkpoint %d: %d events\nroot   %s\nstate  %s\nsealed %s\n\n%s",
-			h.Height, h.Size, h.Root, h.State, time.UnixMilli(h.Time).UTC().Format(time.RFC3339), noteLines(h.Note))
+		out(cmd, "checkpoint %d: %d events\nroot   %s\nstate  %s\nsealed %s\n",
+			h.Height, h.Size, h.Root, h.State, time.UnixMilli(h.Time).UTC().Format(time.RFC3339))
+		// The witnesses' standing comes before the note: a member saves
+		// this output, and the note with its cosignatures must end it.
+		lines := ""
+		for _, w := range cosigs {
+			out(cmd, "%s\n", witnessStanding(w, h.Height))
+			if w.Height == h.Height && w.Line != "" {
+				lines += w.Line + "\n"
+			}
+		}
+		out(cmd, "\n%s%s", noteLines(h.Note), noteLines(lines))
 		return nil
 	}
 	return cmd
@@ -169,4 +187,26 @@ func (c *cli) chainKeyCmd() *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// witnessStanding is one line on a witness the hub asks: what it
+// cosigned, or why not. A refusal is said loudly: it means the witness
+// saw another history of this log.
+func witnessStanding(w state.CosignatureStatus, head int64) string {
+	name := line(w.Name)
+	switch {
+	case w.Refused:
+		return "ALARM: witness " + name + " refuses this history: " + line(w.Error)
+	case w.Height == head && w.Error == "":
+		return "witness " + name + ": cosigned this checkpoint"
+	case w.Height > 0:
+		s := "witness " + name + ": cosigned checkpoint " + strconv.FormatInt(w.Height, 10) + ", not this one yet"
+		if w.Error != "" {
+			s += " (" + line(w.Error) + ")"
+		}
+		return s
+	case w.Error != "":
+		return "witness " + name + ": nothing cosigned yet (" + line(w.Error) + ")"
+	}
+	return "witness " + name + ": nothing cosigned yet"
 }

@@ -23,8 +23,8 @@ func (s *Store) WriteExport(w io.Writer) error { return s.WriteExportTo(w, s.Pub
 // WriteExportTo is described at state.Engine. Only what was published is
 // written: a batch committed but not yet published (its HEAD not yet
 // written) is not part of the log anyone may read.
-func (s *Store) WriteExportTo(w io.Writer, size uint64) error {
-	_, err := writeExport(s.db, s.vkey, w, min(size, s.Published().Size))
+func (s *Store) WriteExportTo(w io.Writer, size uint64, cosigned ...state.Cosignatures) error {
+	_, err := writeExport(s.db, s.vkey, w, min(size, s.Published().Size), cosigned...)
 	return err
 }
 
@@ -61,7 +61,7 @@ func Signer(dir string) (note.Signer, error) {
 
 // writeExport writes the first limit events of db's log (and no more than
 // it holds) with the checkpoints over them.
-func writeExport(db *badger.DB, vkey string, w io.Writer, limit uint64) (info state.ExportInfo, err error) {
+func writeExport(db *badger.DB, vkey string, w io.Writer, limit uint64, cosigned ...state.Cosignatures) (info state.ExportInfo, err error) {
 	err = db.View(func(txn *badger.Txn) error {
 		r := &badgerReader{txn: txn}
 		var size uint64
@@ -69,7 +69,7 @@ func writeExport(db *badger.DB, vkey string, w io.Writer, limit uint64) (info st
 			size, _ = strconv.ParseUint(string(v), 10, 64)
 		}
 		size = min(size, limit)
-		if info, err = state.WriteLog(w, vkey, r, size); err != nil {
+		if info, err = state.WriteLog(w, vkey, r, size, cosigned...); err != nil {
 			return err
 		}
 		return r.err
