@@ -39,6 +39,7 @@ var scenarios = []scenario{
 	{name: "members", doc: "a hub is created; a founding steward; invites created, used and revoked; applications approved and rejected; a key offered and confirmed, keys renamed and removed, an offer left pending; names, listing, countries; roles granted and revoked by command; free text with escapes", run: scenarioMembers},
 	{name: "proposals", doc: "text proposals passed, rejected, expired and cancelled; comments; a vote replaced; delegation for one kind and for all, a delegate's vote counting for the delegator, a delegation revoked; roles granted and revoked by passed role proposals; an expel proposal", run: scenarioProposals},
 	{name: "methods", doc: "approval (passed; expired without quorum), ranked choice (a first-round majority; an IRV elimination tie broken by earlier rounds and then by the highest option index; zero-count options eliminated together; a delegate's ranking carried) and score (passed; rejected when every score is zero)", run: scenarioMethods},
+	{name: "rules", doc: "rules set at once when they strengthen a kind; a weakening change scheduled, cancelled by a later one, applied at its time; a passed rules proposal cancelling a steward's waiting change; proposals opened under each rule set keep it", run: scenarioRules},
 }
 
 // Free text in every field kind carries the escapes a verifier must get
