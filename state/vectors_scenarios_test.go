@@ -40,6 +40,7 @@ var scenarios = []scenario{
 	{name: "proposals", doc: "text proposals passed, rejected, expired and cancelled; comments; a vote replaced; delegation for one kind and for all, a delegate's vote counting for the delegator, a delegation revoked; roles granted and revoked by passed role proposals; an expel proposal", run: scenarioProposals},
 	{name: "methods", doc: "approval (passed; expired without quorum), ranked choice (a first-round majority; an IRV elimination tie broken by earlier rounds and then by the highest option index; zero-count options eliminated together; a delegate's ranking carried) and score (passed; rejected when every score is zero)", run: scenarioMethods},
 	{name: "rules", doc: "rules set at once when they strengthen a kind; a weakening change scheduled, cancelled by a later one, applied at its time; a passed rules proposal cancelling a steward's waiting change; proposals opened under each rule set keep it", run: scenarioRules},
+	{name: "charter", doc: "the first charter set with the steward's consent; joining and applying with consent; a charter proposal passed, adopting version 2; consent to the new version", run: scenarioCharter},
 }
 
 // Free text in every field kind carries the escapes a verifier must get
