@@ -41,6 +41,7 @@ var scenarios = []scenario{
 	{name: "methods", doc: "approval (passed; expired without quorum), ranked choice (a first-round majority; an IRV elimination tie broken by earlier rounds and then by the highest option index; zero-count options eliminated together; a delegate's ranking carried) and score (passed; rejected when every score is zero)", run: scenarioMethods},
 	{name: "rules", doc: "rules set at once when they strengthen a kind; a weakening change scheduled, cancelled by a later one, applied at its time; a passed rules proposal cancelling a steward's waiting change; proposals opened under each rule set keep it", run: scenarioRules},
 	{name: "charter", doc: "the first charter set with the steward's consent; joining and applying with consent; a charter proposal passed, adopting version 2; consent to the new version", run: scenarioCharter},
+	{name: "treasury", doc: "assets added; contributions and a reversal; the co-signature policy raised at once and lowered by time lock; a spend proposal's payout co-signed by two treasurers; allowances to a member and to a role, spent, reset by the hub and by a spend in a new period; restitution caps lowered at once and raised by time lock", run: scenarioTreasury},
 }
 
 // Free text in every field kind carries the escapes a verifier must get
@@ -117,3 +118,7 @@ func (s *script) founding(hub string, names ...string) {
 		s.join("alice", n)
 	}
 }
+
+// advance moves the clock on without running what fell due: a command
+// may come before the hub's timer.
+func (s *script) advance(d time.Duration) { s.clk.t = s.clk.t.Add(d) }
