@@ -42,6 +42,7 @@ var scenarios = []scenario{
 	{name: "rules", doc: "rules set at once when they strengthen a kind; a weakening change scheduled, cancelled by a later one, applied at its time; a passed rules proposal cancelling a steward's waiting change; proposals opened under each rule set keep it", run: scenarioRules},
 	{name: "charter", doc: "the first charter set with the steward's consent; joining and applying with consent; a charter proposal passed, adopting version 2; consent to the new version", run: scenarioCharter},
 	{name: "treasury", doc: "assets added; contributions and a reversal; the co-signature policy raised at once and lowered by time lock; a spend proposal's payout co-signed by two treasurers; allowances to a member and to a role, spent, reset by the hub and by a spend in a new period; restitution caps lowered at once and raised by time lock", run: scenarioTreasury},
+	{name: "housing", doc: "spaces added by a steward and by a passed space proposal, retired by command and by proposal; bookings confirmed, pending then approved or refused, cancelled, waitlisted and promoted", run: scenarioHousing},
 }
 
 // Free text in every field kind carries the escapes a verifier must get
