@@ -44,6 +44,7 @@ var scenarios = []scenario{
 	{name: "treasury", doc: "assets added; contributions and a reversal; the co-signature policy raised at once and lowered by time lock; a spend proposal's payout co-signed by two treasurers; allowances to a member and to a role, spent, reset by the hub and by a spend in a new period; restitution caps lowered at once and raised by time lock", run: scenarioTreasury},
 	{name: "housing", doc: "spaces added by a steward and by a passed space proposal, retired by command and by proposal; bookings confirmed, pending then approved or refused, cancelled, waitlisted and promoted", run: scenarioHousing},
 	{name: "disputes", doc: "cases filed, with statements; claimed, recused and claimed again; a private note with a fixed salt; ruled with restitution (a booking cancelled, a payout under the cap, a spend proposal above it); appealed, a jury drawn from the next checkpoint and its majority; a case withdrawn; expulsion by a jury", run: scenarioDisputes},
+	{name: "campaigns", doc: "pledge campaigns created, pledged to, unpledged; one closes succeeding (its pledges become contributions) and is tied to a passed space proposal; one closes failing", run: scenarioCampaigns},
 }
 
 // Free text in every field kind carries the escapes a verifier must get
