@@ -45,6 +45,7 @@ var scenarios = []scenario{
 	{name: "housing", doc: "spaces added by a steward and by a passed space proposal, retired by command and by proposal; bookings confirmed, pending then approved or refused, cancelled, waitlisted and promoted", run: scenarioHousing},
 	{name: "disputes", doc: "cases filed, with statements; claimed, recused and claimed again; a private note with a fixed salt; ruled with restitution (a booking cancelled, a payout under the cap, a spend proposal above it); appealed, a jury drawn from the next checkpoint and its majority; a case withdrawn; expulsion by a jury", run: scenarioDisputes},
 	{name: "campaigns", doc: "pledge campaigns created, pledged to, unpledged; one closes succeeding (its pledges become contributions) and is tied to a passed space proposal; one closes failing", run: scenarioCampaigns},
+	{name: "leaving", doc: "members leave: open votes withdrawn, delegations revoked, future bookings cancelled with a waitlisted stay promoted, pledges withdrawn; one leaves anonymously and their name is released", run: scenarioLeaving},
 }
 
 // Free text in every field kind carries the escapes a verifier must get

@@ -21,8 +21,8 @@ func scenarioCampaigns(s *script) {
 	buy := s.propose("bob", NewProposal{Kind: KindSpace, Title: "Buy the Faro house",
 		Action: Action{Space: &Space{Name: "Faro house", Beds: 4, TZ: "Europe/Lisbon"}}})
 	s.vote(buy, "yes", "alice", "bob", "carol")
-	s.days(5)  // the solar campaign fails: its pledges are released
-	s.days(3)  // the space proposal passes
-	s.days(2)  // the house campaign succeeds: each pledge becomes a contribution
+	s.days(5) // the solar campaign fails: its pledges are released
+	s.days(3) // the space proposal passes
+	s.days(2) // the house campaign succeeds: each pledge becomes a contribution
 	s.do("bob", TieCampaign{Campaign: house, Proposal: buy})
 }
