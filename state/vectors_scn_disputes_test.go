@@ -89,3 +89,16 @@ func (s *script) nameOf(id uint64) string {
 	s.t.Fatalf("no name for member %d", id)
 	return ""
 }
+
+// scenarioEmptyJury: an appeal in a hub too small for a jury. The draw is
+// recorded with no jurors and the moderator's ruling stands.
+func scenarioEmptyJury(s *script) {
+	s.founding("Three", "bob", "carol")
+	s.do("alice", SetRole{Member: s.id("bob"), Role: RoleModerator, Grant: true})
+	c := s.do("carol", FileCase{Against: s.id("alice"), Title: "Locked the shed"})[0].Body.(*CaseFiled).Case
+	s.do("bob", CaseAction{ID: c, Action: "claim"})
+	s.do("bob", Rule{ID: c, Outcome: OutcomeWarning, Reason: "Leave a key."})
+	s.do("alice", CaseAction{ID: c, Action: "appeal"})
+	s.seal()
+	s.wait(time.Minute)
+}
