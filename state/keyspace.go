@@ -105,8 +105,8 @@ var Keyspace = []KeyFamily{
 	{"s/next/<id-kind>", FormDecimal, nil, nil, "the next free ID of that kind (absent: 1)"},
 	{"s/night/<id>/<day>", FormDecimal, nil, nil, "beds held in space id that night, by pending and confirmed bookings"},
 	{"s/payout/<id>", FormJSON, typeOfT[Payout](), nil, "a payout awaiting co-signatures, or its outcome"},
-	{"s/pledge/<id>/<id>", FormJSON, typeOfT[Pledge](), nil, "a member's pledge to campaign id"},
-	{"s/pledgeby/<id>/<id>", FormEmpty, nil, nil, "member id has an open pledge to campaign id"},
+	{"s/pledge/<id>/<id>", FormJSON, typeOfT[Pledge](), nil, "a member's pledge to a campaign: the campaign's ID, then the member's"},
+	{"s/pledgeby/<id>/<id>", FormEmpty, nil, nil, "a member has an open pledge to a campaign: the member's ID, then the campaign's; gone when the campaign closes or the pledge is withdrawn"},
 	{"s/prop/<id>", FormJSON, typeOfT[Proposal](), nil, "a proposal, its rules at opening and, once closed, its final count"},
 	{"s/restcap/<asset>", FormJSON, typeOfT[RestitutionCap](), nil, "the cap on restitution a ruling may order in that asset"},
 	{"s/reversed/<id>", FormDecimal, nil, nil, "the entry that reversed ledger entry id"},
@@ -114,7 +114,7 @@ var Keyspace = []KeyFamily{
 	{"s/space/<id>", FormJSON, typeOfT[Space](), nil, "a shared space"},
 	{"s/treasury/policy", FormJSON, typeOfT[TreasuryPolicy](), nil, "the co-signature policy, once set"},
 	{"s/vote/<id>/<id>", FormJSON, typeOfT[Vote](), nil, "member's vote on proposal id (proposal first)"},
-	{"s/wait/<id>/<id>", FormEmpty, nil, nil, "booking id waits for space id"},
+	{"s/wait/<id>/<id>", FormEmpty, nil, nil, "a waitlisted booking of a space: the space's ID, then the booking's; gone when it is promoted or cancelled"},
 	{"s/watch/<note-name>", FormJSON, typeOfT[WatchedLog](), nil, "a log this hub's witness cosigns (`witness.watched`)"},
 }
 
