@@ -37,8 +37,12 @@ const (
 	// whileSuspended marks what a suspended member may still run: what any
 	// visitor may, their own record, leaving, and their disputes, so that a
 	// suspension can be read, answered and appealed within the appeal
-	// window. Everything else, the app included, waits until it ends; the
-	// door refuses it (MayRunSuspended), and the sequencer any write.
+	// window. Everything else, the app included, waits until it ends: the
+	// door refuses it (MayRunSuspended). The sequencer, whatever the door,
+	// refuses a suspended member only the writes that need an active member
+	// (proposing, voting, delegating, booking, campaigns and pledges: see
+	// state.activeMember), and Apply checks no suspension (docs/events.md,
+	// "Suspension").
 	whileSuspended mark = annSuspended
 	// takesOwnKey marks what can take the caller's own key away. Its
 	// sessions are not revoked for it: they end on their own once they
