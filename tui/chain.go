@@ -93,6 +93,12 @@ func (c *chainTab) content() string {
 			{"Previous", t.Text.Render(clip(line(h.Prev), vw))},
 		}) + "\n")
 	}
+	if len(s.cosigs) > 0 {
+		b.WriteString("\n" + t.Heading.Render("Witnesses") + "  " + t.Muted.Render("other hubs that cosign each checkpoint if it extends the last") + "\n")
+		for _, ws := range s.cosigs {
+			b.WriteString(witnessLine(t, ws, s.head.Height, w) + "\n")
+		}
+	}
 	b.WriteString("\n" + t.Heading.Render("Verify it yourself") + "\n")
 	b.WriteString(t.Subtle.Render(wrap("Download the whole log and check every signature, every checkpoint and every state digest on your own machine:", min(w, 76))) + "\n")
 	for _, cmd := range []string{c.c.sshCmd + " chain export > chain.polis", "polis verify --file chain.polis"} {

@@ -32,6 +32,7 @@ type snapshot struct {
 	hasHead  bool
 	size     uint64
 	verifier string
+	cosigs   []state.CosignatureStatus // the witnesses the hub asks
 	err      error
 	// Members only: every proposal with its live tally, then their own
 	// drafts (ID 0, see draftKey), and the open one (see common.openProp)
@@ -93,6 +94,7 @@ func loadSnapshot(hub *state.Hub, who Identity, open uint64, prev *snapshot) *sn
 	s.head, s.hasHead = pub.Head, pub.Head.Height > 0
 	s.size = pub.Size
 	s.verifier = hub.VerifierKey()
+	s.cosigs = hub.Cosignatures()
 	s.figures = pub.Census
 	return s
 }

@@ -79,7 +79,27 @@ type Witness struct {
 	vkey   string
 	store  Store
 	logs   Logs
-	mu     sync.Mutex // check and persist are one step (tlog-witness's race)
+
+	// Check and persist are one step per log (tlog-witness's race); logs
+	// apart go in parallel, so their disk writes overlap.
+	mu    sync.Mutex
+	locks map[string]*sync.Mutex
+}
+
+// lock takes origin's lock; the caller unlocks it.
+func (w *Witness) lock(origin string) *sync.Mutex {
+	w.mu.Lock()
+	if w.locks == nil {
+		w.locks = map[string]*sync.Mutex{}
+	}
+	l, ok := w.locks[origin]
+	if !ok {
+		l = &sync.Mutex{}
+		w.locks[origin] = l
+	}
+	w.mu.Unlock()
+	l.Lock()
+	return l
 }
 
 // New returns a witness signing with skey (a note signer key, Ed25519;
@@ -201,8 +221,7 @@ func (w *Witness) AddCheckpoint(body []byte) ([]byte, error) {
 	if req.Old > tree.N {
 		return nil, refuse(StatusBadRequest, "old size %d is larger than the checkpoint's size %d", req.Old, tree.N)
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	defer w.lock(string(origin)).Unlock()
 	last, seen, err := w.store.Latest(string(origin))
 	if err != nil {
 		return nil, err

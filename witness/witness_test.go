@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/polis-hub/polis/chain"
@@ -245,4 +246,120 @@ func TestVerifierKeyRoundTrip(t *testing.T) {
 	if _, err := VerifierKey("PRIVATE+KEY+x+00000000+AAAA"); err == nil {
 		t.Fatal("bad key accepted")
 	}
+}
+
+// The example request body of tlog-witness v1.0.0 parses as the spec
+// says, and, its log unknown here, is refused with 404.
+func TestSpecExampleRequest(t *testing.T) {
+	body := "old 20852014\n" +
+		"PlRNCrwHpqhGrupue0L7gxbjbMiKA9temvuZZDDpkaw=\n" +
+		"jrJZDmY8Y7SyJE0MWLpLozkIVMSMZcD5kvuKxPC3swk=\n" +
+		"5+pKlUdi2LeF/BcMHBn+Ku6yhPGNCswZZD1X/6QgPd8=\n" +
+		"/6WVhPs2CwSsb5rYBH5cjHV/wSmA79abXAwhXw3Kj/0=\n" +
+		"\n" +
+		"example.com/behind-the-sofa\n" +
+		"20852163\n" +
+		"CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=\n" +
+		"\n" +
+		"\u2014 example.com/behind-the-sofa Az3grlgtzPICa5OS8npVmf1Myq/5IZniMp+ZJurmRDeOoRDe4URYN7u5/Zhcyv2q1gGzGku9nTo+zyWE+xeMcTOAYQ8=\n" +
+		"\u2014 example.com/behind-the-sofa opLqBQsREYCgu6xQkYQwJr9fo45a62DN9EdmHXnZdXNqlcVGlCum2Wks+49/V6267UEjw6QUXTS5Rovnzv++qbSzm9Q=\n"
+	r, err := ParseRequest([]byte(body))
+	if err != nil || r.Old != 20852014 || len(r.Proof) != 4 || !bytes.HasPrefix(r.Checkpoint, []byte("example.com/behind-the-sofa\n20852163\n")) {
+		t.Fatalf("%+v %v", r, err)
+	}
+	again := FormatRequest(r.Old, r.Proof, r.Checkpoint)
+	if string(again) != body {
+		t.Fatalf("the request does not round-trip:\n%s", again)
+	}
+	w, _ := newTestWitness(t, &MemStore{})
+	if _, err := w.AddCheckpoint([]byte(body)); status(err) != StatusNotFound {
+		t.Fatalf("unknown log: %v", err)
+	}
+}
+
+// BenchmarkAddCheckpoint is one cosignature of a growing log, recorded in
+// memory or durably on disk (docs/perf.md).
+func BenchmarkAddCheckpoint(b *testing.B) {
+	for _, disk := range []bool{false, true} {
+		name := "memory"
+		if disk {
+			name = "file"
+		}
+		b.Run(name, func(b *testing.B) {
+			t := &testing.T{}
+			l := newTestLog(t, "hub.example/log")
+			var store Store = &MemStore{}
+			if disk {
+				store = FileStore{Dir: b.TempDir()}
+			}
+			w, _ := newTestWitness(t, store, l)
+			reqs := make([][]byte, b.N)
+			old := int64(0)
+			for i := range reqs {
+				l.grow(1, "r")
+				reqs[i] = l.request(old)
+				old = l.n
+			}
+			b.ResetTimer()
+			for i := range reqs {
+				if _, err := w.AddCheckpoint(reqs[i]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAddCheckpointLogs is cosigning for 16 logs at once, recorded
+// durably: what a witness serving many hubs does (docs/perf.md).
+func BenchmarkAddCheckpointLogs(b *testing.B) {
+	t := &testing.T{}
+	const logs = 16
+	ls := make([]*testLog, logs)
+	for i := range ls {
+		ls[i] = newTestLog(t, fmt.Sprintf("hub%d.example/log", i))
+	}
+	w, _ := newTestWitness(t, FileStore{Dir: b.TempDir()}, ls...)
+	per := b.N/logs + 1
+	reqs := make([][][]byte, logs)
+	for i, l := range ls {
+		old := int64(0)
+		for range per {
+			l.grow(1, "r")
+			reqs[i] = append(reqs[i], l.request(old))
+			old = l.n
+		}
+	}
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for i := range ls {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, r := range reqs[i] {
+				if _, err := w.AddCheckpoint(r); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	b.ReportMetric(float64(per*logs)/b.Elapsed().Seconds(), "req/s")
+}
+
+// FuzzParseRequest: no body panics the parser, and a body it accepts
+// writes back as the same bytes.
+func FuzzParseRequest(f *testing.F) {
+	f.Add([]byte("old 0\n\nhub.example/log\n1\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"))
+	f.Add([]byte("old 3\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\nx\n"))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		r, err := ParseRequest(body)
+		if err != nil {
+			return
+		}
+		if again := FormatRequest(r.Old, r.Proof, r.Checkpoint); !bytes.Equal(again, body) {
+			t.Fatalf("%q parsed and wrote back as %q", body, again)
+		}
+	})
 }
