@@ -41,7 +41,7 @@ func placeholderValues(size uint64) map[string][]string {
 		"CODE": {"abcd-efgh-ijkl-mnop"}, "AMOUNT": {"1.00"}, "ASSET": {"USD"}, "CHOICE": {"yes"},
 		"OUTCOME": {"dismissed"}, "ROLE": {"moderator"}, "KIND": {"text"}, "FINGERPRINT|NAME": {"laptop"},
 		"NEWNAME": {"desk"}, "NAME": {"Newname"}, "CC|none": {"PT"}, "yes|no": {"yes", "no"}, "KEY...": {""},
-		"MEMBER": {"2"},
+		"MEMBER": {"2"}, "PATH": {"checkpoint", "tile/0/000.p/1", "tile/entries/000.p/1"},
 	}
 }
 
