@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
 
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/money"
@@ -42,11 +43,15 @@ var funcs = template.FuncMap{
 	"runes":  func(s string) int { return len([]rune(s)) },
 }
 
+// md renders Markdown as the terminal does (glamour is GitHub-flavoured):
+// tables and strikethrough, the dossier's figures are a table.
+var md = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough))
+
 // markdown renders Markdown a member wrote. goldmark's default renderer
 // drops raw HTML and dangerous link targets; the CSP forbids script anyway.
 func markdown(src string) template.HTML {
 	var b bytes.Buffer
-	if err := goldmark.Convert([]byte(sanitize.Text(src)), &b); err != nil {
+	if err := md.Convert([]byte(sanitize.Text(src)), &b); err != nil {
 		return template.HTML(template.HTMLEscapeString(src))
 	}
 	return template.HTML(b.String()) // #nosec: goldmark escapes text and omits raw HTML
