@@ -100,6 +100,8 @@ func (r *runner) scenario(name string) error {
 		return each(r.cfg.clients, r.door)
 	case "votes":
 		return each(r.cfg.clients, r.votes)
+	case "web":
+		return each(r.cfg.clients, r.web)
 	case "bookings":
 		return each(r.cfg.clients, r.bookings)
 	case "sessions":
