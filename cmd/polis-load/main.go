@@ -39,7 +39,7 @@ type config struct {
 	duration, idle            time.Duration
 	count, rounds             int
 	readers, pairs            int
-	viewRate                  float64
+	viewRate, voteRate        float64
 	beds, nights              int
 	jsonPath, outPath         string
 	target, keyPath           string
@@ -102,8 +102,9 @@ first. Progress goes to stderr, the table to --out, everything to --json.`,
 	f.IntVar(&cfg.count, "count", 200_000, "most operations of each measurement")
 	f.IntVar(&cfg.rounds, "rounds", 20, "sessions: votes timed from ack to every screen")
 	f.DurationVar(&cfg.idle, "idle", 5*time.Second, "sessions: the idle window in which the hub's CPU is measured")
-	f.IntVar(&cfg.readers, "readers", 16, "web: concurrent page readers (keep-alive HTTP clients)")
+	f.IntVar(&cfg.readers, "readers", 64, "web: concurrent page readers (keep-alive HTTP clients)")
 	f.Float64Var(&cfg.viewRate, "view-rate", 2000, "web: page views per second the readers are held to (0: as fast as the site answers)")
+	f.Float64Var(&cfg.voteRate, "vote-rate", 0, "web: votes per second in all (0: every client as fast as its acks come back)")
 	f.IntVar(&cfg.pairs, "pairs", 3, "web: alternating pairs of runs, votes alone then votes with readers")
 	f.IntVar(&cfg.beds, "beds", 4, "bookings: beds in the contested space")
 	f.IntVar(&cfg.nights, "nights", 14, "bookings: nights, from tomorrow, that clients race for")
@@ -177,8 +178,8 @@ func (c config) check(todo []string) error {
 		return fmt.Errorf("--rounds %d: want at least 1", c.rounds)
 	case c.readers < 1 || c.readers > 1024:
 		return fmt.Errorf("--readers %d: want 1 to 1024", c.readers)
-	case c.viewRate < 0:
-		return fmt.Errorf("--view-rate must not be negative")
+	case c.viewRate < 0 || c.voteRate < 0:
+		return fmt.Errorf("--view-rate and --vote-rate must not be negative")
 	case c.pairs < 1 || c.pairs > 100:
 		return fmt.Errorf("--pairs %d: want 1 to 100", c.pairs)
 	case c.beds < 1 || c.beds > 1000:

@@ -168,6 +168,9 @@ func (r *report) finish() {
 	for _, s := range r.Results {
 		if w := s.Web; w != nil {
 			at := fmt.Sprintf(", %d voting clients, %d readers", s.Clients, w.Readers)
+			if w.VoteRate > 0 {
+				at += fmt.Sprintf(", votes at %.0f/s", w.VoteRate)
+			}
 			atLeast("web page views/s under vote load"+at, w.ViewsPerSec, 2000, "views/s")
 			below("acked vote latency (p50) slower with the readers"+at, w.SlowdownP50*100, 5, "%")
 		}
@@ -219,13 +222,13 @@ func (r *report) writeTable(w io.Writer) {
 	}
 	if r.has("web") {
 		section("web (the public page under vote load; ms)",
-			"clients\treaders\tpairs\tpace/s\tviews/s\tceiling/s\tview p50\tview p99\tview errors\tvotes/s alone\twith readers\tack p50 alone\twith readers\tack p99 alone\twith readers\tslower (p50)\thub CPU alone\twith readers\tdriver CPU\t", func() {
+			"clients\tvotes paced/s\treaders\tpairs\tpace/s\tviews/s\tceiling/s\tview p50\tview p99\tview errors\tvotes/s alone\twith readers\tack p50 alone\twith readers\tack p99 alone\twith readers\tslower (p50)\thub CPU alone\twith readers\tdriver CPU\t", func() {
 				for _, x := range r.Results {
 					w := x.Web
 					if w == nil {
 						continue
 					}
-					fmt.Fprintf(tw, "%d\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.2f\t%.2f\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%+.1f%%\t%s\t%s\t%s\t\n", x.Clients, w.Readers, w.Pairs,
+					fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.2f\t%.2f\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%+.1f%%\t%s\t%s\t%s\t\n", x.Clients, rateText(w.VoteRate), w.Readers, w.Pairs,
 						w.ViewRate, w.ViewsPerSec, w.CeilingPerSec, w.ViewLatency.P50, w.ViewLatency.P99, w.ViewErrors, w.VotesAlonePerS, w.VotesWithPerS,
 						w.VotesAlone.P50, w.VotesWith.P50, w.VotesAlone.P99, w.VotesWith.P99, w.SlowdownP50*100, pctText(w.HubCPUAlone), pctText(w.HubCPUWith), pctText(x.DriverCPUShare))
 				}
@@ -325,4 +328,11 @@ func metText(ok bool) string {
 		return "met"
 	}
 	return "MISSED"
+}
+
+func rateText(r float64) string {
+	if r == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", r)
 }

@@ -28,6 +28,9 @@ type webStats struct {
 	// CeilingPerSec is views/s with the votes running and the readers
 	// unpaced, one run after the pairs.
 	CeilingPerSec float64 `json:"ceiling_views_per_sec"`
+	// VoteRate is the pace of the votes in all (0: every client as fast
+	// as its acks come back, which saturates the machine).
+	VoteRate float64 `json:"vote_rate"`
 	// Views is pages served with 200 while the votes ran, ViewsPerSec
 	// their rate; ViewErrors anything else.
 	Views       int64    `json:"views"`
@@ -83,7 +86,11 @@ func (r *runner) web(clients int) (res result, err error) {
 		return err
 	}
 	base := "http://" + h.proc.ready.Web
-	ws := &webStats{Readers: r.cfg.readers, Pairs: r.cfg.pairs, ViewRate: r.cfg.viewRate}
+	ws := &webStats{Readers: r.cfg.readers, Pairs: r.cfg.pairs, ViewRate: r.cfg.viewRate, VoteRate: r.cfg.voteRate}
+	if r.cfg.voteRate > 0 {
+		r.pace = rate.NewLimiter(rate.Limit(r.cfg.voteRate), 1)
+		defer func() { r.pace = nil }()
+	}
 	var alone, with opStats
 	var viewLat []time.Duration
 	var viewSecs, cpuAlone, cpuWith float64
