@@ -24,8 +24,8 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
-//go:embed static
-var staticFS embed.FS
+//go:embed static/style.css
+var styleCSS []byte
 
 // funcs are what templates may call. Every string a member or steward
 // wrote (the hub's name, members' names, the charter, spaces) goes through
@@ -113,14 +113,11 @@ func (s *Site) routes() *http.ServeMux {
 	mux.HandleFunc("GET /dossier.json.sig", s.dossierFile)
 	mux.HandleFunc("GET /checkpoint", s.tile)
 	mux.HandleFunc("GET /tile/{path...}", s.tile)
-	static, err := fs.Sub(staticFS, "static")
-	if err != nil {
-		panic(err)
-	}
-	files := http.StripPrefix("/static/", http.FileServerFS(static))
-	mux.HandleFunc("GET /static/", func(w http.ResponseWriter, r *http.Request) {
+	// The one stylesheet, by name: no directory to list.
+	mux.HandleFunc("GET /static/style.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")
-		files.ServeHTTP(w, r)
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Write(styleCSS)
 	})
 	mux.HandleFunc("GET /", s.notFound)
 	return mux

@@ -147,7 +147,7 @@ func TestCharterVersionsAndNotFound(t *testing.T) {
 	if !strings.Contains(cur, "Charter two") || strings.Contains(cur, "<script>") || strings.Contains(cur, "javascript:") {
 		t.Fatalf("charter rendered unsafely: %s", cur)
 	}
-	for _, p := range []string{"/charter/3", "/charter/0", "/charter/01", "/charter/x", "/charter/1.xml", "/nope", "/census/", "/tile", "/index.html"} {
+	for _, p := range []string{"/static/", "/static/x.css", "/charter/3", "/charter/0", "/charter/01", "/charter/x", "/charter/1.xml", "/nope", "/census/", "/tile", "/index.html"} {
 		if r := get(t, ts, p); r.code != 404 {
 			t.Errorf("%s: %d", p, r.code)
 		}
