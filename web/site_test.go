@@ -2,12 +2,14 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/polis-hub/polis/state"
@@ -259,5 +261,55 @@ func TestListenAddr(t *testing.T) {
 		if _, _, err := ListenAddr(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+// Pages are read while the hub writes and seals: every answer is whole
+// (run with -race, this is the site's concurrency test).
+func TestPagesWhileWriting(t *testing.T) {
+	w := newWorld(t)
+	ts := newSite(t, w, Options{})
+	done := make(chan struct{})
+	errs := make(chan string, 64)
+	var wg sync.WaitGroup
+	for r := 0; r < 4; r++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := r; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				p := pages[i%len(pages)]
+				resp, err := ts.Client().Get(ts.URL + p.jsonPath())
+				if err != nil {
+					errs <- err.Error()
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || !json.Valid(b) {
+					errs <- fmt.Sprintf("%s: %d", p.jsonPath(), resp.StatusCode)
+					return
+				}
+			}
+		}()
+	}
+	for i := 0; i < 60; i++ {
+		w.do(t, "alice", state.Contribute{Asset: "USD", Amount: 1})
+	}
+	close(done)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	var tr treasuryJSON
+	json.Unmarshal([]byte(get(t, ts, "/treasury.json").body), &tr)
+	head, _ := w.hub.Head()
+	if tr.Checkpoint == nil || tr.Checkpoint.Height != head.Height {
+		t.Fatalf("treasury at %+v, head %d", tr.Checkpoint, head.Height)
 	}
 }
