@@ -96,14 +96,22 @@ func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// secure sets the headers every response carries: no script can run, no
-// other site can frame the page, nothing is sniffed or leaked onwards.
+// secureHeaders are the headers every response carries: no script can
+// run, no other site can frame the page, nothing is sniffed or leaked
+// onwards. Keys are canonical and the values shared, read-only: setting
+// them costs no allocation per request.
+var secureHeaders = http.Header{
+	"Content-Security-Policy":    {"default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"},
+	"X-Content-Type-Options":     {"nosniff"},
+	"Referrer-Policy":            {"no-referrer"},
+	"X-Frame-Options":            {"DENY"},
+	"Cross-Origin-Opener-Policy": {"same-origin"},
+}
+
 func secure(h http.Header) {
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	for k, v := range secureHeaders {
+		h[k] = v
+	}
 }
 
 func clientIP(r *http.Request) net.IP {
