@@ -220,6 +220,10 @@ func (m *Memory) Now() time.Time { return m.opts.Clock() }
 // VerifierKey is the note verifier key of the engine's checkpoints.
 func (m *Memory) VerifierKey() string { return m.vkey }
 
+// Signer is the engine's checkpoint signer, for what else the hub signs
+// with its key (the dossier's files).
+func (m *Memory) Signer() note.Signer { return m.signer }
+
 // WriteExport writes the whole log and every checkpoint.
 func (m *Memory) WriteExport(w io.Writer) error { return m.WriteExportTo(w, m.Published().Size) }
 

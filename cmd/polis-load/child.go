@@ -21,6 +21,7 @@ import (
 	polisssh "github.com/polis-hub/polis/ssh"
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/store"
+	"github.com/polis-hub/polis/web"
 )
 
 // processStart is as close to the child's exec as Go lets us note it: the
@@ -37,6 +38,7 @@ type hubFlags struct {
 // readyMsg is the child's first line on stdout.
 type readyMsg struct {
 	Addr    string `json:"addr"`
+	Web     string `json:"web"`      // the public web page's address
 	HostKey string `json:"host_key"` // authorized_keys form, pinned by the driver
 	Events  uint64 `json:"events"`
 	// Start-up: store.Open alone; NewHub and the first Info(); process
@@ -133,6 +135,15 @@ func runHubChild(in io.Reader, out io.Writer, f *hubFlags) error {
 	}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
+	// The public page, unlimited like the door: the web scenario reads it
+	// from one address as fast as it answers. Idle, it costs nothing.
+	site := web.New(hub, web.Options{RatePerIP: -1, Log: slog.New(slog.NewTextHandler(os.Stderr, nil))})
+	wsrv, waddr, err := web.Listen("127.0.0.1:0", site, slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	if err != nil {
+		return err
+	}
+	defer wsrv.Close()
+	ready.Web = waddr.String()
 	go hub.RunDeadlines(ctx, time.Second)
 
 	hk, err := os.ReadFile(filepath.Join(dir, "ssh_host_ed25519_key"))

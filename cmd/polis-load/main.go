@@ -31,13 +31,15 @@ func main() {
 
 // scenarios in the order `all` runs them: the cheap baselines first, the
 // memory-hungry sessions and the slow start-up build last.
-var scenarios = []string{"baseline", "store", "door", "votes", "bookings", "sessions", "startup"}
+var scenarios = []string{"baseline", "store", "door", "votes", "web", "bookings", "sessions", "startup"}
 
 type config struct {
 	clients, sessions, events []int
 	members                   int
 	duration, idle            time.Duration
 	count, rounds             int
+	readers, pairs            int
+	viewRate, voteRate        float64
 	beds, nights              int
 	jsonPath, outPath         string
 	target, keyPath           string
@@ -57,6 +59,10 @@ drives the hub over real SSH. Scenarios:
   door      the door's read ceiling: whoami round trips at the same client counts
   sessions  M idle app sessions on the Proposals tab while a writer votes:
             memory and CPU per session, and ack-to-all-screens latency
+  web       the public web page under vote load: N clients vote alone, then
+            while --readers fetch --view-rate pages a second, in --pairs
+            alternating pairs: views/s and the votes' ack latency; then
+            once with the readers unpaced, for the site's ceiling
   bookings  K clients racing for the same beds; checks that no night is overbooked
   baseline  raw Badger, SyncWrites, one key per transaction, same concurrency
   store     acked votes straight through the store, no SSH, same concurrency
@@ -96,6 +102,10 @@ first. Progress goes to stderr, the table to --out, everything to --json.`,
 	f.IntVar(&cfg.count, "count", 200_000, "most operations of each measurement")
 	f.IntVar(&cfg.rounds, "rounds", 20, "sessions: votes timed from ack to every screen")
 	f.DurationVar(&cfg.idle, "idle", 5*time.Second, "sessions: the idle window in which the hub's CPU is measured")
+	f.IntVar(&cfg.readers, "readers", 64, "web: concurrent page readers (keep-alive HTTP clients)")
+	f.Float64Var(&cfg.viewRate, "view-rate", 2000, "web: page views per second the readers are held to (0: as fast as the site answers)")
+	f.Float64Var(&cfg.voteRate, "vote-rate", 0, "web: votes per second in all (0: every client as fast as its acks come back)")
+	f.IntVar(&cfg.pairs, "pairs", 3, "web: alternating pairs of runs, votes alone then votes with readers")
 	f.IntVar(&cfg.beds, "beds", 4, "bookings: beds in the contested space")
 	f.IntVar(&cfg.nights, "nights", 14, "bookings: nights, from tomorrow, that clients race for")
 	f.StringVar(&cfg.jsonPath, "json", "polis-load.json", "write every figure here as JSON")
@@ -166,6 +176,12 @@ func (c config) check(todo []string) error {
 		return fmt.Errorf("--count %d: want at least 1", c.count)
 	case c.rounds < 1:
 		return fmt.Errorf("--rounds %d: want at least 1", c.rounds)
+	case c.readers < 1 || c.readers > 1024:
+		return fmt.Errorf("--readers %d: want 1 to 1024", c.readers)
+	case c.viewRate < 0 || c.voteRate < 0:
+		return fmt.Errorf("--view-rate and --vote-rate must not be negative")
+	case c.pairs < 1 || c.pairs > 100:
+		return fmt.Errorf("--pairs %d: want 1 to 100", c.pairs)
 	case c.beds < 1 || c.beds > 1000:
 		return fmt.Errorf("--beds %d: want 1 to 1000", c.beds)
 	case c.nights < 1 || c.nights > 300:
@@ -181,8 +197,8 @@ func (c config) check(todo []string) error {
 		if err := loopbackOnly(c.target); err != nil {
 			return err
 		}
-		if slices.Contains(todo, "startup") {
-			return fmt.Errorf("startup needs its own hub child; leave out --target for it")
+		if slices.Contains(todo, "startup") || slices.Contains(todo, "web") {
+			return fmt.Errorf("startup and web need their own hub child; leave out --target for them")
 		}
 	}
 	return nil

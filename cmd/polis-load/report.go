@@ -53,6 +53,7 @@ type result struct {
 	Screens  *screenStats  `json:"screens,omitempty"`
 	Bookings *bookingStats `json:"bookings,omitempty"`
 	Startup  *startupStats `json:"startup,omitempty"`
+	Web      *webStats     `json:"web,omitempty"`
 }
 
 // hubUse is what the hub child spent during a measurement.
@@ -77,6 +78,7 @@ type goal struct {
 	Target   float64 `json:"target"`
 	Unit     string  `json:"unit"`
 	Met      bool    `json:"met"`
+	AtLeast  bool    `json:"at_least,omitempty"` // the target is a floor, not a ceiling
 }
 
 // runJSON is how the run was asked for.
@@ -89,6 +91,9 @@ type runJSON struct {
 	Duration  string   `json:"duration"`
 	Count     int      `json:"count"`
 	Rounds    int      `json:"rounds"`
+	Readers   int      `json:"readers,omitempty"`
+	ViewRate  float64  `json:"view_rate,omitempty"`
+	Pairs     int      `json:"pairs,omitempty"`
 	Idle      string   `json:"idle"`
 	Beds      int      `json:"beds"`
 	Nights    int      `json:"nights"`
@@ -97,7 +102,7 @@ type runJSON struct {
 
 func newReport(todo []string, c config) *report {
 	run := runJSON{Scenarios: todo, Clients: c.clients, Sessions: c.sessions, Events: c.events, Members: c.members,
-		Duration: c.duration.String(), Count: c.count, Rounds: c.rounds, Idle: c.idle.String(), Beds: c.beds,
+		Duration: c.duration.String(), Count: c.count, Rounds: c.rounds, Readers: c.readers, ViewRate: c.viewRate, Pairs: c.pairs, Idle: c.idle.String(), Beds: c.beds,
 		Nights: c.nights, Target: c.target}
 	return &report{Started: time.Now(), Run: run, Results: []result{}, Goals: []goal{}, Machine: machine{
 		CPUs: numCPU(), CPUModel: cpuModel(), MemMiB: mib(memTotal()), Go: runtime.Version(),
@@ -122,7 +127,7 @@ func (r *report) finish() {
 	r.Seconds = time.Since(r.Started).Seconds()
 	r.Machine.LoadEnd = loadavg()
 	atLeast := func(name string, v, target float64, unit string) {
-		r.Goals = append(r.Goals, goal{Goal: name, Measured: v, Target: target, Unit: unit, Met: v >= target})
+		r.Goals = append(r.Goals, goal{Goal: name, Measured: v, Target: target, Unit: unit, Met: v >= target, AtLeast: true})
 	}
 	below := func(name string, v, target float64, unit string) {
 		r.Goals = append(r.Goals, goal{Goal: name, Measured: v, Target: target, Unit: unit, Met: v < target})
@@ -161,6 +166,16 @@ func (r *report) finish() {
 		}
 	}
 	for _, s := range r.Results {
+		if w := s.Web; w != nil {
+			at := fmt.Sprintf(", %d voting clients, %d readers", s.Clients, w.Readers)
+			if w.VoteRate > 0 {
+				at += fmt.Sprintf(", votes at %.0f/s", w.VoteRate)
+			}
+			atLeast("web page views/s under vote load"+at, w.ViewsPerSec, 2000, "views/s")
+			below("acked vote latency (p50) slower with the readers"+at, w.SlowdownP50*100, 5, "%")
+		}
+	}
+	for _, s := range r.Results {
 		if s.Startup != nil && len(s.Startup.Runs) > 0 {
 			below(fmt.Sprintf("hub start-up (process start to first Info), %d events", s.Events), s.Startup.medianUp(), 1000, "ms")
 		}
@@ -190,7 +205,7 @@ func (r *report) writeTable(w io.Writer) {
 		section("throughput (acked operations; latency in ms; hub CPU per operation in µs)",
 			"scenario\tclients\tmembers\tops\terrors\tper s\tp50\tp95\tp99\thub µs/op\thub CPU\tdriver CPU\thub RSS MiB\tload\t", func() {
 				for _, x := range r.Results {
-					if x.Latency == nil || x.Screens != nil || x.Bookings != nil {
+					if x.Latency == nil || x.Screens != nil || x.Bookings != nil || x.Web != nil {
 						continue
 					}
 					cpu, per, rss, drv := "-", "-", "-", "-"
@@ -202,6 +217,20 @@ func (r *report) writeTable(w io.Writer) {
 					}
 					fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\t%.0f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%s\t%s\t%.2f\t\n", x.Scenario, x.Clients,
 						dash(x.Members), x.Ops, x.Errors, x.PerSec, x.Latency.P50, x.Latency.P95, x.Latency.P99, per, cpu, drv, rss, x.Load1)
+				}
+			})
+	}
+	if r.has("web") {
+		section("web (the public page under vote load; ms)",
+			"clients\tvotes paced/s\treaders\tpairs\tpace/s\tviews/s\tceiling/s\tview p50\tview p99\tview errors\tvotes/s alone\twith readers\tack p50 alone\twith readers\tack p99 alone\twith readers\tslower (p50)\thub CPU alone\twith readers\tdriver CPU\t", func() {
+				for _, x := range r.Results {
+					w := x.Web
+					if w == nil {
+						continue
+					}
+					fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.2f\t%.2f\t%d\t%.0f\t%.0f\t%.2f\t%.2f\t%.2f\t%.2f\t%+.1f%%\t%s\t%s\t%s\t\n", x.Clients, rateText(w.VoteRate), w.Readers, w.Pairs,
+						w.ViewRate, w.ViewsPerSec, w.CeilingPerSec, w.ViewLatency.P50, w.ViewLatency.P99, w.ViewErrors, w.VotesAlonePerS, w.VotesWithPerS,
+						w.VotesAlone.P50, w.VotesWith.P50, w.VotesAlone.P99, w.VotesWith.P99, w.SlowdownP50*100, pctText(w.HubCPUAlone), pctText(w.HubCPUWith), pctText(x.DriverCPUShare))
 				}
 			})
 	}
@@ -247,9 +276,9 @@ func (r *report) writeTable(w io.Writer) {
 	if len(r.Goals) > 0 {
 		section("goals (issue #11; measured on this machine, in this run)", "goal\tmeasured\ttarget\t\t", func() {
 			for _, g := range r.Goals {
-				cmp := "≥"
-				if g.Unit != "x" {
-					cmp = "<"
+				cmp := "<"
+				if g.AtLeast {
+					cmp = "≥"
 				}
 				fmt.Fprintf(tw, "%s\t%.2f %s\t%s %g %s\t%s\t\n", g.Goal, g.Measured, g.Unit, cmp, g.Target, g.Unit, metText(g.Met))
 			}
@@ -299,4 +328,11 @@ func metText(ok bool) string {
 		return "met"
 	}
 	return "MISSED"
+}
+
+func rateText(r float64) string {
+	if r == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", r)
 }

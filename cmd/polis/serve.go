@@ -19,6 +19,7 @@ import (
 	polisssh "github.com/polis-hub/polis/ssh"
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/store"
+	"github.com/polis-hub/polis/web"
 )
 
 type serveFlags struct {
@@ -29,6 +30,9 @@ type serveFlags struct {
 	interval                   time.Duration
 	logLevel, logFormat        string
 	metrics                    string
+	http                       string
+	httpRate                   float64
+	httpBurst                  int
 	shutdownTimeout            time.Duration
 	maxClockStep               time.Duration
 	minFreeMB                  int64
@@ -67,6 +71,9 @@ over the whole log and closes the database; a second signal exits at once
 	fl.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fl.StringVar(&f.logFormat, "log-format", "text", "log format: text, or json (one object per line, and no banner)")
 	fl.StringVar(&f.metrics, "metrics", "", "serve Prometheus metrics at http://ADDR/metrics; a bare port listens on loopback (empty: off)")
+	fl.StringVar(&f.http, "http", "", "serve the public web page (what a visitor may read) and C2SP tlog-tiles at http://ADDR/; a bare port listens on loopback (empty: off)")
+	fl.Float64Var(&f.httpRate, "http-rate-per-ip", 0, fmt.Sprintf("web requests per second per network; 0 = default (%g), -1 = no limit (behind a proxy that limits)", web.DefaultRatePerIP))
+	fl.IntVar(&f.httpBurst, "http-burst-per-ip", 0, fmt.Sprintf("burst of web requests per network; 0 = default (%d), -1 = no limit", web.DefaultBurstPerIP))
 	c := &f.ssh
 	fl.IntVar(&c.MaxSessions, "max-sessions", 0, fmt.Sprintf("open sessions in all; 0 = default (%d, lowered to fit the open-file limit), -1 = no limit", polisssh.DefaultMaxSessions))
 	fl.IntVar(&c.MaxSessionsPerKey, "max-sessions-per-key", 0, fmt.Sprintf("open sessions per SSH key; 0 = default (%d), -1 = no limit", polisssh.DefaultMaxSessionsPerKey))
@@ -105,6 +112,13 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	var public bool
 	if f.metrics != "" {
 		if maddr, public, err = metricsAddr(f.metrics); err != nil {
+			return err
+		}
+	}
+	var waddr string
+	var wpublic bool
+	if f.http != "" {
+		if waddr, wpublic, err = web.ListenAddr(f.http); err != nil {
 			return err
 		}
 	}
@@ -163,6 +177,16 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 			log.Warn("metrics are served on a non-loopback address: anyone who reaches it can read them", "addr", maddr)
 		}
 	}
+	var wsrv *http.Server
+	if waddr != "" {
+		if wsrv, err = serveWeb(waddr, wpublic, f, hub, log); err != nil {
+			ln.Close()
+			if msrv != nil {
+				msrv.Close()
+			}
+			return err
+		}
+	}
 	ctl, err := listenControl(f.data, st, log)
 	if err != nil {
 		// Serving matters more than online backups; say how to do without.
@@ -186,7 +210,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 		srv.Close()
 		return err
 	}
-	r := &running{log: log, st: st, srv: srv, ctl: ctl, metrics: msrv, deadlines: func() { stopWitnessing(); stopDeadlines(); <-deadlines }}
+	r := &running{log: log, st: st, srv: srv, ctl: ctl, metrics: msrv, web: wsrv, deadlines: func() { stopWitnessing(); stopDeadlines(); <-deadlines }}
 
 	var serveErr error
 	timeout := f.shutdownTimeout
@@ -236,6 +260,7 @@ type running struct {
 	deadlines func()
 	st        *store.Store
 	metrics   *http.Server // nil when off
+	web       *http.Server // nil when off
 }
 
 // stop takes no new work, lets what runs finish for up to timeout, then
@@ -250,6 +275,12 @@ func (r *running) stop(timeout time.Duration) error {
 	if err := r.srv.Shutdown(ctx); err != nil {
 		r.log.Warn("sessions still open after the shutdown timeout; closing them", "timeout", timeout)
 		r.srv.Close()
+	}
+	if r.web != nil {
+		// Pages read the store: they finish (or are cut) before it closes.
+		if err := r.web.Shutdown(ctx); err != nil {
+			r.web.Close()
+		}
 	}
 	r.deadlines()
 	if err := r.st.Close(); err != nil {
@@ -329,5 +360,29 @@ func serveMetrics(addr string, m *metrics, log *slog.Logger) (*http.Server, erro
 		}
 	}()
 	log.Info("metrics", "url", "http://"+ln.Addr().String()+"/metrics")
+	return srv, nil
+}
+
+// serveWeb starts the public web page. It signs the dossier's files with
+// the hub's key, as `polis dossier` does, and tells readers how to reach
+// the SSH door to check them.
+func serveWeb(addr string, public bool, f *serveFlags, hub *state.Hub, log *slog.Logger) (*http.Server, error) {
+	signer, err := store.Signer(f.data)
+	if err != nil {
+		return nil, err
+	}
+	door := "ssh HUB"
+	if _, port, err := net.SplitHostPort(f.listen); err == nil && port != "22" {
+		door = "ssh -p " + port + " HUB"
+	}
+	site := web.New(hub, web.Options{SSH: door, DossierSigner: signer, RatePerIP: f.httpRate, BurstPerIP: f.httpBurst, Log: log})
+	srv, at, err := web.Listen(addr, site, log)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("public web page", "url", "http://"+at.String()+"/")
+	if !public {
+		log.Info("the web page listens on loopback only: put a reverse proxy in front of it, or give --http HOST:PORT")
+	}
 	return srv, nil
 }

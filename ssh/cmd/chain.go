@@ -15,7 +15,7 @@ import (
 
 func (c *cli) chainCmd() *cobra.Command {
 	return group("chain", "Checkpoints and proofs (anyone); the whole log (members)", forMembers(),
-		c.chainHeadCmd(), c.chainExportCmd(), c.chainReceiptCmd(), c.chainConsistencyCmd(), c.chainKeyCmd())
+		c.chainHeadCmd(), c.chainExportCmd(), c.chainReceiptCmd(), c.chainConsistencyCmd(), c.chainKeyCmd(), c.chainTileCmd())
 }
 
 func (c *cli) chainHeadCmd() *cobra.Command {
@@ -209,4 +209,28 @@ func witnessStanding(w state.CosignatureStatus, head int64) string {
 		return "witness " + name + ": nothing cosigned yet (" + line(w.Error) + ")"
 	}
 	return "witness " + name + ": nothing cosigned yet"
+}
+
+func (c *cli) chainTileCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:         "tile PATH",
+		Annotations: forReaders(state.ReadCheckpoints, whileSuspended),
+		Short:       "Write a C2SP tlog-tiles resource: checkpoint, tile/L/N[.p/W] (anyone), tile/entries/N[.p/W] (members)",
+		Long: `Write the bytes of one C2SP tlog-tiles resource to stdout, as of the latest
+signed checkpoint, so standard tlog clients can audit the log:
+  checkpoint                 the latest signed checkpoint (a signed note)
+  tile/L/N[.p/W]             W (default 256) Merkle hashes of level L, 32 bytes each
+  tile/entries/N[.p/W]       the events themselves, each with a 2-byte length (members only)
+N is written in 3-digit groups, all but the last prefixed with x: tile 1234 is x001/234.
+The public web page (polis serve --http) serves the same bytes at /checkpoint and /tile/...`,
+		Args: exactArgs("PATH"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, _, err := c.hub.LogTile(args[0], c.rd)
+			if err != nil {
+				return err
+			}
+			_, err = cmd.OutOrStdout().Write(b)
+			return err
+		},
+	}
 }

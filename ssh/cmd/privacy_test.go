@@ -44,6 +44,7 @@ func placeholderValues(size uint64) map[string][]string {
 		"MEMBER": {"2"}, "LOG-KEY": {"other.example/log+4a8a0e4f+AZ8hE7bD4qYl9mVdHd3yWxpFvDc8x2bVd5oJqK0sN1Tz"},
 		"ORIGIN|LOG-KEY": {"other.example/log"}, "HOST:PORT": {"127.0.0.1:1"}, "WITNESS-KEY": {"w.example/witness+00000000+BAAA"},
 		"NAME|WITNESS-KEY": {"w.example/witness"},
+		"PATH":             {"checkpoint", "tile/0/000.p/1", "tile/entries/000.p/1"},
 	}
 }
 
