@@ -51,7 +51,10 @@
 //
 // # The rest of the package
 //
-//	apply.go              Apply: recovers panics, feeds the census
+//	apply.go              Apply and the one dispatch table: each event
+//	                      type and its applier, listed by each domain in
+//	                      its <domain>_apply.go; recovers panics, feeds
+//	                      the census
 //	command.go            Command, Actor, Env; membership and rights checks
 //	readrules.go          who may read what: the one table of read rules
 //	codec.go              the canonical event encoding and type registry

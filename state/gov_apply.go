@@ -6,98 +6,126 @@ import (
 	"strconv"
 )
 
-// applyGov folds governance events; see Apply.
-func applyGov(w Writer, ev Event) (bool, error) {
-	switch b := ev.Body.(type) {
-	case *ProposalCreated:
-		if _, ok := GetProposal(w, b.Proposal); ok {
-			return true, fmt.Errorf("proposal %d already exists", b.Proposal)
-		}
-		rules, ok := RulesFor(w, b.Kind)
-		if !ok {
-			return true, fmt.Errorf("unknown kind %q", b.Kind)
-		}
-		p := Proposal{ID: b.Proposal, Author: ev.Actor, Kind: b.Kind, Title: b.Title, Body: b.Body,
-			Method: b.Method, Options: slices.Clone(b.Options), Action: b.Action, Created: ev.Time}
-		openProposal(&p, rules, ev.Time)
-		putJSON(w, idKey(prefixProposal, p.ID), p)
-		useID(w, "proposal", p.ID)
-	case *ProposalCancelled:
-		p, err := proposalIn(w, b.Proposal, PropActive)
-		if err != nil {
-			return true, err
-		}
-		p.State, p.Closed = PropCancelled, ev.Time
-		putJSON(w, idKey(prefixProposal, p.ID), p)
-	case *ProposalCommented:
-		p, ok := GetProposal(w, b.Proposal)
-		if !ok || b.Comment != p.Comments+1 {
-			return true, fmt.Errorf("comment %d on proposal %d out of order", b.Comment, b.Proposal)
-		}
-		p.Comments = b.Comment
-		putJSON(w, commentKey(p.ID, b.Comment), Comment{ID: b.Comment, Author: ev.Actor, Body: b.Body, Time: ev.Time, Seq: ev.Seq})
-		putJSON(w, idKey(prefixProposal, p.ID), p)
-	case *VoteCast:
-		p, err := proposalIn(w, b.Proposal, PropActive)
-		if err != nil {
-			return true, err
-		}
-		if ev.Time >= p.Deadline {
-			return true, fmt.Errorf("vote after the deadline of proposal %d", p.ID)
-		}
-		putJSON(w, voteKey(p.ID, ev.Actor), Vote{Member: ev.Actor, Choice: b.Choice, Approve: b.Approve,
-			Ranking: b.Ranking, Scores: b.Scores, Seq: ev.Seq, Time: ev.Time})
-	case *DelegationSet:
-		if _, ok := GetMember(w, b.To); !ok || b.To == ev.Actor {
-			return true, fmt.Errorf("cannot delegate to member %d", b.To)
-		}
-		w.Set(delegKey(ev.Actor, b.Kind), []byte(strconv.FormatUint(b.To, 10)))
-	case *DelegationRevoked:
-		if _, ok := w.Get(delegKey(ev.Actor, b.Kind)); !ok {
-			return true, fmt.Errorf("no delegation for %q", b.Kind)
-		}
-		w.Delete(delegKey(ev.Actor, b.Kind))
-	case *ProposalClosed:
-		p, err := proposalIn(w, b.Proposal, PropActive)
-		if err != nil {
-			return true, err
-		}
-		if ev.Time < p.Deadline {
-			return true, fmt.Errorf("proposal %d closed before its deadline", p.ID)
-		}
-		t := countProposal(w, p)
-		if st := closingState(t); st != b.State {
-			return true, fmt.Errorf("proposal %d closes %s by the count, not %s", p.ID, st, b.State)
-		}
-		p.State, p.Closed = b.State, ev.Time
-		t.State = b.State
-		p.Outcome = &t
-		putJSON(w, idKey(prefixProposal, p.ID), p)
-	case *ProposalExecuted:
-		p, err := proposalIn(w, b.Proposal, PropPassed)
-		if err != nil {
-			return true, err
-		}
-		if err := execute(w, p); err != nil {
-			return true, err
-		}
-		p.State = PropExecuted
-		putJSON(w, idKey(prefixProposal, p.ID), p)
-	case *RulesSet:
-		if err := checkRules(b.Rules); err != nil {
-			return true, err
-		}
-		if cur, _ := RulesFor(w, b.Rules.Kind); weakens(cur, b.Rules) {
-			return true, fmt.Errorf("rules for %s weaken only by a scheduled change", b.Rules.Kind)
-		}
-		putJSON(w, prefixRules+b.Rules.Kind, b.Rules)
-	default:
-		if handled, err := applyChanges(w, ev); handled {
-			return true, err
-		}
-		return applyTreasury(w, ev)
+// govAppliers fold proposals, votes, delegations and rules.
+var govAppliers = []applier{
+	on(applyProposalCreated),
+	on(applyProposalCancelled),
+	on(applyProposalCommented),
+	on(applyVoteCast),
+	on(applyDelegationSet),
+	on(applyDelegationRevoked),
+	on(applyProposalClosed),
+	on(applyProposalExecuted),
+	on(applyRulesSet),
+}
+
+func applyProposalCreated(w Writer, ev Event, b *ProposalCreated) error {
+	if _, ok := GetProposal(w, b.Proposal); ok {
+		return fmt.Errorf("proposal %d already exists", b.Proposal)
 	}
-	return true, nil
+	rules, ok := RulesFor(w, b.Kind)
+	if !ok {
+		return fmt.Errorf("unknown kind %q", b.Kind)
+	}
+	p := Proposal{ID: b.Proposal, Author: ev.Actor, Kind: b.Kind, Title: b.Title, Body: b.Body,
+		Method: b.Method, Options: slices.Clone(b.Options), Action: b.Action, Created: ev.Time}
+	openProposal(&p, rules, ev.Time)
+	putJSON(w, idKey(prefixProposal, p.ID), p)
+	useID(w, "proposal", p.ID)
+	return nil
+}
+
+func applyProposalCancelled(w Writer, ev Event, b *ProposalCancelled) error {
+	p, err := proposalIn(w, b.Proposal, PropActive)
+	if err != nil {
+		return err
+	}
+	p.State, p.Closed = PropCancelled, ev.Time
+	putJSON(w, idKey(prefixProposal, p.ID), p)
+	return nil
+}
+
+func applyProposalCommented(w Writer, ev Event, b *ProposalCommented) error {
+	p, ok := GetProposal(w, b.Proposal)
+	if !ok || b.Comment != p.Comments+1 {
+		return fmt.Errorf("comment %d on proposal %d out of order", b.Comment, b.Proposal)
+	}
+	p.Comments = b.Comment
+	putJSON(w, commentKey(p.ID, b.Comment), Comment{ID: b.Comment, Author: ev.Actor, Body: b.Body, Time: ev.Time, Seq: ev.Seq})
+	putJSON(w, idKey(prefixProposal, p.ID), p)
+	return nil
+}
+
+func applyVoteCast(w Writer, ev Event, b *VoteCast) error {
+	p, err := proposalIn(w, b.Proposal, PropActive)
+	if err != nil {
+		return err
+	}
+	if ev.Time >= p.Deadline {
+		return fmt.Errorf("vote after the deadline of proposal %d", p.ID)
+	}
+	putJSON(w, voteKey(p.ID, ev.Actor), Vote{Member: ev.Actor, Choice: b.Choice, Approve: b.Approve,
+		Ranking: b.Ranking, Scores: b.Scores, Seq: ev.Seq, Time: ev.Time})
+	return nil
+}
+
+func applyDelegationSet(w Writer, ev Event, b *DelegationSet) error {
+	if _, ok := GetMember(w, b.To); !ok || b.To == ev.Actor {
+		return fmt.Errorf("cannot delegate to member %d", b.To)
+	}
+	w.Set(delegKey(ev.Actor, b.Kind), []byte(strconv.FormatUint(b.To, 10)))
+	return nil
+}
+
+func applyDelegationRevoked(w Writer, ev Event, b *DelegationRevoked) error {
+	if _, ok := w.Get(delegKey(ev.Actor, b.Kind)); !ok {
+		return fmt.Errorf("no delegation for %q", b.Kind)
+	}
+	w.Delete(delegKey(ev.Actor, b.Kind))
+	return nil
+}
+
+func applyProposalClosed(w Writer, ev Event, b *ProposalClosed) error {
+	p, err := proposalIn(w, b.Proposal, PropActive)
+	if err != nil {
+		return err
+	}
+	if ev.Time < p.Deadline {
+		return fmt.Errorf("proposal %d closed before its deadline", p.ID)
+	}
+	t := countProposal(w, p)
+	if st := closingState(t); st != b.State {
+		return fmt.Errorf("proposal %d closes %s by the count, not %s", p.ID, st, b.State)
+	}
+	p.State, p.Closed = b.State, ev.Time
+	t.State = b.State
+	p.Outcome = &t
+	putJSON(w, idKey(prefixProposal, p.ID), p)
+	return nil
+}
+
+func applyProposalExecuted(w Writer, ev Event, b *ProposalExecuted) error {
+	p, err := proposalIn(w, b.Proposal, PropPassed)
+	if err != nil {
+		return err
+	}
+	if err := execute(w, p); err != nil {
+		return err
+	}
+	p.State = PropExecuted
+	putJSON(w, idKey(prefixProposal, p.ID), p)
+	return nil
+}
+
+func applyRulesSet(w Writer, ev Event, b *RulesSet) error {
+	if err := checkRules(b.Rules); err != nil {
+		return err
+	}
+	if cur, _ := RulesFor(w, b.Rules.Kind); weakens(cur, b.Rules) {
+		return fmt.Errorf("rules for %s weaken only by a scheduled change", b.Rules.Kind)
+	}
+	putJSON(w, prefixRules+b.Rules.Kind, b.Rules)
+	return nil
 }
 
 func openProposal(p *Proposal, rules KindRules, now int64) {

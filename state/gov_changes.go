@@ -160,46 +160,53 @@ func (c ApplyChange) Decide(r Reader, env Env) (uint64, []Body, error) {
 	return 0, []Body{&ChangeApplied{Change: ch.ID}}, nil
 }
 
-// applyChanges folds the scheduled-change events; see Apply.
-func applyChanges(w Writer, ev Event) (bool, error) {
-	switch b := ev.Body.(type) {
-	case *ChangeScheduled:
-		m, ok := GetMember(w, ev.Actor)
-		if !ok || !Can(m, RightRoles) || b.Change != nextID(w, "change") || b.Due != ev.Time+TimeLockMS {
-			return true, fmt.Errorf("change %d cannot be scheduled", b.Change)
-		}
-		c := Change{ID: b.Change, By: ev.Actor, Scheduled: ev.Time, Due: b.Due, Rules: b.Rules, Signers: b.Signers, Cap: b.Cap}
-		if err := checkChange(w, c); err != nil {
-			return true, err
-		}
-		if _, ok := pendingFor(w, c.Target()); ok {
-			return true, fmt.Errorf("a change to %s is already scheduled", c.Target())
-		}
-		putJSON(w, idKey(prefixChange, c.ID), c)
-		useID(w, "change", c.ID)
-	case *ChangeApplied:
-		c, ok := GetChange(w, b.Change)
-		if !ok || ev.Time < c.Due {
-			return true, fmt.Errorf("change %d is not due", b.Change)
-		}
-		switch {
-		case c.Rules != nil:
-			putJSON(w, prefixRules+c.Rules.Kind, *c.Rules)
-		case c.Cap != nil:
-			putJSON(w, prefixRestCap+c.Cap.Asset, *c.Cap)
-		default:
-			putJSON(w, keyPolicy, TreasuryPolicy{Signers: c.Signers})
-		}
-		w.Delete(idKey(prefixChange, c.ID))
-	case *ChangeCancelled:
-		if _, ok := GetChange(w, b.Change); !ok {
-			return true, fmt.Errorf("no scheduled change %d", b.Change)
-		}
-		w.Delete(idKey(prefixChange, b.Change))
-	default:
-		return false, nil
+// changeAppliers fold the scheduled-change events.
+var changeAppliers = []applier{
+	on(applyChangeScheduled),
+	on(applyChangeApplied),
+	on(applyChangeCancelled),
+}
+
+func applyChangeScheduled(w Writer, ev Event, b *ChangeScheduled) error {
+	m, ok := GetMember(w, ev.Actor)
+	if !ok || !Can(m, RightRoles) || b.Change != nextID(w, "change") || b.Due != ev.Time+TimeLockMS {
+		return fmt.Errorf("change %d cannot be scheduled", b.Change)
 	}
-	return true, nil
+	c := Change{ID: b.Change, By: ev.Actor, Scheduled: ev.Time, Due: b.Due, Rules: b.Rules, Signers: b.Signers, Cap: b.Cap}
+	if err := checkChange(w, c); err != nil {
+		return err
+	}
+	if _, ok := pendingFor(w, c.Target()); ok {
+		return fmt.Errorf("a change to %s is already scheduled", c.Target())
+	}
+	putJSON(w, idKey(prefixChange, c.ID), c)
+	useID(w, "change", c.ID)
+	return nil
+}
+
+func applyChangeApplied(w Writer, ev Event, b *ChangeApplied) error {
+	c, ok := GetChange(w, b.Change)
+	if !ok || ev.Time < c.Due {
+		return fmt.Errorf("change %d is not due", b.Change)
+	}
+	switch {
+	case c.Rules != nil:
+		putJSON(w, prefixRules+c.Rules.Kind, *c.Rules)
+	case c.Cap != nil:
+		putJSON(w, prefixRestCap+c.Cap.Asset, *c.Cap)
+	default:
+		putJSON(w, keyPolicy, TreasuryPolicy{Signers: c.Signers})
+	}
+	w.Delete(idKey(prefixChange, c.ID))
+	return nil
+}
+
+func applyChangeCancelled(w Writer, ev Event, b *ChangeCancelled) error {
+	if _, ok := GetChange(w, b.Change); !ok {
+		return fmt.Errorf("no scheduled change %d", b.Change)
+	}
+	w.Delete(idKey(prefixChange, b.Change))
+	return nil
 }
 
 // ScheduledChanges lists the changes waiting for their time.

@@ -4,74 +4,89 @@ import (
 	"fmt"
 )
 
-// applyTreasury folds treasury events; see Apply.
-func applyTreasury(w Writer, ev Event) (bool, error) {
-	switch b := ev.Body.(type) {
-	case *AssetAdded:
-		if _, ok := GetAsset(w, b.Code); ok || !assetCodeRE.MatchString(b.Code) || b.Decimals < 0 || b.Decimals > 18 {
-			return true, fmt.Errorf("cannot add asset %q", b.Code)
-		}
-		putJSON(w, prefixAsset+b.Code, Asset{Code: b.Code, Decimals: b.Decimals})
-	case *Contributed:
-		if _, ok := GetAsset(w, b.Asset); !ok || b.Amount <= 0 {
-			return true, fmt.Errorf("bad contribution")
-		}
-		e := Entry{ID: b.Entry, Kind: EntryContribution, Member: ev.Actor, Asset: b.Asset, Amount: b.Amount,
-			Memo: b.Memo, By: ev.Actor, Time: ev.Time, Seq: ev.Seq,
-			Lines: []Line{{"treasury", b.Amount}, {memberAccount(ev.Actor, "in"), -b.Amount}}}
-		if err := addEntry(w, e); err != nil {
-			return true, err
-		}
-	case *ContributionReversed:
-		orig, ok := GetEntry(w, b.Reverses)
-		if !ok || orig.Kind != EntryContribution {
-			return true, fmt.Errorf("entry %d is not a contribution", b.Reverses)
-		}
-		if _, done := w.Get(idKey(prefixReverse, orig.ID)); done {
-			return true, fmt.Errorf("entry %d is already reversed", orig.ID)
-		}
-		e := Entry{ID: b.Entry, Kind: EntryReversal, Member: orig.Member, Asset: orig.Asset, Amount: orig.Amount,
-			Memo: b.Memo, Reverses: orig.ID, By: ev.Actor, Time: ev.Time, Seq: ev.Seq,
-			Lines: []Line{{"treasury", -orig.Amount}, {memberAccount(orig.Member, "in"), orig.Amount}}}
-		if err := addEntry(w, e); err != nil {
-			return true, err
-		}
-		w.Set(idKey(prefixReverse, orig.ID), []byte(fmt.Sprint(e.ID)))
-	case *PayoutSigned:
-		p, ok := GetPayout(w, b.Payout)
-		if !ok || p.Status != PayoutPending {
-			return true, fmt.Errorf("payout %d is not pending", b.Payout)
-		}
-		m, ok := GetMember(w, ev.Actor)
-		if !ok || mayCosign(w, m, p, ev.Time) != nil {
-			return true, fmt.Errorf("member %d may not sign payout %d", ev.Actor, p.ID)
-		}
-		p.Signers = append(p.Signers, m.ID)
-		paid := len(p.Signers) >= p.Needed
-		if paid != (b.Entry != 0) {
-			return true, fmt.Errorf("payout %d: signature and payment disagree", p.ID)
-		}
-		if paid {
-			e := Entry{ID: b.Entry, Kind: EntryPayout, Member: p.To, Asset: p.Asset, Amount: p.Amount, Memo: p.Memo,
-				Payout: p.ID, By: ev.Actor, Time: ev.Time, Seq: ev.Seq,
-				Lines: []Line{{"treasury", -p.Amount}, {memberAccount(p.To, "out"), p.Amount}}}
-			if err := addEntry(w, e); err != nil {
-				return true, err
-			}
-			p.Status, p.Entry = PayoutPaid, e.ID
-		}
-		putJSON(w, idKey(prefixPayout, p.ID), p)
-	case *PolicySet:
-		if b.Signers < 1 || b.Signers > MaxSigners || b.Signers < Policy(w).Signers {
-			return true, fmt.Errorf("signer count %d is not a direct change (fewer signers wait out the time lock)", b.Signers)
-		}
-		putJSON(w, keyPolicy, TreasuryPolicy{Signers: b.Signers})
-	case *RestitutionCapSet:
-		return true, applyCapSet(w, ev, b)
-	default:
-		return applyAllowance(w, ev)
+// treasuryAppliers fold the treasury's events. Every balance moves through
+// addEntry.
+var treasuryAppliers = []applier{
+	on(applyAssetAdded),
+	on(applyContributed),
+	on(applyContributionReversed),
+	on(applyPayoutSigned),
+	on(applyPolicySet),
+	on(applyCapSet),
+}
+
+func applyAssetAdded(w Writer, ev Event, b *AssetAdded) error {
+	if _, ok := GetAsset(w, b.Code); ok || !assetCodeRE.MatchString(b.Code) || b.Decimals < 0 || b.Decimals > 18 {
+		return fmt.Errorf("cannot add asset %q", b.Code)
 	}
-	return true, nil
+	putJSON(w, prefixAsset+b.Code, Asset{Code: b.Code, Decimals: b.Decimals})
+	return nil
+}
+
+func applyContributed(w Writer, ev Event, b *Contributed) error {
+	if _, ok := GetAsset(w, b.Asset); !ok || b.Amount <= 0 {
+		return fmt.Errorf("bad contribution")
+	}
+	e := Entry{ID: b.Entry, Kind: EntryContribution, Member: ev.Actor, Asset: b.Asset, Amount: b.Amount,
+		Memo: b.Memo, By: ev.Actor, Time: ev.Time, Seq: ev.Seq,
+		Lines: []Line{{"treasury", b.Amount}, {memberAccount(ev.Actor, "in"), -b.Amount}}}
+	if err := addEntry(w, e); err != nil {
+		return err
+	}
+	return nil
+}
+
+func applyContributionReversed(w Writer, ev Event, b *ContributionReversed) error {
+	orig, ok := GetEntry(w, b.Reverses)
+	if !ok || orig.Kind != EntryContribution {
+		return fmt.Errorf("entry %d is not a contribution", b.Reverses)
+	}
+	if _, done := w.Get(idKey(prefixReverse, orig.ID)); done {
+		return fmt.Errorf("entry %d is already reversed", orig.ID)
+	}
+	e := Entry{ID: b.Entry, Kind: EntryReversal, Member: orig.Member, Asset: orig.Asset, Amount: orig.Amount,
+		Memo: b.Memo, Reverses: orig.ID, By: ev.Actor, Time: ev.Time, Seq: ev.Seq,
+		Lines: []Line{{"treasury", -orig.Amount}, {memberAccount(orig.Member, "in"), orig.Amount}}}
+	if err := addEntry(w, e); err != nil {
+		return err
+	}
+	w.Set(idKey(prefixReverse, orig.ID), []byte(fmt.Sprint(e.ID)))
+	return nil
+}
+
+func applyPayoutSigned(w Writer, ev Event, b *PayoutSigned) error {
+	p, ok := GetPayout(w, b.Payout)
+	if !ok || p.Status != PayoutPending {
+		return fmt.Errorf("payout %d is not pending", b.Payout)
+	}
+	m, ok := GetMember(w, ev.Actor)
+	if !ok || mayCosign(w, m, p, ev.Time) != nil {
+		return fmt.Errorf("member %d may not sign payout %d", ev.Actor, p.ID)
+	}
+	p.Signers = append(p.Signers, m.ID)
+	paid := len(p.Signers) >= p.Needed
+	if paid != (b.Entry != 0) {
+		return fmt.Errorf("payout %d: signature and payment disagree", p.ID)
+	}
+	if paid {
+		e := Entry{ID: b.Entry, Kind: EntryPayout, Member: p.To, Asset: p.Asset, Amount: p.Amount, Memo: p.Memo,
+			Payout: p.ID, By: ev.Actor, Time: ev.Time, Seq: ev.Seq,
+			Lines: []Line{{"treasury", -p.Amount}, {memberAccount(p.To, "out"), p.Amount}}}
+		if err := addEntry(w, e); err != nil {
+			return err
+		}
+		p.Status, p.Entry = PayoutPaid, e.ID
+	}
+	putJSON(w, idKey(prefixPayout, p.ID), p)
+	return nil
+}
+
+func applyPolicySet(w Writer, ev Event, b *PolicySet) error {
+	if b.Signers < 1 || b.Signers > MaxSigners || b.Signers < Policy(w).Signers {
+		return fmt.Errorf("signer count %d is not a direct change (fewer signers wait out the time lock)", b.Signers)
+	}
+	putJSON(w, keyPolicy, TreasuryPolicy{Signers: b.Signers})
+	return nil
 }
 
 // addEntry appends a balanced entry and moves the treasury balance. It is
