@@ -4,6 +4,7 @@ import "fmt"
 
 // allowanceAppliers fold spending from an allowance and its new periods.
 var allowanceAppliers = []applier{
+	on(applyAllowanceGranted),
 	on(applyAllowanceSpent),
 	on(applyAllowanceReset),
 }
@@ -38,10 +39,22 @@ func applyAllowanceReset(w Writer, ev Event, b *AllowanceReset) error {
 	return nil
 }
 
-// grantAllowance is a passed spend proposal with a period.
-func grantAllowance(w Writer, p Proposal, now int64) {
-	id := nextID(w, "allowance")
-	putJSON(w, idKey(prefixAllowance, id), Allowance{ID: id, Proposal: p.ID, Member: p.Action.Member, Role: p.Action.Role,
-		Asset: p.Action.Asset, Amount: p.Action.Amount, Period: p.Action.Period, PeriodStart: PeriodStart(p.Action.Period, now)})
-	useID(w, "allowance", id)
+// applyAllowanceGranted grants the allowance a spend proposal with a period
+// decided.
+func applyAllowanceGranted(w Writer, ev Event, b *AllowanceGranted) error {
+	if _, ok := GetAllowance(w, b.Allowance); ok || b.Allowance != nextID(w, "allowance") {
+		return fmt.Errorf("allowance %d out of order", b.Allowance)
+	}
+	if _, ok := GetAsset(w, b.Asset); !ok || b.Amount <= 0 || b.Start != PeriodStart(b.Period, ev.Time) {
+		return fmt.Errorf("allowance %d is not an allowance the treasury grants", b.Allowance)
+	}
+	if _, err := takeEffect(w, ev, b.Proposal, KindSpend, func(a Action) bool {
+		return a.Period == b.Period && a.Member == b.Member && a.Role == b.Role && a.Asset == b.Asset && a.Amount == b.Amount
+	}); err != nil {
+		return err
+	}
+	putJSON(w, idKey(prefixAllowance, b.Allowance), Allowance{ID: b.Allowance, Proposal: b.Proposal, Member: b.Member,
+		Role: b.Role, Asset: b.Asset, Amount: b.Amount, Period: b.Period, PeriodStart: b.Start})
+	useID(w, "allowance", b.Allowance)
+	return nil
 }

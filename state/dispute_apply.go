@@ -182,10 +182,8 @@ func sanction(w Writer, c Case, outcome string, now int64) error {
 		if m.Gone() {
 			return nil // left before the ruling; it stands on record
 		}
-		m.Expelled = true
-		w.Set(prefixExpelled+strconv.FormatUint(m.ID, 10), []byte(strconv.FormatUint(c.ID, 10)))
-		w.Set(prefixGone+strconv.FormatUint(m.ID, 10), []byte("expelled"))
-		censusLeft(w, m, now)
+		expel(w, m, c.ID, now)
+		return nil
 	default:
 		return nil
 	}
@@ -200,4 +198,13 @@ func caseInState(r Reader, id uint64, states ...string) (Case, error) {
 		return c, fmt.Errorf("case %d is not %v", id, states)
 	}
 	return c, nil
+}
+
+// expel is an expulsion's effect on member m, by case (0: by proposal).
+func expel(w Writer, m Member, byCase uint64, now int64) {
+	m.Expelled = true
+	w.Set(prefixExpelled+strconv.FormatUint(m.ID, 10), []byte(strconv.FormatUint(byCase, 10)))
+	w.Set(prefixGone+strconv.FormatUint(m.ID, 10), []byte("expelled"))
+	censusLeft(w, m, now)
+	putJSON(w, idKey(prefixMember, m.ID), m)
 }

@@ -27,6 +27,9 @@ func applyProposalCreated(w Writer, ev Event, b *ProposalCreated) error {
 	if !ok {
 		return fmt.Errorf("unknown kind %q", b.Kind)
 	}
+	if err := recheckProposal(w, b); err != nil {
+		return fmt.Errorf("proposal %d: %v", b.Proposal, err)
+	}
 	p := Proposal{ID: b.Proposal, Author: ev.Actor, Kind: b.Kind, Title: b.Title, Body: b.Body,
 		Method: b.Method, Options: slices.Clone(b.Options), Action: b.Action, Created: ev.Time}
 	openProposal(&p, rules, ev.Time)
@@ -109,9 +112,6 @@ func applyProposalExecuted(w Writer, ev Event, b *ProposalExecuted) error {
 	if err != nil {
 		return err
 	}
-	if err := execute(w, p); err != nil {
-		return err
-	}
 	p.State = PropExecuted
 	putJSON(w, idKey(prefixProposal, p.ID), p)
 	return nil
@@ -121,7 +121,14 @@ func applyRulesSet(w Writer, ev Event, b *RulesSet) error {
 	if err := checkRules(b.Rules); err != nil {
 		return err
 	}
-	if cur, _ := RulesFor(w, b.Rules.Kind); weakens(cur, b.Rules) {
+	if b.Proposal != 0 {
+		// The members decided it: no time lock to wait out.
+		if _, err := takeEffect(w, ev, b.Proposal, KindRuleset, func(a Action) bool {
+			return a.Rules != nil && *a.Rules == b.Rules
+		}); err != nil {
+			return err
+		}
+	} else if cur, _ := RulesFor(w, b.Rules.Kind); weakens(cur, b.Rules) {
 		return fmt.Errorf("rules for %s weaken only by a scheduled change", b.Rules.Kind)
 	}
 	putJSON(w, prefixRules+b.Rules.Kind, b.Rules)
@@ -143,67 +150,23 @@ func proposalIn(r Reader, id uint64, states ...string) (Proposal, error) {
 	return p, nil
 }
 
-// execute carries out a passed proposal's action.
-func execute(w Writer, p Proposal) error {
-	switch p.Kind {
-	case KindRole:
-		m, ok := GetMember(w, p.Action.Member)
-		if !ok {
-			return fmt.Errorf("member %d is gone", p.Action.Member)
-		}
-		if p.Action.Grant {
-			if p.Action.Role == RoleTreasurer && !m.HasRole(RoleTreasurer) {
-				m.TreasurerSince = p.Closed
-			}
-			m.Roles = normRoles(append(m.Roles, p.Action.Role))
-		} else {
-			if p.Action.Role == RoleTreasurer {
-				m.TreasurerSince = 0
-			}
-			m.Roles = normRoles(slices.DeleteFunc(slices.Clone(m.Roles), func(r string) bool { return r == p.Action.Role }))
-		}
-		putJSON(w, idKey(prefixMember, m.ID), m)
-	case KindExpel:
-		return sanction(w, Case{Respondent: p.Action.Member}, OutcomeExpulsion, p.Closed)
-	case KindCharter:
-		return nil // the charter.adopted event that follows carries it
-	case KindSpace:
-		if p.Action.Retire != 0 {
-			sp, ok := GetSpace(w, p.Action.Retire)
-			if !ok || sp.Retired {
-				return fmt.Errorf("space %d cannot be retired", p.Action.Retire)
-			}
-			sp.Retired = true
-			putJSON(w, idKey(prefixSpace, sp.ID), sp)
-			return nil
-		}
-		if p.Action.Space == nil {
-			return fmt.Errorf("space proposal %d opens no space", p.ID)
-		}
-		sp := *p.Action.Space
-		sp.ID = nextID(w, "space")
-		if err := checkSpace(sp); err != nil {
-			return err
-		}
-		putJSON(w, idKey(prefixSpace, sp.ID), sp)
-		useID(w, "space", sp.ID)
-	case KindSpend:
-		if p.Action.Period != "" {
-			grantAllowance(w, p, p.Closed)
-		} else {
-			createPayout(w, p, p.Closed)
-		}
-	case KindRuleset:
-		if p.Action.Signers > 0 && p.Action.Rules == nil {
-			putJSON(w, keyPolicy, TreasuryPolicy{Signers: p.Action.Signers})
-			return nil
-		}
-		if p.Action.Rules == nil {
-			return fmt.Errorf("rules proposal %d has no rules", p.ID)
-		}
-		putJSON(w, prefixRules+p.Action.Rules.Kind, *p.Action.Rules)
-	default:
-		return fmt.Errorf("%s proposals have nothing to execute", p.Kind)
+// recheckProposal re-runs on a proposal.created what NewProposal's Decide
+// checks of what the proposal will count and do (method, options, action),
+// so that a forged log cannot open, pass and execute an action no command
+// would have accepted. The action must be exactly the checked one.
+func recheckProposal(r Reader, b *ProposalCreated) error {
+	if !slices.Contains(Methods, b.Method) {
+		return fmt.Errorf("unknown method %q", b.Method)
+	}
+	if err := checkOptions(b.Method, b.Options); err != nil {
+		return err
+	}
+	a, err := checkAction(r, b.Kind, b.Method, b.Action)
+	if err != nil {
+		return err
+	}
+	if !sameJSON(a, b.Action) {
+		return fmt.Errorf("its action carries what a %s proposal does not", b.Kind)
 	}
 	return nil
 }

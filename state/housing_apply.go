@@ -21,6 +21,18 @@ func applySpaceAdded(w Writer, ev Event, b *SpaceAdded) error {
 	if err := checkSpace(s); err != nil {
 		return err
 	}
+	if b.Proposal != 0 {
+		if _, err := takeEffect(w, ev, b.Proposal, KindSpace, func(a Action) bool {
+			if a.Space == nil {
+				return false
+			}
+			want := *a.Space
+			want.ID = s.ID
+			return sameJSON(want, s)
+		}); err != nil {
+			return err
+		}
+	}
 	putJSON(w, idKey(prefixSpace, s.ID), s)
 	useID(w, "space", s.ID)
 	return nil
@@ -30,6 +42,11 @@ func applySpaceRetired(w Writer, ev Event, b *SpaceRetired) error {
 	s, ok := GetSpace(w, b.Space)
 	if !ok || s.Retired {
 		return fmt.Errorf("space %d cannot be retired", b.Space)
+	}
+	if b.Proposal != 0 {
+		if _, err := takeEffect(w, ev, b.Proposal, KindSpace, func(a Action) bool { return a.Retire == b.Space }); err != nil {
+			return err
+		}
 	}
 	s.Retired = true
 	putJSON(w, idKey(prefixSpace, s.ID), s)

@@ -17,8 +17,12 @@ import (
 // closed proposal's whole count, and adds the governance safeguards' events
 // and state; an older log replays to other state digests than its
 // checkpoints hold, so this pre-release polis refuses such a dir rather than
-// half-read it.
-const FormatVersion = 3
+// half-read it. Version 4 makes every effect of a passed proposal an event
+// of its own (role.granted, member.expelled, space.added, payout.created,
+// allowance.granted, rules.set, treasury.policy, naming the proposal), adds
+// the effect marks (s/effect/), and re-checks a proposal's action when it
+// is created: a format-3 log's executed proposals carry no such events.
+const FormatVersion = 4
 
 // The log's keyspace, as every engine keeps it and every Reader sees it
 // (docs/events.md). State keys start with "s/" and are the only ones the

@@ -21,6 +21,7 @@ var memberAppliers = []applier{
 	on(applyRoleGranted),
 	on(applyRoleRevoked),
 	on(applyMemberRenamed),
+	on(applyMemberExpelled),
 }
 
 func applyHubCreated(w Writer, ev Event, b *HubCreated) error {
@@ -184,6 +185,13 @@ func applyRoleGranted(w Writer, ev Event, b *RoleGranted) error {
 	if !ok || !IsRole(b.Role) {
 		return fmt.Errorf("cannot grant %q to member %d", b.Role, b.Member)
 	}
+	if b.Proposal != 0 {
+		if _, err := takeEffect(w, ev, b.Proposal, KindRole, func(a Action) bool {
+			return a.Grant && a.Member == b.Member && a.Role == b.Role
+		}); err != nil {
+			return err
+		}
+	}
 	if b.Role == RoleTreasurer && !m.HasRole(RoleTreasurer) {
 		m.TreasurerSince = ev.Time // signs only after TreasurerWaitMS
 	}
@@ -196,6 +204,13 @@ func applyRoleRevoked(w Writer, ev Event, b *RoleRevoked) error {
 	m, ok := GetMember(w, b.Member)
 	if !ok || !IsRole(b.Role) || b.Role == RoleMember {
 		return fmt.Errorf("cannot revoke %q from member %d", b.Role, b.Member)
+	}
+	if b.Proposal != 0 {
+		if _, err := takeEffect(w, ev, b.Proposal, KindRole, func(a Action) bool {
+			return !a.Grant && a.Member == b.Member && a.Role == b.Role
+		}); err != nil {
+			return err
+		}
 	}
 	var kept []string
 	for _, r := range m.Roles {
@@ -222,5 +237,19 @@ func applyMemberRenamed(w Writer, ev Event, b *MemberRenamed) error {
 		return err
 	}
 	putJSON(w, idKey(prefixMember, m.ID), m)
+	return nil
+}
+
+// applyMemberExpelled expels by the members' decision; a case's jury
+// expels through its case.ruled or jury.voted (see sanction).
+func applyMemberExpelled(w Writer, ev Event, b *MemberExpelled) error {
+	m, ok := GetMember(w, b.Member)
+	if !ok || m.Gone() {
+		return fmt.Errorf("member %d cannot be expelled", b.Member)
+	}
+	if _, err := takeEffect(w, ev, b.Proposal, KindExpel, func(a Action) bool { return a.Member == b.Member }); err != nil {
+		return err
+	}
+	expel(w, m, 0, ev.Time)
 	return nil
 }

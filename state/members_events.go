@@ -70,15 +70,26 @@ type KeyRenamed struct {
 	Name        string `json:"name"`
 }
 
-// RoleGranted and RoleRevoked change a member's roles.
+// RoleGranted and RoleRevoked change a member's roles: a steward's
+// command (Proposal 0), or the effect of role proposal Proposal, right
+// after its proposal.executed.
 type RoleGranted struct {
-	Member uint64 `json:"member"`
-	Role   string `json:"role"`
+	Member   uint64 `json:"member"`
+	Role     string `json:"role"`
+	Proposal uint64 `json:"proposal"`
 }
 
 type RoleRevoked struct {
-	Member uint64 `json:"member"`
-	Role   string `json:"role"`
+	Member   uint64 `json:"member"`
+	Role     string `json:"role"`
+	Proposal uint64 `json:"proposal"`
+}
+
+// MemberExpelled is the effect of expel proposal Proposal, right after its
+// proposal.executed: the member stops counting, for good.
+type MemberExpelled struct {
+	Member   uint64 `json:"member"`
+	Proposal uint64 `json:"proposal"`
 }
 
 // MemberRenamed changes a member's display name.
@@ -98,6 +109,7 @@ func (KeyRemoved) EventType() string           { return "key.removed" }
 func (KeyRenamed) EventType() string           { return "key.renamed" }
 func (RoleGranted) EventType() string          { return "role.granted" }
 func (RoleRevoked) EventType() string          { return "role.revoked" }
+func (MemberExpelled) EventType() string       { return "member.expelled" }
 func (MemberRenamed) EventType() string        { return "member.renamed" }
 
 func init() {
@@ -113,4 +125,5 @@ func init() {
 	register(func() Body { return &RoleGranted{} })
 	register(func() Body { return &RoleRevoked{} })
 	register(func() Body { return &MemberRenamed{} })
+	register(func() Body { return &MemberExpelled{} })
 }

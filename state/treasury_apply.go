@@ -12,6 +12,7 @@ var treasuryAppliers = []applier{
 	on(applyContributionReversed),
 	on(applyPayoutSigned),
 	on(applyPolicySet),
+	on(applyPayoutCreated),
 	on(applyCapSet),
 }
 
@@ -82,7 +83,17 @@ func applyPayoutSigned(w Writer, ev Event, b *PayoutSigned) error {
 }
 
 func applyPolicySet(w Writer, ev Event, b *PolicySet) error {
-	if b.Signers < 1 || b.Signers > MaxSigners || b.Signers < Policy(w).Signers {
+	if b.Signers < 1 || b.Signers > MaxSigners {
+		return fmt.Errorf("signer count %d is not between 1 and %d", b.Signers, MaxSigners)
+	}
+	if b.Proposal != 0 {
+		// The members decided it: no time lock to wait out.
+		if _, err := takeEffect(w, ev, b.Proposal, KindRuleset, func(a Action) bool {
+			return a.Rules == nil && a.Signers == b.Signers
+		}); err != nil {
+			return err
+		}
+	} else if b.Signers < Policy(w).Signers {
 		return fmt.Errorf("signer count %d is not a direct change (fewer signers wait out the time lock)", b.Signers)
 	}
 	putJSON(w, keyPolicy, TreasuryPolicy{Signers: b.Signers})
@@ -115,11 +126,24 @@ func addEntry(w Writer, e Entry) error {
 	return nil
 }
 
-// createPayout is a passed spend proposal's effect.
-func createPayout(w Writer, p Proposal, now int64) {
-	id := nextID(w, "payout")
-	putJSON(w, idKey(prefixPayout, id), Payout{ID: id, Proposal: p.ID, Author: p.Author, To: p.Action.Member,
-		Asset: p.Action.Asset, Amount: p.Action.Amount, Memo: p.Action.Memo, Needed: Policy(w).Signers,
-		Signers: []uint64{}, Status: PayoutPending, Created: now})
-	useID(w, "payout", id)
+// applyPayoutCreated orders a payout that a spend proposal decided; the
+// treasurers' signatures pay it (payout.signed).
+func applyPayoutCreated(w Writer, ev Event, b *PayoutCreated) error {
+	if _, ok := GetPayout(w, b.Payout); ok || b.Payout != nextID(w, "payout") {
+		return fmt.Errorf("payout %d out of order", b.Payout)
+	}
+	if _, ok := GetAsset(w, b.Asset); !ok || b.Amount <= 0 || b.Needed != Policy(w).Signers {
+		return fmt.Errorf("payout %d is not a payout the treasury makes", b.Payout)
+	}
+	p, err := takeEffect(w, ev, b.Proposal, KindSpend, func(a Action) bool {
+		return a.Period == "" && a.Member == b.To && a.Asset == b.Asset && a.Amount == b.Amount && a.Memo == b.Memo
+	})
+	if err != nil {
+		return err
+	}
+	putJSON(w, idKey(prefixPayout, b.Payout), Payout{ID: b.Payout, Proposal: p.ID, Author: p.Author, To: b.To,
+		Asset: b.Asset, Amount: b.Amount, Memo: b.Memo, Needed: b.Needed,
+		Signers: []uint64{}, Status: PayoutPending, Created: ev.Time})
+	useID(w, "payout", b.Payout)
+	return nil
 }
