@@ -34,8 +34,10 @@ func applyAllowanceReset(w Writer, ev Event, b *AllowanceReset) error {
 	if !ok || b.Start <= a.PeriodStart || b.Start != PeriodStart(a.Period, ev.Time) {
 		return fmt.Errorf("allowance %d: bad reset", b.Allowance)
 	}
+	clearDue(w, nextPeriod(a.Period, a.PeriodStart), DueAllowance, a.ID)
 	a.PeriodStart, a.Spent = b.Start, 0
 	putJSON(w, idKey(prefixAllowance, a.ID), a)
+	setDue(w, nextPeriod(a.Period, a.PeriodStart), DueAllowance, a.ID)
 	return nil
 }
 
@@ -56,5 +58,6 @@ func applyAllowanceGranted(w Writer, ev Event, b *AllowanceGranted) error {
 	putJSON(w, idKey(prefixAllowance, b.Allowance), Allowance{ID: b.Allowance, Proposal: b.Proposal, Member: b.Member,
 		Role: b.Role, Asset: b.Asset, Amount: b.Amount, Period: b.Period, PeriodStart: b.Start})
 	useID(w, "allowance", b.Allowance)
+	setDue(w, nextPeriod(b.Period, b.Start), DueAllowance, b.Allowance)
 	return nil
 }

@@ -22,6 +22,7 @@ func applyCampaignCreated(w Writer, ev Event, b *CampaignCreated) error {
 		Funds: b.Funds, Asset: b.Asset, Goal: b.Goal, Deadline: b.Deadline, Created: ev.Time,
 		State: CampaignOpen, Seq: ev.Seq})
 	useID(w, "campaign", b.Campaign)
+	setDue(w, b.Deadline, DueCampaign, b.Campaign)
 	return nil
 }
 
@@ -81,6 +82,7 @@ func closeCampaign(w Writer, ev Event, b *CampaignClosed) error {
 		return fmt.Errorf("campaign %d closes succeeded=%v by its pledges, not %v", c.ID, succeeded, b.Succeeded)
 	}
 	c.State, c.Closed = CampaignFailed, ev.Time
+	clearDue(w, c.Deadline, DueCampaign, c.ID)
 	if b.Succeeded {
 		c.State = CampaignSucceeded
 		if b.FirstEntry != nextID(w, "entry") {

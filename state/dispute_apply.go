@@ -112,6 +112,7 @@ func applyCaseAppealed(w Writer, ev Event, b *CaseAppealed) error {
 	}
 	c.State, c.AppealSeq = CaseStateAppealed, ev.Seq
 	putJSON(w, idKey(prefixCase, c.ID), c)
+	setDue(w, 0, DueJury, c.ID)
 	return nil
 }
 
@@ -129,6 +130,7 @@ func applyJuryDrawn(w Writer, ev Event, b *JuryDrawn) error {
 		return fmt.Errorf("case %d: the jury is not the draw from its seed", b.Case)
 	}
 	c.Jury, c.JurySeed, c.JuryHeight = b.Jurors, b.Seed, b.Height
+	clearDue(w, 0, DueJury, c.ID)
 	if len(c.Jury) == 0 {
 		// Nobody can serve (a tiny community): the ruling stands.
 		c.State = CaseStateJuryRuled

@@ -66,6 +66,8 @@
 //	hub.go, hub_*.go      the Hub: Submit, View, shared read caches, the log
 //	budget.go             members' write budgets
 //	layout.go             the keyspace and FormatVersion
+//	due.go                the index of what falls due (s/due/), which
+//	                      Apply keeps and the deadline loop reads
 //	checkpoint.go, digest.go, verify.go, since.go, export.go
 //	                      sealing, the state digest, replay and proofs
 //	dossier.go            the signed public dossier

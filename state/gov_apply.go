@@ -35,6 +35,7 @@ func applyProposalCreated(w Writer, ev Event, b *ProposalCreated) error {
 	openProposal(&p, rules, ev.Time)
 	putJSON(w, idKey(prefixProposal, p.ID), p)
 	useID(w, "proposal", p.ID)
+	setDue(w, p.Deadline, DueProposal, p.ID)
 	return nil
 }
 
@@ -45,6 +46,7 @@ func applyProposalCancelled(w Writer, ev Event, b *ProposalCancelled) error {
 	}
 	p.State, p.Closed = PropCancelled, ev.Time
 	putJSON(w, idKey(prefixProposal, p.ID), p)
+	clearDue(w, p.Deadline, DueProposal, p.ID)
 	return nil
 }
 
@@ -104,6 +106,7 @@ func applyProposalClosed(w Writer, ev Event, b *ProposalClosed) error {
 	t.State = b.State
 	p.Outcome = &t
 	putJSON(w, idKey(prefixProposal, p.ID), p)
+	clearDue(w, p.Deadline, DueProposal, p.ID)
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package state
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 )
@@ -181,6 +180,7 @@ func applyChangeScheduled(w Writer, ev Event, b *ChangeScheduled) error {
 	}
 	putJSON(w, idKey(prefixChange, c.ID), c)
 	useID(w, "change", c.ID)
+	setDue(w, c.Due, DueChange, c.ID)
 	return nil
 }
 
@@ -198,14 +198,17 @@ func applyChangeApplied(w Writer, ev Event, b *ChangeApplied) error {
 		putJSON(w, keyPolicy, TreasuryPolicy{Signers: c.Signers})
 	}
 	w.Delete(idKey(prefixChange, c.ID))
+	clearDue(w, c.Due, DueChange, c.ID)
 	return nil
 }
 
 func applyChangeCancelled(w Writer, ev Event, b *ChangeCancelled) error {
-	if _, ok := GetChange(w, b.Change); !ok {
+	c, ok := GetChange(w, b.Change)
+	if !ok {
 		return fmt.Errorf("no scheduled change %d", b.Change)
 	}
-	w.Delete(idKey(prefixChange, b.Change))
+	w.Delete(idKey(prefixChange, c.ID))
+	clearDue(w, c.Due, DueChange, c.ID)
 	return nil
 }
 
@@ -213,22 +216,6 @@ func applyChangeCancelled(w Writer, ev Event, b *ChangeCancelled) error {
 func (h *Hub) ScheduledChanges() (cs []Change, err error) {
 	err = h.View(func(r Reader) error { cs = ScheduledChanges(r); return nil })
 	return cs, err
-}
-
-// applyDueChanges applies every scheduled change whose time has come.
-func (h *Hub) applyDueChanges(ctx context.Context, now int64) {
-	var due []uint64
-	_ = h.View(func(r Reader) error {
-		for _, c := range ScheduledChanges(r) {
-			if c.Due <= now {
-				due = append(due, c.ID)
-			}
-		}
-		return nil
-	})
-	for _, id := range due {
-		_, _ = h.Submit(ctx, SystemActor, ApplyChange{ID: id})
-	}
 }
 
 // RulesView is a kind's rules in force, with its floor if it is guarded

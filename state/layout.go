@@ -20,8 +20,9 @@ import (
 // half-read it. Version 4 makes every effect of a passed proposal an event
 // of its own (role.granted, member.expelled, space.added, payout.created,
 // allowance.granted, rules.set, treasury.policy, naming the proposal), adds
-// the effect marks (s/effect/), and re-checks a proposal's action when it
-// is created: a format-3 log's executed proposals carry no such events.
+// the effect marks (s/effect/) and the index of what falls due (s/due/),
+// and re-checks a proposal's action when it is created: a format-3 log's
+// executed proposals carry no such events.
 const FormatVersion = 4
 
 // The log's keyspace, as every engine keeps it and every Reader sees it
