@@ -124,15 +124,27 @@ func applyRulesSet(w Writer, ev Event, b *RulesSet) error {
 	if err := checkRules(b.Rules); err != nil {
 		return err
 	}
-	if b.Proposal != 0 {
+	switch {
+	case b.Proposal != 0 && b.Change != 0:
+		return fmt.Errorf("rules.set names a proposal and a change")
+	case b.Proposal != 0:
 		// The members decided it: no time lock to wait out.
 		if _, err := takeEffect(w, ev, b.Proposal, KindRuleset, func(a Action) bool {
 			return a.Rules != nil && *a.Rules == b.Rules
 		}); err != nil {
 			return err
 		}
-	} else if cur, _ := RulesFor(w, b.Rules.Kind); weakens(cur, b.Rules) {
-		return fmt.Errorf("rules for %s weaken only by a scheduled change", b.Rules.Kind)
+	case b.Change != 0:
+		// The time lock was waited out.
+		if err := takeChange(w, ev, b.Change, func(c Change) bool { return c.Rules != nil && *c.Rules == b.Rules }); err != nil {
+			return err
+		}
+	case !byRight(w, ev, RightRoles):
+		return fmt.Errorf("member %d may not set rules", ev.Actor)
+	default:
+		if cur, _ := RulesFor(w, b.Rules.Kind); weakens(cur, b.Rules) {
+			return fmt.Errorf("rules for %s weaken only by a scheduled change", b.Rules.Kind)
+		}
 	}
 	putJSON(w, prefixRules+b.Rules.Kind, b.Rules)
 	return nil

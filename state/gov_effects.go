@@ -84,3 +84,10 @@ func sameJSON(a, b any) bool {
 	y, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && bytes.Equal(x, y)
 }
+
+// byRight reports whether the event's actor is a member holding right: the
+// check an applier makes of a steward's direct change.
+func byRight(r Reader, ev Event, right string) bool {
+	m, ok := GetMember(r, ev.Actor)
+	return ok && Can(m, right)
+}

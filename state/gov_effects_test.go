@@ -147,3 +147,47 @@ func (f *govFixture) state() Reader {
 	})
 	return st
 }
+
+// A scheduled change takes effect as the changed thing's own event, right
+// after its change.applied: the same rule as the direct change, without
+// the time lock it waited out, once, and only what was scheduled.
+func TestScheduledChangeIsTheDomainsEvent(t *testing.T) {
+	f := newGov(t)
+	f.do("alice", SetPolicy{Signers: 1}) // fewer: scheduled
+	due := f.clk.t.UnixMilli() + TimeLockMS
+	applying := forgedStep{"", due, &ChangeApplied{Change: 1}}
+	f.forgedLog("not being applied now", forgedStep{"", due, &PolicySet{Signers: 1, Change: 1}})
+	f.forgedLog("is not what change 1 scheduled", applying, forgedStep{"", due, &PolicySet{Signers: 2, Change: 1}})
+	f.forgedLog("is not what change 1 scheduled", applying, forgedStep{"", due, &RulesSet{Rules: defaultRules[KindText], Change: 1}})
+	f.forgedLog(fmt.Sprintf("signer count 1000 is not between 1 and %d", MaxSigners), applying, forgedStep{"", due, &PolicySet{Signers: 1000, Change: 1}})
+	f.forgedLog("not being applied now", applying,
+		forgedStep{"", due, &PolicySet{Signers: 1, Change: 1}},
+		forgedStep{"", due, &PolicySet{Signers: 1, Change: 1}})
+	f.forgedLog("not due", forgedStep{"", due - 1, &ChangeApplied{Change: 1}})
+
+	f.clk.t = time.UnixMilli(due)
+	f.h.CloseDue(f.ctx)
+	evs := f.tail(2)
+	if !reflect.DeepEqual(evs[0].Body, &ChangeApplied{Change: 1}) || !reflect.DeepEqual(evs[1].Body, &PolicySet{Signers: 1, Change: 1}) {
+		t.Fatalf("applying events %v %v", evs[0].Body, evs[1].Body)
+	}
+	if p, _ := f.h.TreasuryPolicy(); p.Signers != 1 {
+		t.Fatalf("policy %+v", p)
+	}
+	if cs, _ := f.h.ScheduledChanges(); len(cs) != 0 {
+		t.Fatalf("changes waiting %+v", cs)
+	}
+	f.verifies()
+}
+
+// A steward's direct change is a steward's: a forged one by anyone else is
+// refused by apply, as the command refuses it.
+func TestDirectChangesNeedTheRight(t *testing.T) {
+	f := newGov(t)
+	f.forged("bob", &RulesSet{Rules: defaultRules[KindText]}, "may not set rules")
+	f.forged("bob", &PolicySet{Signers: 3}, "may not set the treasury policy")
+	f.forged("bob", &RestitutionCapSet{Asset: "EUR", Amount: 1}, "cannot be set directly")
+	f.forged("bob", &RoleGranted{Member: 2, Role: RoleSteward}, "may not grant roles")
+	f.forged("bob", &RoleRevoked{Member: 1, Role: RoleSteward}, "may not revoke roles")
+	f.forged("bob", &SpaceAdded{Space: Space{ID: 1, Name: "Mine", Beds: 1, TZ: "UTC"}}, "may not add spaces")
+}

@@ -66,6 +66,7 @@ type ProposalExecuted struct {
 type RulesSet struct {
 	Rules    KindRules `json:"rules"`
 	Proposal uint64    `json:"proposal"`
+	Change   uint64    `json:"change"` // or the effect of scheduled change Change, right after its change.applied
 }
 
 func (ProposalCreated) EventType() string   { return "proposal.created" }

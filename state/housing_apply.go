@@ -32,6 +32,8 @@ func applySpaceAdded(w Writer, ev Event, b *SpaceAdded) error {
 		}); err != nil {
 			return err
 		}
+	} else if !byRight(w, ev, RightRoles) {
+		return fmt.Errorf("member %d may not add spaces", ev.Actor)
 	}
 	putJSON(w, idKey(prefixSpace, s.ID), s)
 	useID(w, "space", s.ID)
@@ -47,6 +49,8 @@ func applySpaceRetired(w Writer, ev Event, b *SpaceRetired) error {
 		if _, err := takeEffect(w, ev, b.Proposal, KindSpace, func(a Action) bool { return a.Retire == b.Space }); err != nil {
 			return err
 		}
+	} else if !byRight(w, ev, RightRoles) {
+		return fmt.Errorf("member %d may not retire spaces", ev.Actor)
 	}
 	s.Retired = true
 	putJSON(w, idKey(prefixSpace, s.ID), s)

@@ -18,11 +18,13 @@ import (
 // and state; an older log replays to other state digests than its
 // checkpoints hold, so this pre-release polis refuses such a dir rather than
 // half-read it. Version 4 makes every effect of a passed proposal an event
-// of its own (role.granted, member.expelled, space.added, payout.created,
-// allowance.granted, rules.set, treasury.policy, naming the proposal), adds
-// the effect marks (s/effect/) and the index of what falls due (s/due/),
-// and re-checks a proposal's action when it is created: a format-3 log's
-// executed proposals carry no such events.
+// of its own naming it (role.granted, member.expelled, space.added,
+// payout.created, allowance.granted, rules.set, treasury.policy), and so
+// the effect of a scheduled change (rules.set, treasury.policy,
+// restitution.cap naming the change, after change.applied); adds the effect
+// marks (s/effect/) and the index of what falls due (s/due/); and re-checks
+// a proposal's action when it is created. A format-3 log's executed
+// proposals and applied changes carry no such events.
 const FormatVersion = 4
 
 // The log's keyspace, as every engine keeps it and every Reader sees it

@@ -191,6 +191,8 @@ func applyRoleGranted(w Writer, ev Event, b *RoleGranted) error {
 		}); err != nil {
 			return err
 		}
+	} else if !byRight(w, ev, RightRoles) {
+		return fmt.Errorf("member %d may not grant roles", ev.Actor)
 	}
 	if b.Role == RoleTreasurer && !m.HasRole(RoleTreasurer) {
 		m.TreasurerSince = ev.Time // signs only after TreasurerWaitMS
@@ -211,6 +213,8 @@ func applyRoleRevoked(w Writer, ev Event, b *RoleRevoked) error {
 		}); err != nil {
 			return err
 		}
+	} else if !byRight(w, ev, RightRoles) {
+		return fmt.Errorf("member %d may not revoke roles", ev.Actor)
 	}
 	var kept []string
 	for _, r := range m.Roles {

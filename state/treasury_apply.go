@@ -86,14 +86,24 @@ func applyPolicySet(w Writer, ev Event, b *PolicySet) error {
 	if b.Signers < 1 || b.Signers > MaxSigners {
 		return fmt.Errorf("signer count %d is not between 1 and %d", b.Signers, MaxSigners)
 	}
-	if b.Proposal != 0 {
+	switch {
+	case b.Proposal != 0 && b.Change != 0:
+		return fmt.Errorf("treasury.policy names a proposal and a change")
+	case b.Proposal != 0:
 		// The members decided it: no time lock to wait out.
 		if _, err := takeEffect(w, ev, b.Proposal, KindRuleset, func(a Action) bool {
 			return a.Rules == nil && a.Signers == b.Signers
 		}); err != nil {
 			return err
 		}
-	} else if b.Signers < Policy(w).Signers {
+	case b.Change != 0:
+		// The time lock was waited out.
+		if err := takeChange(w, ev, b.Change, func(c Change) bool { return c.Rules == nil && c.Cap == nil && c.Signers == b.Signers }); err != nil {
+			return err
+		}
+	case !byRight(w, ev, RightRoles):
+		return fmt.Errorf("member %d may not set the treasury policy", ev.Actor)
+	case b.Signers < Policy(w).Signers:
 		return fmt.Errorf("signer count %d is not a direct change (fewer signers wait out the time lock)", b.Signers)
 	}
 	putJSON(w, keyPolicy, TreasuryPolicy{Signers: b.Signers})

@@ -37,6 +37,7 @@ type PayoutSigned struct {
 type PolicySet struct {
 	Signers  int    `json:"signers"`
 	Proposal uint64 `json:"proposal"`
+	Change   uint64 `json:"change"` // or the effect of scheduled change Change, right after its change.applied
 }
 
 // PayoutCreated is the effect of spend proposal Proposal, right after its
