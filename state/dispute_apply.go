@@ -82,24 +82,19 @@ func applyCaseRuled(w Writer, ev Event, b *CaseRuled) error {
 		return fmt.Errorf("member %d may not rule %q on case %d", ev.Actor, b.Outcome, b.Case)
 	}
 	c.State, c.Outcome, c.Reason, c.SuspendDays, c.Ruled = CaseStateRuled, b.Outcome, b.Reason, b.SuspendDays, ev.Time
-	if err := sanction(w, c, b.Outcome, ev.Time); err != nil {
-		return err
+	if b.Outcome == OutcomeSuspension && (b.SuspendDays < 1 || b.SuspendDays > MaxSuspendDays) {
+		return fmt.Errorf("case %d: suspension of %d days", c.ID, b.SuspendDays)
 	}
 	if b.Amount != 0 {
 		if _, ok := GetAsset(w, b.Asset); !ok || b.Amount < 0 || b.Outcome != OutcomeRestitution {
 			return fmt.Errorf("case %d: bad restitution", c.ID)
 		}
 	}
-	// Above the cap the same command puts a spend proposal to the
-	// members instead of ordering the payout.
+	// Within the cap the moderator orders the payout (the payout.created
+	// that follows); above it the same command puts a spend proposal to
+	// the members instead.
 	if b.Amount != 0 && b.Amount <= RestitutionCapOf(w, b.Asset).Amount {
-		// The ruling moderator is the order's author, so they cannot
-		// also sign it.
-		id := nextID(w, "payout")
-		putJSON(w, idKey(prefixPayout, id), Payout{ID: id, Author: ev.Actor, To: c.Filer, Asset: b.Asset,
-			Amount: b.Amount, Memo: fmt.Sprintf("restitution, case %d", c.ID), Needed: Policy(w).Signers,
-			Signers: []uint64{}, Status: PayoutPending, Created: ev.Time})
-		useID(w, "payout", id)
+		c.Asset, c.Amount = b.Asset, b.Amount
 	}
 	putJSON(w, idKey(prefixCase, c.ID), c)
 	return nil
@@ -148,48 +143,16 @@ func applyJuryVoted(w Writer, ev Event, b *JuryVoted) error {
 	c.JuryVotes = append(c.JuryVotes, JuryVote{Juror: ev.Actor, Outcome: b.Outcome})
 	slices.SortFunc(c.JuryVotes, func(a, b JuryVote) int { return int(a.Juror) - int(b.Juror) })
 	if o := juryMajority(c); o != "" {
-		// The jury's word replaces the moderator's: lift a suspension
-		// it did not uphold, then apply its own.
-		if r, ok := GetMember(w, c.Respondent); ok && o != OutcomeSuspension {
-			r.SuspendedUntil = 0
-			putJSON(w, idKey(prefixMember, r.ID), r)
-		}
-		c.State, c.Outcome = CaseStateJuryRuled, o
+		// The jury's word replaces the moderator's; its effect on the
+		// respondent follows (see juryEffects).
+		c.State, c.Outcome, c.JuryRuled = CaseStateJuryRuled, o, ev.Time
 		if o == OutcomeSuspension && c.SuspendDays == 0 {
 			// The moderator set no length: the jury's suspension
 			// lasts the documented default.
 			c.SuspendDays = JurySuspendDays
 		}
-		if err := sanction(w, c, o, ev.Time); err != nil {
-			return err
-		}
 	}
 	putJSON(w, idKey(prefixCase, c.ID), c)
-	return nil
-}
-
-// sanction applies an outcome's effect on the respondent.
-func sanction(w Writer, c Case, outcome string, now int64) error {
-	m, ok := GetMember(w, c.Respondent)
-	if !ok {
-		return nil // the respondent left; the ruling stands on record
-	}
-	switch outcome {
-	case OutcomeSuspension:
-		if c.SuspendDays < 1 || c.SuspendDays > MaxSuspendDays {
-			return fmt.Errorf("case %d: suspension of %d days", c.ID, c.SuspendDays)
-		}
-		m.SuspendedUntil = now + int64(c.SuspendDays)*24*3600*1000
-	case OutcomeExpulsion:
-		if m.Gone() {
-			return nil // left before the ruling; it stands on record
-		}
-		expel(w, m, c.ID, now)
-		return nil
-	default:
-		return nil
-	}
-	putJSON(w, idKey(prefixMember, m.ID), m)
 	return nil
 }
 

@@ -15,8 +15,8 @@ import (
 // in this same command, that the effect is exactly its action, and that it
 // is the proposal's only effect.
 
-// prefixEffect marks a proposal whose effect was applied (value: its event
-// type), so no log applies one twice.
+// prefixEffect marks an effect applied (value: its event type), so no log
+// applies one twice: s/effect/proposal/<id>, s/effect/case/<id>/<stage>/<type>.
 const prefixEffect = "s/effect/"
 
 // effects is what passed proposal p does, as the events that follow its
@@ -70,7 +70,7 @@ func takeEffect(w Writer, ev Event, id uint64, kind string, matches func(Action)
 	if !matches(p.Action) {
 		return p, fmt.Errorf("%s is not what proposal %d decided", ev.Body.EventType(), id)
 	}
-	key := idKey(prefixEffect, id)
+	key := idKey(prefixEffect+"proposal/", id)
 	if _, done := w.Get(key); done {
 		return p, fmt.Errorf("proposal %d has already taken effect", id)
 	}

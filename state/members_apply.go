@@ -22,6 +22,7 @@ var memberAppliers = []applier{
 	on(applyRoleRevoked),
 	on(applyMemberRenamed),
 	on(applyMemberExpelled),
+	on(applyMemberSuspended),
 }
 
 func applyHubCreated(w Writer, ev Event, b *HubCreated) error {
@@ -244,16 +245,27 @@ func applyMemberRenamed(w Writer, ev Event, b *MemberRenamed) error {
 	return nil
 }
 
-// applyMemberExpelled expels by the members' decision; a case's jury
-// expels through its case.ruled or jury.voted (see sanction).
+// applyMemberExpelled expels by the members' decision (an expel proposal)
+// or a jury's (a case).
 func applyMemberExpelled(w Writer, ev Event, b *MemberExpelled) error {
 	m, ok := GetMember(w, b.Member)
 	if !ok || m.Gone() {
 		return fmt.Errorf("member %d cannot be expelled", b.Member)
 	}
-	if _, err := takeEffect(w, ev, b.Proposal, KindExpel, func(a Action) bool { return a.Member == b.Member }); err != nil {
+	var err error
+	switch {
+	case (b.Proposal == 0) == (b.Case == 0):
+		err = fmt.Errorf("member.expelled names one proposal or one case")
+	case b.Proposal != 0:
+		_, err = takeEffect(w, ev, b.Proposal, KindExpel, func(a Action) bool { return a.Member == b.Member })
+	default:
+		_, err = takeCaseEffect(w, ev, b.Case, func(c Case, jury bool) bool {
+			return jury && c.Outcome == OutcomeExpulsion && c.Respondent == b.Member
+		})
+	}
+	if err != nil {
 		return err
 	}
-	expel(w, m, 0, ev.Time)
+	expel(w, m, b.Case, ev.Time)
 	return nil
 }

@@ -145,13 +145,30 @@ func applyPayoutCreated(w Writer, ev Event, b *PayoutCreated) error {
 	if _, ok := GetAsset(w, b.Asset); !ok || b.Amount <= 0 || b.Needed != Policy(w).Signers {
 		return fmt.Errorf("payout %d is not a payout the treasury makes", b.Payout)
 	}
-	p, err := takeEffect(w, ev, b.Proposal, KindSpend, func(a Action) bool {
-		return a.Period == "" && a.Member == b.To && a.Asset == b.Asset && a.Amount == b.Amount && a.Memo == b.Memo
-	})
-	if err != nil {
-		return err
+	var author uint64
+	switch {
+	case (b.Proposal == 0) == (b.Case == 0):
+		return fmt.Errorf("payout.created names one proposal or one case")
+	case b.Proposal != 0:
+		p, err := takeEffect(w, ev, b.Proposal, KindSpend, func(a Action) bool {
+			return a.Period == "" && a.Member == b.To && a.Asset == b.Asset && a.Amount == b.Amount && a.Memo == b.Memo
+		})
+		if err != nil {
+			return err
+		}
+		author = p.Author
+	default:
+		c, err := takeCaseEffect(w, ev, b.Case, func(c Case, jury bool) bool {
+			return !jury && c.Outcome == OutcomeRestitution && c.Asset == b.Asset && c.Amount == b.Amount &&
+				b.To == c.Filer && b.Memo == restitutionMemo(c.ID)
+		})
+		if err != nil {
+			return err
+		}
+		// The ruling moderator is the order's author.
+		author = c.Moderator
 	}
-	putJSON(w, idKey(prefixPayout, b.Payout), Payout{ID: b.Payout, Proposal: p.ID, Author: p.Author, To: b.To,
+	putJSON(w, idKey(prefixPayout, b.Payout), Payout{ID: b.Payout, Proposal: b.Proposal, Author: author, To: b.To,
 		Asset: b.Asset, Amount: b.Amount, Memo: b.Memo, Needed: b.Needed,
 		Signers: []uint64{}, Status: PayoutPending, Created: ev.Time})
 	useID(w, "payout", b.Payout)

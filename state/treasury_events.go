@@ -41,10 +41,13 @@ type PolicySet struct {
 }
 
 // PayoutCreated is the effect of spend proposal Proposal, right after its
-// proposal.executed: a payout order that Needed treasurers co-sign.
+// proposal.executed, or of a restitution ruling within the cap on case
+// Case, right after its case.ruled: a payout order that Needed treasurers
+// co-sign.
 type PayoutCreated struct {
 	Payout   uint64 `json:"payout"`
 	Proposal uint64 `json:"proposal"`
+	Case     uint64 `json:"case"`
 	To       uint64 `json:"to"`
 	Asset    string `json:"asset"`
 	Amount   int64  `json:"amount"`
