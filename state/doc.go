@@ -17,10 +17,19 @@
 //
 // Time enters only as an event's own timestamp: deadlines (proposals,
 // campaigns, scheduled changes, allowances, juries) close by events the hub
-// submits as SystemActor, so a replay never reads the clock. Private
-// records (drafts, themes, note salts) are written beside the events by
-// commands that implement privateWriter (private.go), outside the digest,
-// the Merkle tree and the export.
+// submits as SystemActor, so a replay never reads the clock; the hub finds
+// them in an index Apply keeps (due.go).
+//
+// One change, one event type, one applier: what a passed proposal, a
+// scheduled change or a ruling does is not folded by the event that
+// decided it but by the changed domain's own event, which follows it in
+// the same command and names its cause (gov_effects.go,
+// dispute_effects.go), so a change is checked by the same rules whichever
+// way it comes.
+//
+// Private records (drafts, themes, note salts) are written beside the
+// events by commands that implement privateWriter (private.go), outside
+// the digest, the Merkle tree and the export.
 //
 // # The domains
 //
@@ -40,11 +49,12 @@
 //	            _applications
 //	gov         proposals, votes, delegation, rules of each kind;
 //	            _tally, _guard (rule floors), _changes (scheduled changes),
-//	            _ballot, _drafts
+//	            _effects (what a passed proposal does), _ballot, _drafts
 //	treasury    assets, ledger, payouts, policy; _caps (restitution caps)
 //	allowance   standing spending rights granted by proposal
 //	housing     spaces, bookings, waitlists; _rules (stay rules, dates)
-//	dispute     cases, statements, rulings, juries; _notes (private notes)
+//	dispute     cases, statements, rulings, juries; _notes (private notes),
+//	            _effects (what a ruling does)
 //	campaign    crowdfunding pledges
 //	charter     the charter and members' consent to it
 //	census      counters Apply keeps and the figures computed from them
