@@ -3,7 +3,6 @@ package state
 import (
 	"fmt"
 	"runtime/debug"
-	"strconv"
 )
 
 // Apply folds one event into state. It is the only code that writes state,
@@ -34,186 +33,72 @@ func Apply(w Writer, ev Event) (err error) {
 	return nil
 }
 
-// applyEvent folds the event itself; Apply recovers its panics.
+// applyEvent folds the event itself by its type's one applier; Apply
+// recovers its panics.
 func applyEvent(w Writer, ev Event) error {
-	switch b := ev.Body.(type) {
-	case *HubCreated:
-		if _, ok := GetHub(w); ok {
-			return fmt.Errorf("hub already created")
-		}
-		putJSON(w, keyHub, HubInfo{Name: b.Name, Created: ev.Time})
-	case *MemberJoined:
-		if _, ok := GetMember(w, b.Member); ok {
-			return fmt.Errorf("member %d already exists", b.Member)
-		}
-		canon, fp, _, err := ParseKey(b.Key)
-		if err != nil {
-			return err
-		}
-		if _, taken := w.Get(prefixKeyIndex + fp); taken {
-			return fmt.Errorf("key %s already belongs to a member", fp)
-		}
-		m := Member{ID: b.Member, Name: b.Name, Roles: normRoles(b.Roles), Joined: ev.Time, Via: b.Via,
-			Keys: []Key{{Fingerprint: fp, Key: canon, Name: "first key", Added: ev.Time}}}
-		if err := holdName(w, m); err != nil {
-			return err
-		}
-		putJSON(w, idKey(prefixMember, m.ID), m)
-		w.Set(prefixKeyIndex+fp, []byte(strconv.FormatUint(m.ID, 10)))
-		useID(w, "member", m.ID)
-		if b.Invite != 0 {
-			inv, ok := GetInvite(w, b.Invite)
-			if !ok {
-				return fmt.Errorf("unknown invite %d", b.Invite)
-			}
-			inv.Used++
-			putJSON(w, idKey(prefixInvite, inv.ID), inv)
-		}
-	case *InviteCreated:
-		if _, ok := GetInvite(w, b.Invite); ok {
-			return fmt.Errorf("invite %d already exists", b.Invite)
-		}
-		putJSON(w, idKey(prefixInvite, b.Invite), Invite{ID: b.Invite, CodeHash: b.CodeHash, Uses: b.Uses,
-			Expires: b.Expires, Roles: normRoles(b.Roles), By: ev.Actor, Created: ev.Time})
-		w.Set(prefixCodeIndex+b.CodeHash, []byte(strconv.FormatUint(b.Invite, 10)))
-		useID(w, "invite", b.Invite)
-	case *InviteRevoked:
-		inv, ok := GetInvite(w, b.Invite)
-		if !ok {
-			return fmt.Errorf("unknown invite %d", b.Invite)
-		}
-		inv.Revoked = true
-		putJSON(w, idKey(prefixInvite, inv.ID), inv)
-	case *ApplicationSubmitted:
-		if err := nameRule(b.Name); err != nil {
-			return fmt.Errorf("application %d: %v", b.Application, err)
-		}
-		canon, fp, _, err := ParseKey(b.Key)
-		if err != nil {
-			return err
-		}
-		if a, ok := ApplicationOf(w, fp); ok && a.Status == AppPending {
-			return fmt.Errorf("key %s already has application %d pending", fp, a.ID)
-		}
-		id := []byte(strconv.FormatUint(b.Application, 10))
-		putJSON(w, idKey(prefixApp, b.Application), Application{ID: b.Application, Name: b.Name, Text: b.Text,
-			Key: canon, Fingerprint: fp, Status: AppPending, Submitted: ev.Time})
-		w.Set(prefixAppKey+fp, id)
-		w.Set(idKey(prefixAppPending, b.Application), id)
-		useID(w, "application", b.Application)
-	case *ApplicationDecided:
-		a, ok := GetApplication(w, b.Application)
-		if !ok || a.Status != AppPending {
-			return fmt.Errorf("application %d is not pending", b.Application)
-		}
-		a.Status, a.DecidedBy, a.Decided = AppRejected, ev.Actor, ev.Time
-		if b.Approved {
-			a.Status = AppApproved
-			a.Member = nextID(w, "member")
-		}
-		putJSON(w, idKey(prefixApp, a.ID), a)
-		w.Delete(idKey(prefixAppPending, a.ID))
-	case *KeyAdded:
-		m, ok := GetMember(w, b.Member)
-		if !ok {
-			return fmt.Errorf("unknown member %d", b.Member)
-		}
-		canon, fp, _, err := ParseKey(b.Key)
-		if err != nil {
-			return err
-		}
-		if _, taken := w.Get(prefixKeyIndex + fp); taken {
-			return fmt.Errorf("key %s already belongs to a member", fp)
-		}
-		if m.Gone() {
-			return fmt.Errorf("member %d is gone", m.ID)
-		}
-		if err := takeKeyOffer(w, ev, m.ID, fp); err != nil {
-			return err
-		}
-		m.Keys = append(m.Keys, Key{Fingerprint: fp, Key: canon, Name: b.Name, Added: ev.Time})
-		putJSON(w, idKey(prefixMember, m.ID), m)
-		w.Set(prefixKeyIndex+fp, []byte(strconv.FormatUint(m.ID, 10)))
-	case *KeyOffered:
-		return applyKeyOffered(w, ev, b)
-	case *KeyRemoved:
-		m, ok := GetMember(w, b.Member)
-		if !ok {
-			return fmt.Errorf("unknown member %d", b.Member)
-		}
-		kept := m.Keys[:0:0]
-		for _, k := range m.Keys {
-			if k.Fingerprint != b.Fingerprint {
-				kept = append(kept, k)
-			}
-		}
-		if len(kept) == len(m.Keys) {
-			return fmt.Errorf("member %d has no key %s", m.ID, b.Fingerprint)
-		}
-		m.Keys = kept
-		putJSON(w, idKey(prefixMember, m.ID), m)
-		w.Delete(prefixKeyIndex + b.Fingerprint)
-	case *KeyRenamed:
-		m, ok := GetMember(w, b.Member)
-		if !ok {
-			return fmt.Errorf("unknown member %d", b.Member)
-		}
-		found := false
-		for i := range m.Keys {
-			if m.Keys[i].Fingerprint == b.Fingerprint {
-				m.Keys[i].Name, found = b.Name, true
-			}
-		}
-		if !found {
-			return fmt.Errorf("member %d has no key %s", m.ID, b.Fingerprint)
-		}
-		putJSON(w, idKey(prefixMember, m.ID), m)
-	case *RoleGranted:
-		m, ok := GetMember(w, b.Member)
-		if !ok || !IsRole(b.Role) {
-			return fmt.Errorf("cannot grant %q to member %d", b.Role, b.Member)
-		}
-		if b.Role == RoleTreasurer && !m.HasRole(RoleTreasurer) {
-			m.TreasurerSince = ev.Time // signs only after TreasurerWaitMS
-		}
-		m.Roles = normRoles(append(m.Roles, b.Role))
-		putJSON(w, idKey(prefixMember, m.ID), m)
-	case *RoleRevoked:
-		m, ok := GetMember(w, b.Member)
-		if !ok || !IsRole(b.Role) || b.Role == RoleMember {
-			return fmt.Errorf("cannot revoke %q from member %d", b.Role, b.Member)
-		}
-		var kept []string
-		for _, r := range m.Roles {
-			if r != b.Role {
-				kept = append(kept, r)
-			}
-		}
-		m.Roles = normRoles(kept)
-		if b.Role == RoleTreasurer {
-			m.TreasurerSince = 0
-		}
-		putJSON(w, idKey(prefixMember, m.ID), m)
-	case *MemberRenamed:
-		m, ok := GetMember(w, b.Member)
-		if !ok {
-			return fmt.Errorf("unknown member %d", b.Member)
-		}
-		releaseName(w, m)
-		m.Name = b.Name
-		if err := holdName(w, m); err != nil {
-			return err
-		}
-		putJSON(w, idKey(prefixMember, m.ID), m)
-	default:
-		for _, f := range []func(Writer, Event) (bool, error){applyGov, applyCharter, applyLeave, applyProfile, applyCampaign, applyWitness} {
-			if handled, err := f(w, ev); handled {
-				return err
-			}
-		}
+	if ev.Body == nil {
+		return fmt.Errorf("apply: event %d has no body", ev.Seq)
+	}
+	a, ok := appliers[ev.Body.EventType()]
+	if !ok {
 		return fmt.Errorf("apply: no rule for event type %s", typeOf(ev.Body))
 	}
-	return nil
+	return a(w, ev)
+}
+
+// appliers is the one dispatch table: each event type the codec knows, and
+// the one function that folds it. Each domain lists its own in its
+// <domain>_apply.go; TestEveryEventTypeHasOneApplier holds the table and
+// the codec's registry to each other.
+var appliers = byType(domainAppliers...)
+
+// domainAppliers is each domain's rows, by domain.
+var domainAppliers = [][]applier{
+	memberAppliers, leaveAppliers, profileAppliers,
+	govAppliers, changeAppliers,
+	treasuryAppliers, allowanceAppliers,
+	housingAppliers,
+	disputeAppliers,
+	charterAppliers,
+	campaignAppliers,
+	witnessAppliers,
+}
+
+// applier is one row of the table: an event type and its fold.
+type applier struct {
+	typ string
+	fn  func(Writer, Event) error
+}
+
+// on makes the row for fn, which folds events of body type P.
+func on[B any, P interface {
+	*B
+	Body
+}](fn func(Writer, Event, P) error) applier {
+	var zero B
+	typ := P(&zero).EventType()
+	return applier{typ: typ, fn: func(w Writer, ev Event) error {
+		b, ok := ev.Body.(P)
+		if !ok {
+			return fmt.Errorf("apply: event %d: %s body is a %T", ev.Seq, typ, ev.Body)
+		}
+		return fn(w, ev, b)
+	}}
+}
+
+// byType indexes the domains' rows; a type registered twice is a
+// programming error caught at start.
+func byType(domains ...[]applier) map[string]func(Writer, Event) error {
+	m := map[string]func(Writer, Event) error{}
+	for _, d := range domains {
+		for _, a := range d {
+			if _, dup := m[a.typ]; dup {
+				panic("state: two appliers for " + a.typ)
+			}
+			m[a.typ] = a.fn
+		}
+	}
+	return m
 }
 
 func typeOf(b Body) string {

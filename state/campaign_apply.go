@@ -2,65 +2,75 @@ package state
 
 import "fmt"
 
-// applyCampaign folds campaign events; see Apply. It re-checks every
-// amount and the close's outcome, so a forged log fails verification.
-func applyCampaign(w Writer, ev Event) (bool, error) {
-	switch b := ev.Body.(type) {
-	case *CampaignCreated:
-		if _, ok := GetCampaign(w, b.Campaign); ok || b.Campaign != nextID(w, "campaign") {
-			return true, fmt.Errorf("campaign %d out of order", b.Campaign)
-		}
-		if _, ok := GetAsset(w, b.Asset); !ok || b.Goal <= 0 || b.Deadline <= ev.Time {
-			return true, fmt.Errorf("campaign %d is malformed", b.Campaign)
-		}
-		putJSON(w, idKey(prefixCampaign, b.Campaign), Campaign{ID: b.Campaign, Creator: ev.Actor, Title: b.Title,
-			Funds: b.Funds, Asset: b.Asset, Goal: b.Goal, Deadline: b.Deadline, Created: ev.Time,
-			State: CampaignOpen, Seq: ev.Seq})
-		useID(w, "campaign", b.Campaign)
-	case *Pledged:
-		c, err := openCampaign(w, b.Campaign, ev.Time)
-		if err != nil || b.Amount <= 0 || ev.Actor == 0 {
-			return true, fmt.Errorf("pledge to campaign %d refused", b.Campaign)
-		}
-		p, had := GetPledge(w, c.ID, ev.Actor)
-		if !had {
-			c.Pledgers++
-			w.Set(pledgeByKey(ev.Actor, c.ID), []byte{})
-		}
-		p.Campaign, p.Member, p.Amount, p.Time = c.ID, ev.Actor, p.Amount+b.Amount, ev.Time
-		c.Pledged += b.Amount
-		putJSON(w, pledgeKey(c.ID, ev.Actor), p)
-		putJSON(w, idKey(prefixCampaign, c.ID), c)
-	case *PledgeWithdrawn:
-		c, err := openCampaign(w, b.Campaign, ev.Time)
-		if err != nil {
-			return true, err
-		}
-		p, ok := GetPledge(w, c.ID, ev.Actor)
-		if !ok {
-			return true, fmt.Errorf("member %d has no pledge to campaign %d", ev.Actor, c.ID)
-		}
-		c.Pledged -= p.Amount
-		c.Pledgers--
-		w.Delete(pledgeKey(c.ID, ev.Actor))
-		w.Delete(pledgeByKey(ev.Actor, c.ID))
-		putJSON(w, idKey(prefixCampaign, c.ID), c)
-	case *CampaignClosed:
-		return true, closeCampaign(w, ev, b)
-	case *CampaignTied:
-		c, ok := GetCampaign(w, b.Campaign)
-		if !ok {
-			return true, fmt.Errorf("unknown campaign %d", b.Campaign)
-		}
-		if err := tieable(w, c, b.Proposal); err != nil {
-			return true, err
-		}
-		c.Proposal = b.Proposal
-		putJSON(w, idKey(prefixCampaign, c.ID), c)
-	default:
-		return false, nil
+// campaignAppliers fold campaigns and pledges.
+var campaignAppliers = []applier{
+	on(applyCampaignCreated),
+	on(applyPledged),
+	on(applyPledgeWithdrawn),
+	on(closeCampaign),
+	on(applyCampaignTied),
+}
+
+func applyCampaignCreated(w Writer, ev Event, b *CampaignCreated) error {
+	if _, ok := GetCampaign(w, b.Campaign); ok || b.Campaign != nextID(w, "campaign") {
+		return fmt.Errorf("campaign %d out of order", b.Campaign)
 	}
-	return true, nil
+	if _, ok := GetAsset(w, b.Asset); !ok || b.Goal <= 0 || b.Deadline <= ev.Time {
+		return fmt.Errorf("campaign %d is malformed", b.Campaign)
+	}
+	putJSON(w, idKey(prefixCampaign, b.Campaign), Campaign{ID: b.Campaign, Creator: ev.Actor, Title: b.Title,
+		Funds: b.Funds, Asset: b.Asset, Goal: b.Goal, Deadline: b.Deadline, Created: ev.Time,
+		State: CampaignOpen, Seq: ev.Seq})
+	useID(w, "campaign", b.Campaign)
+	setDue(w, b.Deadline, DueCampaign, b.Campaign)
+	return nil
+}
+
+func applyPledged(w Writer, ev Event, b *Pledged) error {
+	c, err := openCampaign(w, b.Campaign, ev.Time)
+	if err != nil || b.Amount <= 0 || ev.Actor == 0 {
+		return fmt.Errorf("pledge to campaign %d refused", b.Campaign)
+	}
+	p, had := GetPledge(w, c.ID, ev.Actor)
+	if !had {
+		c.Pledgers++
+		w.Set(pledgeByKey(ev.Actor, c.ID), []byte{})
+	}
+	p.Campaign, p.Member, p.Amount, p.Time = c.ID, ev.Actor, p.Amount+b.Amount, ev.Time
+	c.Pledged += b.Amount
+	putJSON(w, pledgeKey(c.ID, ev.Actor), p)
+	putJSON(w, idKey(prefixCampaign, c.ID), c)
+	return nil
+}
+
+func applyPledgeWithdrawn(w Writer, ev Event, b *PledgeWithdrawn) error {
+	c, err := openCampaign(w, b.Campaign, ev.Time)
+	if err != nil {
+		return err
+	}
+	p, ok := GetPledge(w, c.ID, ev.Actor)
+	if !ok {
+		return fmt.Errorf("member %d has no pledge to campaign %d", ev.Actor, c.ID)
+	}
+	c.Pledged -= p.Amount
+	c.Pledgers--
+	w.Delete(pledgeKey(c.ID, ev.Actor))
+	w.Delete(pledgeByKey(ev.Actor, c.ID))
+	putJSON(w, idKey(prefixCampaign, c.ID), c)
+	return nil
+}
+
+func applyCampaignTied(w Writer, ev Event, b *CampaignTied) error {
+	c, ok := GetCampaign(w, b.Campaign)
+	if !ok {
+		return fmt.Errorf("unknown campaign %d", b.Campaign)
+	}
+	if err := tieable(w, c, b.Proposal); err != nil {
+		return err
+	}
+	c.Proposal = b.Proposal
+	putJSON(w, idKey(prefixCampaign, c.ID), c)
+	return nil
 }
 
 func closeCampaign(w Writer, ev Event, b *CampaignClosed) error {
@@ -72,6 +82,7 @@ func closeCampaign(w Writer, ev Event, b *CampaignClosed) error {
 		return fmt.Errorf("campaign %d closes succeeded=%v by its pledges, not %v", c.ID, succeeded, b.Succeeded)
 	}
 	c.State, c.Closed = CampaignFailed, ev.Time
+	clearDue(w, c.Deadline, DueCampaign, c.ID)
 	if b.Succeeded {
 		c.State = CampaignSucceeded
 		if b.FirstEntry != nextID(w, "entry") {

@@ -55,7 +55,7 @@ func TestDecodeRefusesNonCanonical(t *testing.T) {
 
 func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"v":1,"seq":0,"time":1,"actor":0,"type":"hub.created","data":{"name":"x"}}`))
-	f.Add([]byte(`{"v":1,"seq":3,"time":1,"actor":1,"type":"role.granted","data":{"member":1,"role":"steward"}}`))
+	f.Add([]byte(`{"v":1,"seq":3,"time":1,"actor":1,"type":"role.granted","data":{"member":1,"role":"steward","proposal":0}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ev, err := Decode(b)
 		if err != nil {

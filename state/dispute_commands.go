@@ -208,7 +208,7 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 		if c.Booking != 0 || c.Amount != 0 {
 			return 0, nil, fmt.Errorf("a booking or an amount is only for restitution")
 		}
-		return m.ID, []Body{ruled}, nil
+		return m.ID, append([]Body{ruled}, rulingEffects(r, cs, c, env.Time)...), nil
 	}
 	events := []Body{ruled}
 	if c.Amount != 0 {
@@ -222,6 +222,8 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 		if cp := RestitutionCapOf(r, c.Asset); c.Amount > cp.Amount {
 			// More than one moderator may pay alone: the members decide.
 			events = append(events, restitutionProposal(r, cs, c, cp))
+		} else {
+			events = append(events, rulingEffects(r, cs, c, env.Time)...)
 		}
 	}
 	if c.Booking == 0 {
@@ -249,7 +251,7 @@ func restitutionProposal(r Reader, cs Case, c Rule, cp RestitutionCap) Body {
 	}
 	return &ProposalCreated{Proposal: nextID(r, "proposal"), Kind: KindSpend, Title: fmt.Sprintf("Restitution for case %d", cs.ID),
 		Body: body, Method: MethodYesNo, Action: Action{Member: cs.Filer, Asset: c.Asset, Amount: c.Amount,
-			Memo: fmt.Sprintf("restitution, case %d", cs.ID)}}
+			Memo: restitutionMemo(cs.ID)}}
 }
 
 // JuryVote is a juror's verdict on an appealed case.
@@ -273,7 +275,11 @@ func (c CastJuryVote) Decide(r Reader, env Env) (uint64, []Body, error) {
 	case !slices.Contains(Outcomes, c.Outcome):
 		return 0, nil, fmt.Errorf("outcome must be one of %s", strings.Join(Outcomes, ", "))
 	}
-	return m.ID, []Body{&JuryVoted{Case: cs.ID, Outcome: c.Outcome}}, nil
+	events := []Body{&JuryVoted{Case: cs.ID, Outcome: c.Outcome}}
+	if o := juryMajority(withJuryVote(cs, m.ID, c.Outcome)); o != "" {
+		events = append(events, juryEffects(r, cs, o, env.Time)...)
+	}
+	return m.ID, events, nil
 }
 
 // DrawCaseJury is the hub drawing an appealed case's jury from the seed of

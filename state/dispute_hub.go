@@ -39,8 +39,8 @@ func (h *Hub) firstCheckpointAfter(seq uint64) (height int64, seed [32]byte, ok 
 func (h *Hub) drawJuries(ctx context.Context) {
 	var waiting []Case
 	_ = h.View(func(r Reader) error {
-		for _, c := range ListCases(r) {
-			if c.State == CaseStateAppealed && c.JuryHeight == 0 {
+		for _, id := range DueBy(r, DueJury, 0) {
+			if c, ok := GetCase(r, id); ok {
 				waiting = append(waiting, c)
 			}
 		}

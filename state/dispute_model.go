@@ -62,7 +62,10 @@ type Case struct {
 	JuryHeight  int64      `json:"jury_height,omitempty"` // checkpoint whose hash seeded the draw
 	JurySeed    string     `json:"jury_seed,omitempty"`   // hex SHA-256 of that signed checkpoint
 	JuryVotes   []JuryVote `json:"jury_votes,omitempty"`
-	Evidence    uint64     `json:"evidence"` // number of statements
+	JuryRuled   int64      `json:"jury_ruled,omitempty"` // when the jury's majority was reached
+	Asset       string     `json:"asset,omitempty"`      // restitution ordered by the ruling, paid
+	Amount      int64      `json:"amount,omitempty"`     // without a vote (within the cap)
+	Evidence    uint64     `json:"evidence"`             // number of statements
 	Created     int64      `json:"created"`
 }
 

@@ -243,7 +243,8 @@ func TestRestitution(t *testing.T) {
 	f.refuse("carol", Rule{ID: id, Outcome: OutcomeWarning, Booking: 1}, "only for restitution")
 	f.refuse("carol", Rule{ID: id, Outcome: OutcomeRestitution, Booking: 2}, "no booking 2")
 	evs := f.do("carol", Rule{ID: id, Outcome: OutcomeRestitution, Booking: 1, Asset: "EUR", Amount: 2500, Reason: "refund the night"})
-	if len(evs) != 3 || evs[2].Body.EventType() != "booking.promoted" {
+	// The payout within the cap is its own event, right after the ruling.
+	if len(evs) != 4 || evs[1].Body.EventType() != "payout.created" || evs[3].Body.EventType() != "booking.promoted" {
 		t.Fatalf("events %v", evs)
 	}
 	ps, _ := f.h.Payouts()

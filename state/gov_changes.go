@@ -1,7 +1,6 @@
 package state
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 )
@@ -22,6 +21,7 @@ type Change struct {
 	Rules     *KindRules      `json:"rules,omitempty"`
 	Signers   int             `json:"signers,omitempty"`
 	Cap       *RestitutionCap `json:"cap,omitempty"`
+	Applied   int64           `json:"applied,omitempty"` // set by change.applied, for its effect right after
 }
 
 // Target names what a change changes; one change per target waits at a
@@ -46,7 +46,8 @@ type ChangeScheduled struct {
 }
 
 // ChangeApplied is the hub applying a scheduled change at or after its due
-// time.
+// time. Its effect follows in the same command as the changed thing's own
+// event (rules.set, treasury.policy, restitution.cap) naming the change.
 type ChangeApplied struct {
 	Change uint64 `json:"change"`
 }
@@ -157,71 +158,88 @@ func (c ApplyChange) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if env.Time < ch.Due {
 		return 0, nil, fmt.Errorf("change %d is due on %s", ch.ID, Day(ch.Due))
 	}
-	return 0, []Body{&ChangeApplied{Change: ch.ID}}, nil
+	return 0, []Body{&ChangeApplied{Change: ch.ID}, changeEffect(ch)}, nil
 }
 
-// applyChanges folds the scheduled-change events; see Apply.
-func applyChanges(w Writer, ev Event) (bool, error) {
-	switch b := ev.Body.(type) {
-	case *ChangeScheduled:
-		m, ok := GetMember(w, ev.Actor)
-		if !ok || !Can(m, RightRoles) || b.Change != nextID(w, "change") || b.Due != ev.Time+TimeLockMS {
-			return true, fmt.Errorf("change %d cannot be scheduled", b.Change)
-		}
-		c := Change{ID: b.Change, By: ev.Actor, Scheduled: ev.Time, Due: b.Due, Rules: b.Rules, Signers: b.Signers, Cap: b.Cap}
-		if err := checkChange(w, c); err != nil {
-			return true, err
-		}
-		if _, ok := pendingFor(w, c.Target()); ok {
-			return true, fmt.Errorf("a change to %s is already scheduled", c.Target())
-		}
-		putJSON(w, idKey(prefixChange, c.ID), c)
-		useID(w, "change", c.ID)
-	case *ChangeApplied:
-		c, ok := GetChange(w, b.Change)
-		if !ok || ev.Time < c.Due {
-			return true, fmt.Errorf("change %d is not due", b.Change)
-		}
-		switch {
-		case c.Rules != nil:
-			putJSON(w, prefixRules+c.Rules.Kind, *c.Rules)
-		case c.Cap != nil:
-			putJSON(w, prefixRestCap+c.Cap.Asset, *c.Cap)
-		default:
-			putJSON(w, keyPolicy, TreasuryPolicy{Signers: c.Signers})
-		}
-		w.Delete(idKey(prefixChange, c.ID))
-	case *ChangeCancelled:
-		if _, ok := GetChange(w, b.Change); !ok {
-			return true, fmt.Errorf("no scheduled change %d", b.Change)
-		}
-		w.Delete(idKey(prefixChange, b.Change))
-	default:
-		return false, nil
+// changeEffect is the event that makes change c: the same event a direct
+// change makes, naming c.
+func changeEffect(c Change) Body {
+	switch {
+	case c.Rules != nil:
+		return &RulesSet{Rules: *c.Rules, Change: c.ID}
+	case c.Cap != nil:
+		return &RestitutionCapSet{Asset: c.Cap.Asset, Amount: c.Cap.Amount, Change: c.ID}
 	}
-	return true, nil
+	return &PolicySet{Signers: c.Signers, Change: c.ID}
+}
+
+// takeChange is the check an applier makes of the scheduled change its
+// event names: one that change.applied marked at this event's time, that
+// the event matches (as the applier judges). Its record goes, so it takes
+// effect once.
+func takeChange(w Writer, ev Event, id uint64, matches func(Change) bool) error {
+	c, ok := GetChange(w, id)
+	if !ok || c.Applied == 0 || c.Applied != ev.Time {
+		return fmt.Errorf("%s: change %d is not being applied now", ev.Body.EventType(), id)
+	}
+	if !matches(c) {
+		return fmt.Errorf("%s is not what change %d scheduled", ev.Body.EventType(), id)
+	}
+	w.Delete(idKey(prefixChange, c.ID))
+	return nil
+}
+
+// changeAppliers fold the scheduled-change events.
+var changeAppliers = []applier{
+	on(applyChangeScheduled),
+	on(applyChangeApplied),
+	on(applyChangeCancelled),
+}
+
+func applyChangeScheduled(w Writer, ev Event, b *ChangeScheduled) error {
+	m, ok := GetMember(w, ev.Actor)
+	if !ok || !Can(m, RightRoles) || b.Change != nextID(w, "change") || b.Due != ev.Time+TimeLockMS {
+		return fmt.Errorf("change %d cannot be scheduled", b.Change)
+	}
+	c := Change{ID: b.Change, By: ev.Actor, Scheduled: ev.Time, Due: b.Due, Rules: b.Rules, Signers: b.Signers, Cap: b.Cap}
+	if err := checkChange(w, c); err != nil {
+		return err
+	}
+	if _, ok := pendingFor(w, c.Target()); ok {
+		return fmt.Errorf("a change to %s is already scheduled", c.Target())
+	}
+	putJSON(w, idKey(prefixChange, c.ID), c)
+	useID(w, "change", c.ID)
+	setDue(w, c.Due, DueChange, c.ID)
+	return nil
+}
+
+func applyChangeApplied(w Writer, ev Event, b *ChangeApplied) error {
+	c, ok := GetChange(w, b.Change)
+	if !ok || ev.Time < c.Due || c.Applied != 0 {
+		return fmt.Errorf("change %d is not due", b.Change)
+	}
+	// The effect that follows (see changeEffect) takes the record.
+	c.Applied = ev.Time
+	putJSON(w, idKey(prefixChange, c.ID), c)
+	clearDue(w, c.Due, DueChange, c.ID)
+	return nil
+}
+
+func applyChangeCancelled(w Writer, ev Event, b *ChangeCancelled) error {
+	c, ok := GetChange(w, b.Change)
+	if !ok {
+		return fmt.Errorf("no scheduled change %d", b.Change)
+	}
+	w.Delete(idKey(prefixChange, c.ID))
+	clearDue(w, c.Due, DueChange, c.ID)
+	return nil
 }
 
 // ScheduledChanges lists the changes waiting for their time.
 func (h *Hub) ScheduledChanges() (cs []Change, err error) {
 	err = h.View(func(r Reader) error { cs = ScheduledChanges(r); return nil })
 	return cs, err
-}
-
-// applyDueChanges applies every scheduled change whose time has come.
-func (h *Hub) applyDueChanges(ctx context.Context, now int64) {
-	var due []uint64
-	_ = h.View(func(r Reader) error {
-		for _, c := range ScheduledChanges(r) {
-			if c.Due <= now {
-				due = append(due, c.ID)
-			}
-		}
-		return nil
-	})
-	for _, id := range due {
-		_, _ = h.Submit(ctx, SystemActor, ApplyChange{ID: id})
-	}
 }
 
 // RulesView is a kind's rules in force, with its floor if it is guarded

@@ -430,9 +430,7 @@ func (c CloseProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
 			events = append(events, supersede(r, target)...)
 		}
 		events = append(events, &ProposalExecuted{Proposal: p.ID})
-		if p.Kind == KindCharter {
-			events = append(events, &CharterAdopted{Version: CharterVersion(r) + 1, Text: p.Body, Proposal: p.ID})
-		}
+		events = append(events, effects(r, p, env.Time)...)
 	}
 	return 0, events, nil
 }

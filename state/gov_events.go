@@ -53,14 +53,20 @@ type ProposalClosed struct {
 	State    string `json:"state"` // passed, rejected or expired
 }
 
-// ProposalExecuted carries out a passed proposal's action.
+// ProposalExecuted marks a passed proposal as carried out. Its effect
+// follows it, in the same command, as the owning domain's own event (see
+// effects).
 type ProposalExecuted struct {
 	Proposal uint64 `json:"proposal"`
 }
 
-// RulesSet changes the rules of a kind (by a steward).
+// RulesSet changes the rules of a kind: a steward's command (Proposal 0;
+// a weakening waits out the time lock instead), or the effect of rules
+// proposal Proposal, right after its proposal.executed.
 type RulesSet struct {
-	Rules KindRules `json:"rules"`
+	Rules    KindRules `json:"rules"`
+	Proposal uint64    `json:"proposal"`
+	Change   uint64    `json:"change"` // or the effect of scheduled change Change, right after its change.applied
 }
 
 func (ProposalCreated) EventType() string   { return "proposal.created" }

@@ -85,9 +85,10 @@ func (h *Hub) Delegations() (ds []DelegationEntry, err error) {
 }
 
 // RunDeadlines closes proposals as their deadlines pass, by submitting a
-// CloseProposal as the hub. The check is cheap (one scan a second) and the
-// close itself is decided inside the sequencer against the event's own
-// time, so replay never reads the clock.
+// CloseProposal as the hub. The check is cheap (it reads the index of what
+// is due, up to now: see due.go) and the close itself is decided inside
+// the sequencer against the event's own time, so replay never reads the
+// clock.
 func (h *Hub) RunDeadlines(ctx context.Context, every time.Duration) {
 	if every <= 0 {
 		every = time.Second
@@ -111,46 +112,27 @@ func (h *Hub) CloseDue(ctx context.Context) {
 	now := h.eng.Now().UnixMilli()
 	// Scheduled changes first: a change due now is in force for anything
 	// that closes now.
-	h.applyDueChanges(ctx, now)
-	var due []uint64
-	_ = h.View(func(r Reader) error {
-		for _, p := range ListProposals(r) {
-			if p.State == PropActive && p.Deadline <= now {
-				due = append(due, p.ID)
-			}
-		}
-		return nil
-	})
-	for _, id := range due {
+	for _, id := range h.dueBy(DueChange, now) {
+		_, _ = h.Submit(ctx, SystemActor, ApplyChange{ID: id})
+	}
+	for _, id := range h.dueBy(DueProposal, now) {
 		_, _ = h.Submit(ctx, SystemActor, CloseProposal{ID: id})
 	}
 	// Allowances whose period turned start afresh, by event.
-	var turned []uint64
-	_ = h.View(func(r Reader) error {
-		for _, a := range ListAllowances(r) {
-			if PeriodStart(a.Period, now) > a.PeriodStart {
-				turned = append(turned, a.ID)
-			}
-		}
-		return nil
-	})
-	for _, id := range turned {
+	for _, id := range h.dueBy(DueAllowance, now) {
 		_, _ = h.Submit(ctx, SystemActor, ResetAllowance{ID: id})
 	}
 	// Campaigns succeed or release their pledges at the deadline.
-	var ended []uint64
-	_ = h.View(func(r Reader) error {
-		for _, c := range ListCampaigns(r) {
-			if c.State == CampaignOpen && c.Deadline <= now {
-				ended = append(ended, c.ID)
-			}
-		}
-		return nil
-	})
-	for _, id := range ended {
+	for _, id := range h.dueBy(DueCampaign, now) {
 		_, _ = h.Submit(ctx, SystemActor, CloseCampaign{ID: id})
 	}
 	h.drawJuries(ctx)
+}
+
+// dueBy lists what of kind is due by now, from the index Apply keeps.
+func (h *Hub) dueBy(kind string, now int64) (ids []uint64) {
+	_ = h.View(func(r Reader) error { ids = DueBy(r, kind, now); return nil })
+	return ids
 }
 
 // VoteReceipt returns the receipt of member me's current vote on a

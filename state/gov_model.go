@@ -6,8 +6,8 @@ import (
 	"strconv"
 )
 
-// Proposal kinds. spend and space take effect through the treasury and
-// housing, which arrive in later issues; until then they are refused.
+// Proposal kinds. Each but text takes effect through the event of the
+// domain it changes (see effects).
 const (
 	KindText    = "text"
 	KindRole    = "role"

@@ -46,6 +46,22 @@ func (f *govFixture) member(name string) (m Member) {
 // with an error containing want.
 func (f *govFixture) forged(actor string, body Body, want string) {
 	f.t.Helper()
+	f.forgedLog(want, forgedStep{actor, 0, body})
+}
+
+// forgedStep is one hand-made event of a forged log: by actor, at unix ms
+// (0: the fixture's clock).
+type forgedStep struct {
+	actor string
+	at    int64
+	body  Body
+}
+
+// forgedLog replays the log so far into memory and applies the steps
+// after it, as a forged log would carry them: Apply must refuse one of
+// them with an error containing want.
+func (f *govFixture) forgedLog(want string, steps ...forgedStep) {
+	f.t.Helper()
 	var buf bytes.Buffer
 	if err := f.s.WriteExport(&buf); err != nil {
 		f.t.Fatal(err)
@@ -64,10 +80,22 @@ func (f *govFixture) forged(actor string, body Body, want string) {
 			f.t.Fatal(err)
 		}
 	}
-	ev := Event{Seq: uint64(len(x.Events)), Time: f.clk.t.UnixMilli(), Actor: f.ids[actor], Body: body}
-	if err := Apply(st, ev); err == nil || !strings.Contains(err.Error(), want) {
-		f.t.Fatalf("forged %s by %s: %v, want %q", body.EventType(), actor, err, want)
+	for i, s := range steps {
+		at := s.at
+		if at == 0 {
+			at = f.clk.t.UnixMilli()
+		}
+		ev := Event{Seq: uint64(len(x.Events) + i), Time: at, Actor: f.ids[s.actor], Body: s.body}
+		err := Apply(st, ev)
+		if err == nil {
+			continue
+		}
+		if !strings.Contains(err.Error(), want) {
+			f.t.Fatalf("forged %s by %s: %v, want %q", s.body.EventType(), s.actor, err, want)
+		}
+		return
 	}
+	f.t.Fatalf("the forged log applies cleanly, want %q", want)
 }
 
 func (f *govFixture) propose(who string, c NewProposal) uint64 {

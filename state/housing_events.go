@@ -2,15 +2,19 @@ package state
 
 // Housing event bodies; see docs/events.md.
 
-// SpaceAdded opens a space for booking (by a steward or a passed space
-// proposal).
+// SpaceAdded opens a space for booking: a steward's command (Proposal 0),
+// or the effect of space proposal Proposal, right after its
+// proposal.executed.
 type SpaceAdded struct {
-	Space Space `json:"space"`
+	Space    Space  `json:"space"`
+	Proposal uint64 `json:"proposal"`
 }
 
-// SpaceRetired closes a space to new bookings.
+// SpaceRetired closes a space to new bookings, by a steward or as a space
+// proposal's effect (as SpaceAdded).
 type SpaceRetired struct {
-	Space uint64 `json:"space"`
+	Space    uint64 `json:"space"`
+	Proposal uint64 `json:"proposal"`
 }
 
 // BookingRequested is a member's stay: confirmed, pending approval (both

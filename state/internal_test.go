@@ -49,7 +49,7 @@ func TestApplyPanicKeepsItsStack(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "is corrupt") || !errors.As(err, &ce) {
 		t.Fatalf("err %v", err)
 	}
-	if ie := internal(err); !bytes.Contains(ie.Stack, []byte("applyEvent")) {
+	if ie := internal(err); !bytes.Contains(ie.Stack, []byte("applyRoleGranted")) {
 		t.Fatalf("no stack: %q", ie.Stack)
 	}
 }

@@ -58,6 +58,10 @@ var keyParts = []struct{ name, re, doc string }{
 	{"<fingerprint>", `SHA256:[A-Za-z0-9+/]{43}`, "an SSH key fingerprint, `SHA256:` and unpadded standard base64"},
 	{"<hash>", `[0-9a-f]{64}`, "a SHA-256 in lowercase hex"},
 	{"<name-key>", `.+`, "a name key of the name rule (see Member names)"},
+	{"<time16>", `[0-9]{16}`, "unix milliseconds, zero-padded to 16 digits (0: at once)"},
+	{"<due-kind>", `(change|proposal|allowance|campaign|jury)`, "what falls due: `change`, `proposal`, `allowance`, `campaign` or `jury`"},
+	{"<stage>", `(ruling|jury)`, "which ruling of a case: the moderator's (`ruling`) or the jury's (`jury`)"},
+	{"<effect-type>", `(member\.suspended|member\.expelled|payout\.created)`, "the event type of a ruling's effect"},
 	{"<note-name>", `[^ +\n]+`, "a signed-note key name: a log's origin, or a witness's name"},
 }
 
@@ -90,6 +94,9 @@ var Keyspace = []KeyFamily{
 	{"s/consent/<id>", FormDecimal, nil, nil, "the charter version application id consented to"},
 	{"s/cosigner/<note-name>", FormJSON, typeOfT[Cosigner](), nil, "a witness this hub asks to cosign its checkpoints (`witness.used`)"},
 	{"s/deleg/<id>/<deleg-kind>", FormDecimal, nil, nil, "the member this member delegates that kind to"},
+	{"s/due/<time16>/<due-kind>/<id>", FormEmpty, nil, nil, "what falls due at that time (see \"What falls due\")"},
+	{"s/effect/case/<id>/<stage>/<effect-type>", FormWord, nil, []string{"member.suspended", "member.expelled", "payout.created"}, "that effect of the case's ruling has been applied (value: its event type), so it is applied once"},
+	{"s/effect/proposal/<id>", FormWord, nil, []string{"role.granted", "role.revoked", "member.expelled", "space.added", "space.retired", "payout.created", "allowance.granted", "rules.set", "treasury.policy"}, "the passed proposal's effect has been applied (value: its event type), so it is applied once"},
 	{"s/entry/<id>", FormJSON, typeOfT[Entry](), nil, "a ledger entry; IDs count all entries hub-wide"},
 	{"s/evidence/<id>/<n6>", FormJSON, typeOfT[Statement](), nil, "statement n in case id"},
 	{"s/expelled/<num>", FormDecimal, nil, nil, "the case that expelled the member (0: an expel proposal)"},

@@ -17,8 +17,16 @@ import (
 // closed proposal's whole count, and adds the governance safeguards' events
 // and state; an older log replays to other state digests than its
 // checkpoints hold, so this pre-release polis refuses such a dir rather than
-// half-read it. Version 4 writes every empty list as null, in events and
-// in state values alike, so an empty list has one byte form.
+// half-read it. Version 4 makes every effect an event of the domain it
+// changes, naming its cause: of a passed proposal (role.granted,
+// member.expelled, space.added, payout.created, allowance.granted,
+// rules.set, treasury.policy), of a scheduled change (rules.set,
+// treasury.policy, restitution.cap, after change.applied) and of a ruling
+// (member.suspended, member.expelled, payout.created); adds the effect
+// marks (s/effect/) and the index of what falls due (s/due/); and re-checks
+// a proposal's action when it is created. A format-3 log carries none of
+// those events. It also writes every empty list as null, in events and in
+// state values alike, so an empty list has one byte form.
 const FormatVersion = 4
 
 // The log's keyspace, as every engine keeps it and every Reader sees it

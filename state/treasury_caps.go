@@ -45,10 +45,12 @@ func checkCap(r Reader, c RestitutionCap) error {
 }
 
 // RestitutionCapSet lowers (or keeps) an asset's restitution cap at once; a
-// raise waits out the time lock as a scheduled change.
+// raise waits out the time lock as a scheduled change, and is this event
+// naming the Change right after its change.applied.
 type RestitutionCapSet struct {
 	Asset  string `json:"asset"`
 	Amount int64  `json:"amount"`
+	Change uint64 `json:"change"`
 }
 
 func (RestitutionCapSet) EventType() string { return "restitution.cap" }
@@ -82,8 +84,14 @@ func (c SetRestitutionCap) Decide(r Reader, env Env) (uint64, []Body, error) {
 // only a scheduled change may raise a cap.
 func applyCapSet(w Writer, ev Event, b *RestitutionCapSet) error {
 	cp := RestitutionCap{Asset: b.Asset, Amount: b.Amount}
-	m, ok := GetMember(w, ev.Actor)
-	if !ok || !Can(m, RightRoles) || checkCap(w, cp) != nil || cp.Amount > RestitutionCapOf(w, b.Asset).Amount {
+	if err := checkCap(w, cp); err != nil {
+		return err
+	}
+	if b.Change != 0 {
+		if err := takeChange(w, ev, b.Change, func(c Change) bool { return c.Cap != nil && *c.Cap == cp }); err != nil {
+			return err
+		}
+	} else if !byRight(w, ev, RightRoles) || cp.Amount > RestitutionCapOf(w, b.Asset).Amount {
 		return fmt.Errorf("restitution cap %d %s cannot be set directly", b.Amount, b.Asset)
 	}
 	putJSON(w, prefixRestCap+b.Asset, cp)

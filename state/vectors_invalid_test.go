@@ -206,6 +206,12 @@ var invalidVectors = []invalidVector{
 			f.editEvent(i, `"proposal":1,`, `"proposal":9,`)
 			return f.bytes()
 		}},
+	{"forged-policy-signers", "a steward's contribution replaced by treasury.policy with 1000 signers (re-signed): Apply refuses it as the command would, whether it comes alone or after a passed proposal", "signer count 1000",
+		func(f *forgery) []byte {
+			f.editEvent(f.find(`"memo":"tools"`), `"actor":2,"type":"treasury.contributed","data":{"entry":2,"asset":"EUR","amount":700,"memo":"tools"}`,
+				`"actor":1,"type":"treasury.policy","data":{"signers":1000,"proposal":0,"change":0}`)
+			return f.bytes()
+		}},
 	{"checkpoint-beyond-log", "the last event removed: the last checkpoint covers more events than the log holds", "covers",
 		func(f *forgery) []byte { f.events = f.events[:len(f.events)-1]; return f.bytes() }},
 }

@@ -207,36 +207,59 @@ func (c DropWitness) Decide(r Reader, env Env) (uint64, []Body, error) {
 	return m.ID, []Body{&WitnessDropped{Name: name}}, nil
 }
 
-// applyWitness folds the four witnessing events; like every apply it
-// re-checks what the bytes must hold, so a forged event fails here too.
-func applyWitness(w Writer, ev Event) (bool, error) {
-	switch b := ev.Body.(type) {
-	case *WitnessWatched:
-		origin, err := checkLogKey(b.Key)
-		if err != nil || origin != b.Origin {
-			return true, fmt.Errorf("witness.watched: key %q does not name origin %q", b.Key, b.Origin)
-		}
-		putJSON(w, prefixWatch+b.Origin, WatchedLog{Origin: b.Origin, Key: b.Key, By: ev.Actor, Since: ev.Time})
-	case *WitnessUnwatched:
-		if _, ok := GetWatched(w, b.Origin); !ok {
-			return true, fmt.Errorf("witness.unwatched: %q is not watched", b.Origin)
-		}
-		w.Delete(prefixWatch + b.Origin)
-	case *WitnessUsed:
-		name, err := checkCosignerKey(b.Key)
-		if err != nil || name != b.Name || checkAddr(b.Addr) != nil {
-			return true, fmt.Errorf("witness.used: key %q, name %q, address %q do not agree", b.Key, b.Name, b.Addr)
-		}
-		putJSON(w, prefixCosigner+b.Name, Cosigner{Name: b.Name, Key: b.Key, Addr: b.Addr, By: ev.Actor, Since: ev.Time})
-	case *WitnessDropped:
-		if _, ok := GetCosigner(w, b.Name); !ok {
-			return true, fmt.Errorf("witness.dropped: %q is not used", b.Name)
-		}
-		w.Delete(prefixCosigner + b.Name)
-	default:
-		return false, nil
+// witnessAppliers fold the four witnessing events; like every applier
+// they re-check what the bytes must hold, so a forged event fails here too.
+var witnessAppliers = []applier{
+	on(applyWitnessWatched),
+	on(applyWitnessUnwatched),
+	on(applyWitnessUsed),
+	on(applyWitnessDropped),
+}
+
+func applyWitnessWatched(w Writer, ev Event, b *WitnessWatched) error {
+	if !byRight(w, ev, RightRoles) {
+		return fmt.Errorf("member %d may not choose what this hub witnesses", ev.Actor)
 	}
-	return true, nil
+	origin, err := checkLogKey(b.Key)
+	if err != nil || origin != b.Origin {
+		return fmt.Errorf("witness.watched: key %q does not name origin %q", b.Key, b.Origin)
+	}
+	putJSON(w, prefixWatch+b.Origin, WatchedLog{Origin: b.Origin, Key: b.Key, By: ev.Actor, Since: ev.Time})
+	return nil
+}
+
+func applyWitnessUnwatched(w Writer, ev Event, b *WitnessUnwatched) error {
+	if !byRight(w, ev, RightRoles) {
+		return fmt.Errorf("member %d may not choose what this hub witnesses", ev.Actor)
+	}
+	if _, ok := GetWatched(w, b.Origin); !ok {
+		return fmt.Errorf("witness.unwatched: %q is not watched", b.Origin)
+	}
+	w.Delete(prefixWatch + b.Origin)
+	return nil
+}
+
+func applyWitnessUsed(w Writer, ev Event, b *WitnessUsed) error {
+	if !byRight(w, ev, RightRoles) {
+		return fmt.Errorf("member %d may not choose this hub's witnesses", ev.Actor)
+	}
+	name, err := checkCosignerKey(b.Key)
+	if err != nil || name != b.Name || checkAddr(b.Addr) != nil {
+		return fmt.Errorf("witness.used: key %q, name %q, address %q do not agree", b.Key, b.Name, b.Addr)
+	}
+	putJSON(w, prefixCosigner+b.Name, Cosigner{Name: b.Name, Key: b.Key, Addr: b.Addr, By: ev.Actor, Since: ev.Time})
+	return nil
+}
+
+func applyWitnessDropped(w Writer, ev Event, b *WitnessDropped) error {
+	if !byRight(w, ev, RightRoles) {
+		return fmt.Errorf("member %d may not choose this hub's witnesses", ev.Actor)
+	}
+	if _, ok := GetCosigner(w, b.Name); !ok {
+		return fmt.Errorf("witness.dropped: %q is not used", b.Name)
+	}
+	w.Delete(prefixCosigner + b.Name)
+	return nil
 }
 
 // GetWatched returns the watched log of origin.

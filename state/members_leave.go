@@ -127,35 +127,38 @@ func holders(r Reader, role string) (out []Member) {
 	return out
 }
 
-// applyLeave folds leaving events; see Apply.
-func applyLeave(w Writer, ev Event) (bool, error) {
-	switch b := ev.Body.(type) {
-	case *VoteWithdrawn:
-		if _, err := proposalIn(w, b.Proposal, PropActive); err != nil {
-			return true, err
-		}
-		if _, ok := GetVote(w, b.Proposal, ev.Actor); !ok {
-			return true, fmt.Errorf("member %d has no vote on proposal %d", ev.Actor, b.Proposal)
-		}
-		w.Delete(voteKey(b.Proposal, ev.Actor))
-	case *MemberLeft:
-		m, ok := GetMember(w, b.Member)
-		if !ok || m.Gone() || ev.Actor != m.ID {
-			return true, fmt.Errorf("member %d cannot leave", b.Member)
-		}
-		for _, k := range m.Keys {
-			w.Delete(prefixKeyIndex + k.Fingerprint)
-		}
-		if b.Anonymous {
-			releaseName(w, m)
-			m.Name = FormerMember
-		}
-		m.Left, m.Roles, m.Listed = ev.Time, []string{RoleMember}, false
-		censusLeft(w, m, ev.Time)
-		putJSON(w, idKey(prefixMember, m.ID), m)
-		w.Set(prefixGone+strconv.FormatUint(m.ID, 10), []byte("left"))
-	default:
-		return false, nil
+// leaveAppliers fold a member's leaving.
+var leaveAppliers = []applier{
+	on(applyVoteWithdrawn),
+	on(applyMemberLeft),
+}
+
+func applyVoteWithdrawn(w Writer, ev Event, b *VoteWithdrawn) error {
+	if _, err := proposalIn(w, b.Proposal, PropActive); err != nil {
+		return err
 	}
-	return true, nil
+	if _, ok := GetVote(w, b.Proposal, ev.Actor); !ok {
+		return fmt.Errorf("member %d has no vote on proposal %d", ev.Actor, b.Proposal)
+	}
+	w.Delete(voteKey(b.Proposal, ev.Actor))
+	return nil
+}
+
+func applyMemberLeft(w Writer, ev Event, b *MemberLeft) error {
+	m, ok := GetMember(w, b.Member)
+	if !ok || m.Gone() || ev.Actor != m.ID {
+		return fmt.Errorf("member %d cannot leave", b.Member)
+	}
+	for _, k := range m.Keys {
+		w.Delete(prefixKeyIndex + k.Fingerprint)
+	}
+	if b.Anonymous {
+		releaseName(w, m)
+		m.Name = FormerMember
+	}
+	m.Left, m.Roles, m.Listed = ev.Time, []string{RoleMember}, false
+	censusLeft(w, m, ev.Time)
+	putJSON(w, idKey(prefixMember, m.ID), m)
+	w.Set(prefixGone+strconv.FormatUint(m.ID, 10), []byte("left"))
+	return nil
 }

@@ -67,26 +67,29 @@ func (c SetCountry) Decide(r Reader, env Env) (uint64, []Body, error) {
 	return m.ID, []Body{&CountrySet{Member: m.ID, Country: c.Country}}, nil
 }
 
-// applyProfile folds profile events; see Apply.
-func applyProfile(w Writer, ev Event) (bool, error) {
-	switch b := ev.Body.(type) {
-	case *MemberListed:
-		m, ok := GetMember(w, b.Member)
-		if !ok || m.Gone() || ev.Actor != m.ID {
-			return true, fmt.Errorf("member %d cannot change their listing", b.Member)
-		}
-		m.Listed = b.Listed
-		putJSON(w, idKey(prefixMember, m.ID), m)
-	case *CountrySet:
-		m, ok := GetMember(w, b.Member)
-		if !ok || m.Gone() || ev.Actor != m.ID || CheckCountry(b.Country) != nil {
-			return true, fmt.Errorf("member %d cannot declare country %q", b.Member, b.Country)
-		}
-		censusCountry(w, m.Country, b.Country)
-		m.Country = b.Country
-		putJSON(w, idKey(prefixMember, m.ID), m)
-	default:
-		return false, nil
+// profileAppliers fold what a member says about themselves.
+var profileAppliers = []applier{
+	on(applyMemberListed),
+	on(applyCountrySet),
+}
+
+func applyMemberListed(w Writer, ev Event, b *MemberListed) error {
+	m, ok := GetMember(w, b.Member)
+	if !ok || m.Gone() || ev.Actor != m.ID {
+		return fmt.Errorf("member %d cannot change their listing", b.Member)
 	}
-	return true, nil
+	m.Listed = b.Listed
+	putJSON(w, idKey(prefixMember, m.ID), m)
+	return nil
+}
+
+func applyCountrySet(w Writer, ev Event, b *CountrySet) error {
+	m, ok := GetMember(w, b.Member)
+	if !ok || m.Gone() || ev.Actor != m.ID || CheckCountry(b.Country) != nil {
+		return fmt.Errorf("member %d cannot declare country %q", b.Member, b.Country)
+	}
+	censusCountry(w, m.Country, b.Country)
+	m.Country = b.Country
+	putJSON(w, idKey(prefixMember, m.ID), m)
+	return nil
 }

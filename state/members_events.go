@@ -70,15 +70,38 @@ type KeyRenamed struct {
 	Name        string `json:"name"`
 }
 
-// RoleGranted and RoleRevoked change a member's roles.
+// RoleGranted and RoleRevoked change a member's roles: a steward's
+// command (Proposal 0), or the effect of role proposal Proposal, right
+// after its proposal.executed.
 type RoleGranted struct {
-	Member uint64 `json:"member"`
-	Role   string `json:"role"`
+	Member   uint64 `json:"member"`
+	Role     string `json:"role"`
+	Proposal uint64 `json:"proposal"`
 }
 
 type RoleRevoked struct {
+	Member   uint64 `json:"member"`
+	Role     string `json:"role"`
+	Proposal uint64 `json:"proposal"`
+}
+
+// MemberExpelled is the effect of expel proposal Proposal, right after its
+// proposal.executed, or of case Case's jury expelling, right after the
+// jury.voted that reached it: the member stops counting, for good.
+type MemberExpelled struct {
+	Member   uint64 `json:"member"`
+	Proposal uint64 `json:"proposal"`
+	Case     uint64 `json:"case"`
+}
+
+// MemberSuspended is the effect of a ruling on case Case: the member may
+// not vote, propose, delegate or book until Until (unix ms; 0 lifts a
+// suspension the jury did not uphold). It follows the case.ruled or the
+// jury.voted that decided it.
+type MemberSuspended struct {
 	Member uint64 `json:"member"`
-	Role   string `json:"role"`
+	Case   uint64 `json:"case"`
+	Until  int64  `json:"until"`
 }
 
 // MemberRenamed changes a member's display name.
@@ -98,6 +121,8 @@ func (KeyRemoved) EventType() string           { return "key.removed" }
 func (KeyRenamed) EventType() string           { return "key.renamed" }
 func (RoleGranted) EventType() string          { return "role.granted" }
 func (RoleRevoked) EventType() string          { return "role.revoked" }
+func (MemberSuspended) EventType() string      { return "member.suspended" }
+func (MemberExpelled) EventType() string       { return "member.expelled" }
 func (MemberRenamed) EventType() string        { return "member.renamed" }
 
 func init() {
@@ -113,4 +138,6 @@ func init() {
 	register(func() Body { return &RoleGranted{} })
 	register(func() Body { return &RoleRevoked{} })
 	register(func() Body { return &MemberRenamed{} })
+	register(func() Body { return &MemberExpelled{} })
+	register(func() Body { return &MemberSuspended{} })
 }

@@ -1,0 +1,26 @@
+package state
+
+// CharterAdopted sets a new charter version. The first is a steward's
+// command; later ones are emitted when a charter proposal executes, inside
+// the same command that closes it.
+type CharterAdopted struct {
+	Version  int    `json:"version"`
+	Text     string `json:"text"`
+	Proposal uint64 `json:"proposal"`
+}
+
+// ConsentGiven records that a member (or an applicant, before they are a
+// member) consented to a charter version.
+type ConsentGiven struct {
+	Member      uint64 `json:"member"`
+	Application uint64 `json:"application"`
+	Version     int    `json:"version"`
+}
+
+func (CharterAdopted) EventType() string { return "charter.adopted" }
+func (ConsentGiven) EventType() string   { return "consent.given" }
+
+func init() {
+	register(func() Body { return &CharterAdopted{} })
+	register(func() Body { return &ConsentGiven{} })
+}
