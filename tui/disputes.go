@@ -99,6 +99,14 @@ func (d *disputesTab) me() state.Member {
 
 func (d *disputesTab) moderator() bool { return d.me().HasRole(state.RoleModerator) }
 
+// lookup finds members in the snapshot, for state's rules on cases.
+func (d *disputesTab) lookup() state.MemberLookup {
+	if s := d.c.snap; s != nil {
+		return state.MembersByID(s.members)
+	}
+	return state.MembersByID(nil)
+}
+
 // --- help ---
 
 func (d *disputesTab) ShortHelp() []key.Binding {
@@ -178,38 +186,25 @@ func (d *disputesTab) sync() {
 			d.names[m.ID] = line(m.Name)
 		}
 	}
-	me, mod := d.me().ID, d.moderator()
+	me := d.me().ID
 	for i := range d.lists {
 		d.lists[i] = nil
 	}
 	for _, cs := range all {
-		party := cs.Filer == me || cs.Respondent == me
-		if party {
+		if cs.Filer == me || cs.Respondent == me {
 			d.lists[dsMine] = append(d.lists[dsMine], cs)
 		}
 		if slices.Contains(cs.Jury, me) {
 			d.lists[dsJury] = append(d.lists[dsJury], cs)
 		}
-		if mod && !party && !slices.Contains(cs.Recused, me) &&
-			(cs.State == state.CaseStateOpen || cs.State == state.CaseStateClaimed && cs.Moderator == me) {
-			d.lists[dsQueue] = append(d.lists[dsQueue], cs)
-		}
 	}
-	// Newest first for one's own cases and juries; the queue is unclaimed
-	// first, oldest first.
+	// Newest first for one's own cases and juries; the queue is state's.
 	newest := func(a, b state.Case) int { return cmp.Compare(b.ID, a.ID) }
 	slices.SortStableFunc(d.lists[dsMine], newest)
 	slices.SortStableFunc(d.lists[dsJury], newest)
-	slices.SortStableFunc(d.lists[dsQueue], func(a, b state.Case) int {
-		ca, cb := a.State == state.CaseStateClaimed, b.State == state.CaseStateClaimed
-		if ca != cb {
-			if ca {
-				return 1
-			}
-			return -1
-		}
-		return cmp.Or(cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID))
-	})
+	if d.moderator() {
+		d.lists[dsQueue] = state.ModerationQueue(d.me(), all, d.c.now().UnixMilli(), d.lookup())
+	}
 	if d.open != 0 {
 		if _, ok := d.find(d.open); !ok {
 			d.open = 0

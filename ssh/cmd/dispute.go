@@ -62,12 +62,12 @@ func (c *cli) disputeListCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "list [--mine|--queue] [--json]",
 		Annotations: forMembers(whileSuspended),
-		Short:       "List cases; --mine: yours; --queue: the cases moderators handle, unclaimed first, then oldest first",
+		Short:       "List cases; --mine: yours; --queue: the cases you may take or handle as a moderator, unclaimed first, then oldest first",
 		Args:        noArgs,
 	}
 	asJSON := jsonFlag(cmd)
 	mine := cmd.Flags().Bool("mine", false, "only cases you filed or are the respondent in")
-	queue := cmd.Flags().Bool("queue", false, "moderators: open and claimed cases you are not a party to")
+	queue := cmd.Flags().Bool("queue", false, "moderators: the cases you may take and the ones you handle")
 	flagsForRole(cmd, state.RoleModerator, "queue")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *mine && *queue {
@@ -77,30 +77,18 @@ func (c *cli) disputeListCmd() *cobra.Command {
 		if *queue && !me.HasRole(state.RoleModerator) {
 			return fmt.Errorf("%w: only moderators have a queue", state.ErrForbidden)
 		}
-		cs, err := c.hub.Cases()
+		var cs []state.Case
+		var err error
+		if *queue {
+			cs, err = c.hub.QueueFor(c.who.actor())
+		} else {
+			cs, err = c.hub.Cases()
+		}
 		if err != nil {
 			return err
 		}
-		party := func(k state.Case) bool { return k.Filer == me.ID || k.Respondent == me.ID }
-		switch {
-		case *mine:
-			cs = slices.DeleteFunc(cs, func(k state.Case) bool { return !party(k) })
-		case *queue:
-			cs = slices.DeleteFunc(cs, func(k state.Case) bool {
-				return party(k) || (k.State != state.CaseStateOpen && k.State != state.CaseStateClaimed)
-			})
-			slices.SortStableFunc(cs, func(a, b state.Case) int {
-				ua, ub := a.State == state.CaseStateOpen, b.State == state.CaseStateOpen
-				switch {
-				case ua && !ub:
-					return -1
-				case ub && !ua:
-					return 1
-				case a.Created != b.Created:
-					return int(a.Created - b.Created)
-				}
-				return int(a.ID) - int(b.ID)
-			})
+		if *mine {
+			cs = slices.DeleteFunc(cs, func(k state.Case) bool { return k.Filer != me.ID && k.Respondent != me.ID })
 		}
 		if *asJSON {
 			if cs == nil {

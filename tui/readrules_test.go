@@ -1,0 +1,99 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/polis-hub/polis/ssh/cmd"
+	"github.com/polis-hub/polis/state"
+)
+
+// The read rules live in state, and both doors ask them: these tests run
+// the app and the command tree on one hub and hold each to the other and
+// to state's answer.
+
+// door runs a command line for who through the command tree, as the SSH
+// door does.
+func door(t *testing.T, f *fixture, who Identity, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = cmd.Execute(context.Background(), f.hub, cmd.Identity{Key: who.Key, Fingerprint: who.Fingerprint}, args, strings.NewReader(""), &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+// cmdJSON runs a command line with --json and decodes what it prints.
+func cmdJSON(t *testing.T, f *fixture, who Identity, v any, args ...string) {
+	t.Helper()
+	out, errs, code := door(t, f, who, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("%s: %s", strings.Join(args, " "), errs)
+	}
+	if err := json.Unmarshal([]byte(out), v); err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+}
+
+func disputesOf(m tea.Model) *disputesTab {
+	d := m.(*App).shell.tab(tabDisputes).(*disputesTab)
+	d.sync()
+	return d
+}
+
+func caseIDs(cs []state.Case) []uint64 {
+	ids := []uint64{}
+	for _, c := range cs {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
+
+// withCases: bob files three cases against alice; dave claims case 1 and
+// steps aside, erin (a moderator too) holds case 2, dave handles case 3.
+func withCases(t *testing.T) (f *fixture, alice, bob, dave, erin Identity) {
+	f, alice, bob, dave = withModerator(t)
+	erin = f.member(alice, "erin")
+	f.as(alice, state.SetRole{Member: 4, Role: state.RoleModerator, Grant: true})
+	for _, title := range []string{"Noise", "Mess", "Rent"} {
+		f.as(bob, state.FileCase{Against: 1, Category: "conduct", Title: title, Statement: "It happened."})
+	}
+	f.as(dave, state.CaseAction{ID: 1, Action: "claim"})
+	f.as(dave, state.CaseAction{ID: 1, Action: "recuse"})
+	f.as(erin, state.CaseAction{ID: 2, Action: "claim"})
+	f.as(dave, state.CaseAction{ID: 3, Action: "claim"})
+	return f, alice, bob, dave, erin
+}
+
+// After a moderator steps aside, neither door queues the case for them,
+// and neither queues a case another moderator holds: the queue is the
+// cases claim accepts, and the ones the moderator handles.
+func TestQueueAgreesWithClaim(t *testing.T) {
+	f, _, _, dave, erin := withCases(t)
+	for _, tc := range []struct {
+		name string
+		who  Identity
+		want []uint64
+	}{
+		{"dave", dave, []uint64{3}},
+		{"erin", erin, []uint64{1, 2}},
+	} {
+		var listed []state.Case
+		cmdJSON(t, f, tc.who, &listed, "dispute", "list", "--queue")
+		if got := caseIDs(listed); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: dispute list --queue lists %v, want %v", tc.name, got, tc.want)
+		}
+		app := disputesOf(press(New(f.hub, tc.who, WithSize(100, 30), WithClock(f.clk.peek)), "5"))
+		if got := caseIDs(app.lists[dsQueue]); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: the app queues %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	_, errs, code := door(t, f, dave, "dispute", "claim", "1")
+	if code == 0 || !strings.Contains(errs, "you stepped aside from case 1") {
+		t.Fatalf("dave claims case 1 again: %d %q", code, errs)
+	}
+}
