@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -95,5 +96,42 @@ func TestQueueAgreesWithClaim(t *testing.T) {
 	_, errs, code := door(t, f, dave, "dispute", "claim", "1")
 	if code == 0 || !strings.Contains(errs, "you stepped aside from case 1") {
 		t.Fatalf("dave claims case 1 again: %d %q", code, errs)
+	}
+}
+
+// What the app offers on a case, as keys, is what `dispute show` says the
+// member may do, for every member and case: both are state.CaseActions.
+// (Private notes are written with the command only.)
+func TestCaseActionsAgree(t *testing.T) {
+	f, alice, bob, dave, erin := withCases(t)
+	f.as(dave, state.Rule{ID: 3, Outcome: state.OutcomeWarning, Reason: "Pay it."})
+	people := map[string]Identity{"alice": alice, "bob": bob, "dave": dave, "erin": erin}
+	offered := 0
+	for name, who := range people {
+		app := disputesOf(press(New(f.hub, who, WithSize(100, 30), WithClock(f.clk.peek)), "5"))
+		for id := uint64(1); id <= 3; id++ {
+			var shown struct {
+				Actions []state.CaseAct `json:"actions"`
+			}
+			cmdJSON(t, f, who, &shown, "dispute", "show", strconv.FormatUint(id, 10))
+			var want []string
+			for _, a := range shown.Actions {
+				if k, ok := app.actKey(a); ok {
+					want = append(want, k.Help().Key)
+				}
+			}
+			cs, _ := app.find(id)
+			var got []string
+			for _, k := range app.caseKeys(cs) {
+				got = append(got, k.Help().Key)
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s on case %d: the app offers %v, the command %v", name, id, got, shown.Actions)
+			}
+			offered += len(got)
+		}
+	}
+	if offered == 0 {
+		t.Fatal("nothing was offered to anyone")
 	}
 }

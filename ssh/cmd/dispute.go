@@ -145,6 +145,21 @@ type caseJSON struct {
 	Case   state.Case        `json:"case"`
 	Thread []state.Statement `json:"thread"`
 	Verify string            `json:"verify,omitempty"`
+	// Actions is what the caller may do on the case now
+	// (state.CaseActions), the same the app offers as keys.
+	Actions []state.CaseAct `json:"actions"`
+}
+
+// actCommands is the command line for each act on a case (%d: its ID).
+var actCommands = map[state.CaseAct]string{
+	state.ActClaim:    "dispute claim %d",
+	state.ActRule:     "dispute resolve %d --outcome OUTCOME",
+	state.ActRecuse:   "dispute recuse %d",
+	state.ActJuryVote: "dispute jury-vote %d OUTCOME",
+	state.ActAppeal:   "dispute appeal %d",
+	state.ActWithdraw: "dispute withdraw %d",
+	state.ActEvidence: "dispute evidence %d < statement.md",
+	state.ActNote:     "dispute note %d < note.md",
 }
 
 // juryProof tells how to check a case's jury draw, once there is one.
@@ -175,11 +190,18 @@ func (c *cli) disputeShowCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		acts, err := c.hub.ActionsFor(c.who.actor(), id)
+		if err != nil {
+			return err
+		}
 		if *asJSON {
 			if thread == nil {
 				thread = []state.Statement{}
 			}
-			return printJSON(cmd, caseJSON{k, thread, juryProof(k)})
+			if acts == nil {
+				acts = []state.CaseAct{}
+			}
+			return printJSON(cmd, caseJSON{k, thread, juryProof(k), acts})
 		}
 		names := c.names()
 		out(cmd, "Case %d: %s\n", k.ID, line(k.Title))
@@ -223,6 +245,12 @@ func (c *cli) disputeShowCmd() *cobra.Command {
 			out(cmd, "%s\n", juryProof(k))
 		case k.State == state.CaseStateAppealed:
 			out(cmd, "\nAppealed: the jury is drawn from the next checkpoint.\n")
+		}
+		if len(acts) > 0 {
+			out(cmd, "\nYou may:\n")
+			for _, a := range acts {
+				out(cmd, "  "+actCommands[a]+"\n", id)
+			}
 		}
 		return nil
 	}
