@@ -135,3 +135,59 @@ func TestCaseActionsAgree(t *testing.T) {
 		t.Fatal("nothing was offered to anyone")
 	}
 }
+
+// The app's calendar and the commands count free beds, closed nights and
+// tonight the same way: state's. Space 1 has a blackout, a confirmed and a
+// pending stay (both hold beds), a waitlisted and a cancelled one (which
+// do not); space 2 is retired.
+func TestHousingAgrees(t *testing.T) {
+	f, alice, bob := seeded(t)
+	addSpace(f, alice, state.Space{Name: "Casa", Beds: 3, NeedsApproval: true,
+		Blackouts: []state.DateSpan{{From: "2026-12-14", To: "2026-12-16"}}})
+	addSpace(f, alice, state.Space{Name: "Old", Beds: 2})
+	f.as(bob, state.Book{Space: 1, From: "2026-12-10", To: "2026-12-13", Beds: 2})
+	f.as(alice, state.DecideBooking{ID: 1, Approve: true})
+	f.as(alice, state.Book{Space: 1, From: "2026-12-11", To: "2026-12-12", Beds: 1}) // pending
+	f.as(bob, state.Book{Space: 1, From: "2026-12-10", To: "2026-12-11", Beds: 2, Waitlist: true})
+	f.as(bob, state.Book{Space: 1, From: "2026-12-16", To: "2026-12-18", Beds: 1})
+	f.as(bob, state.CancelBooking{ID: 4})
+	f.as(alice, state.RetireSpace{ID: 2})
+
+	app, err := readHousing(f.hub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shown struct {
+		Nights []state.Night `json:"nights"`
+	}
+	cmdJSON(t, f, bob, &shown, "housing", "show", "1", "--from", "2026-12-09", "--to", "2026-12-19")
+	s, _ := app.space(1)
+	var free []int
+	for _, n := range shown.Nights {
+		day, err := state.DayNum(n.Date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := app.free(&s, day); got != n.Free {
+			t.Errorf("%s: the app has %d free, the command %d", n.Date, got, n.Free)
+		}
+		if s.ClosedOn(day) != n.Closed {
+			t.Errorf("%s: the app has closed %v, the command %v", n.Date, s.ClosedOn(day), n.Closed)
+		}
+		free = append(free, n.Free)
+	}
+	if want := []int{3, 1, 0, 1, 3, 3, 3, 3, 3, 3}; !slices.Equal(free, want) {
+		t.Errorf("free beds %v, want %v", free, want)
+	}
+	var spaces []state.SpaceView
+	cmdJSON(t, f, bob, &spaces, "housing", "list")
+	for _, sv := range spaces {
+		s, _ := app.space(sv.ID)
+		if got := app.free(&s, state.Today(s.TZ, f.clk.peek().UnixMilli())); got != sv.FreeTonight {
+			t.Errorf("space %d: the app has %d free tonight, the command %d", sv.ID, got, sv.FreeTonight)
+		}
+	}
+	if len(spaces) != 2 || spaces[1].FreeTonight != 0 {
+		t.Errorf("spaces %+v", spaces)
+	}
+}
