@@ -13,6 +13,7 @@ import (
 
 	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/tally"
 )
 
 // The read rules live in state, and both doors ask them: these tests run
@@ -189,5 +190,37 @@ func TestHousingAgrees(t *testing.T) {
 	}
 	if len(spaces) != 2 || spaces[1].FreeTonight != 0 {
 		t.Errorf("spaces %+v", spaces)
+	}
+}
+
+// A vote reads the same in the app and in `proposal show`, for every
+// method: both doors say it with state.BallotText.
+func TestBallotsAgree(t *testing.T) {
+	opts := []string{"Soup", "Salad", "Stew"}
+	for _, tc := range []struct {
+		method string
+		ballot tally.Ballot
+		want   string
+	}{
+		{state.MethodYesNo, tally.Ballot{Choice: tally.ChoiceYes}, "yes"},
+		{state.MethodApproval, tally.Ballot{Approve: []int{0, 2}}, "Soup, Stew"},
+		{state.MethodRanked, tally.Ballot{Ranking: []int{1, 0, 2}}, "Salad > Soup > Stew"},
+		{state.MethodScore, tally.Ballot{Scores: []int{3, 5, 0}}, "Soup 3, Salad 5, Stew 0"},
+	} {
+		f, alice, bob := seeded(t)
+		p := state.NewProposal{Kind: state.KindText, Title: "Lunch", Method: tc.method, Options: opts}
+		if tc.method == state.MethodYesNo {
+			p.Options = nil
+		}
+		f.as(alice, p)
+		f.as(bob, state.CastVote{ID: 1, Ballot: tc.ballot})
+		out, errs, code := door(t, f, bob, "proposal", "show", "1")
+		if code != 0 {
+			t.Fatalf("%s: %s", tc.method, errs)
+		}
+		if !strings.Contains(out, "Your vote: "+tc.want+" (event") {
+			t.Errorf("%s: the command says\n%s", tc.method, out)
+		}
+		mustContain(t, screen(press(New(f.hub, bob, WithSize(100, 30), pinned(propNow)), "2", "enter")), "your vote: "+tc.want)
 	}
 }
