@@ -224,3 +224,32 @@ func TestBallotsAgree(t *testing.T) {
 		mustContain(t, screen(press(New(f.hub, bob, WithSize(100, 30), pinned(propNow)), "2", "enter")), "your vote: "+tc.want)
 	}
 }
+
+// The applications waiting reach those who may decide them and nobody
+// else, in the app and through `applications --json` alike: a plain
+// member or a moderator gets neither the list nor an applicant's text.
+func TestApplicationsAgree(t *testing.T) {
+	f, alice, bob, dave := withModerator(t) // carol's application waits
+	for _, tc := range []struct {
+		name string
+		who  Identity
+		may  bool
+	}{{"alice", alice, true}, {"bob", bob, false}, {"dave", dave, false}, {"a visitor", testIdentity(t, "zed"), false}} {
+		me, _, _ := f.hub.Whoami(tc.who.Fingerprint)
+		if state.MaySeeApplications(me) != tc.may {
+			t.Errorf("%s: state says %v", tc.name, !tc.may)
+		}
+		out, errs, code := door(t, f, tc.who, "applications", "--json")
+		if (code == 0) != tc.may || strings.Contains(out, "bakery") != tc.may {
+			t.Errorf("%s: applications --json: %d %q %q", tc.name, code, out, errs)
+		}
+		if tc.name == "bob" && !strings.Contains(errs, "only stewards may read applications") {
+			t.Errorf("bob is refused with %q", errs)
+		}
+		snap := loadSnapshot(f.hub, tc.who, 0, nil)
+		v := screen(press(New(f.hub, tc.who, WithSize(100, 30)), "6"))
+		if (len(snap.pending) > 0) != tc.may || strings.Contains(v, "Applications waiting") != tc.may || strings.Contains(v, "bakery") != tc.may {
+			t.Errorf("%s: the app has %d applications:\n%s", tc.name, len(snap.pending), v)
+		}
+	}
+}
