@@ -206,7 +206,7 @@ func buildTree(hub *state.Hub, who Identity, only *int) *cobra.Command {
 		Args:               noArgs,
 		RunE:               func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 		PersistentPreRunE:  c.gate, // who may run what: audience.go
-		Annotations:        forReaders(state.ReadSelf, whileSuspended),
+		Annotations:        forReaders(state.ReadSelf),
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -227,7 +227,7 @@ func helpCommand(root *cobra.Command) *cobra.Command {
 		Use:         "help [command]",
 		Short:       "Help about any command",
 		Args:        cobra.ArbitraryArgs,
-		Annotations: forReaders(state.ReadSelf, whileSuspended),
+		Annotations: forReaders(state.ReadSelf),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target, rest, err := root.Find(args)
 			if err != nil || len(rest) > 0 || target == nil {

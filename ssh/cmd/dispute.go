@@ -18,8 +18,8 @@ func (c *cli) disputeCmd() *cobra.Command {
 		c.disputeFileCmd(), c.disputeListCmd(), c.disputeShowCmd(), c.disputeEvidenceCmd(), c.disputeNoteCmd(), c.disputeNotesCmd(),
 		c.caseActionCmd("claim", "Take a case to handle it (moderators; never a party)", forRole(state.RoleModerator)),
 		c.caseActionCmd("recuse", "Step aside from the case you claimed; you can never claim it again", forRole(state.RoleModerator)),
-		c.caseActionCmd("withdraw", "Withdraw a case you filed before it is ruled on", forMembers(whileSuspended)),
-		c.caseActionCmd("appeal", "Appeal a ruling to a jury drawn by lot (parties, within 7 days)", forMembers(whileSuspended)),
+		c.caseActionCmd("withdraw", "Withdraw a case you filed before it is ruled on", forMembers()),
+		c.caseActionCmd("appeal", "Appeal a ruling to a jury drawn by lot (parties, within 7 days)", forMembers()),
 		c.disputeResolveCmd(), c.juryVoteCmd())
 }
 
@@ -61,7 +61,7 @@ func (c *cli) disputeFileCmd() *cobra.Command {
 func (c *cli) disputeListCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "list [--mine|--queue] [--json]",
-		Annotations: forMembers(whileSuspended),
+		Annotations: forMembers(),
 		Short:       "List cases; --mine: yours; --queue: the cases you may take or handle as a moderator, unclaimed first, then oldest first",
 		Args:        noArgs,
 	}
@@ -176,7 +176,7 @@ func juryProof(k state.Case) string {
 func (c *cli) disputeShowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "show CASE-ID [--json]",
-		Annotations: forMembers(whileSuspended),
+		Annotations: forMembers(),
 		Short:       "Show a case, its thread and its jury",
 		Args:        exactArgs("CASE-ID"),
 	}
@@ -260,7 +260,7 @@ func (c *cli) disputeShowCmd() *cobra.Command {
 func (c *cli) disputeEvidenceCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:         "evidence CASE-ID < statement.md",
-		Annotations: forMembers(whileSuspended),
+		Annotations: forMembers(),
 		Short:       "Add a statement to a case's thread (parties, moderators, jurors); the text on stdin",
 		Args:        exactArgs("CASE-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
