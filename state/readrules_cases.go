@@ -30,6 +30,14 @@ const (
 // CaseActs is every act, in the order a door offers them.
 var CaseActs = []CaseAct{ActClaim, ActRule, ActRecuse, ActJuryVote, ActAppeal, ActWithdraw, ActEvidence, ActNote}
 
+// Path is the command that does a: "dispute claim".
+func (a CaseAct) Path() string {
+	if a == ActRule {
+		return "dispute resolve"
+	}
+	return "dispute " + string(a)
+}
+
 // MemberLookup finds a member by ID. The rules need one other member: the
 // moderator holding a case, who may have lost the role since.
 type MemberLookup func(id uint64) (Member, bool)
@@ -54,6 +62,9 @@ func MembersByID(ms []Member) MemberLookup {
 // they may. It judges who and when, not what they would write: a ruling's
 // outcome or a statement's text are the command's to check.
 func CaseRefusal(act CaseAct, me Member, c Case, now int64, who MemberLookup) error {
+	if me.Suspended(now) && !MayWhileSuspended(act.Path()) {
+		return forbidden("you are suspended until %s", Day(me.SuspendedUntil))
+	}
 	switch act {
 	case ActWithdraw:
 		if c.Filer != me.ID {

@@ -25,8 +25,8 @@ func TestEveryCaseActHasACommand(t *testing.T) {
 			continue
 		}
 		args := strings.Fields(fmt.Sprintf(line, 1))
-		if c, _, err := root.Find(args[:2]); err != nil || c.Name() != args[1] {
-			t.Errorf("%s: %q names no command", a, line)
+		if c, _, err := root.Find(args[:2]); err != nil || c.Name() != args[1] || helpPath(c) != a.Path() {
+			t.Errorf("%s: %q names no command, or not %q", a, line, a.Path())
 		}
 	}
 	if len(actCommands) != len(state.CaseActs) {
@@ -91,7 +91,12 @@ func TestSuspendedSequencerAgrees(t *testing.T) {
 			t.Errorf("suspended, %q wrote: %q", cl.args, stderr)
 		}
 	}
-	// What the list lets her write, she writes.
+	// dispute show offers her what the list lets her write, and she writes it.
+	var out bytes.Buffer
+	if Execute(context.Background(), wd.Hub, identityOf(alice), []string{"dispute", "show", "1", "--json"}, strings.NewReader(""), &out, &out) != 0 ||
+		!strings.Contains(out.String(), `"actions":["appeal","evidence"]`) {
+		t.Errorf("dispute show to the suspended respondent: %s", out.String())
+	}
 	for _, tc := range []struct{ line, stdin string }{{"dispute evidence 1", "I was away that week."}, {"dispute appeal 1", ""}} {
 		if code, stderr, wrote := run(strings.Fields(tc.line), tc.stdin); code != 0 || !wrote {
 			t.Errorf("suspended, %q: exit %d, wrote %v, %q", tc.line, code, wrote, stderr)
