@@ -25,7 +25,7 @@ import (
 func door(t *testing.T, f *fixture, who Identity, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = cmd.Execute(context.Background(), f.hub, cmd.Identity{Key: who.Key, Fingerprint: who.Fingerprint}, args, strings.NewReader(""), &out, &errb)
+	code = cmd.Execute(context.Background(), f.hub, who, args, strings.NewReader(""), &out, &errb)
 	return out.String(), errb.String(), code
 }
 

@@ -17,13 +17,9 @@ import (
 	"github.com/polis-hub/polis/state/sanitize"
 )
 
-// Identity is who runs a command: the SSH key that authenticated.
-type Identity struct {
-	Key         string // canonical authorized_keys form
-	Fingerprint string
-}
-
-func (w Identity) actor() state.Actor { return state.Actor{Key: w.Key, Fingerprint: w.Fingerprint} }
+// Identity is who runs a command: the SSH key that authenticated, as the
+// app has it too.
+type Identity = state.Identity
 
 // Input bounds. A command line is tiny; anything bigger is a mistake or an
 // attack, and is refused before cobra sees it.
@@ -283,7 +279,7 @@ type cli struct {
 }
 
 func (c *cli) submit(cmd *cobra.Command, command state.Command) ([]state.Event, error) {
-	return c.hub.Submit(cmd.Context(), c.who.actor(), command)
+	return c.hub.Submit(cmd.Context(), c.who.Actor(), command)
 }
 
 func jsonFlag(cmd *cobra.Command) *bool {

@@ -80,7 +80,7 @@ func (c *cli) disputeListCmd() *cobra.Command {
 		var cs []state.Case
 		var err error
 		if *queue {
-			cs, err = c.hub.QueueFor(c.who.actor())
+			cs, err = c.hub.QueueFor(c.who.Actor())
 		} else {
 			cs, err = c.hub.Cases()
 		}
@@ -190,7 +190,7 @@ func (c *cli) disputeShowCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		acts, err := c.hub.ActionsFor(c.who.actor(), id)
+		acts, err := c.hub.ActionsFor(c.who.Actor(), id)
 		if err != nil {
 			return err
 		}

@@ -224,7 +224,7 @@ func (c *cli) applicationsCmd() *cobra.Command {
 			}
 			q.After = n
 		}
-		page, err := c.hub.ApplicationsFor(c.who.actor(), q)
+		page, err := c.hub.ApplicationsFor(c.who.Actor(), q)
 		if err != nil {
 			return err
 		}

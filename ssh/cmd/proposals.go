@@ -128,7 +128,7 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 		}
 		np.Body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 		if *draft {
-			n, err := c.hub.SaveDraft(cmd.Context(), c.who.actor(), np)
+			n, err := c.hub.SaveDraft(cmd.Context(), c.who.Actor(), np)
 			if err != nil {
 				return err
 			}
