@@ -189,13 +189,17 @@ func ModerationQueue(me Member, cs []Case, now int64, who MemberLookup) []Case {
 	return out
 }
 
-// QueueFor is the moderation queue of the member with key a, now.
+// QueueFor is the moderation queue of the member with key a, now; only
+// moderators have one.
 func (h *Hub) QueueFor(a Actor) (cs []Case, err error) {
 	now := h.eng.Now().UnixMilli()
 	err = h.View(func(r Reader) error {
 		m, err := member(r, Env{Actor: a})
 		if err != nil {
 			return err
+		}
+		if !m.HasRole(RoleModerator) {
+			return forbidden("only moderators have a queue")
 		}
 		cs = ModerationQueue(m, ListCases(r), now, lookupIn(r))
 		return nil
