@@ -44,7 +44,7 @@ func applyDispute(w Writer, ev Event) (bool, error) {
 	case *CaseClaimed:
 		c, err := get(b.Case)
 		m, _ := GetMember(w, ev.Actor)
-		if err != nil || CaseRefusal(ActClaim, m, c, ev.Time, lookupIn(w)) != nil {
+		if err != nil || caseRule(ActClaim, m, c, ev.Time, lookupIn(w)) != nil {
 			return true, fmt.Errorf("member %d may not claim case %d", ev.Actor, b.Case)
 		}
 		c.State, c.Moderator = CaseStateClaimed, ev.Actor

@@ -65,6 +65,13 @@ func CaseRefusal(act CaseAct, me Member, c Case, now int64, who MemberLookup) er
 	if me.Suspended(now) && !MayWhileSuspended(act.Path()) {
 		return forbidden("you are suspended until %s", Day(me.SuspendedUntil))
 	}
+	return caseRule(act, me, c, now, who)
+}
+
+// caseRule is CaseRefusal without the suspension, which is the
+// sequencer's to check and never Apply's: a log replays the same whoever
+// was suspended when (docs/events.md).
+func caseRule(act CaseAct, me Member, c Case, now int64, who MemberLookup) error {
 	switch act {
 	case ActWithdraw:
 		if c.Filer != me.ID {

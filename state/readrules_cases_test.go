@@ -55,3 +55,23 @@ func TestCaseActionsTable(t *testing.T) {
 		t.Errorf("erin's queue %v: unclaimed first", q)
 	}
 }
+
+// A suspension is the sequencer's to check, never Apply's: a suspended
+// moderator's claim is refused, but a log holding one still applies.
+func TestSuspendedClaimReplays(t *testing.T) {
+	f := newGov(t)
+	for _, n := range []string{"carol", "dave"} {
+		f.do("alice", SetRole{Member: f.ids[n], Role: RoleModerator, Grant: true})
+	}
+	f.do("bob", FileCase{Against: f.ids["dave"], Title: "Noise", Statement: "Loud."})
+	f.do("carol", CaseAction{ID: 1, Action: "claim"})
+	f.do("carol", Rule{ID: 1, Outcome: OutcomeSuspension, SuspendDays: 14})
+	f.do("bob", FileCase{Against: f.ids["alice"], Title: "Mess", Statement: "Dishes."})
+	f.refuse("dave", CaseAction{ID: 2, Action: "claim"}, "suspended until")
+	err := f.s.View(func(r Reader) error {
+		return Apply(newOverlay(r), Event{Seq: f.s.Size(), Time: f.clk.now().UnixMilli(), Actor: f.ids["dave"], Body: &CaseClaimed{Case: 2}})
+	})
+	if err != nil {
+		t.Fatalf("a suspended moderator's claim does not replay: %v", err)
+	}
+}
