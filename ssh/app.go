@@ -139,7 +139,7 @@ func (s *Server) buildModel(who cmd.Identity, opts ...tui.Option) (m tea.Model, 
 			err = fmt.Errorf("panic: %v\n%s", p, debug.Stack())
 		}
 	}()
-	m = s.newModel(s.hub, tui.Identity{Key: who.Key, Fingerprint: who.Fingerprint}, opts...)
+	m = s.newModel(s.hub, who, opts...)
 	if m == nil {
 		return nil, fmt.Errorf("the app constructor returned no model")
 	}

@@ -85,6 +85,9 @@ func decideOver(base Reader, a Actor, c Command, seq uint64, now int64) (d *Deci
 			d, err = nil, &InternalError{Err: fmt.Errorf("%v", p), Stack: debug.Stack()}
 		}
 	}()
+	if err := suspendedRefusal(co, a, c, now); err != nil {
+		return nil, err
+	}
 	env := Env{Time: now, Actor: a}
 	actor, bodies, err := c.Decide(co, env)
 	if err != nil {

@@ -14,7 +14,7 @@ type NewCampaign struct {
 }
 
 func (c NewCampaign) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := activeMember(r, env)
+	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -47,7 +47,7 @@ type PledgeTo struct {
 }
 
 func (c PledgeTo) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := activeMember(r, env)
+	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -63,16 +63,6 @@ func member(r Reader, env Env) (Member, error) {
 	return m, nil
 }
 
-// activeMember is member, refusing a suspended member: suspended members
-// read but do not vote, propose or book.
-func activeMember(r Reader, env Env) (Member, error) {
-	m, err := member(r, env)
-	if err == nil && m.Suspended(env.Time) {
-		return m, forbidden("you are suspended until %s", Day(m.SuspendedUntil))
-	}
-	return m, err
-}
-
 // Rights name what a member may do beyond their own affairs. The table is
 // the default policy; later the community changes it by proposal.
 const (

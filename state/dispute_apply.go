@@ -57,7 +57,7 @@ func applyCaseStatement(w Writer, ev Event, b *CaseStatement) error {
 func applyCaseClaimed(w Writer, ev Event, b *CaseClaimed) error {
 	c, err := caseInState(w, b.Case)
 	m, _ := GetMember(w, ev.Actor)
-	if err != nil || !claimable(w, c) || !m.HasRole(RoleModerator) || c.party(ev.Actor) || slices.Contains(c.Recused, ev.Actor) {
+	if err != nil || caseRule(ActClaim, m, c, ev.Time, lookupIn(w)) != nil {
 		return fmt.Errorf("member %d may not claim case %d", ev.Actor, b.Case)
 	}
 	c.State, c.Moderator = CaseStateClaimed, ev.Actor

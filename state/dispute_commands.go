@@ -86,57 +86,22 @@ func (c CaseAction) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, err
 	}
 	switch c.Action {
+	case "withdraw", "claim", "recuse", "appeal":
+	default:
+		return 0, nil, fmt.Errorf("unknown case action %q", sanitize.Line(c.Action))
+	}
+	if err := CaseRefusal(CaseAct(c.Action), m, cs, env.Time, lookupIn(r)); err != nil {
+		return 0, nil, err
+	}
+	switch c.Action {
 	case "withdraw":
-		if cs.Filer != m.ID {
-			return 0, nil, forbidden("only the filer withdraws a case")
-		}
-		if cs.State != CaseStateOpen && cs.State != CaseStateClaimed {
-			return 0, nil, fmt.Errorf("case %d is %s", cs.ID, cs.State)
-		}
 		return m.ID, []Body{&CaseWithdrawn{Case: cs.ID}}, nil
 	case "claim":
-		switch {
-		case !m.HasRole(RoleModerator):
-			return 0, nil, forbidden("only moderators claim cases")
-		case cs.party(m.ID):
-			return 0, nil, forbidden("you are a party to case %d, so you can never handle it", cs.ID)
-		case slices.Contains(cs.Recused, m.ID):
-			return 0, nil, forbidden("you stepped aside from case %d", cs.ID)
-		case !claimable(r, cs):
-			return 0, nil, fmt.Errorf("case %d is %s", cs.ID, cs.State)
-		}
 		return m.ID, []Body{&CaseClaimed{Case: cs.ID}}, nil
 	case "recuse":
-		if cs.State != CaseStateClaimed || cs.Moderator != m.ID {
-			return 0, nil, forbidden("only the moderator handling case %d can step aside", cs.ID)
-		}
 		return m.ID, []Body{&CaseRecused{Case: cs.ID}}, nil
-	case "appeal":
-		switch {
-		case !cs.party(m.ID):
-			return 0, nil, forbidden("only a party appeals")
-		case cs.State != CaseStateRuled:
-			return 0, nil, fmt.Errorf("case %d is %s: only a ruling can be appealed", cs.ID, cs.State)
-		case env.Time > cs.Ruled+AppealWindowMS:
-			return 0, nil, fmt.Errorf("the %d-day appeal window closed", AppealWindowMS/(24*3600*1000))
-		}
-		return m.ID, []Body{&CaseAppealed{Case: cs.ID}}, nil
 	}
-	return 0, nil, fmt.Errorf("unknown case action %q", sanitize.Line(c.Action))
-}
-
-// claimable reports whether a moderator may claim c now: it is open, or
-// the moderator who claimed it has since lost the role (or left), so it
-// would otherwise wait forever for a ruling nobody may give.
-func claimable(r Reader, c Case) bool {
-	switch c.State {
-	case CaseStateOpen:
-		return true
-	case CaseStateClaimed:
-		m, ok := GetMember(r, c.Moderator)
-		return !ok || m.Gone() || !m.HasRole(RoleModerator)
-	}
-	return false
+	return m.ID, []Body{&CaseAppealed{Case: cs.ID}}, nil
 }
 
 // AddStatement adds to a case's evidence thread (parties, its moderator,
@@ -151,11 +116,8 @@ func (c AddStatement) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if !cs.party(m.ID) && !m.HasRole(RoleModerator) && !slices.Contains(cs.Jury, m.ID) {
-		return 0, nil, forbidden("only the parties, moderators and jurors add statements")
-	}
-	if cs.State == CaseStateWithdrawn || cs.State == CaseStateJuryRuled {
-		return 0, nil, fmt.Errorf("case %d is %s", cs.ID, cs.State)
+	if err := CaseRefusal(ActEvidence, m, cs, env.Time, lookupIn(r)); err != nil {
+		return 0, nil, err
 	}
 	if err := sanitize.Check("statement", c.Body, MaxCaseStatement, true, true); err != nil {
 		return 0, nil, err
@@ -184,13 +146,10 @@ func (c Rule) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	if err := CaseRefusal(ActRule, m, cs, env.Time, lookupIn(r)); err != nil {
+		return 0, nil, err
+	}
 	switch {
-	case cs.party(m.ID):
-		return 0, nil, forbidden("you are a party to case %d, so you can never rule on it", cs.ID)
-	case cs.State != CaseStateClaimed || cs.Moderator != m.ID:
-		return 0, nil, forbidden("only the moderator who claimed case %d rules on it", cs.ID)
-	case !m.HasRole(RoleModerator):
-		return 0, nil, forbidden("you are no longer a moderator, so you cannot rule on case %d (another moderator may take it over)", cs.ID)
 	case c.Outcome == OutcomeExpulsion:
 		return 0, nil, forbidden("expulsion is decided only by a jury or by proposal")
 	case !slices.Contains(Outcomes, c.Outcome):
@@ -265,14 +224,10 @@ func (c CastJuryVote) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	switch {
-	case cs.State != CaseStateAppealed:
-		return 0, nil, fmt.Errorf("case %d is %s: there is no jury vote", cs.ID, cs.State)
-	case cs.JuryHeight == 0:
-		return 0, nil, fmt.Errorf("the jury for case %d is drawn from the next checkpoint; try again in a moment", cs.ID)
-	case !slices.Contains(cs.Jury, m.ID):
-		return 0, nil, forbidden("you are not on the jury of case %d", cs.ID)
-	case !slices.Contains(Outcomes, c.Outcome):
+	if err := CaseRefusal(ActJuryVote, m, cs, env.Time, lookupIn(r)); err != nil {
+		return 0, nil, err
+	}
+	if !slices.Contains(Outcomes, c.Outcome) {
 		return 0, nil, fmt.Errorf("outcome must be one of %s", strings.Join(Outcomes, ", "))
 	}
 	events := []Body{&JuryVoted{Case: cs.ID, Outcome: c.Outcome}}

@@ -107,8 +107,8 @@ func (c AddPrivateNote) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if !mayReadNotes(m, cs) {
-		return 0, nil, forbidden("private notes are for moderators who are not parties to the case")
+	if err := CaseRefusal(ActNote, m, cs, env.Time, lookupIn(r)); err != nil {
+		return 0, nil, err
 	}
 	if err := sanitize.Check("note", c.Body, MaxCaseStatement, true, true); err != nil {
 		return 0, nil, err

@@ -32,7 +32,7 @@ type NewProposal struct {
 }
 
 func (c NewProposal) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := activeMember(r, env)
+	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -311,7 +311,7 @@ type CastVote struct {
 }
 
 func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := activeMember(r, env)
+	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -347,7 +347,7 @@ func delegKind(k string) (string, error) {
 }
 
 func (c Delegate) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := activeMember(r, env)
+	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -88,7 +88,7 @@ type SaveDraft struct {
 }
 
 func (c SaveDraft) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := activeMember(r, env)
+	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -128,7 +128,7 @@ func (c SaveDraft) private(w Writer, env Env, actor uint64, _ []Event) {
 type OpenDraft struct{ N uint64 }
 
 func (c OpenDraft) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := activeMember(r, env)
+	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
 	}

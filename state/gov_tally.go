@@ -46,7 +46,7 @@ func countProposal(r Reader, p Proposal) Tally {
 		if !isMember[v.Member] {
 			continue
 		}
-		ballots[v.Member] = tally.Ballot{Choice: v.Choice, Approve: v.Approve, Ranking: v.Ranking, Scores: v.Scores}
+		ballots[v.Member] = v.Ballot()
 		direct = append(direct, v.Member)
 	}
 	sort.Slice(direct, func(i, j int) bool { return direct[i] < direct[j] })

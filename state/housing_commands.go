@@ -56,7 +56,7 @@ type Book struct {
 }
 
 func (c Book) Decide(r Reader, env Env) (uint64, []Body, error) {
-	m, err := activeMember(r, env)
+	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -16,6 +16,9 @@ type Night struct {
 	Date string `json:"date"`
 	Held int    `json:"held"`
 	Free int    `json:"free"`
+	// Closed is a night in one of the space's blackouts: no stay may
+	// include it, whatever is free.
+	Closed bool `json:"closed,omitempty"`
 }
 
 // Spaces lists every space with tonight's free beds.
@@ -23,11 +26,7 @@ func (h *Hub) Spaces() (out []SpaceView, err error) {
 	now := h.eng.Now().UnixMilli()
 	err = h.View(func(r Reader) error {
 		for _, s := range ListSpaces(r) {
-			free := s.Beds - BedsHeld(r, s.ID, Today(s.TZ, now))
-			if s.Retired {
-				free = 0
-			}
-			out = append(out, SpaceView{Space: s, FreeTonight: free})
+			out = append(out, SpaceView{Space: s, FreeTonight: s.FreeBeds(BedsHeld(r, s.ID, Today(s.TZ, now)))})
 		}
 		return nil
 	})
@@ -52,7 +51,7 @@ func (h *Hub) Availability(space uint64, from, to string) (s Space, nights []Nig
 		}
 		for d := first; d < first+n; d++ {
 			held := BedsHeld(r, s.ID, d)
-			nights = append(nights, Night{Date: dayDate(d), Held: held, Free: s.Beds - held})
+			nights = append(nights, Night{Date: dayDate(d), Held: held, Free: s.FreeBeds(held), Closed: s.ClosedOn(d)})
 		}
 		return nil
 	})

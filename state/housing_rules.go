@@ -56,12 +56,8 @@ func stayRules(r Reader, s Space, member uint64, first, nights, beds int, today 
 	case s.MaxNights > 0 && nights > s.MaxNights:
 		return fmt.Errorf("a stay here is at most %d nights", s.MaxNights)
 	}
-	for _, b := range s.Blackouts {
-		bf, _ := dayNum(b.From)
-		bt, _ := dayNum(b.To)
-		if first < bt && bf < first+nights {
-			return fmt.Errorf("blackout: the space is closed %s to %s", b.From, b.To)
-		}
+	if b, closed := s.closure(first, nights); closed {
+		return fmt.Errorf("blackout: the space is closed %s to %s", b.From, b.To)
 	}
 	if s.QuotaNights > 0 {
 		used := map[string]int{}

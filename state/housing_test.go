@@ -43,7 +43,7 @@ func TestBookingRules(t *testing.T) {
 		t.Fatalf("promotion: %v", evs)
 	}
 	_, nights, _ := f.h.Availability(id, "2026-12-14", "2026-12-18")
-	if got := fmt.Sprint(nights); got != "[{2026-12-14 1 0} {2026-12-15 1 0} {2026-12-16 1 0} {2026-12-17 0 1}]" {
+	if got := fmt.Sprint(nights); got != "[{2026-12-14 1 0 false} {2026-12-15 1 0 false} {2026-12-16 1 0 false} {2026-12-17 0 1 false}]" {
 		t.Fatalf("availability %s", got)
 	}
 }

@@ -106,8 +106,12 @@ func (h *Hub) ApplicationsFor(a Actor, q ApplicationQuery) (page ApplicationPage
 		return page, fmt.Errorf("a page holds 1 to %d applications", MaxApplicationPage)
 	}
 	err = h.View(func(r Reader) error {
-		if _, err := require(r, Env{Actor: a}, RightApprove, "read applications"); err != nil {
+		m, err := member(r, Env{Actor: a})
+		if err != nil {
 			return err
+		}
+		if !MaySeeApplications(m) {
+			return applicationsRefused()
 		}
 		page.Applications = []Application{}
 		if !q.All {

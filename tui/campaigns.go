@@ -425,7 +425,7 @@ func (cp *campaigns) parseCampaign(v []string) (state.NewCampaign, error) {
 // that day, UTC) or "in N days" / "N days" from now, as unix ms.
 func parseDeadline(s string, now time.Time) (int64, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	if d, err := time.Parse(dateLayout, s); err == nil {
+	if d, err := time.Parse(time.DateOnly, s); err == nil {
 		return d.AddDate(0, 0, 1).UnixMilli(), nil
 	}
 	rest := strings.TrimSpace(strings.TrimPrefix(s, "in "))

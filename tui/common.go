@@ -70,9 +70,7 @@ func (c *common) now() time.Time {
 	return time.Now()
 }
 
-func (c *common) actor() state.Actor {
-	return state.Actor{Key: c.who.Key, Fingerprint: c.who.Fingerprint}
-}
+func (c *common) actor() state.Actor { return c.who.Actor() }
 
 // submit runs a command off the update loop: Submit waits for fsync, and a
 // slow disk must not freeze the screen.

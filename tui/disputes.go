@@ -99,6 +99,14 @@ func (d *disputesTab) me() state.Member {
 
 func (d *disputesTab) moderator() bool { return d.me().HasRole(state.RoleModerator) }
 
+// lookup finds members in the snapshot, for state's rules on cases.
+func (d *disputesTab) lookup() state.MemberLookup {
+	if s := d.c.snap; s != nil {
+		return state.MembersByID(s.members)
+	}
+	return state.MembersByID(nil)
+}
+
 // --- help ---
 
 func (d *disputesTab) ShortHelp() []key.Binding {
@@ -127,29 +135,38 @@ func (d *disputesTab) ShortHelp() []key.Binding {
 	return append(out, d.keyFile, d.keyUp, d.keyDown)
 }
 
-// caseKeys are the actions that make sense on a case for this member.
+// caseKeys are the keys of what this member may do on a case, as state
+// decides it (state.CaseActions): the app offers only what the hub takes.
 func (d *disputesTab) caseKeys(cs state.Case) []key.Binding {
-	me := d.me().ID
-	party := cs.Filer == me || cs.Respondent == me
 	var out []key.Binding
-	switch {
-	case cs.State == state.CaseStateOpen && d.moderator() && !party:
-		out = append(out, d.keyClaim)
-	case cs.State == state.CaseStateClaimed && cs.Moderator == me:
-		out = append(out, d.keyRule, d.keyRecuse)
-	case cs.State == state.CaseStateAppealed && slices.Contains(cs.Jury, me):
-		out = append(out, d.keyVote)
-	}
-	if party && cs.State == state.CaseStateRuled {
-		out = append(out, d.keyAppeal)
-	}
-	if cs.Filer == me && (cs.State == state.CaseStateOpen || cs.State == state.CaseStateClaimed) {
-		out = append(out, d.keyWithdraw)
-	}
-	if cs.State != state.CaseStateWithdrawn && cs.State != state.CaseStateJuryRuled {
-		out = append(out, d.keyState)
+	for _, a := range state.CaseActions(d.me(), cs, d.c.now().UnixMilli(), d.lookup()) {
+		if k, ok := d.actKey(a); ok {
+			out = append(out, k)
+		}
 	}
 	return out
+}
+
+// actKey is the key for an act on a case; private notes are written with
+// `dispute note`, not in the app, which only shows them.
+func (d *disputesTab) actKey(a state.CaseAct) (key.Binding, bool) {
+	switch a {
+	case state.ActClaim:
+		return d.keyClaim, true
+	case state.ActRule:
+		return d.keyRule, true
+	case state.ActRecuse:
+		return d.keyRecuse, true
+	case state.ActJuryVote:
+		return d.keyVote, true
+	case state.ActAppeal:
+		return d.keyAppeal, true
+	case state.ActWithdraw:
+		return d.keyWithdraw, true
+	case state.ActEvidence:
+		return d.keyState, true
+	}
+	return key.Binding{}, false
 }
 
 func (d *disputesTab) FullHelp() [][]key.Binding {
@@ -178,38 +195,25 @@ func (d *disputesTab) sync() {
 			d.names[m.ID] = line(m.Name)
 		}
 	}
-	me, mod := d.me().ID, d.moderator()
+	me := d.me().ID
 	for i := range d.lists {
 		d.lists[i] = nil
 	}
 	for _, cs := range all {
-		party := cs.Filer == me || cs.Respondent == me
-		if party {
+		if cs.Filer == me || cs.Respondent == me {
 			d.lists[dsMine] = append(d.lists[dsMine], cs)
 		}
 		if slices.Contains(cs.Jury, me) {
 			d.lists[dsJury] = append(d.lists[dsJury], cs)
 		}
-		if mod && !party && !slices.Contains(cs.Recused, me) &&
-			(cs.State == state.CaseStateOpen || cs.State == state.CaseStateClaimed && cs.Moderator == me) {
-			d.lists[dsQueue] = append(d.lists[dsQueue], cs)
-		}
 	}
-	// Newest first for one's own cases and juries; the queue is unclaimed
-	// first, oldest first.
+	// Newest first for one's own cases and juries; the queue is state's.
 	newest := func(a, b state.Case) int { return cmp.Compare(b.ID, a.ID) }
 	slices.SortStableFunc(d.lists[dsMine], newest)
 	slices.SortStableFunc(d.lists[dsJury], newest)
-	slices.SortStableFunc(d.lists[dsQueue], func(a, b state.Case) int {
-		ca, cb := a.State == state.CaseStateClaimed, b.State == state.CaseStateClaimed
-		if ca != cb {
-			if ca {
-				return 1
-			}
-			return -1
-		}
-		return cmp.Or(cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID))
-	})
+	if d.moderator() {
+		d.lists[dsQueue] = state.ModerationQueue(d.me(), all, d.c.now().UnixMilli(), d.lookup())
+	}
 	if d.open != 0 {
 		if _, ok := d.find(d.open); !ok {
 			d.open = 0

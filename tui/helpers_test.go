@@ -62,7 +62,7 @@ func (f *fixture) system(c state.Command) []state.Event {
 
 func (f *fixture) as(who Identity, c state.Command) {
 	f.t.Helper()
-	if _, err := f.hub.Submit(context.Background(), state.Actor{Key: who.Key, Fingerprint: who.Fingerprint}, c); err != nil {
+	if _, err := f.hub.Submit(context.Background(), who.Actor(), c); err != nil {
 		f.t.Fatalf("%T: %v", c, err)
 	}
 }

@@ -92,7 +92,7 @@ func (h *home) attention(t *themes.Theme, s *snapshot) string {
 		items = append(items, t.Warn.Render("● "+plural(len(s.treasury.changes), "rule change", "rule changes")+" scheduled")+"\n"+
 			t.Muted.Render("  first in force "+state.Day(s.treasury.changes[0].Due)+" · see `rules`"))
 	}
-	if state.Can(s.me, state.RightApprove) && len(s.pending) > 0 {
+	if len(s.pending) > 0 { // given only to those who may see them
 		items = append(items,
 			t.Warn.Render("● "+plural(len(s.pending), "application", "applications")+" waiting")+"\n"+
 				t.Muted.Render("  review them in 6 Members"))

@@ -213,7 +213,7 @@ func (ht *housingTab) sync() {
 // today at the space).
 func (ht *housingTab) upcoming(d *housingData, b state.Booking) bool {
 	s, _ := d.space(b.Space)
-	to, _ := dayOf(b.To)
+	to, _ := state.DayNum(b.To)
 	return to > ht.today(&s)
 }
 
@@ -264,19 +264,9 @@ func (ht *housingTab) spaceName(id uint64) string {
 	return fmt.Sprintf("space #%d", id)
 }
 
-// nights is how many nights a booking covers.
-func nights(b state.Booking) int {
-	f, ok1 := dayOf(b.From)
-	t, ok2 := dayOf(b.To)
-	if !ok1 || !ok2 {
-		return 0
-	}
-	return t - f
-}
-
 // stayText says a stay in words: "2 nights at Casa, 2026-12-01 to 2026-12-03".
 func (ht *housingTab) stayText(b state.Booking) string {
-	s := fmt.Sprintf("%s at %s, %s to %s", plural(nights(b), "night", "nights"), ht.spaceName(b.Space), line(b.From), line(b.To))
+	s := fmt.Sprintf("%s at %s, %s to %s", plural(b.Nights(), "night", "nights"), ht.spaceName(b.Space), line(b.From), line(b.To))
 	if b.Beds > 1 {
 		s = fmt.Sprintf("%d beds, %s", b.Beds, s)
 	}
@@ -322,7 +312,7 @@ func (ht *housingTab) Update(msg tea.Msg) tea.Cmd {
 			// A stay opens its space on its arrival day.
 			b := ht.stays[ht.cursor-ht.start(hsStays)]
 			ht.openSpace(b.Space)
-			if d, ok := dayOf(b.From); ok {
+			if d, err := state.DayNum(b.From); err == nil {
 				ht.day = d
 			}
 		}

@@ -113,7 +113,7 @@ func (ht *housingTab) book(s *state.Space, waitlist bool) tea.Cmd {
 		return nil
 	}
 	ht.busy = true
-	return ht.c.submitAs("housing-book", "booked", state.Book{Space: s.ID, From: dateOf(from), To: dateOf(to), Beds: ht.beds, Waitlist: waitlist})
+	return ht.c.submitAs("housing-book", "booked", state.Book{Space: s.ID, From: state.DayDate(from), To: state.DayDate(to), Beds: ht.beds, Waitlist: waitlist})
 }
 
 // --- view ---
@@ -220,7 +220,7 @@ func (ht *housingTab) calendar(t *themes.Theme, s *state.Space, d *housingData, 
 	from, to, _ := ht.stay()
 	sel := rangeStyle(t)
 	var row strings.Builder
-	col := weekday(first)
+	col := state.Weekday(first)
 	row.WriteString(repeat(" ", col*(cw+1)))
 	for day := first; day < first+monthLen(first); day++ {
 		if col > 0 {
@@ -233,7 +233,7 @@ func (ht *housingTab) calendar(t *themes.Theme, s *state.Space, d *housingData, 
 		switch {
 		case day < today:
 			mark, st = "·", t.Muted
-		case s.Retired || blackout(s, day):
+		case s.Retired || s.ClosedOn(day):
 			mark, st = "–", t.Muted
 		case free == 0:
 			mark, st = "×", t.Bad
@@ -284,7 +284,7 @@ func (ht *housingTab) dayLine(t *themes.Theme, s *state.Space, d *housingData, t
 		what = "past"
 	case s.Retired:
 		what = "the space is retired"
-	case blackout(s, ht.day):
+	case s.ClosedOn(ht.day):
 		what = "closed"
 	case free == 0:
 		what = fmt.Sprintf("full, all %s taken", plural(s.Beds, "bed", "beds"))

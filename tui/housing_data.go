@@ -28,12 +28,12 @@ func readHousing(hub *state.Hub) (*housingData, error) {
 		// The nights are read from the state's own counters, not summed
 		// from the bookings, so the calendar shows what Book will check.
 		for _, b := range d.bookings {
-			if !holdsBeds(b) {
+			if !b.HoldsBeds() {
 				continue
 			}
-			from, ok1 := dayOf(b.From)
-			to, ok2 := dayOf(b.To)
-			if !ok1 || !ok2 {
+			from, err1 := state.DayNum(b.From)
+			to, err2 := state.DayNum(b.To)
+			if err1 != nil || err2 != nil {
 				continue
 			}
 			m := d.held[b.Space]
@@ -57,11 +57,6 @@ func readHousing(hub *state.Hub) (*housingData, error) {
 	return d, nil
 }
 
-// holdsBeds reports whether a booking occupies its beds.
-func holdsBeds(b state.Booking) bool {
-	return b.Status == state.BookConfirmed || b.Status == state.BookPending
-}
-
 func (d *housingData) space(id uint64) (state.Space, bool) {
 	i, ok := slices.BinarySearchFunc(d.spaces, id, func(s state.Space, id uint64) int { return cmp.Compare(s.ID, id) })
 	if !ok {
@@ -71,40 +66,11 @@ func (d *housingData) space(id uint64) (state.Space, bool) {
 }
 
 // free is how many beds are free at a space on a night (0 when retired).
-func (d *housingData) free(s *state.Space, day int) int {
-	if s.Retired {
-		return 0
-	}
-	return max(s.Beds-d.held[s.ID][day], 0)
-}
+func (d *housingData) free(s *state.Space, day int) int { return s.FreeBeds(d.held[s.ID][day]) }
 
-// blackout reports whether a night falls in one of the space's closures.
-func blackout(s *state.Space, day int) bool {
-	for _, b := range s.Blackouts {
-		f, ok1 := dayOf(b.From)
-		t, ok2 := dayOf(b.To)
-		if ok1 && ok2 && f <= day && day < t {
-			return true
-		}
-	}
-	return false
-}
+// Calendars lay days out from state's day numbers (state.DayNum).
 
-// Day numbers count calendar days from 1970-01-01, as in state.
-
-const dateLayout = "2006-01-02"
-
-func dayOf(date string) (int, bool) {
-	t, err := time.Parse(dateLayout, date)
-	if err != nil {
-		return 0, false
-	}
-	return int(t.Unix() / 86400), true
-}
-
-func dayTime(d int) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
-
-func dateOf(d int) string { return dayTime(d).Format(dateLayout) }
+func dayTime(d int) time.Time { return state.DayTime(d) }
 
 // longDate is a day for people: "Tue 1 Dec 2026".
 func longDate(d int) string { return dayTime(d).Format("Mon 2 Jan 2006") }
@@ -126,6 +92,3 @@ func addMonths(d, n int) int {
 	last := time.Date(first.Year(), first.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day()
 	return int(first.Unix()/86400) + min(t.Day(), last) - 1
 }
-
-// weekday is 0 for Monday through 6 for Sunday.
-func weekday(d int) int { return (int(dayTime(d).Weekday()) + 6) % 7 }

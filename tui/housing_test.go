@@ -207,7 +207,7 @@ func TestHousingFitsAllSizes(t *testing.T) {
 	}
 	for i := 0; i < 8; i++ {
 		from := 1 + 2*i
-		f.as(bob, state.Book{Space: 1, From: dateOf(monthStart(mustDay(t, "2026-12-01")) + from), To: dateOf(mustDay(t, "2026-12-01") + from + 1)})
+		f.as(bob, state.Book{Space: 1, From: state.DayDate(monthStart(mustDay(t, "2026-12-01")) + from), To: state.DayDate(mustDay(t, "2026-12-01") + from + 1)})
 	}
 	for _, sz := range [][2]int{{80, 24}, {200, 60}} {
 		for _, who := range []Identity{alice, bob} {
@@ -243,8 +243,8 @@ func TestHousingFitsAllSizes(t *testing.T) {
 }
 
 func mustDay(t *testing.T, date string) int {
-	d, ok := dayOf(date)
-	if !ok {
+	d, err := state.DayNum(date)
+	if err != nil {
 		t.Fatalf("bad date %q", date)
 	}
 	return d

@@ -190,7 +190,7 @@ func (ht *housingTab) occupancy(t *themes.Theme, s *state.Space, d *housingData,
 		var g string
 		st := t.Accent
 		switch {
-		case s.Retired || blackout(s, day):
+		case s.Retired || s.ClosedOn(day):
 			g, st = "–", t.Muted
 		case held <= 0:
 			g, st = "·", t.Muted
@@ -257,7 +257,7 @@ func (ht *housingTab) staysView(t *themes.Theme, n int) string {
 
 // nightsBeds is "2 nights", or "2 nights, 3 beds".
 func (ht *housingTab) nightsBeds(b state.Booking) string {
-	s := plural(nights(b), "night", "nights")
+	s := plural(b.Nights(), "night", "nights")
 	if b.Beds > 1 {
 		s += fmt.Sprintf(", %d beds", b.Beds)
 	}

@@ -109,7 +109,7 @@ func vote(tb testing.TB, f *fixture, alice Identity, n int) {
 }
 
 func (f *fixture) actor(who Identity) state.Actor {
-	return state.Actor{Key: who.Key, Fingerprint: who.Fingerprint}
+	return who.Actor()
 }
 
 // BenchmarkViewIdle is one session's View with nothing changed, as Bubble

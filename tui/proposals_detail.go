@@ -304,7 +304,7 @@ func (p *proposalsTab) myVote(t *themes.Theme, v *state.ProposalView, w int, com
 		}
 		return t.Warn.Render("You have not voted.") + "\n" + t.Muted.Render(clip(hint, w))
 	}
-	out := t.Label.Render("your vote: ") + t.Accent.Render(clip(ballotText(v, mv), max(w-11, 1)))
+	out := t.Label.Render("your vote: ") + t.Accent.Render(clip(state.BallotText(v.Method, v.Options, mv.Ballot()), max(w-11, 1)))
 	rc := p.c.snap.receipt
 	switch {
 	case !p.withThread():
@@ -323,34 +323,6 @@ func (p *proposalsTab) myVote(t *themes.Theme, v *state.ProposalView, w int, com
 		out += "\n" + clip(t.Label.Render("receipt: ")+t.Text.Render(fmt.Sprintf("event #%d", rc.Seq))+t.Subtle.Render(" · ")+sealed+leaf, w)
 	}
 	return out
-}
-
-// ballotText says what a stored vote chose, in option names.
-func ballotText(v *state.ProposalView, mv *state.Vote) string {
-	name := func(i int) string {
-		if i >= 0 && i < len(v.Options) {
-			return line(v.Options[i])
-		}
-		return fmt.Sprintf("option %d", i+1)
-	}
-	var parts []string
-	switch v.Method {
-	case state.MethodYesNo:
-		return line(mv.Choice)
-	case state.MethodApproval:
-		for _, i := range mv.Approve {
-			parts = append(parts, name(i))
-		}
-	case state.MethodRanked:
-		for n, i := range mv.Ranking {
-			parts = append(parts, fmt.Sprintf("%d. %s", n+1, name(i)))
-		}
-	case state.MethodScore:
-		for i, s := range mv.Scores {
-			parts = append(parts, fmt.Sprintf("%s %d", name(i), s))
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // bodyAndThread is the proposal's text and its discussion, w cells wide.

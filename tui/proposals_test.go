@@ -163,7 +163,7 @@ func TestProposalsBallotInput(t *testing.T) {
 	}
 	m = press(m, "backspace")
 	m = press(typeText(m, "park, 1"), "enter")
-	mustContain(t, screen(m), "your vote: 1. Park, 2. Library", "your ranked choice ballot on #1 is in")
+	mustContain(t, screen(m), "your vote: Park > Library", "your ranked choice ballot on #1 is in")
 }
 
 func TestProposalsNewForm(t *testing.T) {

@@ -65,7 +65,7 @@ func loadSnapshot(hub *state.Hub, who Identity, open uint64, prev *snapshot) *sn
 	}
 	if s.err == nil && s.member {
 		s.members, s.roster = d.members, d.roster
-		if state.Can(s.me, state.RightApprove) {
+		if state.MaySeeApplications(s.me) {
 			s.pending = d.pending
 		}
 		s.treasury, s.housing, s.cases, s.campaigns = d.treasury, d.housing, d.cases, d.campaigns

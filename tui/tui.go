@@ -22,11 +22,9 @@ import (
 	"github.com/polis-hub/polis/themes"
 )
 
-// Identity is who is at the keyboard: the SSH key that authenticated.
-type Identity struct {
-	Key         string // canonical authorized_keys form
-	Fingerprint string
-}
+// Identity is who is at the keyboard: the SSH key that authenticated, as
+// the command tree has it too.
+type Identity = state.Identity
 
 // Option adjusts a session's app.
 type Option func(*options)

@@ -24,26 +24,18 @@ import (
 
 // Annotation keys.
 const (
-	annReads     = "polis.reads"     // a state.Readable
-	annRole      = "polis.role"      // a role the hub requires
-	annSuspended = "polis.suspended" // "may": a suspended member may run it
-	annOwnKey    = "polis.takes-key" // "may": it can take the caller's own key away
+	annReads  = "polis.reads"     // a state.Readable
+	annRole   = "polis.role"      // a role the hub requires
+	annOwnKey = "polis.takes-key" // "may": it can take the caller's own key away
 )
 
 // A mark adds to a declaration.
 type mark string
 
+// What a suspended member may still run is not a mark: it is state's one
+// list (state.SuspendedMay), which MayRunSuspended reads and the sequencer
+// applies to every write.
 const (
-	// whileSuspended marks what a suspended member may still run: what any
-	// visitor may, their own record, leaving, and their disputes, so that a
-	// suspension can be read, answered and appealed within the appeal
-	// window. Everything else, the app included, waits until it ends: the
-	// door refuses it (MayRunSuspended). The sequencer, whatever the door,
-	// refuses a suspended member only the writes that need an active member
-	// (proposing, voting, delegating, booking, campaigns and pledges: see
-	// state.activeMember), and Apply checks no suspension (docs/events.md,
-	// "Suspension").
-	whileSuspended mark = annSuspended
 	// takesOwnKey marks what can take the caller's own key away. Its
 	// sessions are not revoked for it: they end on their own once they
 	// have said what happened (leave --export prints the record after
@@ -85,7 +77,8 @@ func flagsForRole(cmd *cobra.Command, role string, names ...string) {
 	}
 }
 
-// audience is a command's declaration as read back.
+// audience is a command's declaration as read back, with whether state
+// lets a suspended member run it.
 type audience struct {
 	reads          state.Readable
 	role           string
@@ -103,7 +96,7 @@ func audienceOf(c *cobra.Command) (audience, bool) {
 			return audience{
 				reads:          state.Readable(r),
 				role:           p.Annotations[annRole],
-				whileSuspended: p.Annotations[annSuspended] != "",
+				whileSuspended: state.MayWhileSuspended(helpPath(c)),
 				takesOwnKey:    p.Annotations[annOwnKey] != "",
 			}, true
 		}
@@ -168,9 +161,9 @@ func declarations(root *cobra.Command) map[string]audience {
 	return m
 }
 
-// SuspendedSummary names the commands declared whileSuspended, for the
-// refusal (TestSuspendedSummary checks it against the declarations).
-const SuspendedSummary = "help, whoami, census, chain, charter, witness, record, leave, moderation log and dispute list/show/evidence/appeal/withdraw"
+// SuspendedSummary names the commands a suspended member may run, for the
+// refusal (TestSuspendedSummary checks it against the tree).
+const SuspendedSummary = state.SuspendedSummary
 
 // MayRunSuspended reports whether a suspended member may run the command
 // at path (a Path).

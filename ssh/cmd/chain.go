@@ -21,7 +21,7 @@ func (c *cli) chainCmd() *cobra.Command {
 func (c *cli) chainHeadCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "head",
-		Annotations: forReaders(state.ReadCheckpoints, whileSuspended),
+		Annotations: forReaders(state.ReadCheckpoints),
 		Short:       "Show the latest signed checkpoint",
 		Args:        noArgs,
 	}
@@ -80,7 +80,7 @@ func noteLines(s string) string {
 func (c *cli) chainExportCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "export [--unsealed]",
-		Annotations: forReaders(state.ReadLog, whileSuspended),
+		Annotations: forReaders(state.ReadLog),
 		Short:       "Write the log up to its latest checkpoint for offline checking (polis verify --file FILE); members only",
 		Args:        noArgs,
 	}
@@ -94,7 +94,7 @@ func (c *cli) chainExportCmd() *cobra.Command {
 func (c *cli) chainReceiptCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "receipt SEQ",
-		Annotations: forReaders(state.ReadInclusion, whileSuspended),
+		Annotations: forReaders(state.ReadInclusion),
 		Short:       "Show an event's inclusion proof against the latest checkpoint (the event itself to members only)",
 		Args:        exactArgs("SEQ"),
 	}
@@ -138,7 +138,7 @@ func (c *cli) chainReceiptCmd() *cobra.Command {
 func (c *cli) chainConsistencyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "consistency OLD NEW",
-		Annotations: forReaders(state.ReadConsistency, whileSuspended),
+		Annotations: forReaders(state.ReadConsistency),
 		Short:       "Prove that the log of size OLD is a prefix of the log of size NEW (RFC 6962)",
 		Long: `Print the RFC 6962 consistency proof between two sealed sizes of the log.
 With OLD the size of a checkpoint you kept and NEW the size of the latest
@@ -179,7 +179,7 @@ downloading the whole log.`,
 func (c *cli) chainKeyCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:         "key",
-		Annotations: forReaders(state.ReadCheckpoints, whileSuspended),
+		Annotations: forReaders(state.ReadCheckpoints),
 		Short:       "Print the hub's checkpoint verifier key",
 		Args:        noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -214,7 +214,7 @@ func witnessStanding(w state.CosignatureStatus, head int64) string {
 func (c *cli) chainTileCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:         "tile PATH",
-		Annotations: forReaders(state.ReadCheckpoints, whileSuspended),
+		Annotations: forReaders(state.ReadCheckpoints),
 		Short:       "Write a C2SP tlog-tiles resource: checkpoint, tile/L/N[.p/W] (anyone), tile/entries/N[.p/W] (members)",
 		Long: `Write the bytes of one C2SP tlog-tiles resource to stdout, as of the latest
 signed checkpoint, so standard tlog clients can audit the log:

@@ -19,7 +19,7 @@ const maxCharterInput = 4 * state.MaxCharterLen
 func (c *cli) charterCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "charter [--version N] [--json]",
-		Annotations: forReaders(state.ReadCharter, whileSuspended),
+		Annotations: forReaders(state.ReadCharter),
 		Short:       "Show the charter members consent to (public)",
 		Long: "Show the charter in force, or --version N. Members consent to it when they join\n" +
 			"(`join CODE --name NAME --consent`); amendments come only by a passed charter\n" +
@@ -156,7 +156,7 @@ func (c *cli) consentCmd() *cobra.Command {
 func (c *cli) leaveCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "leave --yes [--export] [--anonymous]",
-		Annotations: forMembers(whileSuspended, takesOwnKey),
+		Annotations: forMembers(takesOwnKey),
 		Short:       "Leave the community (final for your keys)",
 		Long: "Leave the community. Your keys stop working at once; your open votes and\n" +
 			"delegations end, your bookings that start tomorrow or later are cancelled and\n" +
@@ -194,7 +194,7 @@ func (c *cli) leaveCmd() *cobra.Command {
 func (c *cli) recordCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "record [--json]",
-		Annotations: forMembers(whileSuspended),
+		Annotations: forMembers(),
 		Short:       "Print your whole record as JSON: every event you made, with receipts",
 		Args:        noArgs,
 	}

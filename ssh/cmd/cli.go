@@ -17,13 +17,9 @@ import (
 	"github.com/polis-hub/polis/state/sanitize"
 )
 
-// Identity is who runs a command: the SSH key that authenticated.
-type Identity struct {
-	Key         string // canonical authorized_keys form
-	Fingerprint string
-}
-
-func (w Identity) actor() state.Actor { return state.Actor{Key: w.Key, Fingerprint: w.Fingerprint} }
+// Identity is who runs a command: the SSH key that authenticated, as the
+// app has it too.
+type Identity = state.Identity
 
 // Input bounds. A command line is tiny; anything bigger is a mistake or an
 // attack, and is refused before cobra sees it.
@@ -221,7 +217,7 @@ func buildTree(hub *state.Hub, who Identity, only *int) *cobra.Command {
 		Args:               noArgs,
 		RunE:               func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 		PersistentPreRunE:  c.gate, // who may run what: audience.go
-		Annotations:        forReaders(state.ReadSelf, whileSuspended),
+		Annotations:        forReaders(state.ReadSelf),
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
@@ -242,7 +238,7 @@ func helpCommand(root *cobra.Command) *cobra.Command {
 		Use:         "help [command]",
 		Short:       "Help about any command",
 		Args:        cobra.ArbitraryArgs,
-		Annotations: forReaders(state.ReadSelf, whileSuspended),
+		Annotations: forReaders(state.ReadSelf),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			target, rest, err := root.Find(args)
 			if err != nil || len(rest) > 0 || target == nil {
@@ -298,7 +294,7 @@ type cli struct {
 }
 
 func (c *cli) submit(cmd *cobra.Command, command state.Command) ([]state.Event, error) {
-	return c.hub.Submit(cmd.Context(), c.who.actor(), command)
+	return c.hub.Submit(cmd.Context(), c.who.Actor(), command)
 }
 
 func jsonFlag(cmd *cobra.Command) *bool {

@@ -18,8 +18,8 @@ func (c *cli) disputeCmd() *cobra.Command {
 		c.disputeFileCmd(), c.disputeListCmd(), c.disputeShowCmd(), c.disputeEvidenceCmd(), c.disputeNoteCmd(), c.disputeNotesCmd(),
 		c.caseActionCmd("claim", "Take a case to handle it (moderators; never a party)", forRole(state.RoleModerator)),
 		c.caseActionCmd("recuse", "Step aside from the case you claimed; you can never claim it again", forRole(state.RoleModerator)),
-		c.caseActionCmd("withdraw", "Withdraw a case you filed before it is ruled on", forMembers(whileSuspended)),
-		c.caseActionCmd("appeal", "Appeal a ruling to a jury drawn by lot (parties, within 7 days)", forMembers(whileSuspended)),
+		c.caseActionCmd("withdraw", "Withdraw a case you filed before it is ruled on", forMembers()),
+		c.caseActionCmd("appeal", "Appeal a ruling to a jury drawn by lot (parties, within 7 days)", forMembers()),
 		c.disputeResolveCmd(), c.juryVoteCmd())
 }
 
@@ -61,46 +61,31 @@ func (c *cli) disputeFileCmd() *cobra.Command {
 func (c *cli) disputeListCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "list [--mine|--queue] [--json]",
-		Annotations: forMembers(whileSuspended),
-		Short:       "List cases; --mine: yours; --queue: the cases moderators handle, unclaimed first, then oldest first",
+		Annotations: forMembers(),
+		Short:       "List cases; --mine: yours; --queue: the cases you may take or handle as a moderator, unclaimed first, then oldest first",
 		Args:        noArgs,
 	}
 	asJSON := jsonFlag(cmd)
 	mine := cmd.Flags().Bool("mine", false, "only cases you filed or are the respondent in")
-	queue := cmd.Flags().Bool("queue", false, "moderators: open and claimed cases you are not a party to")
+	queue := cmd.Flags().Bool("queue", false, "moderators: the cases you may take and the ones you handle")
 	flagsForRole(cmd, state.RoleModerator, "queue")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *mine && *queue {
 			return usage(cmd, "choose --mine or --queue, not both")
 		}
 		me := c.me()
-		if *queue && !me.HasRole(state.RoleModerator) {
-			return fmt.Errorf("%w: only moderators have a queue", state.ErrForbidden)
+		var cs []state.Case
+		var err error
+		if *queue {
+			cs, err = c.hub.QueueFor(c.who.Actor())
+		} else {
+			cs, err = c.hub.Cases()
 		}
-		cs, err := c.hub.Cases()
 		if err != nil {
 			return err
 		}
-		party := func(k state.Case) bool { return k.Filer == me.ID || k.Respondent == me.ID }
-		switch {
-		case *mine:
-			cs = slices.DeleteFunc(cs, func(k state.Case) bool { return !party(k) })
-		case *queue:
-			cs = slices.DeleteFunc(cs, func(k state.Case) bool {
-				return party(k) || (k.State != state.CaseStateOpen && k.State != state.CaseStateClaimed)
-			})
-			slices.SortStableFunc(cs, func(a, b state.Case) int {
-				ua, ub := a.State == state.CaseStateOpen, b.State == state.CaseStateOpen
-				switch {
-				case ua && !ub:
-					return -1
-				case ub && !ua:
-					return 1
-				case a.Created != b.Created:
-					return int(a.Created - b.Created)
-				}
-				return int(a.ID) - int(b.ID)
-			})
+		if *mine {
+			cs = slices.DeleteFunc(cs, func(k state.Case) bool { return k.Filer != me.ID && k.Respondent != me.ID })
 		}
 		if *asJSON {
 			if cs == nil {
@@ -157,6 +142,21 @@ type caseJSON struct {
 	Case   state.Case        `json:"case"`
 	Thread []state.Statement `json:"thread"`
 	Verify string            `json:"verify,omitempty"`
+	// Actions is what the caller may do on the case now
+	// (state.CaseActions), the same the app offers as keys.
+	Actions []state.CaseAct `json:"actions"`
+}
+
+// actCommands is the command line for each act on a case (%d: its ID).
+var actCommands = map[state.CaseAct]string{
+	state.ActClaim:    "dispute claim %d",
+	state.ActRule:     "dispute resolve %d --outcome OUTCOME",
+	state.ActRecuse:   "dispute recuse %d",
+	state.ActJuryVote: "dispute jury-vote %d OUTCOME",
+	state.ActAppeal:   "dispute appeal %d",
+	state.ActWithdraw: "dispute withdraw %d",
+	state.ActEvidence: "dispute evidence %d < statement.md",
+	state.ActNote:     "dispute note %d < note.md",
 }
 
 // juryProof tells how to check a case's jury draw, once there is one.
@@ -173,7 +173,7 @@ func juryProof(k state.Case) string {
 func (c *cli) disputeShowCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "show CASE-ID [--json]",
-		Annotations: forMembers(whileSuspended),
+		Annotations: forMembers(),
 		Short:       "Show a case, its thread and its jury",
 		Args:        exactArgs("CASE-ID"),
 	}
@@ -187,11 +187,18 @@ func (c *cli) disputeShowCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		acts, err := c.hub.ActionsFor(c.who.Actor(), id)
+		if err != nil {
+			return err
+		}
 		if *asJSON {
 			if thread == nil {
 				thread = []state.Statement{}
 			}
-			return printJSON(cmd, caseJSON{k, thread, juryProof(k)})
+			if acts == nil {
+				acts = []state.CaseAct{}
+			}
+			return printJSON(cmd, caseJSON{k, thread, juryProof(k), acts})
 		}
 		names := c.names()
 		out(cmd, "Case %d: %s\n", k.ID, line(k.Title))
@@ -236,6 +243,12 @@ func (c *cli) disputeShowCmd() *cobra.Command {
 		case k.State == state.CaseStateAppealed:
 			out(cmd, "\nAppealed: the jury is drawn from the next checkpoint.\n")
 		}
+		if len(acts) > 0 {
+			out(cmd, "\nYou may:\n")
+			for _, a := range acts {
+				out(cmd, "  "+actCommands[a]+"\n", id)
+			}
+		}
 		return nil
 	}
 	return cmd
@@ -244,7 +257,7 @@ func (c *cli) disputeShowCmd() *cobra.Command {
 func (c *cli) disputeEvidenceCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:         "evidence CASE-ID < statement.md",
-		Annotations: forMembers(whileSuspended),
+		Annotations: forMembers(),
 		Short:       "Add a statement to a case's thread (parties, moderators, jurors); the text on stdin",
 		Args:        exactArgs("CASE-ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {

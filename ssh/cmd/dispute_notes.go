@@ -51,7 +51,7 @@ func (c *cli) disputeNotesCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		notes, err := c.hub.PrivateNotes(id, c.who.actor())
+		notes, err := c.hub.PrivateNotes(id, c.who.Actor())
 		if err != nil {
 			return err
 		}

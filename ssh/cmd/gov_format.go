@@ -11,7 +11,6 @@ import (
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/money"
 	"github.com/polis-hub/polis/state/sanitize"
-	"github.com/polis-hub/polis/state/tally"
 )
 
 // Parsing and formatting shared by the governance commands.
@@ -166,33 +165,6 @@ func option(opts []string, i int) string {
 		return "?"
 	}
 	return line(opts[i])
-}
-
-// ballotText describes a ballot with option names.
-func ballotText(method string, opts []string, b tally.Ballot) string {
-	var parts []string
-	switch method {
-	case state.MethodApproval:
-		for _, i := range b.Approve {
-			parts = append(parts, option(opts, i))
-		}
-		return strings.Join(parts, ", ")
-	case state.MethodRanked:
-		for _, i := range b.Ranking {
-			parts = append(parts, option(opts, i))
-		}
-		return strings.Join(parts, " > ")
-	case state.MethodScore:
-		for i, s := range b.Scores {
-			parts = append(parts, fmt.Sprintf("%s %d", option(opts, i), s))
-		}
-		return strings.Join(parts, ", ")
-	}
-	return line(b.Choice)
-}
-
-func voteBallot(v state.Vote) tally.Ballot {
-	return tally.Ballot{Choice: v.Choice, Approve: v.Approve, Ranking: v.Ranking, Scores: v.Scores}
 }
 
 // shortTally is one line of a proposal's count for a list.

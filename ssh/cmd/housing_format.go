@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -241,18 +240,21 @@ func printNights(cmd *cobra.Command, s state.Space, nights []state.Night) {
 	if len(nights) == 0 {
 		return
 	}
-	out(cmd, "\nFree beds per night of %d, %s to %s (x: full):\n", s.Beds, nights[0].Date, nights[len(nights)-1].Date)
+	out(cmd, "\nFree beds per night of %d, %s to %s (x: full, -: closed):\n", s.Beds, nights[0].Date, nights[len(nights)-1].Date)
 	out(cmd, "week of     Mon  Tue  Wed  Thu  Fri  Sat  Sun\n")
 	var row strings.Builder
 	for i, n := range nights {
-		d, _ := time.Parse(dateLayout, n.Date)
-		wd := (int(d.Weekday()) + 6) % 7 // Monday is 0
+		d, _ := state.DayNum(n.Date)
+		wd := state.Weekday(d)
 		if i == 0 || wd == 0 {
 			flushRow(cmd, &row)
-			fmt.Fprintf(&row, "%s%s", d.AddDate(0, 0, -wd).Format(dateLayout), strings.Repeat(" ", 5*wd))
+			fmt.Fprintf(&row, "%s%s", state.DayDate(d-wd), strings.Repeat(" ", 5*wd))
 		}
 		cell := fmt.Sprint(n.Free)
-		if n.Free <= 0 {
+		switch {
+		case n.Closed:
+			cell = "-"
+		case n.Free <= 0:
 			cell = "x"
 		}
 		fmt.Fprintf(&row, "%5s", cell)

@@ -126,8 +126,8 @@ func writeICal(w io.Writer, name, uidDomain string, stays []icalStay) error {
 	calName.Params.Del(ical.ParamValue)
 	cal.Props.Set(calName)
 	for _, s := range stays {
-		from, err1 := time.Parse(dateLayout, s.From)
-		to, err2 := time.Parse(dateLayout, s.To)
+		from, err1 := state.DayNum(s.From)
+		to, err2 := state.DayNum(s.To)
 		if err1 != nil || err2 != nil {
 			continue // the hub only stores valid dates
 		}
@@ -139,8 +139,8 @@ func writeICal(w io.Writer, name, uidDomain string, stays []icalStay) error {
 		}
 		ev.Props.SetDateTime(ical.PropDateTimeStamp, time.UnixMilli(revised).UTC())
 		ev.Props.SetDateTime(ical.PropLastModified, time.UnixMilli(revised).UTC())
-		ev.Props.SetDate(ical.PropDateTimeStart, from)
-		ev.Props.SetDate(ical.PropDateTimeEnd, to)
+		ev.Props.SetDate(ical.PropDateTimeStart, state.DayTime(from))
+		ev.Props.SetDate(ical.PropDateTimeEnd, state.DayTime(to))
 		ev.Props.SetText(ical.PropSummary, icalText(s.Summary))
 		ev.Props.SetText(ical.PropDescription, icalText(s.Description))
 		if loc := icalText(s.Location); loc != "" {

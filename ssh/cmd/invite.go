@@ -63,7 +63,7 @@ func (c *cli) inviteCreateCmd() *cobra.Command {
 		if d > 0 {
 			exp = time.Now().Add(d)
 		}
-		code, inv, err := c.hub.CreateInviteCode(cmd.Context(), c.who.actor(), *uses, exp)
+		code, inv, err := c.hub.CreateInviteCode(cmd.Context(), c.who.Actor(), *uses, exp)
 		if err != nil {
 			return err
 		}

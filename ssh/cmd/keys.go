@@ -72,7 +72,7 @@ func (c *cli) keysAddCmd() *cobra.Command {
 		if strings.TrimSpace(key) == "" {
 			return usage(cmd, "give the public key as arguments or on stdin")
 		}
-		code, o, err := c.hub.OfferKey(cmd.Context(), c.who.actor(), key, *name)
+		code, o, err := c.hub.OfferKey(cmd.Context(), c.who.Actor(), key, *name)
 		if err != nil {
 			return err
 		}

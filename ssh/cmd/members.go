@@ -44,7 +44,7 @@ func whoamiOf(m state.Member) WhoamiJSON {
 func (c *cli) whoamiCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "whoami",
-		Annotations: forReaders(state.ReadSelf, whileSuspended),
+		Annotations: forReaders(state.ReadSelf),
 		Short:       "Show which member this key belongs to",
 		Args:        noArgs,
 	}
@@ -86,7 +86,7 @@ func printKeys(cmd *cobra.Command, m state.Member, current string) {
 func (c *cli) censusCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "census",
-		Annotations: forReaders(state.ReadCensus, whileSuspended),
+		Annotations: forReaders(state.ReadCensus),
 		Short:       "Show the public census of the community",
 		Args:        noArgs,
 	}
@@ -224,7 +224,7 @@ func (c *cli) applicationsCmd() *cobra.Command {
 			}
 			q.After = n
 		}
-		page, err := c.hub.ApplicationsFor(c.who.actor(), q)
+		page, err := c.hub.ApplicationsFor(c.who.Actor(), q)
 		if err != nil {
 			return err
 		}

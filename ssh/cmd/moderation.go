@@ -100,7 +100,7 @@ func (c *cli) moderationLog() ([]ModEntry, error) {
 func (c *cli) moderationCmd() *cobra.Command {
 	logCmd := &cobra.Command{
 		Use:         "log [--json]",
-		Annotations: forMembers(whileSuspended),
+		Annotations: forMembers(),
 		Short:       "The public audit log: every moderation action as it happened, newest first",
 		Args:        noArgs,
 	}

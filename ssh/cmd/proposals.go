@@ -128,7 +128,7 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 		}
 		np.Body = strings.TrimSpace(strings.ReplaceAll(body, "\r\n", "\n"))
 		if *draft {
-			n, err := c.hub.SaveDraft(cmd.Context(), c.who.actor(), np)
+			n, err := c.hub.SaveDraft(cmd.Context(), c.who.Actor(), np)
 			if err != nil {
 				return err
 			}
@@ -272,7 +272,7 @@ func (c *cli) printProposal(cmd *cobra.Command, v state.ProposalView) error {
 		}
 	}
 	if v.MyVote != nil {
-		out(cmd, "Your vote: %s (event %d; `receipt %d` shows its receipt)\n", ballotText(v.Method, v.Options, voteBallot(*v.MyVote)), v.MyVote.Seq, v.ID)
+		out(cmd, "Your vote: %s (event %d; `receipt %d` shows its receipt)\n", state.BallotText(v.Method, v.Options, v.MyVote.Ballot()), v.MyVote.Seq, v.ID)
 	} else if v.State == state.PropActive {
 		out(cmd, "You have not voted: `vote %d CHOICE`.\n", v.ID)
 	}
@@ -488,7 +488,7 @@ func (c *cli) voteCmd() *cobra.Command {
 				return err
 			}
 			out(cmd, "Voted %s on proposal %d (event %d; receipt: ssh HOST receipt %d)\n",
-				ballotText(p.Method, p.Options, b), id, evs[0].Seq, id)
+				state.BallotText(p.Method, p.Options, b), id, evs[0].Seq, id)
 			return nil
 		},
 	}

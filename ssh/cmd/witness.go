@@ -42,7 +42,7 @@ func WitnessExit(status int) int {
 }
 
 func (c *cli) witnessCmd() *cobra.Command {
-	return group("witness", "Cosign other hubs' checkpoints, and have yours cosigned (anyone reads; stewards choose)", forReaders(state.ReadWitnessing, whileSuspended),
+	return group("witness", "Cosign other hubs' checkpoints, and have yours cosigned (anyone reads; stewards choose)", forReaders(state.ReadWitnessing),
 		c.witnessKeyCmd(), c.witnessAddCmd(), c.witnessListCmd(),
 		c.witnessWatchCmd(), c.witnessUnwatchCmd(), c.witnessUseCmd(), c.witnessDropCmd())
 }
@@ -50,7 +50,7 @@ func (c *cli) witnessCmd() *cobra.Command {
 func (c *cli) witnessKeyCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:         "key",
-		Annotations: forReaders(state.ReadWitnessing, whileSuspended),
+		Annotations: forReaders(state.ReadWitnessing),
 		Short:       "Print this hub's witness key (cosignature/v1 verifier key), for 'witness use' and 'polis verify --witness'",
 		Args:        noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -67,7 +67,7 @@ func (c *cli) witnessKeyCmd() *cobra.Command {
 func (c *cli) witnessAddCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:         "add-checkpoint",
-		Annotations: forReaders(state.ReadWitnessing, whileSuspended),
+		Annotations: forReaders(state.ReadWitnessing),
 		Short:       "Ask this hub to cosign a checkpoint: a tlog-witness add-checkpoint body on stdin, the cosignature on stdout",
 		Long: `Reads a C2SP tlog-witness add-checkpoint request body on stdin ("old
 SIZE", consistency proof lines, a blank line, the signed checkpoint) and,
@@ -106,7 +106,7 @@ holds that size) or 42 (the proof does not verify: the log forked).`,
 func (c *cli) witnessListCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:         "list",
-		Annotations: forReaders(state.ReadWitnessing, whileSuspended),
+		Annotations: forReaders(state.ReadWitnessing),
 		Short:       "Show the logs this hub cosigns and the witnesses it asks",
 		Args:        noArgs,
 	}
