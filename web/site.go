@@ -113,6 +113,7 @@ func (s *Site) routes() *http.ServeMux {
 	mux.HandleFunc("GET /dossier.json.sig", s.dossierFile)
 	mux.HandleFunc("GET /checkpoint", s.tile)
 	mux.HandleFunc("GET /tile/{path...}", s.tile)
+	mux.HandleFunc("POST /add-checkpoint", s.addCheckpoint)
 	// The one stylesheet, by name: no directory to list.
 	mux.HandleFunc("GET /static/style.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "public, max-age=86400")

@@ -83,9 +83,11 @@ func New(hub *state.Hub, o Options) *Site {
 // then routes.
 func (s *Site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	secure(w.Header())
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+	// The site changes nothing: GET and HEAD, and the one POST of
+	// tlog-witness, which writes only the witness's own record.
+	if r.Method != http.MethodGet && r.Method != http.MethodHead && !(r.Method == http.MethodPost && r.URL.Path == "/add-checkpoint") {
 		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, "read-only: GET and HEAD only", http.StatusMethodNotAllowed)
+		http.Error(w, "read-only: GET and HEAD only (and POST /add-checkpoint)", http.StatusMethodNotAllowed)
 		return
 	}
 	if wait, ok := s.limit.allow(clientIP(r), time.Now()); !ok {
