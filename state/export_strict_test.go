@@ -2,6 +2,7 @@ package state
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -60,5 +61,31 @@ func TestSealedExport(t *testing.T) {
 	rep, err = VerifyExport(xa, f.s.VerifierKey(), nil)
 	if err != nil || rep.Unsealed == 0 {
 		t.Fatalf("full export: %+v %v", rep, err)
+	}
+}
+
+// Cosignature frames come between the checkpoints and the events, and
+// only for a checkpoint the export holds.
+func TestExportCosignedFrames(t *testing.T) {
+	f := newGovWith(t, MemoryOptions{CheckpointEvery: 1})
+	f.do("alice", Rename{Name: "Alice"})
+	head, _ := f.s.Head()
+	line := []byte("\u2014 w.example/witness AAAA\n")
+	var b bytes.Buffer
+	if err := f.s.WriteExportTo(&b, f.s.Size(), Cosignatures{Height: head.Height, Lines: line}, Cosignatures{Height: 999, Lines: line}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := ReadExport(bytes.NewReader(b.Bytes()))
+	if err != nil || !bytes.Equal(x.Cosigned[head.Height], line) || len(x.Cosigned) != 1 {
+		t.Fatalf("%v %v", err, x.Cosigned)
+	}
+	// Moved after the first event: refused.
+	s := b.String()
+	frame := fmt.Sprintf("cosigned %d %d\n%s\n", head.Height, len(line), line)
+	moved := strings.Replace(s, frame, "", 1)
+	i := strings.Index(moved, "event 1 ")
+	moved = moved[:i] + frame + moved[i:]
+	if _, err := ReadExport(strings.NewReader(moved)); err == nil || !strings.Contains(err.Error(), "misplaced") {
+		t.Fatalf("a cosigned frame among the events: %v", err)
 	}
 }
