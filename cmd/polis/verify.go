@@ -65,6 +65,15 @@ against its signature.`,
 			if consistency != "" {
 				return verifyConsistency(cmd, since, consistency, key)
 			}
+			// Flags that can be wrong are checked before a long replay.
+			if len(witnesses) > 0 || policy != "" {
+				if file == "" {
+					return fmt.Errorf("--witness and --policy check an export's cosignatures: pass --file (a data dir holds none)")
+				}
+				if _, err := witnessGroup(witnesses, quorum, policy); err != nil {
+					return err
+				}
+			}
 			start := time.Now()
 			bar := newBar(cmd.ErrOrStderr())
 			var rep state.VerifyReport
@@ -96,9 +105,6 @@ against its signature.`,
 				}
 			}
 			if len(witnesses) > 0 || policy != "" {
-				if file == "" {
-					return fmt.Errorf("--witness and --policy check an export's cosignatures: pass --file (a data dir holds none)")
-				}
 				if err := checkWitnesses(cmd, rep.Head, cosigned[rep.Head.Height], witnesses, quorum, policy); err != nil {
 					return err
 				}

@@ -20,34 +20,9 @@ import (
 // showed this member a history its witnesses did not see fails here.
 func checkWitnesses(cmd *cobra.Command, head state.Head, lines []byte, keys []string, quorum int, policyFile string) error {
 	cp := []byte(head.Note + string(lines))
-	var group fwitness.Group
-	if policyFile != "" {
-		if len(keys) > 0 || quorum != 0 {
-			return fmt.Errorf("pass --policy, or --witness with --quorum, not both")
-		}
-		b, err := os.ReadFile(policyFile)
-		if err != nil {
-			return err
-		}
-		if group, err = fwitness.ParsePolicy(b); err != nil {
-			return fmt.Errorf("--policy %s: %w", policyFile, err)
-		}
-	} else {
-		if quorum == 0 {
-			quorum = len(keys)
-		}
-		if quorum < 1 || quorum > len(keys) {
-			return fmt.Errorf("--quorum %d: want 1 to %d (the witnesses named)", quorum, len(keys))
-		}
-		var ws []fwitness.Witness
-		for _, k := range keys {
-			w, err := fwitness.New(strings.TrimSpace(k), &url.URL{Scheme: "ssh"})
-			if err != nil {
-				return fmt.Errorf("--witness %q is not a witness key ('ssh HUB witness key' prints one): %v", k, err)
-			}
-			ws = append(ws, w)
-		}
-		group = newGroup(quorum, ws)
+	group, err := witnessGroup(keys, quorum, policyFile)
+	if err != nil {
+		return err
 	}
 	ok := group.Satisfied(cp)
 	names := cosignerNames(cp, keys)
@@ -56,6 +31,40 @@ func checkWitnesses(cmd *cobra.Command, head state.Head, lines []byte, keys []st
 	}
 	fmt.Fprintf(cmd.OutOrStdout(), "witnessed: checkpoint %d is cosigned as required (by %s)\n", head.Height, names)
 	return nil
+}
+
+// witnessGroup is the quorum the flags ask for: at least quorum of the
+// named keys (all of them when quorum is 0), or a tlog-policy file.
+func witnessGroup(keys []string, quorum int, policyFile string) (fwitness.Group, error) {
+	if policyFile != "" {
+		if len(keys) > 0 || quorum != 0 {
+			return fwitness.Group{}, fmt.Errorf("pass --policy, or --witness with --quorum, not both")
+		}
+		b, err := os.ReadFile(policyFile)
+		if err != nil {
+			return fwitness.Group{}, err
+		}
+		g, err := fwitness.ParsePolicy(b)
+		if err != nil {
+			return g, fmt.Errorf("--policy %s: %w", policyFile, err)
+		}
+		return g, nil
+	}
+	if quorum == 0 {
+		quorum = len(keys)
+	}
+	if quorum < 1 || quorum > len(keys) {
+		return fwitness.Group{}, fmt.Errorf("--quorum %d: want 1 to %d (the witnesses named)", quorum, len(keys))
+	}
+	var ws []fwitness.Witness
+	for _, k := range keys {
+		w, err := fwitness.New(strings.TrimSpace(k), &url.URL{Scheme: "ssh"})
+		if err != nil {
+			return fwitness.Group{}, fmt.Errorf("--witness %q is not a witness key ('ssh HUB witness key' prints one): %v", k, err)
+		}
+		ws = append(ws, w)
+	}
+	return newGroup(quorum, ws), nil
 }
 
 // newGroup is fwitness.NewGroup over a list (its parameter type is
