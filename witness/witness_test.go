@@ -5,8 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -205,33 +203,6 @@ func TestRefusals(t *testing.T) {
 	}
 }
 
-// The file store survives a restart, and a damaged record is refused
-// rather than read as "never cosigned" (which would let a fork through).
-func TestFileStore(t *testing.T) {
-	dir := t.TempDir()
-	l := newTestLog(t, "hub.example/log")
-	w, _ := newTestWitness(t, FileStore{Dir: dir}, l)
-	l.grow(3, "a")
-	if _, err := w.AddCheckpoint(l.request(0)); err != nil {
-		t.Fatal(err)
-	}
-	w2, _ := newTestWitness(t, FileStore{Dir: dir}, l)
-	if _, err := w2.AddCheckpoint(l.request(0)); status(err) != StatusConflict {
-		t.Fatalf("after a restart the witness forgot size 3: %v", err)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.checkpoint"))
-	if len(files) != 1 {
-		t.Fatalf("files %v", files)
-	}
-	if fi, _ := os.Stat(files[0]); fi.Mode().Perm() != 0o600 {
-		t.Fatalf("record mode %v", fi.Mode())
-	}
-	os.WriteFile(files[0], []byte("hub.example/log\n3\ngarbage\n\n"), 0o600)
-	if _, err := w2.AddCheckpoint(l.request(3)); err == nil || status(err) != 0 || !strings.Contains(err.Error(), "damaged") {
-		t.Fatalf("damaged record: %v", err)
-	}
-}
-
 func TestVerifierKeyRoundTrip(t *testing.T) {
 	skey, vkey, err := GenerateKey("w.example/witness")
 	if err != nil {
@@ -283,14 +254,19 @@ func BenchmarkAddCheckpoint(b *testing.B) {
 	for _, disk := range []bool{false, true} {
 		name := "memory"
 		if disk {
-			name = "file"
+			name = "journal"
 		}
 		b.Run(name, func(b *testing.B) {
 			t := &testing.T{}
 			l := newTestLog(t, "hub.example/log")
 			var store Store = &MemStore{}
 			if disk {
-				store = FileStore{Dir: b.TempDir()}
+				j, err := OpenJournal(b.TempDir())
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer j.Close()
+				store = j
 			}
 			w, _ := newTestWitness(t, store, l)
 			reqs := make([][]byte, b.N)
@@ -319,7 +295,12 @@ func BenchmarkAddCheckpointLogs(b *testing.B) {
 	for i := range ls {
 		ls[i] = newTestLog(t, fmt.Sprintf("hub%d.example/log", i))
 	}
-	w, _ := newTestWitness(t, FileStore{Dir: b.TempDir()}, ls...)
+	j, err := OpenJournal(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.Close()
+	w, _ := newTestWitness(t, j, ls...)
 	per := b.N/logs + 1
 	reqs := make([][][]byte, logs)
 	for i, l := range ls {

@@ -27,22 +27,29 @@ func startWitnessing(hub *state.Hub, data, origin string, log *slog.Logger) (sto
 	if err != nil {
 		return nil, err
 	}
-	if err := hub.StartWitness(skey, witness.FileStore{Dir: filepath.Join(data, store.WitnessDir)}); err != nil {
+	journal, err := witness.OpenJournal(filepath.Join(data, store.WitnessDir))
+	if err != nil {
+		return nil, fmt.Errorf("the witness's record: %w", err)
+	}
+	if err := hub.StartWitness(skey, journal); err != nil {
+		journal.Close()
 		return nil, err
 	}
 	b, err := os.ReadFile(filepath.Join(data, store.HostKeyFile))
 	if err != nil {
+		journal.Close()
 		return nil, err
 	}
 	signer, err := gossh.ParsePrivateKey(b)
 	if err != nil {
+		journal.Close()
 		return nil, fmt.Errorf("SSH host key: %w", err)
 	}
 	g := &cosign.Gatherer{Hub: hub, Store: cosign.FileStore{Dir: filepath.Join(data, cosignedDir)}, Transport: cosign.SSH(signer), Log: log}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() { defer close(done); g.Run(ctx) }()
-	return func() { cancel(); <-done }, nil
+	return func() { cancel(); <-done; journal.Close() }, nil
 }
 
 // originOf is the log's origin: its verifier key's name.
