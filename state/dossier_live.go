@@ -39,12 +39,15 @@ const sealedBatch = 4096
 // Latest returns the dossier at the latest checkpoint, and false before
 // the first.
 func (s *SealedDossier) Latest() (Dossier, bool, error) {
+	// The head is read under the lock: read before it, a caller that
+	// waited could hold an older head than the replica has reached, and
+	// compare a later state with an earlier checkpoint's digest.
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	head, ok := s.h.Head()
 	if !ok {
 		return Dossier{}, false, nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.height == head.Height {
 		return s.d, true, nil
 	}
