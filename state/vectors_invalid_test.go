@@ -175,11 +175,17 @@ var invalidVectors = []invalidVector{
 		}},
 	{"dropped-vote", "a vote removed, later events renumbered, checkpoints re-signed: the state digest no longer matches", "state digest differs",
 		func(f *forgery) []byte { f.drop(f.find(`"choice":"yes"`)); return f.bytes() }},
-	{"bad-signature", "one byte of a checkpoint's signature flipped", "signature",
+	{"bad-signature", "one character of a checkpoint's Ed25519 signature changed (not of the key hash before it)", "signature",
 		func(f *forgery) []byte {
 			s := bytes.Clone(f.signed[0])
-			i := bytes.LastIndex(s, []byte(" ")) + 5
-			s[i] ^= 1
+			// Well past the 4-byte key hash (the first 6 base64
+			// characters): the Ed25519 signature itself is wrong.
+			i := bytes.LastIndex(s, []byte(" ")) + 30
+			if s[i] == 'A' {
+				s[i] = 'B'
+			} else {
+				s[i] = 'A'
+			}
 			f.signed[0] = s
 			return f.bytes()
 		}},

@@ -46,7 +46,7 @@ var scenarios = []scenario{
 	{name: "disputes", doc: "cases filed, with statements; claimed, recused and claimed again; a private note with a fixed salt; ruled with restitution (a booking cancelled, a payout under the cap, a spend proposal above it); appealed, a jury drawn from the next checkpoint and its majority; a case withdrawn; expulsion by a jury", run: scenarioDisputes},
 	{name: "empty-jury", doc: "an appeal with nobody left to sit on the jury (parties and the ruling moderator are excluded): the draw records no jurors, a null list, and the ruling stands", run: scenarioEmptyJury},
 	{name: "campaigns", doc: "pledge campaigns created, pledged to, unpledged; one closes succeeding (its pledges become contributions) and is tied to a passed space proposal; one closes failing", run: scenarioCampaigns},
-	{name: "witnessing", doc: "the hub's witness watches two logs and stops watching one; the hub asks two witnesses to cosign its checkpoints and drops one", run: scenarioWitnessing},
+	{name: "witnessing", doc: "the hub's witness watches two logs and stops watching one; the hub asks two witnesses to cosign its checkpoints and drops one; a member granted every role, out of order; a balance reversed back to zero (kept as 0); a slash in a memo", run: scenarioWitnessing},
 	{name: "leaving", doc: "members leave: open votes withdrawn, delegations revoked, future bookings cancelled with a waitlisted stay promoted, pledges withdrawn; one leaves anonymously and their name is released", run: scenarioLeaving},
 }
 

@@ -37,4 +37,15 @@ func scenarioWitnessing(s *script) {
 	ckey, _ := witness.VerifierKey(cskey)
 	s.do("alice", UseWitness{Addr: "[2001:db8::1]:22", Key: ckey})
 	s.do("alice", DropWitness{Name: "gone.example/hub/witness"})
+
+	// Edges a verifier written from the page missed: a member holding
+	// every role (in their fixed order, whatever order they came in), and
+	// a balance back at zero, which is kept.
+	bob := s.ids["bob"]
+	for _, r := range []string{RoleSteward, RoleTreasurer, RoleModerator} {
+		s.do("alice", SetRole{Member: bob, Role: r, Grant: true})
+	}
+	s.do("alice", AddAsset{Code: "CHF", Decimals: 2})
+	evs := s.do("alice", Contribute{Asset: "CHF", Amount: 1250, Memo: "a/b: slashes stay raw"})
+	s.do("bob", ReverseContribution{Entry: evs[0].Body.(*Contributed).Entry, Memo: "back to zero"})
 }
