@@ -35,6 +35,7 @@ type chromeParts struct {
 	info   memo[infoKey, sized]
 	fill   memo[widthKey, string]
 	status memo[statusKey, string]
+	msg    memo[msgKey, []string]
 	help   helpBar
 	body   bodyFit
 }
@@ -163,13 +164,10 @@ func (s *shell) statusBar() string {
 	if name.w+right.w > w {
 		right = sized{}
 	}
-	// The latest message wins; a pending consent waits underneath it.
-	msg, kind := s.c.status, msgOK
-	if s.c.statusErr {
-		kind = msgErr
-	}
-	if note := s.consentNotice(); msg == "" && note != "" {
-		msg, kind = note, msgNote
+	msg, kind := s.message()
+	if s.messageLines() != nil {
+		// Too long for the bar: it is drawn whole above it.
+		msg = ""
 	}
 	if msg == "" && name.w <= w {
 		// The usual bar: name, blank and position, all kept.
@@ -189,6 +187,68 @@ func (s *shell) statusBar() string {
 		}
 		return fitLine(statusLineAs(t, name.s, right.s, msg, st, w), w)
 	})
+}
+
+// message is the latest message and its kind: the latest wins, and a
+// pending consent waits underneath it.
+func (s *shell) message() (string, int) {
+	msg, kind := s.c.status, msgOK
+	if s.c.statusErr {
+		kind = msgErr
+	}
+	if note := s.consentNotice(); msg == "" && note != "" {
+		msg, kind = note, msgNote
+	}
+	return msg, kind
+}
+
+// msgKey is everything the message lines are drawn from.
+type msgKey struct {
+	theme, msg string
+	kind       int
+	w, h, room int
+	all        bool
+}
+
+// messageLines is the latest message, wrapped above the status bar, when
+// it does not fit in the bar beside the member's name; nil when it fits
+// (or there is none). An error cut mid-word, or a booking that reads as
+// done when it waits for approval, misleads; so nothing is cut unread.
+func (s *shell) messageLines() []string {
+	msg, kind := s.message()
+	if msg == "" {
+		return nil
+	}
+	t, w := s.c.theme, s.width
+	name := s.parts.name.get(nameKey{t.Name, s.c.snap.me.Name, w}, func() sized {
+		return sizedOf(t.StatusName.Render(clip(line(s.c.snap.me.Name), max(w/3, 1))))
+	})
+	room := w - name.w - 2
+	k := msgKey{theme: t.Name, msg: msg, kind: kind, w: w, h: s.height, room: room, all: s.msgAll == msg}
+	return s.parts.msg.get(k, func() []string {
+		if ansi.StringWidth(msg) <= room || w < 8 {
+			return nil
+		}
+		st := t.StatusOK
+		switch kind {
+		case msgErr:
+			st = t.StatusError
+		case msgNote:
+			st = t.StatusNote
+		}
+		st = st.UnsetPadding()
+		lines := wrapMessage(msg, w-2, msgCap(s.height, k.all))
+		for i, l := range lines {
+			lines[i] = " " + st.Render(l)
+		}
+		return lines
+	})
+}
+
+// messageCut reports that the message above the bar is not shown whole.
+func (s *shell) messageCut() bool {
+	lines := s.messageLines()
+	return len(lines) > 0 && strings.HasSuffix(ansi.Strip(lines[len(lines)-1]), "! read all")
 }
 
 // Kinds of status message, each in its own style.
@@ -256,7 +316,8 @@ func (s *shell) helpView() (string, int) {
 			next = append(next, bindingKey{end: true})
 		}
 	} else {
-		short = km.ShortHelp()
+		first := []key.Binding{s.keys.Help, s.keys.Expand, s.keys.Charter, s.keys.Quit}
+		short = fitHints(km.ShortHelp(), first, max(s.width-2, 0))
 		for _, k := range short {
 			next = append(next, bindingKey{help: k.Help(), on: k.Enabled()})
 		}
