@@ -30,6 +30,7 @@ type housingTab struct {
 	c     *common
 	w, h  int
 	dirty bool
+	rules markdown // the open space's house rules, rendered
 
 	approvals []state.Booking // pending, oldest first
 	spaces    []state.Space

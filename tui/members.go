@@ -353,7 +353,7 @@ func (m *membersTab) appsView(t *themes.Theme, apps []state.Application) string 
 			break
 		}
 		head := fmt.Sprintf("  #%-4d %s  %s  ", a.ID, state.Day(a.Submitted), line(a.Name))
-		out = append(out, clip(t.Text.Render(head)+t.Subtle.Render(clip(line(a.Text), max(m.tableWidth()-lipgloss.Width(head), 0))), m.tableWidth()))
+		out = append(out, fitLine(t.Text.Render(head)+t.Subtle.Render(clip(line(a.Text), max(m.tableWidth()-lipgloss.Width(head), 0))), m.tableWidth()))
 	}
 	return strings.Join(out, "\n")
 }

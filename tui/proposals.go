@@ -109,6 +109,7 @@ const (
 // every hub change, so tallies move as soon as anyone votes.
 type proposalsTab struct {
 	md   markdown // rendered bodies
+	pmd  markdown // the preview's body, beside the list on a wide screen
 	c    *common
 	w, h int
 

@@ -175,6 +175,11 @@ func (p *proposalsTab) sidebar(t *themes.Theme, v *state.ProposalView, w int, co
 		for _, n := range counts {
 			total += n
 		}
+		if v.Method == state.MethodApproval {
+			// A voter approves any number of options: what tells is the
+			// share of voters who approve each, not of all approvals.
+			total = max(tl.Participants, 1)
+		}
 		nameW := 7
 		for i, o := range tl.Options {
 			nameW = max(nameW, ansi.StringWidth(fmt.Sprintf("%d %s", i+1, line(o)))+1)
@@ -189,6 +194,9 @@ func (p *proposalsTab) sidebar(t *themes.Theme, v *state.ProposalView, w int, co
 		}
 		if v.Method == state.MethodRanked && len(tl.Rounds) > 1 {
 			add(t.Muted.Render(clip(fmt.Sprintf("final of %d instant-runoff rounds", len(tl.Rounds)), w)))
+		}
+		if v.Method == state.MethodApproval {
+			add(t.Muted.Render(clip("share of voters approving each option", w)))
 		}
 		if v.Method == state.MethodScore {
 			add(t.Muted.Render(clip(fmt.Sprintf("score totals, 0-%d per voter", tally.MaxScore), w)))

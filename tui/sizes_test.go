@@ -44,9 +44,11 @@ var screenWalks = []struct {
 	{"campaign pledge", []string{"3", "f", "enter", "p"}},
 	{"campaign new", []string{"3", "f", "n"}},
 	{"housing", []string{"4"}},
-	{"space", []string{"4", "enter"}},
-	{"space marked", []string{"4", "enter", "right", "enter"}},
-	{"space help", []string{"4", "enter", "?"}},
+	{"approval", []string{"4", "enter"}},
+	{"space", []string{"4", "G", "up", "enter"}},
+	{"space tokyo", []string{"4", "G", "enter"}},
+	{"space marked", []string{"4", "G", "up", "enter", "right", "enter", "right", "right"}},
+	{"space help", []string{"4", "G", "up", "enter", "?"}},
 	{"disputes", []string{"5"}},
 	{"case", []string{"5", "enter"}},
 	{"case file", []string{"5", "f"}},
@@ -92,6 +94,9 @@ func TestEveryScreenFitsEverySize(t *testing.T) {
 				t.Errorf("%dx%d %s: %v\n%s", w, h, sc.name, err, ansi.Strip(v))
 			}
 			assertInertView(t, fmt.Sprintf("%dx%d %s", w, h, sc.name), v)
+			if strings.Contains(ansi.Strip(v), "……") {
+				t.Errorf("%dx%d %s: a double ellipsis:\n%s", w, h, sc.name, ansi.Strip(v))
+			}
 			if !slices.Contains(sc.keys, "?") {
 				lines := strings.Split(ansi.Strip(v), "\n")
 				if hints := lines[h-2]; strings.Contains(hints, "…") || !strings.Contains(hints, "? more help") {
