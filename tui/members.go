@@ -94,14 +94,15 @@ func (m *membersTab) ShortHelp() []key.Binding {
 	}
 	out := append([]key.Binding{}, m.table.KeyMap.ShortHelp()...)
 	out = append(out, m.keyFilter)
-	out = append(out, m.appHelp()...)
 	if m.filter.Value() != "" {
 		out = append(out, m.keyClear)
 	}
 	if !m.wide() {
 		out = append(out, m.keyCensus)
 	}
-	return out
+	// Last, so they are the first to go on a narrow screen: the heading
+	// of the applications names them too.
+	return append(out, m.appHelp()...)
 }
 
 func (m *membersTab) FullHelp() [][]key.Binding {
