@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -43,6 +44,12 @@ func logSize(t *testing.T, hub *state.Hub) uint64 {
 // fails unless both wrote the same events.
 func parity(t *testing.T, build func(t *testing.T) (*fixture, Identity), app func(m tea.Model) tea.Model, args ...string) []string {
 	t.Helper()
+	return parityIn(t, build, app, "", args...)
+}
+
+// parityIn is parity with stdin for the command (a proposal's body).
+func parityIn(t *testing.T, build func(t *testing.T) (*fixture, Identity), app func(m tea.Model) tea.Model, stdin string, args ...string) []string {
+	t.Helper()
 	fa, who := build(t)
 	fc, _ := build(t)
 	na, nc := logSize(t, fa.hub), logSize(t, fc.hub)
@@ -51,7 +58,7 @@ func parity(t *testing.T, build func(t *testing.T) (*fixture, Identity), app fun
 	}
 	m := app(New(fa.hub, who, WithSize(100, 30), WithClock(fa.clk.peek)))
 	var stdout, stderr bytes.Buffer
-	if code := cmd.Execute(context.Background(), fc.hub, cmd.Identity{Key: who.Key, Fingerprint: who.Fingerprint}, args, nil, &stdout, &stderr); code != 0 {
+	if code := cmd.Execute(context.Background(), fc.hub, cmd.Identity{Key: who.Key, Fingerprint: who.Fingerprint}, args, strings.NewReader(stdin), &stdout, &stderr); code != 0 {
 		t.Fatalf("%v: exit %d: %s", args, code, stderr.String())
 	}
 	viaApp, viaCmd := logTail(t, fa.hub, na), logTail(t, fc.hub, nc)
@@ -98,4 +105,94 @@ func TestParityDecideApplications(t *testing.T) {
 	if logSize(t, f.hub) != n {
 		t.Fatal("a member decided an application")
 	}
+}
+
+// keys is a list of keys and text to type: an entry of more than one
+// character that is not a key name is typed.
+func keys(m tea.Model, ks ...string) tea.Model {
+	for _, k := range ks {
+		switch {
+		case len([]rune(k)) == 1, k == "tab", k == "shift+tab", k == "enter", k == "esc", k == "left", k == "right",
+			k == "up", k == "down", k == "backspace", strings.HasPrefix(k, "ctrl+"):
+			m = press(m, k)
+		default:
+			m = typeText(m, k)
+		}
+	}
+	return m
+}
+
+// withCharter is rich with a charter in force, so it can be amended.
+func withCharter(t *testing.T) (*fixture, Identity) {
+	f, erin := rich(t)
+	f.as(erin, state.SetCharter{Text: "# Our charter\n\nWe share what we have."})
+	return f, erin
+}
+
+// Every kind and method of `proposal new`, from the form.
+func TestParityNewProposal(t *testing.T) {
+	cases := []struct {
+		name  string
+		keys  []string
+		stdin string
+		args  []string
+	}{
+		{"text", []string{"Paint the shed", "tab", "Green is nicer.", "enter", "Really."},
+			"Green is nicer.\nReally.", []string{"--kind", "text", "--title", "Paint the shed"}},
+		{"approval", []string{"shift+tab", "right", "tab", "Where to meet", "tab", "Lisbon, Porto ,東京"},
+			"", []string{"--kind", "text", "--title", "Where to meet", "--method", "approval", "--options", "Lisbon, Porto ,東京"}},
+		{"ranked", []string{"shift+tab", "right", "right", "tab", "Rank them", "tab", "a,b,c"},
+			"", []string{"--kind", "text", "--title", "Rank them", "--method", "ranked", "--options", "a,b,c"}},
+		{"score", []string{"shift+tab", "right", "right", "right", "tab", "Score them", "tab", "x, y"},
+			"", []string{"--kind", "text", "--title", "Score them", "--method", "score", "--options", "x, y"}},
+		{"spend", []string{"shift+tab", "shift+tab", "right", "right", "tab", "Pay the roofer", "tab", "2", "tab", "12.50", "tab", "right", "tab", "roof", "tab", "right"},
+			"", []string{"--kind", "spend", "--title", "Pay the roofer", "--to", "2", "--amount", "12.50", "--asset", "EUR", "--memo", "roof", "--every", "week"}},
+		{"spend by name", []string{"shift+tab", "shift+tab", "right", "right", "tab", "Pay Noa", "tab", rtlName, "tab", "3", "tab", "right"},
+			"", []string{"--kind", "spend", "--title", "Pay Noa", "--to", rtlName, "--amount", "3", "--asset", "EUR"}},
+		{"space", []string{"shift+tab", "shift+tab", "right", "right", "right", "tab", "A flat in Porto", "tab", "tab", "Casa Verde", "tab", "Porto", "tab", "pt", "tab", "3", "tab", "Europe/Lisbon", "tab", "right"},
+			"", []string{"--kind", "space", "--title", "A flat in Porto", "--space-name", "Casa Verde", "--city", "Porto", "--country", "pt", "--beds", "3", "--tz", "Europe/Lisbon", "--approval"}},
+		{"retire space", []string{"shift+tab", "shift+tab", "right", "right", "right", "tab", "Close Tokyo", "tab", "right", "tab", "2"},
+			"", []string{"--kind", "space", "--title", "Close Tokyo", "--retire", "2"}},
+		{"role", []string{"shift+tab", "shift+tab", "right", "tab", "Noa stewards", "tab", rtlName, "tab", "right", "right", "tab"},
+			"", []string{"--kind", "role", "--title", "Noa stewards", "--member", rtlName, "--role", "steward"}},
+		{"revoke role", []string{"shift+tab", "shift+tab", "right", "tab", "Yamada steps down", "tab", "#3", "tab", "tab", "right"},
+			"", []string{"--kind", "role", "--title", "Yamada steps down", "--member", "3", "--role", "moderator", "--revoke"}},
+		{"rules", []string{"shift+tab", "shift+tab", "right", "right", "right", "right", "tab", "Faster text votes", "tab", "right", "tab", "3d", "tab", "25%", "tab", "66.67"},
+			"", []string{"--kind", "rules", "--title", "Faster text votes", "--rules-kind", "role", "--period", "3d", "--quorum", "25%", "--threshold", "66.67"}},
+		{"signers", []string{"shift+tab", "shift+tab", "right", "right", "right", "right", "tab", "Two signers", "tab", "left", "tab", "2"},
+			"", []string{"--kind", "rules", "--title", "Two signers", "--signers", "2"}},
+		{"charter", []string{"shift+tab", "shift+tab", "left", "left", "tab", "Our charter", "tab", "# Charter", "enter", "We share."},
+			"# Charter\nWe share.", []string{"--kind", "charter", "--title", "Our charter"}},
+		{"expel", []string{"shift+tab", "shift+tab", "left", "tab", "Expel sunny", "tab", "#4"},
+			"", []string{"--kind", "expel", "--title", "Expel sunny", "--member", "4"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			evs := parityIn(t, withCharter, func(m tea.Model) tea.Model {
+				m = keys(press(m, "2", "n"), c.keys...)
+				return press(m, "ctrl+s")
+			}, c.stdin, append([]string{"proposal", "new"}, c.args...)...)
+			if !strings.Contains(evs[0], `"proposal":6`) {
+				t.Fatalf("not a proposal: %v", evs)
+			}
+		})
+	}
+}
+
+// A field the hub or the form refuses keeps what was typed, and one esc
+// does not throw a half-written proposal away.
+func TestNewProposalKeepsWhatWasTyped(t *testing.T) {
+	f, erin := rich(t)
+	m := keys(press(New(f.hub, erin, WithSize(100, 30), WithClock(f.clk.peek)), "2", "n"),
+		"shift+tab", "shift+tab", "right", "right", "tab", "Pay the roofer", "tab", "nobody-by-that-name", "tab", "12.50")
+	m = press(m, "ctrl+s")
+	v := screen(m)
+	mustContain(t, statusLineOf(m), `no member named "nobody-by-that-name"`)
+	mustContain(t, v, "Pay the roofer", "nobody-by-that-name", "12.50")
+	m = press(m, "esc")
+	mustContain(t, screen(m), "New proposal", "press esc again to discard")
+	m = press(m, "tab", "esc")
+	mustContain(t, screen(m), "New proposal")
+	m = press(m, "esc")
+	mustContain(t, screen(m), "Needs your vote")
 }

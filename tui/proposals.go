@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
@@ -534,20 +533,4 @@ func (p *proposalsTab) result(msg resultMsg) tea.Cmd {
 		p.dirty, p.vpDirty = true, true
 	}
 	return nil
-}
-
-// --- new proposal form ---
-
-// propForm is the new-proposal form: a title and a Markdown-free body.
-// Plain bubbles inputs rather than huh, like the rest of the app: huh's
-// fields blink (a timer per idle session), bring their own theme and keys,
-// and size themselves from the terminal rather than from the tab.
-type propForm struct {
-	title textinput.Model
-	body  textarea.Model
-	focus int
-	busy  bool
-	rules string
-
-	keyNext, keyPrev, keySend, keyCancel key.Binding
 }

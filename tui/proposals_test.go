@@ -188,8 +188,13 @@ func TestProposalsNewForm(t *testing.T) {
 	if len(ps) != 1 || ps[0].Body != "So the kids can sleep.\nSecond line." || ps[0].Method != state.MethodYesNo {
 		t.Fatalf("proposals %+v", ps)
 	}
-	// esc leaves a form without sending.
+	// esc leaves a form without sending; with something typed, it asks
+	// first.
 	press(a, "esc", "N", "x", "esc")
+	mustContain(t, screen(a), "New proposal", "press esc again to discard")
+	press(a, "esc")
+	mustContain(t, screen(a), "Proposals  1 open")
+	press(a, "N", "esc")
 	mustContain(t, screen(a), "Proposals  1 open")
 }
 
