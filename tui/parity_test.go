@@ -196,3 +196,30 @@ func TestNewProposalKeepsWhatWasTyped(t *testing.T) {
 	m = press(m, "esc")
 	mustContain(t, screen(m), "Needs your vote")
 }
+
+// Ballots marked with the keys are the ballots `vote ID CHOICE` casts.
+func TestParityBallots(t *testing.T) {
+	cases := []struct {
+		name string
+		keys []string
+		args []string
+	}{
+		{"approval", []string{"2", "g", "enter", "v", "space", "down", "down", "space", "enter"}, []string{"vote", "2", "1,3"}},
+		{"approval by toggling off", []string{"2", "g", "enter", "v", "space", "down", "space", "up", "space", "enter"}, []string{"vote", "2", "2"}},
+		{"ranked", []string{"2", "g", "down", "enter", "v", "down", "down", "K", "enter"}, []string{"vote", "3", "1,3,2"}},
+		{"ranked, one left out", []string{"2", "g", "down", "enter", "v", "space", "enter"}, []string{"vote", "3", "2,3"}},
+		{"ranked, moved down", []string{"2", "g", "down", "enter", "v", "J", "J", "enter"}, []string{"vote", "3", "2,3,1"}},
+		{"score", []string{"2", "g", "down", "down", "enter", "v", "5", "down", "right", "right", "down", "0", "enter"}, []string{"vote", "4", "5,2,0"}},
+		{"yes/no", []string{"2", "G", "enter", "n"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			args := c.args
+			if args == nil {
+				// erin already voted yes on #1: a change of mind.
+				args = []string{"vote", "1", "no"}
+			}
+			parity(t, rich, func(m tea.Model) tea.Model { return press(m, c.keys...) }, args...)
+		})
+	}
+}

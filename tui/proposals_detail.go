@@ -45,7 +45,10 @@ func (p *proposalsTab) detailView(t *themes.Theme) string {
 	b.WriteString(t.Heading.Render(clip(label(v)+" "+line(v.Title), max(p.w, 1))) + "\n")
 	b.WriteString(t.Muted.Render(clip(p.meta(v, now), max(p.w, 1))) + "\n\n")
 	inputH := 0
-	if p.inputOn != inputNone {
+	switch {
+	case p.inputOn == inputBallot && p.ballot != nil:
+		inputH = min(p.ballot.height()+1, max(p.h/2, 3))
+	case p.inputOn != inputNone:
 		inputH = 3
 	}
 	vh := max(p.h-3-inputH, 1)
@@ -122,6 +125,13 @@ func methodName(m string) string {
 }
 
 func (p *proposalsTab) inputView(t *themes.Theme, v *state.ProposalView) string {
+	if p.inputOn == inputBallot && p.ballot != nil {
+		title := fmt.Sprintf("Your %s ballot on %s", methodName(v.Method), label(v))
+		if p.busy {
+			title += " · sending…"
+		}
+		return fit(p.ballot.view(t, title, p.w), p.w, max(p.h/2, 3)-1)
+	}
 	title := "Comment on " + label(v)
 	if p.inputOn == inputBallot {
 		title = fmt.Sprintf("Your %s ballot on %s", methodName(v.Method), label(v))
