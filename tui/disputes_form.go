@@ -176,7 +176,7 @@ func (r *ruleForm) view(t *themes.Theme, w int) string {
 func (d *disputesTab) openFile() tea.Cmd {
 	d.file = newForm("File a case", "A moderator who is not a party takes the case and rules; either party may appeal a ruling to a jury of members.",
 		field{label: "Against (member name or id)", placeholder: "name or #id", limit: 64},
-		field{label: "Category (" + strings.Join(state.Categories, ", ") + ")", placeholder: "other", limit: 16},
+		field{label: "Category", choices: state.Categories, pick: "other"},
 		field{label: "Title", placeholder: "what the case is about, in a line", limit: state.MaxCaseTitle},
 		field{label: "Statement", placeholder: "what happened, and what you ask for", limit: state.MaxCaseStatement})
 	d.file.restyle(d.c.theme)
@@ -204,7 +204,7 @@ func (d *disputesTab) updateFile(msg tea.Msg) tea.Cmd {
 	}
 	d.file.busy = true
 	return d.c.submitAs("disputes-file", "case filed against "+d.name(who),
-		state.FileCase{Against: who, Category: strings.ToLower(v[1]), Title: v[2], Statement: v[3]})
+		state.FileCase{Against: who, Category: v[1], Title: v[2], Statement: v[3]})
 }
 
 func (d *disputesTab) updateStmt(msg tea.Msg) tea.Cmd {

@@ -223,3 +223,16 @@ func TestParityBallots(t *testing.T) {
 		})
 	}
 }
+
+// Filing a case with the category picked is `dispute file`.
+func TestParityFileCase(t *testing.T) {
+	parityIn(t, rich, func(m tea.Model) tea.Model {
+		return keys(press(m, "5", "f"), rtlName, "enter", "h", "enter", "The dishes", "enter", "Left for a week.", "enter")
+	}, "Left for a week.", "dispute", "file", "--against", "2", "--category", "housing", "--title", "The dishes")
+	parityIn(t, rich, func(m tea.Model) tea.Model {
+		return keys(press(m, "5", "f"), rtlName, "enter", "enter", "Other things", "enter", "Hm.", "enter")
+	}, "Hm.", "dispute", "file", "--against", "2", "--title", "Other things")
+	parityIn(t, rich, func(m tea.Model) tea.Model {
+		return keys(press(m, "5", "f"), rtlName, "enter", "right", "right", "right", "enter", "Money", "enter", "Where did it go?", "enter")
+	}, "Where did it go?", "dispute", "file", "--against", "2", "--category", "treasury", "--title", "Money")
+}

@@ -41,7 +41,9 @@ func newSettings(c *common) *settings {
 		keyCountry: bind([]string{"o"}, "o", "country"),
 		keySaveCC:  bind([]string{"enter"}, "enter", "save country"),
 		keyLeave:   bind([]string{"L"}, "L", "leave the community"),
-		country:    newInput("two letters, e.g. PT; empty clears it", 2),
+		// Room for more than two letters: a name typed by mistake is
+		// refused with a reason and kept to fix, not cut to "Po".
+		country: newInput("two letters, e.g. PT; empty clears it", 40),
 	}
 	s.name.Prompt = "› "
 	s.country.Prompt = "› "

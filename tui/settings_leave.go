@@ -130,5 +130,8 @@ func (s *settings) result(msg resultMsg) tea.Cmd {
 	if msg.tag == "leave" && msg.err != nil && s.leaving != nil {
 		s.leaving.busy = false
 	}
+	if msg.tag == "country" && msg.err == nil {
+		s.closeCountry()
+	}
 	return nil
 }
