@@ -153,7 +153,7 @@ func (b *ballot) view(t *themes.Theme, title string, w int) string {
 	var out []string
 	hint := map[string]string{
 		state.MethodApproval: "space approves or not · enter casts · esc cancels",
-		state.MethodRanked:   "K/J move the option up or down · space leaves it out or ranks it · enter casts",
+		state.MethodRanked:   "K/J move · space leaves out or ranks · enter casts",
 		state.MethodScore:    fmt.Sprintf("←/→ or 0-%d score the option · enter casts · esc cancels", tally.MaxScore),
 	}[b.method]
 	out = append(out, fitLine(t.Accent.Render(title)+"  "+t.Muted.Render(hint), w))
