@@ -26,7 +26,7 @@ const (
 // member is the steward with the long name.
 func rich(t *testing.T) (*fixture, Identity) {
 	t.Helper()
-	f := newFixture(t)
+	f := newMemFixture(t)
 	erin := f.steward(longName)
 	noa := f.member(erin, rtlName)
 	yam := f.member(erin, cjkName)
