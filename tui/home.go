@@ -56,8 +56,10 @@ func (h *home) Refresh()          {}
 func (h *home) Capturing() bool   { return false }
 func (h *home) SetSize(w, hh int) { h.w, h.h = w, hh }
 
-// scrolls reports that Home is taller than its room.
-func (h *home) scrolls() bool { return len(h.lines()) > h.h }
+// scrolls reports that Home, as last drawn, is taller than its room. It
+// never draws: the help asks on every frame, and a session that has not
+// shown Home yet (New) must not pay for drawing it.
+func (h *home) scrolls() bool { return h.view.set && len(h.view.val) > h.h }
 
 func (h *home) ShortHelp() []key.Binding {
 	if !h.scrolls() {
