@@ -235,12 +235,20 @@ func (s *shell) View() string {
 		s.SetSize(s.width, s.height)
 		_, ch = s.contentSize()
 	}
-	help, _ := s.helpView()
 	view := s.tab(s.active).View
 	if s.prompt != nil {
 		view = s.prompt.View
 	}
 	body := s.parts.body.fit(view(), w, ch)
+	// The help is read after the screen drew: what keys a screen offers
+	// can depend on what it drew (Home scrolls only when it is too tall).
+	help, _ := s.helpView()
+	if _, now := s.contentSize(); now != ch {
+		// Rare: the help grew or shrank by a line. Lay out once more.
+		s.SetSize(s.width, s.height)
+		ch = now
+		body = s.parts.body.fit(view(), w, ch)
+	}
 	gap := ""
 	if msg := s.messageLines(); msg != nil {
 		gap = strings.Join(msg, "\n")
