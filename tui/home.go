@@ -51,10 +51,11 @@ func newHome(c *common) *home {
 	}}
 }
 
-func (h *home) TabName() string   { return "Home" }
-func (h *home) Refresh()          {}
-func (h *home) Capturing() bool   { return false }
-func (h *home) SetSize(w, hh int) { h.w, h.h = w, hh }
+func (h *home) TabName() string    { return "Home" }
+func (h *home) keysFollowDrawing() {}
+func (h *home) Refresh()           {}
+func (h *home) Capturing() bool    { return false }
+func (h *home) SetSize(w, hh int)  { h.w, h.h = w, hh }
 
 // scrolls reports that Home, as last drawn, is taller than its room. It
 // never draws: the help asks on every frame, and a session that has not

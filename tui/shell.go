@@ -204,8 +204,14 @@ func chromeLines(help int) int { return 3 + 1 + help + 1 }
 // lines of a long message), and a column either side.
 func (s *shell) contentSize() (int, int) {
 	_, lines := s.helpView()
+	return max(s.width-2, 0), s.bodyHeight(lines)
+}
+
+// bodyHeight is the screen's height under the chrome with help lines of
+// help.
+func (s *shell) bodyHeight(help int) int {
 	msg := max(len(s.messageLines())-1, 0)
-	return max(s.width-2, 0), max(s.height-chromeLines(lines)-msg, 0)
+	return max(s.height-chromeLines(help)-msg, 0)
 }
 
 func (s *shell) SetSize(w, h int) {
@@ -223,31 +229,39 @@ func (s *shell) SetSize(w, h int) {
 	}
 }
 
+// keysFollowDrawing is a screen whose keys depend on what it drew, so
+// the shell reads its help again after drawing it.
+type keysFollowDrawing interface{ keysFollowDrawing() }
+
 func (s *shell) View() string {
 	w := s.width
 	// The help height depends on the active screen's keys, so sizes are
 	// settled again before drawing; it is cheap and keeps the status bar
 	// pinned to the bottom.
-	cw, ch := s.contentSize()
-	if s.laid != [2]int{cw, ch} {
+	help, lines := s.helpView()
+	ch := s.bodyHeight(lines)
+	if s.laid != [2]int{max(w-2, 0), ch} {
 		// A prompt closed, the help or a message changed size: the screen
 		// gets its real room, so a list never loses its last row under them.
 		s.SetSize(s.width, s.height)
-		_, ch = s.contentSize()
+		help, lines = s.helpView()
+		ch = s.bodyHeight(lines)
 	}
 	view := s.tab(s.active).View
 	if s.prompt != nil {
 		view = s.prompt.View
 	}
 	body := s.parts.body.fit(view(), w, ch)
-	// The help is read after the screen drew: what keys a screen offers
-	// can depend on what it drew (Home scrolls only when it is too tall).
-	help, _ := s.helpView()
-	if _, now := s.contentSize(); now != ch {
-		// Rare: the help grew or shrank by a line. Lay out once more.
-		s.SetSize(s.width, s.height)
-		ch = now
-		body = s.parts.body.fit(view(), w, ch)
+	if _, after := s.tab(s.active).(keysFollowDrawing); after && s.prompt == nil {
+		// Its keys depend on what it drew (Home scrolls only when it is
+		// too tall): the help is read again, and in the rare case that
+		// it changed height the screen is laid out once more.
+		help, lines = s.helpView()
+		if now := s.bodyHeight(lines); now != ch {
+			s.SetSize(s.width, s.height)
+			ch = now
+			body = s.parts.body.fit(view(), w, ch)
+		}
 	}
 	gap := ""
 	if msg := s.messageLines(); msg != nil {
