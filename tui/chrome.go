@@ -151,16 +151,7 @@ func (s *shell) statusBar() string {
 	name := s.parts.name.get(nameKey{t.Name, snap.me.Name, w}, func() sized {
 		return sizedOf(t.StatusName.Render(clip(line(snap.me.Name), max(w/3, 1))))
 	})
-	ik := infoKey{t.Name, snap.size, snap.head.Height, snap.hasHead}
-	right := s.parts.info.get(ik, func() sized {
-		return statusInfos.get(ik, func() sized {
-			info := fmt.Sprintf("%d events", snap.size)
-			if snap.hasHead {
-				info = fmt.Sprintf("chain #%d · %s", snap.head.Height, info)
-			}
-			return sizedOf(t.StatusInfo.Render(info))
-		})
-	})
+	right := s.statusInfo()
 	if name.w+right.w > w {
 		right = sized{}
 	}
@@ -224,6 +215,9 @@ func (s *shell) messageLines() []string {
 		return sizedOf(t.StatusName.Render(clip(line(s.c.snap.me.Name), max(w/3, 1))))
 	})
 	room := w - name.w - 2
+	if right := s.statusInfo(); name.w+right.w <= w {
+		room -= right.w // the bar keeps the chain's position beside it
+	}
 	k := msgKey{theme: t.Name, msg: msg, kind: kind, w: w, h: s.height, room: room, all: s.msgAll == msg}
 	return s.parts.msg.get(k, func() []string {
 		if ansi.StringWidth(msg) <= room || w < 8 {
@@ -249,6 +243,21 @@ func (s *shell) messageLines() []string {
 func (s *shell) messageCut() bool {
 	lines := s.messageLines()
 	return len(lines) > 0 && strings.HasSuffix(ansi.Strip(lines[len(lines)-1]), "! read all")
+}
+
+// statusInfo is the chain's position, as the status bar's right end.
+func (s *shell) statusInfo() sized {
+	t, snap := s.c.theme, s.c.snap
+	ik := infoKey{t.Name, snap.size, snap.head.Height, snap.hasHead}
+	return s.parts.info.get(ik, func() sized {
+		return statusInfos.get(ik, func() sized {
+			info := fmt.Sprintf("%d events", snap.size)
+			if snap.hasHead {
+				info = fmt.Sprintf("chain #%d · %s", snap.head.Height, info)
+			}
+			return sizedOf(t.StatusInfo.Render(info))
+		})
+	})
 }
 
 // Kinds of status message, each in its own style.
