@@ -338,7 +338,7 @@ func (s *shell) helpView() (string, int) {
 	}
 	var v string
 	if s.help.ShowAll {
-		v = s.help.FullHelpView(groups)
+		v = s.fullHelp(groups)
 	} else {
 		v = s.help.ShortHelpView(short)
 	}
@@ -347,6 +347,48 @@ func (s *shell) helpView() (string, int) {
 	b.lines = lipgloss.Height(v)
 	b.view = fit(indent(v, 1), width, b.lines)
 	return b.view, b.lines
+}
+
+// fullHelp is the full help in columns that wrap onto more rows when they
+// do not fit side by side (help.Model cuts them with an ellipsis, losing
+// the global keys on a narrow screen), at most what leaves the rest of the
+// chrome and a line of the screen in sight.
+func (s *shell) fullHelp(groups [][]key.Binding) string {
+	w := max(s.width-2, 1)
+	hm := s.help // a copy, measured without its own cutting
+	hm.SetWidth(0)
+	if v := hm.FullHelpView(groups); lipgloss.Width(v) <= w || len(groups) < 2 {
+		return fitLines(v, max(s.height-chromeLines(0)-1, 1))
+	}
+	const gap = "    "
+	var rows []string
+	var row []string
+	used := 0
+	for _, g := range groups {
+		col := hm.FullHelpView([][]key.Binding{g})
+		cw := lipgloss.Width(col)
+		if len(row) > 0 && used+len(gap)+cw > w {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, used = nil, 0
+		}
+		if len(row) > 0 {
+			row = append(row, gap)
+			used += len(gap)
+		}
+		row = append(row, col)
+		used += cw
+	}
+	rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	return fitLines(strings.Join(rows, "\n"), max(s.height-chromeLines(0)-1, 1))
+}
+
+// fitLines keeps at most n lines of s.
+func fitLines(s string, n int) string {
+	ls := strings.Split(s, "\n")
+	if len(ls) > n {
+		ls = ls[:n]
+	}
+	return strings.Join(ls, "\n")
 }
 
 // bodyFit is the screen under the chrome as the frame shows it: indented

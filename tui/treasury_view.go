@@ -209,7 +209,7 @@ func (tr *treasuryTab) chartView(t *themes.Theme, ms []monthFlow) string {
 		t.Good.Render("█") + t.Muted.Render(" in  ") + t.Bad.Render("▓") + t.Muted.Render(" out")
 	out := []string{clip(title, tr.w)}
 	// month, gap, bar, amount, gap, bar, amount
-	barW := min((tr.w-8-2-1-amtW-3-1-amtW)/2, 30)
+	barW := min((tr.w-8-2-1-amtW-3-1-amtW)/2, 60) // wider on a wide screen, not past reading
 	for _, m := range ms {
 		in, outS := "+"+money.Format(m.in, dec), "−"+money.Format(m.out, dec)
 		if m.in == 0 {
