@@ -149,6 +149,12 @@ func (h *home) draw() string {
 	used := lipgloss.Height(out) + 1
 	if room := h.h - used; room >= 6 {
 		out += "\n" + h.more(t, s, room)
+		// And then the member's stays, campaigns and cases, if there is
+		// room for a row of panels three wide.
+		used = lipgloss.Height(out) + 1
+		if room := h.h - used; room >= 6 && gridCols(h.w, 3) == 3 {
+			out += "\n" + h.homeLife(t, s, room)
+		}
 	}
 	return out
 }

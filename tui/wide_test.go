@@ -31,7 +31,8 @@ func TestWideScreensUseTheirWidth(t *testing.T) {
 
 	// Home fills the height with what is open and the money.
 	v = screen(press(m, "1"))
-	mustContain(t, v, "Open for a vote (5)", "Treasury", "Where shall we hold the winter gathering?")
+	mustContain(t, v, "Open for a vote (5)", "Treasury", "Where shall we hold the winter gathering?",
+		"Your stays", "Campaigns open", "25% New roof for the Lisbon flat", "Your cases")
 }
 
 // Approval results give the share of voters approving each option: two
