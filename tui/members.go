@@ -40,6 +40,7 @@ type membersTab struct {
 	apps      appKeys
 	appAt     int    // the application picked
 	armed     string // the decision awaiting its second press
+	invite    string // a code just made, shown once until esc
 }
 
 func newMembers(c *common) *membersTab {
@@ -100,6 +101,9 @@ func (m *membersTab) ShortHelp() []key.Binding {
 	if !m.wide() {
 		out = append(out, m.keyCensus)
 	}
+	if m.canInvite() {
+		out = append(out, m.apps.invite)
+	}
 	// Last, so they are the first to go on a narrow screen: the heading
 	// of the applications names them too.
 	return append(out, m.appHelp()...)
@@ -112,6 +116,9 @@ func (m *membersTab) FullHelp() [][]key.Binding {
 	extra := []key.Binding{m.keyFilter, m.keyDone, m.keyClear}
 	if !m.wide() {
 		extra = append(extra, m.keyCensus)
+	}
+	if m.canInvite() {
+		extra = append(extra, m.apps.invite)
 	}
 	out := append(m.table.KeyMap.FullHelp(), extra)
 	if h := m.appHelp(); h != nil {
@@ -297,6 +304,13 @@ func (m *membersTab) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	if isKey {
+		switch {
+		case key.Matches(k, m.apps.invite) && m.canInvite():
+			return m.createInvite()
+		case m.invite != "" && k.String() == "esc":
+			m.invite = ""
+			return nil
+		}
 		if cmd, ok := m.updateApps(k); ok {
 			return cmd
 		}
@@ -331,7 +345,12 @@ func (m *membersTab) View() string {
 		count = fmt.Sprintf("%d of %s match", m.shown, count)
 	}
 	var b strings.Builder
-	b.WriteString(t.Heading.Render("Members") + "  " + t.Muted.Render(count) + "\n\n")
+	b.WriteString(t.Heading.Render("Members") + "  " + t.Muted.Render(count) + "\n")
+	if m.invite != "" {
+		b.WriteString(fitLine(m.inviteView(), m.tableWidth()) + "\n")
+	} else {
+		b.WriteString("\n")
+	}
 	if m.showFilter() {
 		b.WriteString(m.filter.View() + "\n")
 	}

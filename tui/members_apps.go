@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"context"
 	"fmt"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -13,7 +15,7 @@ import (
 // ID` do: [ and ] pick one, a approves and x rejects, each on a second
 // press, since neither can be taken back.
 type appKeys struct {
-	pick, approve, reject key.Binding
+	pick, approve, reject, invite key.Binding
 }
 
 func newAppKeys() appKeys {
@@ -21,6 +23,7 @@ func newAppKeys() appKeys {
 		pick:    bind([]string{"[", "]"}, "[/]", "pick application"),
 		approve: bind([]string{"a"}, "a", "approve"),
 		reject:  bind([]string{"x"}, "x", "reject"),
+		invite:  bind([]string{"i"}, "i", "new invite code"),
 	}
 }
 
@@ -83,4 +86,41 @@ func (m *membersTab) updateApps(k tea.KeyPressMsg) (tea.Cmd, bool) {
 	}
 	m.armed = ""
 	return nil, false
+}
+
+// inviteLife is how long an invite made here stays valid: the default of
+// `invite create`.
+const inviteLife = 7 * 24 * time.Hour
+
+// canInvite reports that the member may make invite codes.
+func (m *membersTab) canInvite() bool { return state.Can(m.c.snap.me, state.RightApprove) }
+
+// createInvite makes a one-use code valid for a week, as `invite create`
+// does with its defaults; the code is shown once, in the tab.
+func (m *membersTab) createInvite() tea.Cmd {
+	hub, ctx, actor, timeout := m.c.hub, m.c.ctx, m.c.actor(), m.c.timeout
+	exp := m.c.now().Add(inviteLife)
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		code, inv, err := hub.CreateInviteCode(ctx, actor, 1, exp)
+		if err != nil {
+			return resultMsg{err: err, tag: "invite"}
+		}
+		return resultMsg{ok: fmt.Sprintf("invite #%d made: one use, valid 7 days; its code is shown once, above", inv.ID), tag: "invite", code: code}
+	}
+}
+
+// result shows a new invite code until the member leaves it (esc).
+func (m *membersTab) result(msg resultMsg) tea.Cmd {
+	if msg.tag == "invite" && msg.err == nil {
+		m.invite = msg.code
+	}
+	return nil
+}
+
+func (m *membersTab) inviteView() string {
+	t := m.c.theme
+	return t.Accent.Render("Invite code  ") + t.Code.Render(" "+line(m.invite)+" ") +
+		t.Muted.Render("  share it: it works once, for 7 days, and is shown only now · esc hides it")
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -235,4 +236,36 @@ func TestParityFileCase(t *testing.T) {
 	parityIn(t, rich, func(m tea.Model) tea.Model {
 		return keys(press(m, "5", "f"), rtlName, "enter", "right", "right", "right", "enter", "Money", "enter", "Where did it go?", "enter")
 	}, "Where did it go?", "dispute", "file", "--against", "2", "--category", "treasury", "--title", "Money")
+}
+
+// An invite made in the Members tab is `invite create` with its defaults:
+// one use, a week. The code is random and the command's week starts at
+// the wall clock, so those two are left out of the comparison.
+func TestParityInvite(t *testing.T) {
+	fa, erin := rich(t)
+	fc, _ := rich(t)
+	na, nc := logSize(t, fa.hub), logSize(t, fc.hub)
+	m := press(New(fa.hub, erin, WithSize(120, 30), WithClock(fa.clk.peek)), "6", "i")
+	code := m.(*App).shell.tab(tabMembers).(*membersTab).invite
+	if len(code) < 10 || !strings.Contains(screen(m), code) {
+		t.Fatalf("the code %q is not on screen:\n%s", code, screen(m))
+	}
+	var out, errb bytes.Buffer
+	if rc := cmd.Execute(context.Background(), fc.hub, cmd.Identity{Key: erin.Key, Fingerprint: erin.Fingerprint},
+		[]string{"invite", "create"}, strings.NewReader(""), &out, &errb); rc != 0 {
+		t.Fatal(errb.String())
+	}
+	mask := regexp.MustCompile(`"(code_hash|expires)":("[^"]*"|\d+)`)
+	a, c := logTail(t, fa.hub, na), logTail(t, fc.hub, nc)
+	if len(a) != 1 || len(c) != 1 || mask.ReplaceAllString(a[0], "") != mask.ReplaceAllString(c[0], "") {
+		t.Fatalf("app: %v\ncmd: %v", a, c)
+	}
+	// The code works: someone joins with it.
+	f := fa
+	f.as(testIdentity(t, "newcomer"), state.Join{CodeHash: state.HashCode(code), Name: "Newcomer"})
+	m = refresh(press(m, "esc"))
+	mustContain(t, screen(m), "Members  5 members")
+	if strings.Contains(screen(m), code) {
+		t.Fatal("esc did not hide the code")
+	}
 }
