@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -243,4 +244,30 @@ func TestMembersKeepTheirLastRow(t *testing.T) {
 			mustContain(t, screen(a), "#4", emojiName)
 		}
 	}
+}
+
+// The full help wraps its columns instead of cutting them with an
+// ellipsis, and never pushes the status bar off the screen.
+func TestFullHelpWrapsItsColumns(t *testing.T) {
+	f, erin := rich(t)
+	for _, sz := range [][2]int{{40, 12}, {60, 20}, {80, 24}} {
+		for _, tab := range []string{"1", "2", "4", "6"} {
+			m := press(New(f.hub, erin, WithSize(sz[0], sz[1]), WithClock(f.clk.peek)), tab, "?")
+			v := screen(m)
+			if err := fitsScreen(v, sz[0], sz[1], "Erin"); err != nil {
+				t.Fatalf("%v tab %s: %v\n%s", sz, tab, err, v)
+			}
+			// The help is the block of lines right above the status bar.
+			lines := strings.Split(v, "\n")
+			var help []string
+			for i := len(lines) - 2; i >= 0 && strings.TrimSpace(lines[i]) != ""; i-- {
+				help = append(help, lines[i])
+			}
+			if regexp.MustCompile(`(?m)(^|\s)…\s*$`).MatchString(strings.Join(help, "\n")) {
+				t.Fatalf("%v tab %s: full help cut with an ellipsis:\n%s", sz, tab, v)
+			}
+		}
+	}
+	// Where there is room, the global keys are there too.
+	mustContain(t, screen(press(New(f.hub, erin, WithSize(60, 30), WithClock(f.clk.peek)), "2", "?")), "go to tab", "quit", "new proposal")
 }
