@@ -269,3 +269,62 @@ func TestParityInvite(t *testing.T) {
 		t.Fatal("esc did not hide the code")
 	}
 }
+
+// Keys: offered, confirmed from the new key, and removed in Settings, as
+// `keys add`, `keys confirm` and `keys remove` do (the offer's code is
+// random, so its hash is left out of the comparison).
+func TestParityKeys(t *testing.T) {
+	laptop := testIdentity(t, "erin-laptop")
+	keyLine := laptop.Key + " laptop-comment"
+	fa, erin := rich(t)
+	fc, _ := rich(t)
+	na, nc := logSize(t, fa.hub), logSize(t, fc.hub)
+	m := keys(press(New(fa.hub, erin, WithSize(120, 30), WithClock(fa.clk.peek)), "8", "K", "a"), keyLine, "tab", "laptop", "enter")
+	v := screen(m)
+	mustContain(t, v, "Your keys", "Confirm the new key", "keys confirm ")
+	code := m.(*App).shell.tab(tabSettings).(*settings).keys.code
+	var out, errb bytes.Buffer
+	if rc := cmd.Execute(context.Background(), fc.hub, cmd.Identity{Key: erin.Key, Fingerprint: erin.Fingerprint},
+		[]string{"keys", "add", "--name", "laptop", keyLine}, strings.NewReader(""), &out, &errb); rc != 0 {
+		t.Fatal(errb.String())
+	}
+	mask := regexp.MustCompile(`"code_hash":"[^"]*"`)
+	a, c := logTail(t, fa.hub, na), logTail(t, fc.hub, nc)
+	if len(a) != 1 || len(c) != 1 || mask.ReplaceAllString(a[0], "") != mask.ReplaceAllString(c[0], "") {
+		t.Fatalf("app: %v\ncmd: %v", a, c)
+	}
+	// The code confirms from the laptop, and the key is erin's.
+	fa.as(laptop, state.ConfirmKey{CodeHash: state.HashKeyCode(code)})
+	m = refresh(m)
+	mustContain(t, screen(m), "laptop", "(this key)")
+
+	// Removing it takes two presses, and is `keys remove FP`.
+	printed := strings.Split(strings.TrimSpace(out.String()), "\n") // the code is the last line
+	fc.as(laptop, state.ConfirmKey{CodeHash: state.HashKeyCode(printed[len(printed)-1])})
+	na, nc = logSize(t, fa.hub), logSize(t, fc.hub)
+	i := 0
+	for j, k := range m.(*App).c.snap.me.Keys {
+		if k.Fingerprint == laptop.Fingerprint {
+			i = j
+		}
+	}
+	for range i {
+		m = press(m, "down")
+	}
+	m = press(m, "x")
+	if logSize(t, fa.hub) != na {
+		t.Fatal("one x removed the key")
+	}
+	parityTail := func() {
+		if rc := cmd.Execute(context.Background(), fc.hub, cmd.Identity{Key: erin.Key, Fingerprint: erin.Fingerprint},
+			[]string{"keys", "remove", laptop.Fingerprint}, strings.NewReader(""), &out, &errb); rc != 0 {
+			t.Fatal(errb.String())
+		}
+	}
+	press(m, "x")
+	parityTail()
+	a, c = logTail(t, fa.hub, na), logTail(t, fc.hub, nc)
+	if len(a) != 1 || len(c) != 1 || a[0] != c[0] {
+		t.Fatalf("app: %v\ncmd: %v", a, c)
+	}
+}

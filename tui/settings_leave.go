@@ -133,5 +133,8 @@ func (s *settings) result(msg resultMsg) tea.Cmd {
 	if msg.tag == "country" && msg.err == nil {
 		s.closeCountry()
 	}
+	if s.keys != nil {
+		s.keys.result(msg)
+	}
 	return nil
 }

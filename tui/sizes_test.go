@@ -62,6 +62,9 @@ var screenWalks = []struct {
 	{"settings rename", []string{"8", "r"}},
 	{"settings country", []string{"8", "o"}},
 	{"settings leave", []string{"8", "L"}},
+	{"settings keys", []string{"8", "K"}},
+	{"settings key add", []string{"8", "K", "a"}},
+	{"members invite", []string{"6", "i"}},
 }
 
 // fitsScreen says what is wrong with a frame for a w x h terminal: a line
