@@ -392,7 +392,13 @@ func (d *disputesTab) act(k tea.KeyPressMsg, cs state.Case) tea.Cmd {
 		d.voted = cs.ID
 		return d.stmt.start()
 	case key.Matches(k, d.keyRule):
-		d.rule = newRuleForm(cs.ID, d.c.theme)
+		var assets []string
+		if tr := d.c.snap.treasury; tr != nil {
+			for _, a := range tr.assets {
+				assets = append(assets, a.Asset)
+			}
+		}
+		d.rule = newRuleForm(cs.ID, d.c.theme, assets)
 		return nil
 	case key.Matches(k, d.keyVote):
 		d.vote, d.voted = &choice{opts: state.Outcomes,

@@ -328,3 +328,27 @@ func TestParityKeys(t *testing.T) {
 		t.Fatalf("app: %v\ncmd: %v", a, c)
 	}
 }
+
+// A restitution ruled in the form is `dispute resolve` with its amount,
+// asset and booking.
+func TestParityRestitution(t *testing.T) {
+	claimed := func(t *testing.T) (*fixture, Identity) {
+		f, _ := rich(t)
+		yam := testIdentity(t, cjkName)
+		f.as(yam, state.CaseAction{ID: 1, Action: "claim"})
+		return f, yam
+	}
+	parity(t, claimed, func(m tea.Model) tea.Model {
+		return keys(press(m, "5", "r"), "right", "right", "tab", "12.50", "tab", "right", "tab", "tab", "Too loud, too late.", "enter")
+	}, "dispute", "resolve", "1", "--outcome", "restitution", "--amount", "12.50", "--asset", "EUR", "--reason", "Too loud, too late.")
+	parity(t, claimed, func(m tea.Model) tea.Model {
+		return keys(press(m, "5", "r"), "right", "right", "right", "tab", "3", "enter", "Again.", "enter")
+	}, "dispute", "resolve", "1", "--outcome", "suspension", "--days", "3", "--reason", "Again.")
+	// A bad amount keeps the form and what was typed.
+	f, yam := claimed(t)
+	m := keys(press(New(f.hub, yam, WithSize(100, 30), WithClock(f.clk.peek)), "5", "r"), "right", "right", "tab", "1.2.3", "tab", "tab", "tab", "Why.", "enter")
+	mustContain(t, screen(m), "Rule on case #1", "1.2.3", "Why.")
+	if !m.(*App).c.statusErr {
+		t.Fatalf("a bad amount was not refused:\n%s", screen(m))
+	}
+}

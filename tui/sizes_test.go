@@ -53,6 +53,7 @@ var screenWalks = []struct {
 	{"disputes", []string{"5"}},
 	{"case", []string{"5", "enter"}},
 	{"case file", []string{"5", "f"}},
+	{"case file category", []string{"5", "f", "tab", "right"}},
 	{"members", []string{"6"}},
 	{"members filter", []string{"6", "/"}},
 	{"members census", []string{"6", "c"}},
