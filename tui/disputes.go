@@ -58,6 +58,9 @@ type disputesTab struct {
 	voted uint64 // case the vote picker is for
 
 	keyUp, keyDown, keyOpen, keyBack, keyFile, keyState, keyAppeal, keyWithdraw, keyClaim, keyRecuse, keyRule, keyVote key.Binding
+
+	keyNote key.Binding
+	noting  bool // the statement form writes a private note
 }
 
 func newDisputes(c *common) *disputesTab {
@@ -74,6 +77,7 @@ func newDisputes(c *common) *disputesTab {
 		keyRecuse:   bind([]string{"x"}, "x", "step aside"),
 		keyRule:     bind([]string{"r"}, "r", "rule"),
 		keyVote:     bind([]string{"v"}, "v", "jury vote"),
+		keyNote:     bind([]string{"P"}, "P", "private note"),
 	}
 }
 
@@ -149,6 +153,9 @@ func (d *disputesTab) caseKeys(cs state.Case) []key.Binding {
 	if cs.State != state.CaseStateWithdrawn && cs.State != state.CaseStateJuryRuled {
 		out = append(out, d.keyState)
 	}
+	if d.moderator() && !party {
+		out = append(out, d.keyNote)
+	}
 	return out
 }
 
@@ -159,7 +166,7 @@ func (d *disputesTab) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{d.keyUp, d.keyDown, d.keyOpen, d.keyBack, d.keyFile},
 		{d.keyState, d.keyAppeal, d.keyWithdraw},
-		{d.keyClaim, d.keyRecuse, d.keyRule, d.keyVote},
+		{d.keyClaim, d.keyRecuse, d.keyRule, d.keyVote, d.keyNote},
 	}
 }
 
@@ -386,10 +393,19 @@ func (d *disputesTab) act(k tea.KeyPressMsg, cs state.Case) tea.Cmd {
 		d.armed = ""
 		return d.c.submitAs("disputes-act", fmt.Sprintf(done, cs.ID), state.CaseAction{ID: cs.ID, Action: act})
 	case key.Matches(k, d.keyState):
+		d.noting = false
 		d.stmt = newForm(fmt.Sprintf("Statement on case #%d", cs.ID), "Added to the case's evidence thread, on the record for the parties, moderators and jury.",
 			field{label: "Statement", placeholder: "what happened, what you ask for", limit: state.MaxCaseStatement})
 		d.stmt.restyle(d.c.theme)
 		d.voted = cs.ID
+		return d.stmt.start()
+	case key.Matches(k, d.keyNote):
+		// `dispute note`: for moderators who are not parties; only its
+		// salted hash enters the log. The state says who may.
+		d.stmt = newForm(fmt.Sprintf("Private note on case #%d", cs.ID), "Read only by moderators who are not parties to the case; the log keeps only its salted hash.",
+			field{label: "Note", placeholder: "what moderators should know", limit: state.MaxCaseStatement})
+		d.stmt.restyle(d.c.theme)
+		d.voted, d.noting = cs.ID, true
 		return d.stmt.start()
 	case key.Matches(k, d.keyRule):
 		var assets []string
@@ -439,7 +455,7 @@ func (d *disputesTab) result(msg resultMsg) tea.Cmd {
 			}
 		}
 	case "disputes-stmt":
-		d.stmt = nil
+		d.stmt, d.noting = nil, false
 	case "disputes-rule":
 		d.rule = nil
 	case "disputes-vote":

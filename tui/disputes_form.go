@@ -325,6 +325,9 @@ func (d *disputesTab) updateStmt(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	d.stmt.busy = true
+	if d.noting {
+		return d.c.submitAs("disputes-stmt", fmt.Sprintf("private note added to case #%d", d.voted), state.NewPrivateNote(d.voted, body))
+	}
 	return d.c.submitAs("disputes-stmt", fmt.Sprintf("statement added to case #%d", d.voted), state.AddStatement{ID: d.voted, Body: body})
 }
 

@@ -352,3 +352,25 @@ func TestParityRestitution(t *testing.T) {
 		t.Fatalf("a bad amount was not refused:\n%s", screen(m))
 	}
 }
+
+// A private note written in the case view is `dispute note` (the note is
+// salted, so its hash is left out of the comparison), and its moderator
+// reads it there.
+func TestParityPrivateNote(t *testing.T) {
+	fa, _ := rich(t)
+	fc, _ := rich(t)
+	yam := testIdentity(t, cjkName)
+	na, nc := logSize(t, fa.hub), logSize(t, fc.hub)
+	m := keys(press(New(fa.hub, yam, WithSize(100, 30), WithClock(fa.clk.peek)), "5", "enter", "P"), "Spoke to both.", "enter")
+	var out, errb bytes.Buffer
+	if rc := cmd.Execute(context.Background(), fc.hub, cmd.Identity{Key: yam.Key, Fingerprint: yam.Fingerprint},
+		[]string{"dispute", "note", "1"}, strings.NewReader("Spoke to both."), &out, &errb); rc != 0 {
+		t.Fatal(errb.String())
+	}
+	mask := regexp.MustCompile(`"hash":"[^"]*"`)
+	a, c := logTail(t, fa.hub, na), logTail(t, fc.hub, nc)
+	if len(a) != 1 || len(c) != 1 || mask.ReplaceAllString(a[0], "") != mask.ReplaceAllString(c[0], "") {
+		t.Fatalf("app: %v\ncmd: %v\n%s", a, c, screen(m))
+	}
+	mustContain(t, screen(refresh(m)), "Private notes (1)", "Spoke to both.")
+}
