@@ -275,3 +275,24 @@ func TestFullHelpWrapsItsColumns(t *testing.T) {
 	// Where there is room, the global keys are there too.
 	mustContain(t, screen(press(New(f.hub, erin, WithSize(60, 30), WithClock(f.clk.peek)), "2", "?")), "go to tab", "quit", "new proposal")
 }
+
+// A visitor's long refusal wraps above the bar too.
+func TestVisitorLongMessageWraps(t *testing.T) {
+	f, _ := rich(t)
+	msg := "name \"Erin O'Connell-Villanueva de la Fuente\" is taken; choose another name, or redeem an invite that was made for you"
+	for _, sz := range [][2]int{{40, 12}, {80, 24}, {200, 60}} {
+		a := New(f.hub, testIdentity(t, "stranger"), WithSize(sz[0], sz[1])).(*App)
+		a.Update(resultMsg{err: errorString(msg)})
+		v := screen(a)
+		if err := fitsScreen(v, sz[0], sz[1], "visitor"); err != nil {
+			t.Fatalf("%v: %v\n%s", sz, err, v)
+		}
+		var words []string
+		for _, l := range strings.Split(v, "\n") {
+			words = append(words, strings.TrimSpace(l))
+		}
+		if !strings.Contains(strings.Join(words, " "), msg) {
+			t.Fatalf("%v: the refusal cannot be read whole:\n%s", sz, v)
+		}
+	}
+}

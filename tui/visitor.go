@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/polis-hub/polis/state"
 )
@@ -221,13 +222,27 @@ func (v *visitor) View() string {
 	if lipgloss.Width(name)+lipgloss.Width(info) > w {
 		info = ""
 	}
-	bodyH := max(v.h-len(top)-lipgloss.Height(helpView)-2, 0)
+	// A message too long for the bar wraps above it, as in the shell: a
+	// refusal cut mid-word tells a visitor nothing.
+	msg, gap := v.c.status, ""
+	if room := w - lipgloss.Width(name) - lipgloss.Width(info) - 2; msg != "" && ansi.StringWidth(msg) > room && w >= 8 {
+		st := t.StatusOK
+		if v.c.statusErr {
+			st = t.StatusError
+		}
+		lines := wrapMessage(msg, w-2, msgCap(v.h, true))
+		for i, l := range lines {
+			lines[i] = " " + st.UnsetPadding().Render(l)
+		}
+		msg, gap = "", strings.Join(lines, "\n")
+	}
+	bodyH := max(v.h-len(top)-lipgloss.Height(helpView)-1-lipgloss.Height(gap), 0)
 	frame := func(body string) string {
 		return strings.Join(append(top,
 			fit(indent(body, 1), w, bodyH),
-			"",
+			gap,
 			helpView,
-			statusLine(t, name, info, v.c.status, v.c.statusErr, w),
+			statusLine(t, name, info, msg, v.c.statusErr, w),
 		), "\n")
 	}
 	if v.prompt != nil {
