@@ -45,3 +45,21 @@ func TestApprovalShowsShareOfVoters(t *testing.T) {
 		t.Fatalf("approval shares are not of voters:\n%s", v)
 	}
 }
+
+// The moderator's queue shares a wide screen with the selected case.
+func TestDisputesPreviewWhenWide(t *testing.T) {
+	f, _ := rich(t)
+	yam := testIdentity(t, cjkName)
+	for _, w := range []int{150, 200, 300, 1000} {
+		m := press(New(f.hub, yam, WithSize(w, 50), WithClock(f.clk.peek)), "5")
+		v := screen(m)
+		if err := fitsScreen(v, w, 50, cjkName[:6]); err != nil {
+			t.Fatalf("%d: %v\n%s", w, err, v)
+		}
+		mustContain(t, v, "Moderation queue (1)", "│ Case #1", "Filed by", "It went on until 4am.", "enter opens it")
+	}
+	v := screen(press(New(f.hub, yam, WithSize(120, 40), WithClock(f.clk.peek)), "5"))
+	if strings.Contains(v, "│ Case #1") {
+		t.Fatalf("a preview at 120 columns:\n%s", v)
+	}
+}
