@@ -26,7 +26,7 @@ type home struct {
 	// view is the screen as last drawn: its bordered panels are the most
 	// expensive drawing in the app, and the first every session makes.
 	view memo[homeKey, []string]
-	keys homeKeys
+	keys *homeKeys
 }
 
 type homeKeys struct{ up, down, top, end, page key.Binding }
@@ -41,15 +41,18 @@ type homeKey struct {
 	needs, soon int    // proposals awaiting the member's vote, closing soon
 }
 
-func newHome(c *common) *home {
-	return &home{c: c, keys: homeKeys{
-		up:   bind([]string{"up", "k"}, "↑/k", "up"),
-		down: bind([]string{"down", "j"}, "↓/j", "down"),
-		top:  bind([]string{"home", "g"}, "g", "top"),
-		end:  bind([]string{"end", "G"}, "G", "bottom"),
-		page: bind([]string{"pgup", "pgdown", "b", "f", "space"}, "pgup/pgdn", "page"),
-	}}
+// sharedHomeKeys are Home's keys, the same for every session: Home is
+// built in every session, and a thousand idle ones should not hold a
+// thousand copies of them.
+var sharedHomeKeys = &homeKeys{
+	up:   bind([]string{"up", "k"}, "↑/k", "up"),
+	down: bind([]string{"down", "j"}, "↓/j", "down"),
+	top:  bind([]string{"home", "g"}, "g", "top"),
+	end:  bind([]string{"end", "G"}, "G", "bottom"),
+	page: bind([]string{"pgup", "pgdown", "b", "f", "space"}, "pgup/pgdn", "page"),
 }
+
+func newHome(c *common) *home { return &home{c: c, keys: sharedHomeKeys} }
 
 func (h *home) TabName() string    { return "Home" }
 func (h *home) keysFollowDrawing() {}
