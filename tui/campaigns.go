@@ -3,6 +3,7 @@ package tui
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -366,12 +367,19 @@ func (cp *campaigns) unpledge() tea.Cmd {
 }
 
 func (cp *campaigns) openForm() tea.Cmd {
+	// The asset is picked from those the hub keeps: a placeholder "EUR"
+	// in an empty box read as a value and sent "" (unknown asset ""). The
+	// other hints say "e.g." so that none passes for a value either.
+	codes := slices.Sorted(maps.Keys(cp.dec))
+	if len(codes) == 0 {
+		codes = []string{""}
+	}
 	cp.form = newForm("New campaign", "Crowdfund something concrete. Pledges become contributions only if the goal is reached by the deadline.",
-		field{"Title", "a new roof for the Lisbon flat", state.MaxTitleLen},
-		field{"What it funds", "what the money pays for, and who does it", state.MaxFundsLen},
-		field{"Asset", "EUR", 12},
-		field{"Goal", "1000.00", 24},
-		field{"Deadline", `2027-01-31 or "in 30 days"`, 24})
+		field{label: "Title", placeholder: "e.g. a new roof for the Lisbon flat", limit: state.MaxTitleLen},
+		field{label: "What it funds", placeholder: "what the money pays for, and who does it", limit: state.MaxFundsLen},
+		field{label: "Asset", choices: codes, pick: "EUR"},
+		field{label: "Goal", placeholder: "e.g. 1000.00", limit: 24},
+		field{label: "Deadline", placeholder: `e.g. 2027-01-31 or "in 30 days"`, limit: 24})
 	cp.form.restyle(cp.c.theme)
 	cp.form.setWidth(max(min(cp.w, 80)-4, 1))
 	return cp.form.start()

@@ -7,6 +7,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/polis-hub/polis/themes"
 )
 
 // chainTab shows the latest signed checkpoint and how to check it without
@@ -27,12 +29,14 @@ func newChainTab(c *common) *chainTab {
 		bind([]string{"down", "j"}, "↓/j", "down"),
 		bind([]string{"pgup", "b"}, "pgup", "page up"),
 		bind([]string{"pgdown", "f", "space"}, "pgdn", "page down"),
+		bind([]string{"home", "g"}, "g", "top"),
+		bind([]string{"end", "G"}, "G", "bottom"),
 	}}
 }
 
 func (c *chainTab) TabName() string           { return "Chain" }
 func (c *chainTab) Capturing() bool           { return false }
-func (c *chainTab) ShortHelp() []key.Binding  { return c.keys[:2] }
+func (c *chainTab) ShortHelp() []key.Binding  { return append(c.keys[:2:2], c.keys[5]) }
 func (c *chainTab) FullHelp() [][]key.Binding { return c.keys.FullHelp() }
 
 func (c *chainTab) SetSize(w, h int) {
@@ -41,7 +45,16 @@ func (c *chainTab) SetSize(w, h int) {
 	}
 	c.w, c.h = w, h
 	c.vp.SetWidth(w)
-	c.vp.SetHeight(h)
+	c.vp.SetHeight(c.room())
+}
+
+// room is the viewport's height: one row less than the tab's when the
+// text is longer than the screen, for the scroll mark.
+func (c *chainTab) room() int {
+	if c.h >= 3 && c.vp.TotalLineCount() > c.h {
+		return c.h - 1
+	}
+	return c.h
 }
 
 // Refresh only marks the content stale; it is rebuilt when next drawn.
@@ -51,11 +64,22 @@ func (c *chainTab) sync() {
 	if c.dirty {
 		c.dirty = false
 		c.vp.SetContent(c.content())
+		c.vp.SetHeight(c.room())
 	}
 }
 
 func (c *chainTab) Update(msg tea.Msg) tea.Cmd {
 	c.sync()
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(k, c.keys[4]):
+			c.vp.GotoTop()
+			return nil
+		case key.Matches(k, c.keys[5]):
+			c.vp.GotoBottom()
+			return nil
+		}
+	}
 	var cmd tea.Cmd
 	c.vp, cmd = c.vp.Update(msg)
 	return cmd
@@ -63,7 +87,23 @@ func (c *chainTab) Update(msg tea.Msg) tea.Cmd {
 
 func (c *chainTab) View() string {
 	c.sync()
-	return c.vp.View()
+	if c.room() == c.h {
+		return c.vp.View()
+	}
+	return c.vp.View() + "\n" + scrollMark(c.c.theme, c.vp.YOffset(), c.vp.VisibleLineCount(), c.vp.TotalLineCount(), c.w)
+}
+
+// scrollMark is the last row of a screen that scrolls: where the member is
+// and which way there is more.
+func scrollMark(t *themes.Theme, off, shown, total, w int) string {
+	mark := fmt.Sprintf("lines %d-%d of %d", off+1, min(off+shown, total), total)
+	switch {
+	case off+shown < total:
+		mark = "↓ more below (j, G) · " + mark
+	case off > 0:
+		mark = "↑ more above (k, g) · " + mark
+	}
+	return t.Muted.Render(clip(mark, w))
 }
 
 func (c *chainTab) content() string {

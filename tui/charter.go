@@ -55,6 +55,9 @@ type charterPrompt struct {
 	w, h    int
 	laidOut [3]int // width, height and version the viewport was filled for
 	theme   *themes.Theme
+	// changes is the diff from the version before, shown first when the
+	// member is asked about an amendment; empty otherwise.
+	changes string
 
 	keyScroll, keyPage, keyAnswer, keyBack key.Binding
 }
@@ -215,7 +218,13 @@ func (p *charterPrompt) layout() {
 	p.laidOut = [3]int{tw, vh, p.charter.Version}
 	p.vp.SetWidth(tw)
 	p.vp.SetHeight(vh)
-	p.vp.SetContent(p.md.render(p.client, p.theme, p.charter.Text, tw))
+	body := p.md.render(p.client, p.theme, p.charter.Text, tw)
+	if p.changes != "" {
+		t := p.theme
+		body = t.Heading.Render(fmt.Sprintf("What changed since v%d", p.charter.Version-1)) + "\n" +
+			diffView(t, p.changes, tw) + "\n\n" + t.Heading.Render(fmt.Sprintf("The whole of v%d", p.charter.Version)) + "\n" + body
+	}
+	p.vp.SetContent(body)
 }
 
 // chromeHeight is the lines around the charter: heading, blank, scroll

@@ -35,6 +35,7 @@ type chromeParts struct {
 	info   memo[infoKey, sized]
 	fill   memo[widthKey, string]
 	status memo[statusKey, string]
+	msg    memo[msgKey, []string]
 	help   helpBar
 	body   bodyFit
 }
@@ -150,26 +151,14 @@ func (s *shell) statusBar() string {
 	name := s.parts.name.get(nameKey{t.Name, snap.me.Name, w}, func() sized {
 		return sizedOf(t.StatusName.Render(clip(line(snap.me.Name), max(w/3, 1))))
 	})
-	ik := infoKey{t.Name, snap.size, snap.head.Height, snap.hasHead}
-	right := s.parts.info.get(ik, func() sized {
-		return statusInfos.get(ik, func() sized {
-			info := fmt.Sprintf("%d events", snap.size)
-			if snap.hasHead {
-				info = fmt.Sprintf("chain #%d · %s", snap.head.Height, info)
-			}
-			return sizedOf(t.StatusInfo.Render(info))
-		})
-	})
+	right := s.statusInfo()
 	if name.w+right.w > w {
 		right = sized{}
 	}
-	// The latest message wins; a pending consent waits underneath it.
-	msg, kind := s.c.status, msgOK
-	if s.c.statusErr {
-		kind = msgErr
-	}
-	if note := s.consentNotice(); msg == "" && note != "" {
-		msg, kind = note, msgNote
+	msg, kind := s.message()
+	if s.messageLines() != nil {
+		// Too long for the bar: it is drawn whole above it.
+		msg = ""
 	}
 	if msg == "" && name.w <= w {
 		// The usual bar: name, blank and position, all kept.
@@ -188,6 +177,86 @@ func (s *shell) statusBar() string {
 			st = t.StatusNote
 		}
 		return fitLine(statusLineAs(t, name.s, right.s, msg, st, w), w)
+	})
+}
+
+// message is the latest message and its kind: the latest wins, and a
+// pending consent waits underneath it.
+func (s *shell) message() (string, int) {
+	msg, kind := s.c.status, msgOK
+	if s.c.statusErr {
+		kind = msgErr
+	}
+	if note := s.consentNotice(); msg == "" && note != "" {
+		msg, kind = note, msgNote
+	}
+	return msg, kind
+}
+
+// msgKey is everything the message lines are drawn from.
+type msgKey struct {
+	theme, msg string
+	kind       int
+	w, h, room int
+	all        bool
+}
+
+// messageLines is the latest message, wrapped above the status bar, when
+// it does not fit in the bar beside the member's name; nil when it fits
+// (or there is none). An error cut mid-word, or a booking that reads as
+// done when it waits for approval, misleads; so nothing is cut unread.
+func (s *shell) messageLines() []string {
+	msg, kind := s.message()
+	if msg == "" {
+		return nil
+	}
+	t, w := s.c.theme, s.width
+	name := s.parts.name.get(nameKey{t.Name, s.c.snap.me.Name, w}, func() sized {
+		return sizedOf(t.StatusName.Render(clip(line(s.c.snap.me.Name), max(w/3, 1))))
+	})
+	room := w - name.w - 2
+	if right := s.statusInfo(); name.w+right.w <= w {
+		room -= right.w // the bar keeps the chain's position beside it
+	}
+	k := msgKey{theme: t.Name, msg: msg, kind: kind, w: w, h: s.height, room: room, all: s.msgAll == msg}
+	return s.parts.msg.get(k, func() []string {
+		if ansi.StringWidth(msg) <= room || w < 8 {
+			return nil
+		}
+		st := t.StatusOK
+		switch kind {
+		case msgErr:
+			st = t.StatusError
+		case msgNote:
+			st = t.StatusNote
+		}
+		st = st.UnsetPadding()
+		lines := wrapMessage(msg, w-2, msgCap(s.height, k.all))
+		for i, l := range lines {
+			lines[i] = " " + st.Render(l)
+		}
+		return lines
+	})
+}
+
+// messageCut reports that the message above the bar is not shown whole.
+func (s *shell) messageCut() bool {
+	lines := s.messageLines()
+	return len(lines) > 0 && strings.HasSuffix(ansi.Strip(lines[len(lines)-1]), "! read all")
+}
+
+// statusInfo is the chain's position, as the status bar's right end.
+func (s *shell) statusInfo() sized {
+	t, snap := s.c.theme, s.c.snap
+	ik := infoKey{t.Name, snap.size, snap.head.Height, snap.hasHead}
+	return s.parts.info.get(ik, func() sized {
+		return statusInfos.get(ik, func() sized {
+			info := fmt.Sprintf("%d events", snap.size)
+			if snap.hasHead {
+				info = fmt.Sprintf("chain #%d · %s", snap.head.Height, info)
+			}
+			return sizedOf(t.StatusInfo.Render(info))
+		})
 	})
 }
 
@@ -256,7 +325,8 @@ func (s *shell) helpView() (string, int) {
 			next = append(next, bindingKey{end: true})
 		}
 	} else {
-		short = km.ShortHelp()
+		first := []key.Binding{s.keys.Help, s.keys.Expand, s.keys.Charter, s.keys.Quit}
+		short = fitHints(km.ShortHelp(), first, max(s.width-2, 0))
 		for _, k := range short {
 			next = append(next, bindingKey{help: k.Help(), on: k.Enabled()})
 		}
@@ -268,7 +338,7 @@ func (s *shell) helpView() (string, int) {
 	}
 	var v string
 	if s.help.ShowAll {
-		v = s.help.FullHelpView(groups)
+		v = s.fullHelp(groups)
 	} else {
 		v = s.help.ShortHelpView(short)
 	}
@@ -277,6 +347,48 @@ func (s *shell) helpView() (string, int) {
 	b.lines = lipgloss.Height(v)
 	b.view = fit(indent(v, 1), width, b.lines)
 	return b.view, b.lines
+}
+
+// fullHelp is the full help in columns that wrap onto more rows when they
+// do not fit side by side (help.Model cuts them with an ellipsis, losing
+// the global keys on a narrow screen), at most what leaves the rest of the
+// chrome and a line of the screen in sight.
+func (s *shell) fullHelp(groups [][]key.Binding) string {
+	w := max(s.width-2, 1)
+	hm := s.help // a copy, measured without its own cutting
+	hm.SetWidth(0)
+	if v := hm.FullHelpView(groups); lipgloss.Width(v) <= w || len(groups) < 2 {
+		return fitLines(v, max(s.height-chromeLines(0)-1, 1))
+	}
+	const gap = "    "
+	var rows []string
+	var row []string
+	used := 0
+	for _, g := range groups {
+		col := hm.FullHelpView([][]key.Binding{g})
+		cw := lipgloss.Width(col)
+		if len(row) > 0 && used+len(gap)+cw > w {
+			rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+			row, used = nil, 0
+		}
+		if len(row) > 0 {
+			row = append(row, gap)
+			used += len(gap)
+		}
+		row = append(row, col)
+		used += cw
+	}
+	rows = append(rows, lipgloss.JoinHorizontal(lipgloss.Top, row...))
+	return fitLines(strings.Join(rows, "\n"), max(s.height-chromeLines(0)-1, 1))
+}
+
+// fitLines keeps at most n lines of s.
+func fitLines(s string, n int) string {
+	ls := strings.Split(s, "\n")
+	if len(ls) > n {
+		ls = ls[:n]
+	}
+	return strings.Join(ls, "\n")
 }
 
 // bodyFit is the screen under the chrome as the frame shows it: indented

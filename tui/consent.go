@@ -56,6 +56,9 @@ func (s *shell) openCharter() {
 		mode = promptLogin
 	}
 	s.prompt = newCharterPrompt(s.c.theme, *ch, mode, s.c.md)
+	if mode == promptLogin {
+		s.prompt.changes = charterChanges(s.c.hub, *ch)
+	}
 	s.SetSize(s.width, s.height)
 }
 

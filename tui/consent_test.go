@@ -260,3 +260,22 @@ func TestConsentPromptSizes(t *testing.T) {
 		t.Fatalf("colour in a no-colour prompt: %q", v)
 	}
 }
+
+// An amendment shows what changed since the version the member consented
+// to before it asks again.
+func TestAmendmentShowsWhatChanged(t *testing.T) {
+	f, alice, bob := chartered(t)
+	f.as(bob, state.Consent{Version: 1})
+	amend(f, alice, bob)
+	m := New(f.hub, bob, WithSize(100, 40))
+	v := screen(m)
+	mustContain(t, v, "What changed since v1", "-We share **rooms**, money and decisions.", "+We share rooms, money and decisions.",
+		"+3. Quiet after ten.", "The whole of v2", "Do you consent to charter v2?")
+	checkFitsFor(t, v, 100, 40, "bob")
+	// Once consented, rereading the charter shows it plain.
+	m = press(typeText(m, "consent"), "enter", "C")
+	mustContain(t, screen(m), "you consented to charter v2")
+	if strings.Contains(screen(m), "What changed") {
+		t.Fatalf("a reread shows the diff:\n%s", screen(m))
+	}
+}

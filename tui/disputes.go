@@ -58,6 +58,9 @@ type disputesTab struct {
 	voted uint64 // case the vote picker is for
 
 	keyUp, keyDown, keyOpen, keyBack, keyFile, keyState, keyAppeal, keyWithdraw, keyClaim, keyRecuse, keyRule, keyVote key.Binding
+
+	keyNote key.Binding
+	noting  bool // the statement form writes a private note
 }
 
 func newDisputes(c *common) *disputesTab {
@@ -74,6 +77,7 @@ func newDisputes(c *common) *disputesTab {
 		keyRecuse:   bind([]string{"x"}, "x", "step aside"),
 		keyRule:     bind([]string{"r"}, "r", "rule"),
 		keyVote:     bind([]string{"v"}, "v", "jury vote"),
+		keyNote:     bind([]string{"P"}, "P", "private note"),
 	}
 }
 
@@ -147,8 +151,7 @@ func (d *disputesTab) caseKeys(cs state.Case) []key.Binding {
 	return out
 }
 
-// actKey is the key for an act on a case; private notes are written with
-// `dispute note`, not in the app, which only shows them.
+// actKey is the key for an act on a case.
 func (d *disputesTab) actKey(a state.CaseAct) (key.Binding, bool) {
 	switch a {
 	case state.ActClaim:
@@ -165,6 +168,8 @@ func (d *disputesTab) actKey(a state.CaseAct) (key.Binding, bool) {
 		return d.keyWithdraw, true
 	case state.ActEvidence:
 		return d.keyState, true
+	case state.ActNote:
+		return d.keyNote, true
 	}
 	return key.Binding{}, false
 }
@@ -176,7 +181,7 @@ func (d *disputesTab) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{d.keyUp, d.keyDown, d.keyOpen, d.keyBack, d.keyFile},
 		{d.keyState, d.keyAppeal, d.keyWithdraw},
-		{d.keyClaim, d.keyRecuse, d.keyRule, d.keyVote},
+		{d.keyClaim, d.keyRecuse, d.keyRule, d.keyVote, d.keyNote},
 	}
 }
 
@@ -390,13 +395,28 @@ func (d *disputesTab) act(k tea.KeyPressMsg, cs state.Case) tea.Cmd {
 		d.armed = ""
 		return d.c.submitAs("disputes-act", fmt.Sprintf(done, cs.ID), state.CaseAction{ID: cs.ID, Action: act})
 	case key.Matches(k, d.keyState):
+		d.noting = false
 		d.stmt = newForm(fmt.Sprintf("Statement on case #%d", cs.ID), "Added to the case's evidence thread, on the record for the parties, moderators and jury.",
 			field{label: "Statement", placeholder: "what happened, what you ask for", limit: state.MaxCaseStatement})
 		d.stmt.restyle(d.c.theme)
 		d.voted = cs.ID
 		return d.stmt.start()
+	case key.Matches(k, d.keyNote):
+		// `dispute note`: for moderators who are not parties; only its
+		// salted hash enters the log. The state says who may.
+		d.stmt = newForm(fmt.Sprintf("Private note on case #%d", cs.ID), "Read only by moderators who are not parties to the case; the log keeps only its salted hash.",
+			field{label: "Note", placeholder: "what moderators should know", limit: state.MaxCaseStatement})
+		d.stmt.restyle(d.c.theme)
+		d.voted, d.noting = cs.ID, true
+		return d.stmt.start()
 	case key.Matches(k, d.keyRule):
-		d.rule = newRuleForm(cs.ID, d.c.theme)
+		var assets []string
+		if tr := d.c.snap.treasury; tr != nil {
+			for _, a := range tr.assets {
+				assets = append(assets, a.Asset)
+			}
+		}
+		d.rule = newRuleForm(cs.ID, d.c.theme, assets)
 		return nil
 	case key.Matches(k, d.keyVote):
 		d.vote, d.voted = &choice{opts: state.Outcomes,
@@ -437,7 +457,7 @@ func (d *disputesTab) result(msg resultMsg) tea.Cmd {
 			}
 		}
 	case "disputes-stmt":
-		d.stmt = nil
+		d.stmt, d.noting = nil, false
 	case "disputes-rule":
 		d.rule = nil
 	case "disputes-vote":

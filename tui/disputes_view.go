@@ -35,6 +35,9 @@ func (d *disputesTab) View() string {
 			return d.caseView(t, cs, w)
 		}
 	}
+	if d.w >= splitWidth && d.count() > 0 {
+		return d.splitView(t)
+	}
 	head := t.Heading.Render("Disputes") + "  " + t.Muted.Render(clip(d.summary(), max(d.w-10, 0)))
 	if d.count() == 0 {
 		return head + "\n\n" + t.Text.Render(wrap(disputesAbout, min(w, 72))) + "\n\n" +
@@ -185,6 +188,32 @@ func juryLine(cs state.Case) string {
 }
 
 func (d *disputesTab) caseView(t *themes.Theme, cs state.Case, w int) string {
+	out := d.caseHead(t, cs, w)
+	add := func(s string) { out = append(out, strings.Split(s, "\n")...) }
+	add("")
+	add(t.Label.Render(fmt.Sprintf("Evidence thread (%d)", len(d.thread))))
+	if len(d.thread) == 0 {
+		add(t.Muted.Render("nothing added yet · e adds a statement"))
+	}
+	for _, st := range d.thread {
+		add(t.Accent.Render(clip(d.name(st.Author), w)) + " " + t.Muted.Render(when(st.Time)))
+		add(t.Text.Render(wrap(text(st.Body), max(w-2, 1))))
+	}
+	if len(d.notes) > 0 {
+		add("")
+		add(t.Label.Render(fmt.Sprintf("Private notes (%d) · moderators only; the log holds only their salted hashes", len(d.notes))))
+		for _, n := range d.notes {
+			add(t.Accent.Render(clip(d.name(n.Author), w)) + " " + t.Muted.Render(when(n.Time)))
+			add(t.Text.Render(wrap(text(n.Text), max(w-2, 1))))
+		}
+	}
+	d.scroll = min(d.scroll, max(len(out)-d.h, 0))
+	return strings.Join(out[d.scroll:], "\n")
+}
+
+// caseHead is a case as far as its statement: what the case view opens
+// with, and what the preview beside the list shows.
+func (d *disputesTab) caseHead(t *themes.Theme, cs state.Case, w int) []string {
 	var out []string
 	add := func(s string) { out = append(out, strings.Split(s, "\n")...) }
 	add(t.Heading.Render(clip(fmt.Sprintf("Case #%d", cs.ID), w)) + "  " + d.stateStyle(t, cs).Render(clip(d.stateWords(cs), max(w-12, 0))))
@@ -225,23 +254,25 @@ func (d *disputesTab) caseView(t *themes.Theme, cs state.Case, w int) string {
 	} else {
 		add(t.Muted.Render("no statement"))
 	}
-	add("")
-	add(t.Label.Render(fmt.Sprintf("Evidence thread (%d)", len(d.thread))))
-	if len(d.thread) == 0 {
-		add(t.Muted.Render("nothing added yet · e adds a statement"))
+	return out
+}
+
+// splitView is the case list with the selected case beside it, on a wide
+// screen (see splitWidth).
+func (d *disputesTab) splitView(t *themes.Theme) string {
+	// Under splitWidth, so that the list drawn below does not split again.
+	lw := min(max(d.w*11/20, 76), splitWidth-1)
+	pw := max(d.w-lw-3, 1)
+	full := d.w
+	d.w = lw
+	list := d.View()
+	d.w = full
+	h := max(d.h, 1)
+	preview := t.Muted.Render("Select a case to see it here.")
+	if cs, ok := d.current(); ok {
+		preview = strings.Join(d.caseHead(t, cs, min(pw, 100)), "\n") + "\n\n" +
+			t.Muted.Render("enter opens it: the evidence thread and what you can do")
 	}
-	for _, st := range d.thread {
-		add(t.Accent.Render(clip(d.name(st.Author), w)) + " " + t.Muted.Render(when(st.Time)))
-		add(t.Text.Render(wrap(text(st.Body), max(w-2, 1))))
-	}
-	if len(d.notes) > 0 {
-		add("")
-		add(t.Label.Render(fmt.Sprintf("Private notes (%d) · moderators only; the log holds only their salted hashes", len(d.notes))))
-		for _, n := range d.notes {
-			add(t.Accent.Render(clip(d.name(n.Author), w)) + " " + t.Muted.Render(when(n.Time)))
-			add(t.Text.Render(wrap(text(n.Text), max(w-2, 1))))
-		}
-	}
-	d.scroll = min(d.scroll, max(len(out)-d.h, 0))
-	return strings.Join(out[d.scroll:], "\n")
+	rule := t.Rule.Render(strings.TrimSuffix(repeat("│\n", h), "\n"))
+	return lipgloss.JoinHorizontal(lipgloss.Top, fit(padLines(list, lw), lw, h), " ", rule, " ", fit(preview, pw, h))
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -18,8 +19,13 @@ type form struct {
 	intro  string
 	labels []string
 	inputs []textinput.Model
-	focus  int
-	busy   bool
+	// picks are the choices of a field picked with the arrow keys (nil for
+	// a typed one), at the one picked; typed is the prefix typed to jump.
+	picks [][]string
+	at    []int
+	typed string
+	focus int
+	busy  bool
 
 	keyNext, keyPrev, keySubmit, keyCancel key.Binding
 }
@@ -27,6 +33,8 @@ type form struct {
 type field struct {
 	label, placeholder string
 	limit              int
+	choices            []string // a picker over these instead of a line of text
+	pick               string   // the choice picked at first
 }
 
 func newForm(title, intro string, fields ...field) *form {
@@ -39,6 +47,8 @@ func newForm(title, intro string, fields ...field) *form {
 	for _, fl := range fields {
 		f.labels = append(f.labels, fl.label)
 		f.inputs = append(f.inputs, newInput(fl.placeholder, fl.limit))
+		f.picks = append(f.picks, fl.choices)
+		f.at = append(f.at, max(slices.Index(fl.choices, fl.pick), 0))
 	}
 	return f
 }
@@ -54,8 +64,37 @@ func (f *form) values() []string {
 	out := make([]string, len(f.inputs))
 	for i, in := range f.inputs {
 		out[i] = strings.TrimSpace(in.Value())
+		if f.picks[i] != nil {
+			out[i] = f.picks[i][f.at[i]]
+		}
 	}
 	return out
+}
+
+// pickKey moves the picker of the focused field: the arrows step through
+// the choices, and letters typed jump to the first choice they begin.
+func (f *form) pickKey(k tea.KeyPressMsg) {
+	opts, at := f.picks[f.focus], &f.at[f.focus]
+	switch s := k.String(); s {
+	// No h/l here: letters jump to the choice they begin.
+	case "left":
+		*at, f.typed = (*at+len(opts)-1)%len(opts), ""
+	case "right", "space":
+		*at, f.typed = (*at+1)%len(opts), ""
+	case "backspace":
+		f.typed = ""
+	default:
+		if k.Text == "" {
+			return
+		}
+		typed := strings.ToLower(f.typed + k.Text)
+		for i, o := range opts {
+			if strings.HasPrefix(strings.ToLower(o), typed) {
+				*at, f.typed = i, typed
+				return
+			}
+		}
+	}
 }
 
 func (f *form) restyle(t *themes.Theme) {
@@ -71,6 +110,7 @@ func (f *form) setWidth(w int) {
 }
 
 func (f *form) move(d int) tea.Cmd {
+	f.typed = ""
 	f.inputs[f.focus].Blur()
 	f.focus = (f.focus + d + len(f.inputs)) % len(f.inputs)
 	return f.inputs[f.focus].Focus()
@@ -99,6 +139,12 @@ func (f *form) update(msg tea.Msg) (submit, cancel bool, cmd tea.Cmd) {
 	if f.busy {
 		return false, false, nil
 	}
+	if f.picks[f.focus] != nil {
+		if k, ok := msg.(tea.KeyPressMsg); ok {
+			f.pickKey(k)
+		}
+		return false, false, nil
+	}
 	f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
 	return false, false, cmd
 }
@@ -114,6 +160,22 @@ func (f *form) view(t *themes.Theme, w int) string {
 			label = t.Accent
 		}
 		b.WriteString(label.Render(f.labels[i]) + "\n")
+		if opts := f.picks[i]; opts != nil {
+			var parts []string
+			for j, o := range opts {
+				if j == f.at[i] {
+					parts = append(parts, t.Selected.Render(" "+o+" "))
+				} else {
+					parts = append(parts, t.Muted.Render(" "+o+" "))
+				}
+			}
+			hint := ""
+			if i == f.focus {
+				hint = t.Muted.Render("  ←/→ choose")
+			}
+			b.WriteString(fitLine(t.InputPrompt.Render("› ")+strings.Join(parts, "")+hint, max(w, 1)) + "\n")
+			continue
+		}
 		b.WriteString(t.InputPrompt.Render("› ") + in.View() + "\n")
 	}
 	if f.busy {

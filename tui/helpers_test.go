@@ -33,9 +33,11 @@ func (c *testClock) now() time.Time {
 
 type fixture struct {
 	t     testing.TB
-	store *store.Store
-	hub   *state.Hub
-	clk   *testClock
+	store interface {
+		Submit(context.Context, state.Actor, state.Command) ([]state.Event, error)
+	}
+	hub *state.Hub
+	clk *testClock
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -47,6 +49,21 @@ func newFixture(t testing.TB) *fixture {
 	}
 	t.Cleanup(func() { s.Close() })
 	f := &fixture{t: t, store: s, hub: state.NewHub(s), clk: clk}
+	f.system(state.CreateHub{Name: "Test Hub"})
+	return f
+}
+
+// newMemFixture is newFixture on the in-memory engine: the same log and
+// rules without a disk, for tests that build many hubs.
+func newMemFixture(t testing.TB) *fixture {
+	t.Helper()
+	clk := &testClock{t: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	m, err := state.NewMemory(state.MemoryOptions{Clock: clk.now, CheckpointEvery: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	f := &fixture{t: t, store: m, hub: state.NewHub(m), clk: clk}
 	f.system(state.CreateHub{Name: "Test Hub"})
 	return f
 }

@@ -30,6 +30,7 @@ type housingTab struct {
 	c     *common
 	w, h  int
 	dirty bool
+	rules markdown // the open space's house rules, rendered
 
 	approvals []state.Booking // pending, oldest first
 	spaces    []state.Space
@@ -274,6 +275,19 @@ func (ht *housingTab) stayText(b state.Booking) string {
 }
 
 // statusWords says a booking's status for people.
+// bookedMessage says first what a request became: one that waits for a
+// steward or on the waitlist is not a booking yet, and must not read as one
+// even when the rest of the line is cut.
+func bookedMessage(b state.Booking, stay string) string {
+	switch b.Status {
+	case state.BookPending:
+		return fmt.Sprintf("requested, pending approval (not booked yet) #%d: %s · a steward decides", b.ID, stay)
+	case state.BookWaitlisted:
+		return fmt.Sprintf("on the waitlist (not booked) #%d: %s", b.ID, stay)
+	}
+	return fmt.Sprintf("booked #%d: %s (%s)", b.ID, stay, statusWords(b.Status))
+}
+
 func statusWords(status string) string {
 	switch status {
 	case state.BookPending:
@@ -398,7 +412,7 @@ func (ht *housingTab) result(msg resultMsg) tea.Cmd {
 	for _, ev := range msg.events {
 		if r, ok := ev.Body.(*state.BookingRequested); ok {
 			b := state.Booking{ID: r.Booking, Space: r.Space, From: r.From, To: r.To, Beds: r.Beds, Status: r.Status}
-			ht.c.status = fmt.Sprintf("booked #%d: %s (%s)", b.ID, ht.stayText(b), statusWords(b.Status))
+			ht.c.status = bookedMessage(b, ht.stayText(b))
 		}
 	}
 	ht.arrive, ht.depart = 0, 0

@@ -138,20 +138,46 @@ func (ht *housingTab) spaceView(s *state.Space) string {
 		// The hint says what to do next; it matters more than the legend.
 		out = append(out, clip(stay, w), clip(t.Muted.Render(strings.TrimPrefix(ansiStrip(hint), " · ")), w))
 	}
-	if r := text(s.Rules); r != "" {
-		if room := ht.h - len(out); room >= 2 {
-			rules := strings.Split(wrap(r, max(min(w, 80), 1)), "\n")
-			out = append(out, t.Label.Render("House rules"))
-			if len(rules) > room-1 {
-				rules = rules[:room-1]
-				rules[room-2] = clip(rules[room-2], max(min(w, 80)-1, 1)) + "…"
-			}
-			for _, l := range rules {
-				out = append(out, t.Text.Render(clip(l, w)))
-			}
+	r := strings.TrimSpace(text(s.Rules))
+	if r == "" {
+		return strings.Join(out, "\n")
+	}
+	if side := w - calWidth(w) - 3; w >= splitWidth && side >= 30 {
+		// A wide screen reads the rules beside the calendar.
+		cw := calWidth(w)
+		cal := padLines(fit(strings.Join(out[1:], "\n"), cw, len(out)-1), cw)
+		rules := t.Label.Render("House rules") + "\n" + strings.Trim(ht.rules.render(ht.c.md, t, r, min(side, 80)), "\n")
+		rules = fit(rules, side, max(ht.h-1, 1))
+		return out[0] + "\n" + lipgloss.JoinHorizontal(lipgloss.Top, cal, "   ", rules)
+	}
+	if room := ht.h - len(out); room >= 2 {
+		rw := max(min(w, 80), 1)
+		rules := strings.Split(strings.Trim(ht.rules.render(ht.c.md, t, r, rw), "\n"), "\n")
+		out = append(out, t.Label.Render("House rules"))
+		if len(rules) > room-1 {
+			rules = rules[:room-1]
+			rules[room-2] = fitLine(rules[room-2], max(rw-1, 1)) + "…"
+		}
+		for _, l := range rules {
+			out = append(out, fitLine(l, w))
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// calCell is the width of one day of the calendar in a tab w wide: it
+// grows with the screen, and from calWords up says its beds in words.
+func calCell(w int) int { return min(max((w-6)/7, 4), 14) }
+
+const calWords = 9
+
+// calWidth is the calendar's width in a tab w wide.
+func calWidth(w int) int {
+	if w >= splitWidth {
+		// Beside the rules: half the screen, at most.
+		return 7*(min(calCell(w/2), 14)+1) - 1
+	}
+	return 7*(calCell(w)+1) - 1
 }
 
 // spaceFacts is the space's place and size on one line.
@@ -205,7 +231,7 @@ func place(s *state.Space) string {
 // calendar is the month of the cursor day: a title, the weekdays and one
 // line per week, each night with its free beds.
 func (ht *housingTab) calendar(t *themes.Theme, s *state.Space, d *housingData, today int) []string {
-	cw := min(max((ht.w-6)/7, 4), 6)
+	cw := (calWidth(ht.w)+1)/7 - 1
 	first := monthStart(ht.day)
 	title := dayTime(ht.day).Format("January 2006")
 	out := []string{clip(t.Accent.Render(title)+t.Muted.Render("   [ previous · next ]"), ht.w)}
@@ -221,7 +247,8 @@ func (ht *housingTab) calendar(t *themes.Theme, s *state.Space, d *housingData, 
 	sel := rangeStyle(t)
 	var row strings.Builder
 	col := state.Weekday(first)
-	row.WriteString(repeat(" ", col*(cw+1)))
+	// The days before the first, less the separator the first day adds.
+	row.WriteString(repeat(" ", col*(cw+1)-1))
 	for day := first; day < first+monthLen(first); day++ {
 		if col > 0 {
 			row.WriteString(" ")
@@ -241,6 +268,9 @@ func (ht *housingTab) calendar(t *themes.Theme, s *state.Space, d *housingData, 
 			mark, st = fmt.Sprint(free), t.Warn
 		default:
 			mark = fmt.Sprint(free)
+		}
+		if cw >= calWords {
+			mark = calWord(mark)
 		}
 		cell := num + padLeft(mark, cw-2)
 		switch {
@@ -265,6 +295,19 @@ func (ht *housingTab) calendar(t *themes.Theme, s *state.Space, d *housingData, 
 		out = append(out, clip(row.String(), ht.w))
 	}
 	return out
+}
+
+// calWord is a day's mark in words, for a wide calendar.
+func calWord(mark string) string {
+	switch mark {
+	case "·":
+		return "·"
+	case "–":
+		return "closed"
+	case "×":
+		return "full"
+	}
+	return mark + " free"
 }
 
 // rangeStyle marks the nights of the stay being picked.

@@ -130,7 +130,7 @@ func TestHousingFullNightIsRefused(t *testing.T) {
 	}
 	// w joins the waitlist instead.
 	press(a, "w")
-	mustContain(t, a.c.status, "booked #2", "on the waitlist")
+	mustContain(t, a.c.status, "on the waitlist (not booked) #2")
 	press(a, "esc", "esc")
 	mustContain(t, screen(a), "Your stays (1)", "on the waitlist")
 }

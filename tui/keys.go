@@ -15,6 +15,7 @@ type globalKeys struct {
 	Quit    key.Binding
 	ForceQt key.Binding
 	Charter key.Binding
+	Expand  key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -26,6 +27,7 @@ func newGlobalKeys() globalKeys {
 		Quit:    key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 		ForceQt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		Charter: key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "charter")),
+		Expand:  key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "read message")),
 	}
 }
 

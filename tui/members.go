@@ -37,6 +37,10 @@ type membersTab struct {
 	keyClear  key.Binding
 	keyDone   key.Binding
 	keyCensus key.Binding
+	apps      appKeys
+	appAt     int    // the application picked
+	armed     string // the decision awaiting its second press
+	invite    string // a code just made, shown once until esc
 }
 
 func newMembers(c *common) *membersTab {
@@ -47,6 +51,7 @@ func newMembers(c *common) *membersTab {
 		keyClear:  bind([]string{"esc"}, "esc", "clear filter"),
 		keyDone:   bind([]string{"enter"}, "enter", "keep filter"),
 		keyCensus: bind([]string{"c"}, "c", "census"),
+		apps:      newAppKeys(),
 	}
 	m.filter.Prompt = "/ "
 	// The table needs its columns before any row arrives.
@@ -96,7 +101,12 @@ func (m *membersTab) ShortHelp() []key.Binding {
 	if !m.wide() {
 		out = append(out, m.keyCensus)
 	}
-	return out
+	if m.canInvite() {
+		out = append(out, m.apps.invite)
+	}
+	// Last, so they are the first to go on a narrow screen: the heading
+	// of the applications names them too.
+	return append(out, m.appHelp()...)
 }
 
 func (m *membersTab) FullHelp() [][]key.Binding {
@@ -107,7 +117,14 @@ func (m *membersTab) FullHelp() [][]key.Binding {
 	if !m.wide() {
 		extra = append(extra, m.keyCensus)
 	}
-	return append(m.table.KeyMap.FullHelp(), extra)
+	if m.canInvite() {
+		extra = append(extra, m.apps.invite)
+	}
+	out := append(m.table.KeyMap.FullHelp(), extra)
+	if h := m.appHelp(); h != nil {
+		out = append(out, h)
+	}
+	return out
 }
 
 // censusWidth is the census panel's width beside the table.
@@ -288,6 +305,16 @@ func (m *membersTab) Update(msg tea.Msg) tea.Cmd {
 	}
 	if isKey {
 		switch {
+		case key.Matches(k, m.apps.invite) && m.canInvite():
+			return m.createInvite()
+		case m.invite != "" && k.String() == "esc":
+			m.invite = ""
+			return nil
+		}
+		if cmd, ok := m.updateApps(k); ok {
+			return cmd
+		}
+		switch {
 		case key.Matches(k, m.keyCensus) && !m.wide():
 			m.census = true
 			return nil
@@ -318,7 +345,12 @@ func (m *membersTab) View() string {
 		count = fmt.Sprintf("%d of %s match", m.shown, count)
 	}
 	var b strings.Builder
-	b.WriteString(t.Heading.Render("Members") + "  " + t.Muted.Render(count) + "\n\n")
+	b.WriteString(t.Heading.Render("Members") + "  " + t.Muted.Render(count) + "\n")
+	if m.invite != "" {
+		b.WriteString(fitLine(m.inviteView(), m.tableWidth()) + "\n")
+	} else {
+		b.WriteString("\n")
+	}
 	if m.showFilter() {
 		b.WriteString(m.filter.View() + "\n")
 	}
@@ -346,14 +378,32 @@ func (m *membersTab) censusOnly() bool { return m.census && !m.wide() }
 
 func (m *membersTab) appsView(t *themes.Theme, apps []state.Application) string {
 	n := m.appsHeight(len(apps)) - 3
-	out := []string{t.Warn.Render(fmt.Sprintf("Applications waiting (%d)", len(apps)))}
-	for i, a := range apps {
-		if i == n-1 && len(apps) > n {
+	title := t.Warn.Render(fmt.Sprintf("Applications waiting (%d)", len(apps)))
+	if m.deciding() {
+		title += t.Muted.Render("  a approve · x reject")
+	}
+	out := []string{fitLine(title, m.tableWidth())}
+	deciding := m.deciding()
+	if deciding {
+		m.app() // keeps the pick in range
+	}
+	// The list starts where the picked one is in sight.
+	first := 0
+	if deciding && m.appAt >= n-1 && len(apps) > n {
+		first = m.appAt - (n - 2)
+	}
+	for i := first; i < len(apps); i++ {
+		a := apps[i]
+		if i-first == n-1 && len(apps) > i+1 {
 			out = append(out, t.Muted.Render(fmt.Sprintf("  … and %d more", len(apps)-i)))
 			break
 		}
-		head := fmt.Sprintf("  #%-4d %s  %s  ", a.ID, state.Day(a.Submitted), line(a.Name))
-		out = append(out, clip(t.Text.Render(head)+t.Subtle.Render(clip(line(a.Text), max(m.tableWidth()-lipgloss.Width(head), 0))), m.tableWidth()))
+		mark := "  "
+		if deciding && i == m.appAt {
+			mark = t.Accent.Render("▸ ")
+		}
+		head := fmt.Sprintf("#%-4d %s  %s  ", a.ID, state.Day(a.Submitted), line(a.Name))
+		out = append(out, fitLine(mark+t.Text.Render(head)+t.Subtle.Render(clip(line(a.Text), max(m.tableWidth()-lipgloss.Width(head)-2, 0))), m.tableWidth()))
 	}
 	return strings.Join(out, "\n")
 }

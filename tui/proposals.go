@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
@@ -109,6 +108,7 @@ const (
 // every hub change, so tallies move as soon as anyone votes.
 type proposalsTab struct {
 	md   markdown // rendered bodies
+	pmd  markdown // the preview's body, beside the list on a wide screen
 	c    *common
 	w, h int
 
@@ -134,6 +134,8 @@ type proposalsTab struct {
 
 	// new proposal
 	form *propForm
+	// the ballot being marked (inputOn == inputBallot)
+	ballot *ballot
 
 	keyUp, keyDown, keyTop, keyEnd, keyOpen, keyFilter, keyClear, keyDone, keyNew       key.Binding
 	keyYes, keyNo, keyAbstain, keyVote, keyComment, keyBack, keyScroll, keySend, keyEsc key.Binding
@@ -218,6 +220,8 @@ func (p *proposalsTab) ShortHelp() []key.Binding {
 		return p.form.keys()
 	case p.filtering:
 		return []key.Binding{p.keyDone, p.keyClear}
+	case p.inputOn == inputBallot && p.ballot != nil:
+		return p.ballot.keys()
 	case p.inputOn != inputNone:
 		return []key.Binding{p.keySend, p.keyEsc}
 	case p.c.openProp != 0:
@@ -378,11 +382,9 @@ func (p *proposalsTab) updateDetail(k tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		p.inputOn = inputBallot
-		p.input.SetValue("")
-		p.input.CharLimit = 400
-		p.input.Placeholder = ballotHint(v.Method)
+		p.ballot = newBallot(v)
 		p.vpDirty = true
-		return p.input.Focus()
+		return nil
 	case key.Matches(k, p.keyComment):
 		if v.Draft != 0 {
 			p.c.status, p.c.statusErr = draftHint(v), false
@@ -448,19 +450,28 @@ func (p *proposalsTab) vote(v *state.ProposalView, b tally.Ballot, choice string
 	return p.c.submitAs("vote", ok, state.CastVote{ID: v.ID, Ballot: b})
 }
 
-func ballotHint(method string) string {
-	switch method {
-	case state.MethodApproval:
-		return "the options you approve, by number or name: 1,3"
-	case state.MethodRanked:
-		return "options best first, by number or name: 2,1,3"
-	case state.MethodScore:
-		return fmt.Sprintf("a score 0-%d for each option, in order: 5,0,3", tally.MaxScore)
+func (p *proposalsTab) updateBallot(k tea.KeyPressMsg) tea.Cmd {
+	send, cancel := p.ballot.update(k)
+	v := p.current()
+	switch {
+	case cancel || v == nil:
+		p.closeInput()
+	case p.busy:
+	case send:
+		b := p.ballot.cast()
+		if err := tally.ValidateBallot(v.Method, b, len(v.Options)); err != nil {
+			p.c.status, p.c.statusErr = line(err.Error()), true
+			return nil
+		}
+		p.busy = true
+		return p.c.submitAs("ballot", fmt.Sprintf("your %s ballot on %s is in", methodName(v.Method), label(v)),
+			state.CastVote{ID: v.ID, Ballot: b})
 	}
-	return "yes, no or abstain"
+	return nil
 }
 
 func (p *proposalsTab) closeInput() {
+	p.ballot = nil
 	p.inputOn = inputNone
 	p.busy = false
 	p.input.Blur()
@@ -470,6 +481,12 @@ func (p *proposalsTab) closeInput() {
 
 func (p *proposalsTab) updateInput(msg tea.Msg) tea.Cmd {
 	k, isKey := msg.(tea.KeyPressMsg)
+	if p.inputOn == inputBallot && p.ballot != nil {
+		if !isKey {
+			return nil
+		}
+		return p.updateBallot(k)
+	}
 	switch {
 	case isKey && key.Matches(k, p.keyEsc):
 		p.closeInput()
@@ -533,20 +550,4 @@ func (p *proposalsTab) result(msg resultMsg) tea.Cmd {
 		p.dirty, p.vpDirty = true, true
 	}
 	return nil
-}
-
-// --- new proposal form ---
-
-// propForm is the new-proposal form: a title and a Markdown-free body.
-// Plain bubbles inputs rather than huh, like the rest of the app: huh's
-// fields blink (a timer per idle session), bring their own theme and keys,
-// and size themselves from the terminal rather than from the tab.
-type propForm struct {
-	title textinput.Model
-	body  textarea.Model
-	focus int
-	busy  bool
-	rules string
-
-	keyNext, keyPrev, keySend, keyCancel key.Binding
 }

@@ -45,7 +45,10 @@ func (p *proposalsTab) detailView(t *themes.Theme) string {
 	b.WriteString(t.Heading.Render(clip(label(v)+" "+line(v.Title), max(p.w, 1))) + "\n")
 	b.WriteString(t.Muted.Render(clip(p.meta(v, now), max(p.w, 1))) + "\n\n")
 	inputH := 0
-	if p.inputOn != inputNone {
+	switch {
+	case p.inputOn == inputBallot && p.ballot != nil:
+		inputH = min(p.ballot.height()+1, max(p.h/2, 3))
+	case p.inputOn != inputNone:
 		inputH = 3
 	}
 	vh := max(p.h-3-inputH, 1)
@@ -122,6 +125,13 @@ func methodName(m string) string {
 }
 
 func (p *proposalsTab) inputView(t *themes.Theme, v *state.ProposalView) string {
+	if p.inputOn == inputBallot && p.ballot != nil {
+		title := fmt.Sprintf("Your %s ballot on %s", methodName(v.Method), label(v))
+		if p.busy {
+			title += " · sending…"
+		}
+		return fit(p.ballot.view(t, title, p.w), p.w, max(p.h/2, 3)-1)
+	}
 	title := "Comment on " + label(v)
 	if p.inputOn == inputBallot {
 		title = fmt.Sprintf("Your %s ballot on %s", methodName(v.Method), label(v))
@@ -175,6 +185,11 @@ func (p *proposalsTab) sidebar(t *themes.Theme, v *state.ProposalView, w int, co
 		for _, n := range counts {
 			total += n
 		}
+		if v.Method == state.MethodApproval {
+			// A voter approves any number of options: what tells is the
+			// share of voters who approve each, not of all approvals.
+			total = max(tl.Participants, 1)
+		}
 		nameW := 7
 		for i, o := range tl.Options {
 			nameW = max(nameW, ansi.StringWidth(fmt.Sprintf("%d %s", i+1, line(o)))+1)
@@ -189,6 +204,9 @@ func (p *proposalsTab) sidebar(t *themes.Theme, v *state.ProposalView, w int, co
 		}
 		if v.Method == state.MethodRanked && len(tl.Rounds) > 1 {
 			add(t.Muted.Render(clip(fmt.Sprintf("final of %d instant-runoff rounds", len(tl.Rounds)), w)))
+		}
+		if v.Method == state.MethodApproval {
+			add(t.Muted.Render(clip("share of voters approving each option", w)))
 		}
 		if v.Method == state.MethodScore {
 			add(t.Muted.Render(clip(fmt.Sprintf("score totals, 0-%d per voter", tally.MaxScore), w)))

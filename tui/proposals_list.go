@@ -85,6 +85,8 @@ func (p *proposalsTab) View() string {
 		return p.formView(t)
 	case p.c.openProp != 0 && p.current() != nil:
 		return p.detailView(t)
+	case p.split() && len(p.props()) > 0:
+		return p.splitView(t)
 	}
 	return p.listView(t)
 }
@@ -207,7 +209,14 @@ func (p *proposalsTab) columns() listCols {
 			fixed += n + 1
 		}
 	}
-	c.title = min(max(p.w-fixed-1, 6), 72)
+	c.title = max(p.w-fixed-1, 6)
+	if extra := c.title - 72; extra > 0 && c.label > 0 {
+		// A wide list gives its spare room to the tally too: "Lisbon 2"
+		// cut to "Lisb…" next to blank columns helps no one.
+		more := min(extra/2, 24)
+		c.label += more
+		c.title -= more
+	}
 	return c
 }
 

@@ -23,10 +23,11 @@ type settings struct {
 	country  textinput.Model
 	placing  bool       // the country input is open
 	leaving  *leaveFlow // the leave questions, when open
+	keys     *keysView  // the member's keys, when open
 	w, h     int
 
 	keyUp, keyDown, keyPick, keyRename, keySave, keyCancel key.Binding
-	keyListed, keyCountry, keySaveCC, keyLeave             key.Binding
+	keyListed, keyCountry, keySaveCC, keyLeave, keyKeys    key.Binding
 }
 
 func newSettings(c *common) *settings {
@@ -41,7 +42,10 @@ func newSettings(c *common) *settings {
 		keyCountry: bind([]string{"o"}, "o", "country"),
 		keySaveCC:  bind([]string{"enter"}, "enter", "save country"),
 		keyLeave:   bind([]string{"L"}, "L", "leave the community"),
-		country:    newInput("two letters, e.g. PT; empty clears it", 2),
+		keyKeys:    bind([]string{"K"}, "K", "your keys"),
+		// Room for more than two letters: a name typed by mistake is
+		// refused with a reason and kept to fix, not cut to "Po".
+		country: newInput("two letters, e.g. PT; empty clears it", 40),
 	}
 	s.name.Prompt = "› "
 	s.country.Prompt = "› "
@@ -49,7 +53,9 @@ func newSettings(c *common) *settings {
 }
 
 func (s *settings) TabName() string { return "Settings" }
-func (s *settings) Capturing() bool { return s.renaming || s.placing || s.leaving != nil }
+func (s *settings) Capturing() bool {
+	return s.renaming || s.placing || s.leaving != nil || (s.keys != nil && s.keys.adding != nil)
+}
 func (s *settings) SetSize(w, h int) {
 	s.w, s.h = w, h
 	s.name.SetWidth(max(min(w-16, state.MaxNameLen+2), 1))
@@ -65,15 +71,17 @@ func (s *settings) ShortHelp() []key.Binding {
 		return []key.Binding{s.keySave, s.keyCancel}
 	case s.placing:
 		return []key.Binding{s.keySaveCC, s.keyCancel}
+	case s.keys != nil:
+		return s.keys.keys()
 	}
-	return []key.Binding{s.keyUp, s.keyDown, s.keyPick, s.keyRename, s.keyListed, s.keyCountry}
+	return []key.Binding{s.keyUp, s.keyDown, s.keyPick, s.keyRename, s.keyListed, s.keyCountry, s.keyKeys}
 }
 
 func (s *settings) FullHelp() [][]key.Binding {
-	if s.Capturing() {
+	if s.Capturing() || s.keys != nil {
 		return [][]key.Binding{s.ShortHelp()}
 	}
-	return [][]key.Binding{{s.keyUp, s.keyDown, s.keyPick}, {s.keyRename, s.keyListed, s.keyCountry, s.keyLeave}}
+	return [][]key.Binding{{s.keyUp, s.keyDown, s.keyPick}, {s.keyRename, s.keyListed, s.keyCountry, s.keyKeys, s.keyLeave}}
 }
 
 func (s *settings) Refresh() {
@@ -113,6 +121,8 @@ func (s *settings) Update(msg tea.Msg) tea.Cmd {
 		return s.updateLeave(msg)
 	case s.placing:
 		return s.updateCountry(msg)
+	case s.keys != nil:
+		return s.updateKeys(msg)
 	}
 	if s.renaming {
 		switch {
@@ -163,6 +173,8 @@ func (s *settings) Update(msg tea.Msg) tea.Cmd {
 		return s.openCountry()
 	case key.Matches(k, s.keyLeave):
 		return s.openLeave()
+	case key.Matches(k, s.keyKeys):
+		return s.openKeys()
 	}
 	return nil
 }
@@ -174,6 +186,9 @@ func (s *settings) View() string {
 	t := s.c.theme
 	if s.leaving != nil {
 		return s.leaving.view(t, s.c.sshCmd, max(min(s.w, 76), 1))
+	}
+	if s.keys != nil {
+		return s.keysViewText(t)
 	}
 	var b strings.Builder
 	b.WriteString(t.Heading.Render("Settings") + "\n\n")

@@ -130,5 +130,11 @@ func (s *settings) result(msg resultMsg) tea.Cmd {
 	if msg.tag == "leave" && msg.err != nil && s.leaving != nil {
 		s.leaving.busy = false
 	}
+	if msg.tag == "country" && msg.err == nil {
+		s.closeCountry()
+	}
+	if s.keys != nil {
+		s.keys.result(msg)
+	}
 	return nil
 }

@@ -44,17 +44,18 @@ func (s *settings) updateCountry(msg tea.Msg) tea.Cmd {
 			s.closeCountry()
 			return nil
 		case key.Matches(k, s.keySaveCC):
-			s.closeCountry()
 			cc := strings.ToUpper(strings.TrimSpace(s.country.Value()))
 			if cc == s.c.snap.me.Country {
+				s.closeCountry()
 				return nil
 			}
 			ok := "your country is now " + cc
 			if cc == "" {
 				ok = "your country is cleared"
 			}
-			// The hub checks the code and says what is wrong with it.
-			return s.c.submit(ok, state.SetCountry{Country: cc})
+			// The hub checks the code and says what is wrong with it; the
+			// box stays open with what was typed until it is accepted.
+			return s.c.submitAs("country", ok, state.SetCountry{Country: cc})
 		}
 	}
 	var cmd tea.Cmd

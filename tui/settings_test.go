@@ -132,8 +132,12 @@ func TestSettingsListedAndCountry(t *testing.T) {
 	if c := memberByID(t, f, 2).Country; c != "PT" {
 		t.Fatalf("a bad code changed the country to %q", c)
 	}
+	// The refused code stays in the open box, to be fixed.
+	if st := m.(*App).shell.tab(tabSettings).(*settings); !st.placing || st.country.Value() != "XX" {
+		t.Fatalf("the refused code was not kept: open %v, %q", st.placing, st.country.Value())
+	}
 	// q while typing is a letter, not a quit; empty clears.
-	m = press(m, "o", "backspace", "backspace", "q")
+	m = press(m, "backspace", "backspace", "q")
 	if m.(*App).sess.closed() {
 		t.Fatal("q in the country input quit")
 	}

@@ -55,6 +55,11 @@ type shell struct {
 	deferred int
 	asked    bool // the session's first data was checked for due consent
 	parts    chromeParts
+	// msgAll is the message the member asked to read whole (! key).
+	msgAll string
+	// laid is the size the tabs were last given: the room left by the
+	// chrome changes with the help and the message, not only the terminal.
+	laid [2]int
 }
 
 func newShell(c *common) *shell {
@@ -94,7 +99,11 @@ func (s *shell) Update(msg tea.Msg) tea.Cmd {
 	if cur.Capturing() {
 		return cur.Update(msg)
 	}
-	s.c.status, s.c.statusErr = "", false
+	if key.Matches(k, s.keys.Expand) && s.messageCut() {
+		s.msgAll, _ = s.message()
+		return nil
+	}
+	s.c.status, s.c.statusErr, s.msgAll = "", false, ""
 	switch {
 	case key.Matches(k, s.keys.Quit):
 		return quit
@@ -174,6 +183,9 @@ func (s *shell) keyMap() keyMap {
 		global: []key.Binding{k.Next, k.Help, k.Quit},
 		full:   []key.Binding{k.Tabs, k.Next, k.Prev, k.Help, k.Quit},
 	}
+	if s.messageCut() {
+		km.global = append([]key.Binding{k.Expand}, km.global...)
+	}
 	switch {
 	case s.c.consentDue() != 0:
 		km.global = append([]key.Binding{k.Charter}, km.global...)
@@ -188,17 +200,25 @@ func (s *shell) keyMap() keyMap {
 // take, with help lines of help.
 func chromeLines(help int) int { return 3 + 1 + help + 1 }
 
-// contentSize is the room a tab has: the screen less the chrome, and a
-// column either side.
+// contentSize is the room a tab has: the screen less the chrome (and the
+// lines of a long message), and a column either side.
 func (s *shell) contentSize() (int, int) {
 	_, lines := s.helpView()
-	return max(s.width-2, 0), max(s.height-chromeLines(lines), 0)
+	return max(s.width-2, 0), s.bodyHeight(lines)
+}
+
+// bodyHeight is the screen's height under the chrome with help lines of
+// help.
+func (s *shell) bodyHeight(help int) int {
+	msg := max(len(s.messageLines())-1, 0)
+	return max(s.height-chromeLines(help)-msg, 0)
 }
 
 func (s *shell) SetSize(w, h int) {
 	s.width, s.height = w, h
 	s.help.SetWidth(max(w-2, 0))
 	cw, ch := s.contentSize()
+	s.laid = [2]int{cw, ch}
 	for _, t := range s.tabs {
 		if t != nil {
 			t.SetSize(cw, ch)
@@ -209,24 +229,50 @@ func (s *shell) SetSize(w, h int) {
 	}
 }
 
+// keysFollowDrawing is a screen whose keys depend on what it drew, so
+// the shell reads its help again after drawing it.
+type keysFollowDrawing interface{ keysFollowDrawing() }
+
 func (s *shell) View() string {
 	w := s.width
 	// The help height depends on the active screen's keys, so sizes are
 	// settled again before drawing; it is cheap and keeps the status bar
 	// pinned to the bottom.
 	help, lines := s.helpView()
-	ch := max(s.height-chromeLines(lines), 0)
+	ch := s.bodyHeight(lines)
+	if s.laid != [2]int{max(w-2, 0), ch} {
+		// A prompt closed, the help or a message changed size: the screen
+		// gets its real room, so a list never loses its last row under them.
+		s.SetSize(s.width, s.height)
+		help, lines = s.helpView()
+		ch = s.bodyHeight(lines)
+	}
 	view := s.tab(s.active).View
 	if s.prompt != nil {
 		view = s.prompt.View
 	}
 	body := s.parts.body.fit(view(), w, ch)
+	if _, after := s.tab(s.active).(keysFollowDrawing); after && s.prompt == nil {
+		// Its keys depend on what it drew (Home scrolls only when it is
+		// too tall): the help is read again, and in the rare case that
+		// it changed height the screen is laid out once more.
+		help, lines = s.helpView()
+		if now := s.bodyHeight(lines); now != ch {
+			s.SetSize(s.width, s.height)
+			ch = now
+			body = s.parts.body.fit(view(), w, ch)
+		}
+	}
+	gap := ""
+	if msg := s.messageLines(); msg != nil {
+		gap = strings.Join(msg, "\n")
+	}
 	parts := []string{
 		s.titleBar(),
 		s.tabBar(),
 		s.rule(),
 		body,
-		"",
+		gap,
 		help,
 		s.statusBar(),
 	}

@@ -34,6 +34,7 @@ type treasuryTab struct {
 	allow   []state.Allowance
 	rows    []*state.Entry // the ledger after the filter
 	amtW    int            // width of the ledger's amount column
+	nameW   int            // widest member name in the ledger
 
 	// One cursor runs over the pending payouts, the allowances, then the
 	// ledger rows; the selection is kept by id across reloads.
@@ -216,7 +217,7 @@ func (tr *treasuryTab) sync() {
 	tr.allow = d.allow
 	q := strings.ToLower(strings.TrimSpace(tr.filter.Value()))
 	tr.rows = tr.rows[:0]
-	tr.amtW = 0
+	tr.amtW, tr.nameW = 0, 0
 	for i := range d.ledger {
 		e := &d.ledger[i]
 		if q != "" && !strings.Contains(strings.ToLower(fmt.Sprintf("#%d %s %s %s %s", e.ID, line(e.Kind), tr.name(e.Member), line(e.Asset), tr.memo(e))), q) {
@@ -224,6 +225,7 @@ func (tr *treasuryTab) sync() {
 		}
 		tr.rows = append(tr.rows, e)
 		tr.amtW = max(tr.amtW, ansi.StringWidth(tr.signed(e)))
+		tr.nameW = max(tr.nameW, ansi.StringWidth(tr.name(e.Member)))
 	}
 	tr.amtW = min(tr.amtW, 28)
 	// Put the cursor back on what was selected, if it is still there.

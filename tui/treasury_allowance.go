@@ -283,7 +283,7 @@ func (tr *treasuryTab) allowancesView(t *themes.Theme, n int) string {
 		if tr.holds(a) {
 			mark = t.Accent.Render(note)
 		}
-		out = append(out, clip("  "+t.Muted.Render(id)+t.Text.Render(who)+t.Muted.Render(per)+
+		out = append(out, fitLine("  "+t.Muted.Render(id)+t.Text.Render(who)+t.Muted.Render(per)+
 			t.Good.Render(repeat("█", barW-sc))+t.Subtle.Render(repeat("░", sc))+"  "+t.Text.Render(lt)+"  "+mark, tr.w))
 	}
 	return strings.Join(out, "\n")

@@ -24,9 +24,21 @@ func treasuryTabOf(m tea.Model) *treasuryTab {
 	return m.(*App).shell.tab(tabTreasury).(*treasuryTab)
 }
 
+// statusLineOf is the status bar and, when the latest message was too long
+// for it, the message as wrapped above it, joined back into one line.
 func statusLineOf(m tea.Model) string {
 	lines := strings.Split(screen(m), "\n")
-	return lines[len(lines)-1]
+	last := lines[len(lines)-1]
+	if a, ok := m.(*App); ok && a.shell != nil {
+		if msg := a.shell.messageLines(); msg != nil {
+			var words []string
+			for _, l := range msg {
+				words = append(words, strings.TrimSpace(ansi.Strip(l)))
+			}
+			return strings.Join(words, " ") + " " + last
+		}
+	}
+	return last
 }
 
 func TestTreasuryEmptyState(t *testing.T) {

@@ -209,7 +209,7 @@ func (tr *treasuryTab) chartView(t *themes.Theme, ms []monthFlow) string {
 		t.Good.Render("█") + t.Muted.Render(" in  ") + t.Bad.Render("▓") + t.Muted.Render(" out")
 	out := []string{clip(title, tr.w)}
 	// month, gap, bar, amount, gap, bar, amount
-	barW := min((tr.w-8-2-1-amtW-3-1-amtW)/2, 30)
+	barW := min((tr.w-8-2-1-amtW-3-1-amtW)/2, 60) // wider on a wide screen, not past reading
 	for _, m := range ms {
 		in, outS := "+"+money.Format(m.in, dec), "−"+money.Format(m.out, dec)
 		if m.in == 0 {
@@ -291,7 +291,7 @@ func (tr *treasuryTab) payoutsView(t *themes.Theme, n int) string {
 			out = append(out, t.Selected.Render(pad("▸ "+id+amt+"  "+to+"  "+sig+"  "+note, tr.w)))
 			continue
 		}
-		out = append(out, clip("  "+t.Muted.Render(id)+t.Text.Render(amt)+"  "+t.Text.Render(to)+"  "+
+		out = append(out, fitLine("  "+t.Muted.Render(id)+t.Text.Render(amt)+"  "+t.Text.Render(to)+"  "+
 			t.Accent.Render(sig)+"  "+t.Subtle.Render(note), tr.w))
 	}
 	return strings.Join(out, "\n")
@@ -304,7 +304,9 @@ type ledgerCols struct {
 }
 
 func (tr *treasuryTab) columns() ledgerCols {
-	c := ledgerCols{date: 10, kind: 12, member: min(max(tr.w/6, 8), 20), amount: max(tr.amtW, 6)}
+	// Names take what they need, up to a share of the width that leaves
+	// the memo room; on a wide screen that is the whole name.
+	c := ledgerCols{date: 10, kind: 12, member: min(max(tr.nameW, 8), max(tr.w/4, 8), 40), amount: max(tr.amtW, 6)}
 	switch {
 	case tr.w < 50:
 		c.date, c.kind = 0, 0
@@ -382,7 +384,9 @@ func (tr *treasuryTab) ledgerView(t *themes.Theme, n int) string {
 		if inflow(e) {
 			amt = t.Good
 		}
-		out = append(out, clip("  "+t.Muted.Render(id+date)+t.Subtle.Render(kind)+t.Text.Render(member)+
+		// Each cell is cut to its column already; a second ellipsis here
+		// would read "solar pan……".
+		out = append(out, fitLine("  "+t.Muted.Render(id+date)+t.Subtle.Render(kind)+t.Text.Render(member)+
 			amt.Render(amount)+t.Subtle.Render(memo), tr.w))
 	}
 	return strings.Join(out, "\n")

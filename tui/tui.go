@@ -169,6 +169,7 @@ type (
 		theme  bool   // a refused theme choice must not stay on screen
 		tag    string // set by the screen that sent it (common.submitAs)
 		events []state.Event
+		code   string // a new invite code, shown once
 	}
 	// reloadMsg asks for a fresh snapshot now, e.g. when a screen opens
 	// something whose details are read with the snapshot.

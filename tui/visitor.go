@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/polis-hub/polis/state"
 )
@@ -32,11 +33,11 @@ type visitor struct {
 func newVisitor(c *common) *visitor {
 	return &visitor{c: c, help: help.New(),
 		redeem: newForm("Redeem an invite", "Got a code from a member? Enter it with the name you want to be known by.",
-			field{"Invite code", "xxxx-xxxx-xxxx-xxxx", 64},
-			field{"Your name", "how members will see you", state.MaxNameLen}),
+			field{label: "Invite code", placeholder: "xxxx-xxxx-xxxx-xxxx", limit: 64},
+			field{label: "Your name", placeholder: "how members will see you", limit: state.MaxNameLen}),
 		apply: newForm("Apply to join", "No code? Tell the community who you are: its members can read this with your key, and a steward decides.",
-			field{"Your name", "how members will see you", state.MaxNameLen},
-			field{"A few words", "who you are and why you'd like to join", 280}),
+			field{label: "Your name", placeholder: "how members will see you", limit: state.MaxNameLen},
+			field{label: "A few words", placeholder: "who you are and why you'd like to join", limit: 280}),
 		keyRedeem: bind([]string{"i"}, "i", "redeem invite"),
 		keyApply:  bind([]string{"a"}, "a", "apply"),
 		keyHelp:   bind([]string{"?"}, "?", "more help"),
@@ -221,13 +222,27 @@ func (v *visitor) View() string {
 	if lipgloss.Width(name)+lipgloss.Width(info) > w {
 		info = ""
 	}
-	bodyH := max(v.h-len(top)-lipgloss.Height(helpView)-2, 0)
+	// A message too long for the bar wraps above it, as in the shell: a
+	// refusal cut mid-word tells a visitor nothing.
+	msg, gap := v.c.status, ""
+	if room := w - lipgloss.Width(name) - lipgloss.Width(info) - 2; msg != "" && ansi.StringWidth(msg) > room && w >= 8 {
+		st := t.StatusOK
+		if v.c.statusErr {
+			st = t.StatusError
+		}
+		lines := wrapMessage(msg, w-2, msgCap(v.h, true))
+		for i, l := range lines {
+			lines[i] = " " + st.UnsetPadding().Render(l)
+		}
+		msg, gap = "", strings.Join(lines, "\n")
+	}
+	bodyH := max(v.h-len(top)-lipgloss.Height(helpView)-1-lipgloss.Height(gap), 0)
 	frame := func(body string) string {
 		return strings.Join(append(top,
 			fit(indent(body, 1), w, bodyH),
-			"",
+			gap,
 			helpView,
-			statusLine(t, name, info, v.c.status, v.c.statusErr, w),
+			statusLine(t, name, info, msg, v.c.statusErr, w),
 		), "\n")
 	}
 	if v.prompt != nil {
