@@ -39,6 +39,9 @@ type Engine interface {
 	// commit. Slow readers miss intermediate sizes but always get the
 	// latest: the channel holds one value and is overwritten.
 	Subscribe() (<-chan uint64, func())
+	// Nudge wakes the subscribers without a commit: what the hub shows
+	// beside the log (witnesses' cosignatures) changed.
+	Nudge()
 	// Now is the engine's clock, the one events are stamped from.
 	Now() time.Time
 	// VerifierKey is the note verifier key of the log's checkpoints.

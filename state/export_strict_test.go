@@ -89,3 +89,24 @@ func TestExportCosignedFrames(t *testing.T) {
 		t.Fatalf("a cosigned frame among the events: %v", err)
 	}
 }
+
+// A witness's cosignature arrives after its checkpoint was published: the
+// hub wakes its subscribers (the app, the doors) without a commit.
+func TestCosignaturesChangedWakesSubscribers(t *testing.T) {
+	f := newGov(t)
+	ch, stop := f.h.Subscribe()
+	defer stop()
+	select {
+	case <-ch:
+	default:
+	}
+	f.h.CosignaturesChanged()
+	select {
+	case n := <-ch:
+		if n != f.s.Size() {
+			t.Fatalf("woken with size %d, want %d", n, f.s.Size())
+		}
+	default:
+		t.Fatal("no wake-up")
+	}
+}

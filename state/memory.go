@@ -214,6 +214,9 @@ func (m *Memory) Published() *Published {
 // Subscribe is described at Engine.
 func (m *Memory) Subscribe() (<-chan uint64, func()) { return m.subs.Subscribe() }
 
+// Nudge is described at Engine.
+func (m *Memory) Nudge() { m.subs.Publish(m.Published().Size) }
+
 // Now is the engine's clock.
 func (m *Memory) Now() time.Time { return m.opts.Clock() }
 

@@ -391,6 +391,10 @@ type CosignatureStatus struct {
 // (the gatherer that asks them).
 func (h *Hub) SetCosignatures(f func() []CosignatureStatus) { h.cosigs.Store(&f) }
 
+// CosignaturesChanged tells the app and the doors to look again: a
+// witness cosigned, or refused, after the checkpoint was published.
+func (h *Hub) CosignaturesChanged() { h.eng.Nudge() }
+
 // Cosignatures lists the statuses of the witnesses the hub asks, by name;
 // none when no gatherer runs.
 func (h *Hub) Cosignatures() []CosignatureStatus {

@@ -238,12 +238,20 @@ func (g *Gatherer) accept(c state.Cosigner, v note.Verifier, head state.Head, li
 	g.set(c.Name, func(st *state.CosignatureStatus) {
 		st.Height, st.Size, st.Time, st.Line, st.Error, st.Refused = cs.height, cs.size, cs.time, cs.line, "", false
 	})
+	g.Hub.CosignaturesChanged()
 	g.logger().Debug("cosigned", "witness", c.Name, "height", head.Height)
 	return nil
 }
 
 func (g *Gatherer) fail(c state.Cosigner, err error, refused bool) error {
-	g.set(c.Name, func(st *state.CosignatureStatus) { st.Error, st.Refused = err.Error(), refused })
+	changed := false
+	g.set(c.Name, func(st *state.CosignatureStatus) {
+		changed = st.Error != err.Error() || st.Refused != refused
+		st.Error, st.Refused = err.Error(), refused
+	})
+	if changed {
+		g.Hub.CosignaturesChanged()
+	}
 	g.mu.Lock()
 	if g.retryAt == nil {
 		g.retryAt = map[string]time.Time{}

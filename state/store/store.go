@@ -271,6 +271,9 @@ func (s *Store) VerifierKey() string { return s.vkey }
 // Subscribe is described at state.Engine.
 func (s *Store) Subscribe() (<-chan uint64, func()) { return s.subs.Subscribe() }
 
+// Nudge is described at state.Engine.
+func (s *Store) Nudge() { s.subs.Publish(s.Published().Size) }
+
 // View runs fn over a consistent snapshot of published state; it fails
 // once the store has failed (see snapshot).
 func (s *Store) View(fn func(r state.Reader) error) error {
