@@ -175,6 +175,9 @@ func benchConfig(hostKey string) polisssh.Config {
 		MaxStartups: -1, MaxStartupsPerIP: -1,
 		MaxSessionless: -1, MaxSessionlessPerIP: -1,
 		ConnRatePerIP: -1, ConnBurstPerIP: -1,
+		// The writer's connection waits, sessionless, while the idle
+		// sessions are measured: longer than the door's default allows.
+		SessionlessTimeout: -1,
 		// Connection logs go to stderr, which the driver points at
 		// --hub-log or /dev/null: formatting them is part of the cost.
 		Logger: slog.New(slog.NewTextHandler(os.Stderr, nil)),
