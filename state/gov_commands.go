@@ -308,6 +308,7 @@ func (c CommentOn) Decide(r Reader, env Env) (uint64, []Body, error) {
 type CastVote struct {
 	ID     uint64
 	Ballot tally.Ballot
+	Sig    string // the member's armoured SSHSIG over ActToSign's bytes, or ""
 }
 
 func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
@@ -326,7 +327,11 @@ func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, err
 	}
 	b := c.Ballot
-	return m.ID, []Body{&VoteCast{Proposal: p.ID, Choice: b.Choice, Approve: b.Approve, Ranking: b.Ranking, Scores: b.Scores}}, nil
+	v := &VoteCast{Proposal: p.ID, Choice: b.Choice, Approve: b.Approve, Ranking: b.Ranking, Scores: b.Scores}
+	if err := signBody(r, m.ID, v, c.Sig); err != nil {
+		return 0, nil, err
+	}
+	return m.ID, []Body{v}, nil
 }
 
 // Delegate gives the asking member's vote to another member, for one kind

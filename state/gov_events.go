@@ -33,6 +33,8 @@ type VoteCast struct {
 	Approve  []int  `json:"approve"`
 	Ranking  []int  `json:"ranking"`
 	Scores   []int  `json:"scores"`
+	Sig      string `json:"sig,omitempty"`     // the member's armoured SSHSIG over ActBytes, or "" (attested by the hub)
+	SigSeq   uint64 `json:"sig_seq,omitempty"` // the member's signed-act sequence number
 }
 
 // DelegationSet delegates the actor's vote, for one kind or "*" for all.
