@@ -206,3 +206,17 @@ func (h *Hub) ActToSign(a Actor, now int64, c Command) (out []byte, err error) {
 	})
 	return out, err
 }
+
+// ActOrigin is the origin an act's bytes name, for a signing tool to pick
+// the namespace; it checks only the header ActBytes writes.
+func ActOrigin(act []byte) (string, error) {
+	rest, ok := bytes.CutPrefix(act, []byte("polis act 1\norigin "))
+	if !ok || !bytes.HasSuffix(act, []byte("\n")) {
+		return "", errors.New("not the bytes of a polis act (get them with --print-act)")
+	}
+	origin, _, _ := bytes.Cut(rest, []byte("\n"))
+	if err := checkOrigin(string(origin)); err != nil {
+		return "", err
+	}
+	return string(origin), nil
+}

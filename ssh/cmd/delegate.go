@@ -158,7 +158,7 @@ func (c *cli) receiptCmd() *cobra.Command {
 		if *asJSON {
 			return printJSON(cmd, rc)
 		}
-		out(cmd, "Receipt for %sevent %d\nleaf   %s\nevent  %s\n", what, rc.Seq, rc.LeafHash, line(rc.Event))
+		out(cmd, "Receipt for %sevent %d\nleaf   %s\nevent  %s\n%s\n", what, rc.Seq, rc.LeafHash, line(rc.Event), signedLine(rc))
 		if !rc.Sealed {
 			out(cmd, "Not sealed yet: no checkpoint covers this event; ask again shortly.\n")
 			return nil
@@ -170,6 +170,15 @@ func (c *cli) receiptCmd() *cobra.Command {
 		return nil
 	}
 	return cmd
+}
+
+// signedLine says who vouches for an event: its member's own signature,
+// or the hub alone.
+func signedLine(rc state.Receipt) string {
+	if rc.MemberSigned {
+		return "signer the member's own key (SSHSIG; polis verify checks it)"
+	}
+	return "signer the hub alone (attested by the hub: no member signature)"
 }
 
 func (c *cli) rulesCmd() *cobra.Command {

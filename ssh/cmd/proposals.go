@@ -462,11 +462,18 @@ func (c *cli) proposalCancelCmd() *cobra.Command {
 }
 
 func (c *cli) voteCmd() *cobra.Command {
-	return &cobra.Command{
+	var sig string
+	var printAct bool
+	cmd := &cobra.Command{
 		Use:         "vote ID CHOICE",
 		Annotations: forMembers(),
 		Short:       "Vote: yes|no|abstain, an option, a ranking b,a,c or scores 5,0,3 (a new vote replaces yours)",
-		Args:        exactArgs("ID", "CHOICE"),
+		Long: "Vote: yes|no|abstain, an option, a ranking b,a,c or scores 5,0,3 (a new vote replaces yours).\n\n" +
+			"To sign your vote with your own SSH key, so that nobody who runs the hub can forge it:\n" +
+			"  ssh HOST vote ID CHOICE --print-act > act            the exact bytes to sign\n" +
+			"  ssh-keygen -Y sign -n polis@ORIGIN -f KEY act        (or: polis sign -f KEY < act > act.sig)\n" +
+			"  ssh HOST vote ID CHOICE --sig - < act.sig            cast it with the signature",
+		Args: exactArgs("ID", "CHOICE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "proposal", args[0])
 			if err != nil {
@@ -483,15 +490,53 @@ func (c *cli) voteCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			evs, err := c.submit(cmd, state.CastVote{ID: id, Ballot: b})
+			vote := state.CastVote{ID: id, Ballot: b}
+			if printAct {
+				act, err := c.hub.ActToSign(c.who.Actor(), time.Now().UnixMilli(), vote)
+				if err != nil {
+					return err
+				}
+				_, err = cmd.OutOrStdout().Write(act)
+				return err
+			}
+			if vote.Sig, err = readSig(cmd, sig); err != nil {
+				return err
+			}
+			evs, err := c.submit(cmd, vote)
 			if err != nil {
 				return err
 			}
-			out(cmd, "Voted %s on proposal %d (event %d; receipt: ssh HOST receipt %d)\n",
-				state.BallotText(p.Method, p.Options, b), id, evs[0].Seq, id)
+			signed := ""
+			if state.IsMemberSigned(evs[0].Body) {
+				signed = ", signed with your key"
+			}
+			out(cmd, "Voted %s on proposal %d%s (event %d; receipt: ssh HOST receipt %d)\n",
+				state.BallotText(p.Method, p.Options, b), id, signed, evs[0].Seq, id)
 			return nil
 		},
 	}
+	cmd.Flags().StringVar(&sig, "sig", "", "your SSH signature of the act (ssh-keygen -Y sign), read from stdin: --sig -")
+	cmd.Flags().BoolVar(&printAct, "print-act", false, "print the exact bytes to sign for this vote and change nothing")
+	return cmd
+}
+
+// readSig reads an armoured signature for --sig: only "-" (stdin) names
+// one, since the hub cannot read the member's files.
+func readSig(cmd *cobra.Command, flag string) (string, error) {
+	switch flag {
+	case "":
+		return "", nil
+	case "-":
+		s, err := readBounded(cmd.InOrStdin(), state.MaxSigLen, "signature")
+		if err != nil {
+			return "", err
+		}
+		if strings.TrimSpace(s) == "" {
+			return "", usage(cmd, "--sig - reads the signature from stdin: ssh HOST vote ID CHOICE --sig - < act.sig")
+		}
+		return s, nil
+	}
+	return "", usage(cmd, "the hub cannot read your files: send the signature on stdin, --sig - < %s", line(flag))
 }
 
 // parseRef reads a proposal ID ("3") or a draft's name ("d3"): one of the

@@ -268,7 +268,9 @@ func BadInput(wd *World, maxStdin int) map[string][]BadRow {
 		"treasury sign":    {row("alice", w("treasury sign 99")...), row("bob", w("treasury sign 1")...), row("visitor", w("treasury sign 1")...)},
 		"undelegate":       {row("visitor", w("undelegate")...), row("bob", w("undelegate --kind nosuch")...), row("bob", w("undelegate extra")...)},
 		"vote": {row("bob", w("vote 99 yes")...), row("bob", w("vote 1 maybe")...), row("bob", w("vote 1")...),
-			row("visitor", w("vote 1 yes")...), row("bob", "vote", "1", Esc), row("bob", "vote", bigID, "yes")},
+			row("visitor", w("vote 1 yes")...), row("bob", "vote", "1", Esc), row("bob", "vote", bigID, "yes"),
+			rowIn("bob", "not a signature", w("vote 1 yes --sig -")...), rowIn("bob", "", w("vote 1 yes --sig -")...),
+			row("bob", w("vote 1 yes --sig /etc/passwd")...), row("bob", w("vote 99 yes --print-act")...)},
 		"whoami": {row("bob", w("whoami extra")...), row("visitor", w("whoami --bogus")...)},
 	}
 }
