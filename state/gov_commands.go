@@ -312,6 +312,23 @@ type CastVote struct {
 }
 
 func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
+	id, body, err := c.unsignedAct(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	v := body.(*VoteCast)
+	if err := signBody(r, id, v, c.Sig); err != nil {
+		return 0, nil, err
+	}
+	p, _ := GetProposal(r, v.Proposal)
+	if err := needsSig(p, v); err != nil {
+		return 0, nil, err
+	}
+	return id, []Body{v}, nil
+}
+
+// unsignedAct is the vote Decide makes, before its signature.
+func (c CastVote) unsignedAct(r Reader, env Env) (uint64, Body, error) {
 	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
@@ -327,11 +344,7 @@ func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, err
 	}
 	b := c.Ballot
-	v := &VoteCast{Proposal: p.ID, Choice: b.Choice, Approve: b.Approve, Ranking: b.Ranking, Scores: b.Scores}
-	if err := signBody(r, m.ID, v, c.Sig); err != nil {
-		return 0, nil, err
-	}
-	return m.ID, []Body{v}, nil
+	return m.ID, &VoteCast{Proposal: p.ID, Choice: b.Choice, Approve: b.Approve, Ranking: b.Ranking, Scores: b.Scores}, nil
 }
 
 // Delegate gives the asking member's vote to another member, for one kind

@@ -50,6 +50,9 @@ type KindRules struct {
 	QuorumBP    int    `json:"quorum_bp"`
 	ThresholdBP int    `json:"threshold_bp"`
 	Hidden      bool   `json:"hidden"`
+	// SignedVotes: a vote on a proposal opened under these rules must
+	// carry its member's signature (see members_sig.go).
+	SignedVotes bool `json:"signed_votes,omitempty"`
 }
 
 // defaultRules apply until stewards or a rules proposal change them. The

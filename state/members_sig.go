@@ -179,10 +179,22 @@ func IsMemberSigned(b Body) bool {
 	return sig != ""
 }
 
-// ActToSign is what a member signs for command c: Decide's act with the
+// actCommand is a command whose act a member may sign: unsignedAct is
+// the act Decide makes, checked as Decide checks it, before the signature
+// (and before any rule that requires one).
+type actCommand interface {
+	Command
+	unsignedAct(r Reader, env Env) (actor uint64, act Body, err error)
+}
+
+// ActToSign is what a member signs for command c: its act with the
 // member's next sequence number, as ActBytes lays it out.
 func ActToSign(r Reader, env Env, c Command) ([]byte, error) {
-	actor, bodies, err := c.Decide(r, env)
+	ac, ok := c.(actCommand)
+	if !ok {
+		return nil, errors.New("this command makes no act a member can sign")
+	}
+	actor, b, err := ac.unsignedAct(r, env)
 	if err != nil {
 		return nil, err
 	}
@@ -190,12 +202,7 @@ func ActToSign(r Reader, env Env, c Command) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, b := range bodies {
-		if _, ok := b.(signedAct); ok {
-			return ActBytes(origin, actor, NextSigSeq(r, actor), b)
-		}
-	}
-	return nil, errors.New("this command makes no act a member can sign")
+	return ActBytes(origin, actor, NextSigSeq(r, actor), b)
 }
 
 // ActToSign is ActToSign over the hub's current state, at time now.
@@ -219,4 +226,14 @@ func ActOrigin(act []byte) (string, error) {
 		return "", err
 	}
 	return string(origin), nil
+}
+
+// needsSig refuses an unsigned vote on a proposal whose rules ask for
+// signed votes (the rules it opened under, so a later change does not
+// alter a running vote).
+func needsSig(p Proposal, v *VoteCast) error {
+	if p.Rules.SignedVotes && v.Sig == "" {
+		return fmt.Errorf("proposal %d takes only member-signed votes: vote %d CHOICE --print-act, sign the bytes, then --sig -", p.ID, p.ID)
+	}
+	return nil
 }

@@ -169,3 +169,39 @@ func TestOpenSSHSignatures(t *testing.T) {
 		t.Fatalf("polis verify: %v", err)
 	}
 }
+
+// TestSignedVotesRequired: rules with signed_votes refuse unsigned votes
+// on proposals opened under them (command and Apply), leave proposals
+// opened before alone, and dropping the requirement on a guarded kind
+// waits out the time lock.
+func TestSignedVotesRequired(t *testing.T) {
+	s, before := sigFixture(t)
+	strict := KindRules{Kind: KindSpend, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000, SignedVotes: true}
+	if evs := s.do("alice", SetRules{Rules: strict}); len(evs) != 1 {
+		t.Fatalf("requiring signatures is a strengthening, applied at once: %d events", len(evs))
+	}
+	p := s.propose("alice", NewProposal{Kind: KindSpend, Title: "Buy a kettle", Action: Action{Member: s.id("bob"), Asset: "EUR", Amount: 3000}})
+	size := s.m.Size()
+	_, err := s.h.Submit(s.ctx, s.who("bob"), CastVote{ID: p, Ballot: tally.Ballot{Choice: "yes"}})
+	if err == nil || !strings.Contains(err.Error(), "takes only member-signed votes") || s.m.Size() != size {
+		t.Fatalf("unsigned vote where required: %v", err)
+	}
+	s.do("bob", CastVote{ID: p, Ballot: tally.Ballot{Choice: "yes"}, Sig: signArmoured(t, testSigner(t, "bob"), SigNamespace(vectorOrigin), s.actBytes("bob", p, "yes"))})
+	s.vote(before, "yes", "carol") // a text proposal: no requirement
+
+	// Apply refuses the forged unsigned vote, whatever the command said.
+	err = s.h.View(func(r Reader) error {
+		o := newOverlay(r)
+		return Apply(o, Event{Seq: s.m.Size(), Time: s.clk.now().UnixMilli(), Actor: s.id("carol"), Body: &VoteCast{Proposal: p, Choice: "yes"}})
+	})
+	if err == nil || !strings.Contains(err.Error(), "takes only member-signed votes") {
+		t.Fatalf("Apply took an unsigned vote where signatures are required: %v", err)
+	}
+
+	lax := strict
+	lax.SignedVotes = false
+	evs := s.do("alice", SetRules{Rules: lax})
+	if _, ok := evs[len(evs)-1].Body.(*ChangeScheduled); !ok {
+		t.Fatalf("dropping the requirement on spend is a weakening: got %T", evs[len(evs)-1].Body)
+	}
+}

@@ -59,6 +59,12 @@ func scenarioSigned(s *script) {
 	s.do("bob-laptop", ConfirmKey{CodeHash: s.offerKey("bob", "bob-laptop", "laptop")})
 	s.signedVote("bob", "bob-laptop", p, "yes")
 	s.signedVote("carol", "carol", p, "abstain")
+	// Text proposals take signed votes only from now on; the proposal
+	// open before keeps its rules.
+	s.do("alice", SetRules{Rules: KindRules{Kind: KindText, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 2000, ThresholdBP: 5001, SignedVotes: true}})
+	q := s.propose("carol", NewProposal{Kind: KindText, Title: "Only signed votes"})
+	s.signedVote("alice", "alice", q, "yes")
+	s.signedVote("carol", "carol", q, "yes")
 	s.days(8)
 }
 
@@ -95,6 +101,7 @@ func invalidSignedBase(s *script) {
 	s.ids["alice"] = 1
 	s.join("alice", "bob")
 	s.do("", NameOrigin{Origin: vectorOrigin})
+	s.do("alice", SetRules{Rules: KindRules{Kind: KindText, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 2000, ThresholdBP: 5001, SignedVotes: true}})
 	p := s.propose("alice", NewProposal{Kind: KindText, Title: "Signed"})
 	s.signedVote("bob", "bob", p, "no")
 	s.signedVote("bob", "bob", p, "yes")
@@ -122,6 +129,15 @@ var invalidSigVectors = []invalidVector{
 			b, _ := Decode(f.events[second])
 			a.Seq, a.Time = b.Seq, b.Time
 			f.events[second], _ = Encode(a)
+			f.signed = nil
+			return f.bytes()
+		}},
+	{"sig-required-unsigned", "bob's last vote, on a proposal whose rules require signed votes, with its signature stripped (re-signed): a forged unsigned vote", "takes only member-signed votes",
+		func(f *forgery) []byte {
+			i := f.find(`"sig_seq":3`)
+			ev, _ := Decode(f.events[i])
+			ev.Body.(signedAct).setSig("", 0)
+			f.events[i], _ = Encode(ev)
 			f.signed = nil
 			return f.bytes()
 		}},

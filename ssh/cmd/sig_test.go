@@ -95,3 +95,30 @@ func TestVoteSigned(t *testing.T) {
 		t.Fatalf("receipt of an unsigned vote: %q", out)
 	}
 }
+
+// TestRulesSignedVotes: a steward requires signed votes on spend
+// proposals; an unsigned vote there is one line and changes nothing.
+func TestRulesSignedVotes(t *testing.T) {
+	hub := newHub(t)
+	hubtest.NameOrigin(t, hub)
+	alice := hubtest.NewUser(t, "alice")
+	hubtest.Admit(t, hub, alice, "alice")
+	if out, stderr, code := execAs(hub, alice, "rules set spend --signed-votes", ""); code != 0 {
+		t.Fatalf("rules set: %d %q %q", code, out, stderr)
+	}
+	if out, _, _ := execAs(hub, alice, "rules --json", ""); !strings.Contains(out, `"signed_votes":true`) {
+		t.Fatalf("rules --json: %s", out)
+	}
+	hubtest.SubmitAs(t, hub, alice, state.NewProposal{Kind: state.KindSpend, Title: "Kettle",
+		Action: state.Action{Member: 1, Asset: "EUR", Amount: 3000}})
+	size := hub.Size()
+	out, stderr, code := execAs(hub, alice, "vote 1 yes", "")
+	hubtest.CheckFailure(t, "unsigned vote where required", out, stderr, code)
+	if !strings.Contains(stderr, "member-signed") || hub.Size() != size {
+		t.Fatalf("unsigned vote where required: %q", stderr)
+	}
+	act, _, _ := execAs(hub, alice, "vote 1 yes --print-act", "")
+	if out, stderr, code := execAs(hub, alice, "vote 1 yes --sig -", signWith(t, alice.Signer, state.SigNamespace(hubtest.Origin), []byte(act))); code != 0 {
+		t.Fatalf("signed vote: %d %q %q", code, out, stderr)
+	}
+}
