@@ -39,6 +39,11 @@ func (b *VoteCast) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
 func (b *VoteCast) actTarget() string             { return "proposal " + strconv.FormatUint(b.Proposal, 10) }
 func (b *VoteCast) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
+func (b *PayoutSigned) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
+func (b *PayoutSigned) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
+func (b *PayoutSigned) actTarget() string             { return "payout " + strconv.FormatUint(b.Payout, 10) }
+func (b *PayoutSigned) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+
 // SigNamespace is the SSHSIG namespace of a hub's acts.
 func SigNamespace(origin string) string { return "polis@" + origin }
 

@@ -39,19 +39,39 @@ func signArmoured(t testing.TB, signer gossh.Signer, namespace string, msg []byt
 // own key, or another key name holds).
 func (s *script) signedVote(name, holder string, id uint64, choice string) {
 	s.t.Helper()
-	c := CastVote{ID: id, Ballot: tally.Ballot{Choice: choice}}
+	s.signed(name, holder, CastVote{ID: id, Ballot: tally.Ballot{Choice: choice}})
+}
+
+// signed submits name's act c signed with holder's key.
+func (s *script) signed(name, holder string, c Command) []Event {
+	s.t.Helper()
 	msg, err := s.h.ActToSign(s.who(name), s.clk.now().UnixMilli(), c)
 	if err != nil {
 		s.t.Fatal(err)
 	}
-	c.Sig = signArmoured(s.t, testSigner(s.t, holder), SigNamespace(vectorOrigin), msg)
-	s.do(name, c)
+	sig := signArmoured(s.t, testSigner(s.t, holder), SigNamespace(vectorOrigin), msg)
+	switch x := c.(type) {
+	case CastVote:
+		x.Sig = sig
+		c = x
+	case SignPayout:
+		x.Sig = sig
+		c = x
+	default:
+		s.t.Fatalf("%T is not a signed act", c)
+	}
+	return s.do(name, c)
 }
 
 // scenarioSigned: member-signed votes beside unsigned ones.
 func scenarioSigned(s *script) {
-	s.founding("Signed", "bob", "carol")
+	s.founding("Signed", "bob", "carol", "dave", "erin")
 	s.do("", NameOrigin{Origin: vectorOrigin})
+	s.do("alice", SetRole{Member: s.id("carol"), Role: RoleTreasurer, Grant: true})
+	s.do("alice", SetRole{Member: s.id("dave"), Role: RoleTreasurer, Grant: true})
+	s.do("bob", Contribute{Asset: "EUR", Amount: 5000, Memo: "for the kettle"})
+	spend := s.propose("bob", NewProposal{Kind: KindSpend, Title: "A kettle", Action: Action{Member: s.id("erin"), Asset: "EUR", Amount: 3000}})
+	s.vote(spend, "yes", "alice", "bob", "carol", "dave")
 	p := s.propose("alice", NewProposal{Kind: KindText, Title: "Sign your votes"})
 	s.signedVote("bob", "bob", p, "no")
 	s.vote(p, "yes", "alice")
@@ -59,6 +79,11 @@ func scenarioSigned(s *script) {
 	s.do("bob-laptop", ConfirmKey{CodeHash: s.offerKey("bob", "bob-laptop", "laptop")})
 	s.signedVote("bob", "bob-laptop", p, "yes")
 	s.signedVote("carol", "carol", p, "abstain")
+	s.days(8)
+	// The kettle's payout: carol co-signs with her key (her sequence 2),
+	// dave's signature, attested by the hub, pays it.
+	s.signed("carol", "carol", SignPayout{ID: 1})
+	s.do("dave", SignPayout{ID: 1})
 	// Text proposals take signed votes only from now on; the proposal
 	// open before keeps its rules.
 	s.do("alice", SetRules{Rules: KindRules{Kind: KindText, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 2000, ThresholdBP: 5001, SignedVotes: true}})

@@ -492,12 +492,7 @@ func (c *cli) voteCmd() *cobra.Command {
 			}
 			vote := state.CastVote{ID: id, Ballot: b}
 			if printAct {
-				act, err := c.hub.ActToSign(c.who.Actor(), time.Now().UnixMilli(), vote)
-				if err != nil {
-					return err
-				}
-				_, err = cmd.OutOrStdout().Write(act)
-				return err
+				return c.printAct(cmd, vote)
 			}
 			if vote.Sig, err = readSig(cmd, sig); err != nil {
 				return err
@@ -515,28 +510,8 @@ func (c *cli) voteCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&sig, "sig", "", "your SSH signature of the act (ssh-keygen -Y sign), read from stdin: --sig -")
-	cmd.Flags().BoolVar(&printAct, "print-act", false, "print the exact bytes to sign for this vote and change nothing")
+	sigFlags(cmd, &sig, &printAct)
 	return cmd
-}
-
-// readSig reads an armoured signature for --sig: only "-" (stdin) names
-// one, since the hub cannot read the member's files.
-func readSig(cmd *cobra.Command, flag string) (string, error) {
-	switch flag {
-	case "":
-		return "", nil
-	case "-":
-		s, err := readBounded(cmd.InOrStdin(), state.MaxSigLen, "signature")
-		if err != nil {
-			return "", err
-		}
-		if strings.TrimSpace(s) == "" {
-			return "", usage(cmd, "--sig - reads the signature from stdin: ssh HOST vote ID CHOICE --sig - < act.sig")
-		}
-		return s, nil
-	}
-	return "", usage(cmd, "the hub cannot read your files: send the signature on stdin, --sig - < %s", line(flag))
 }
 
 // parseRef reads a proposal ID ("3") or a draft's name ("d3"): one of the
