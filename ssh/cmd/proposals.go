@@ -470,6 +470,7 @@ func (c *cli) voteCmd() *cobra.Command {
 		Short:       "Vote: yes|no|abstain, an option, a ranking b,a,c or scores 5,0,3 (a new vote replaces yours)",
 		Long: "Vote: yes|no|abstain, an option, a ranking b,a,c or scores 5,0,3 (a new vote replaces yours).\n\n" +
 			"To sign your vote with your own SSH key, so that nobody who runs the hub can forge it:\n" +
+			"  ssh -A HOST vote ID CHOICE --sign                    with your forwarded agent, or\n" +
 			"  ssh HOST vote ID CHOICE --print-act > act            the exact bytes to sign\n" +
 			"  ssh-keygen -Y sign -n polis@ORIGIN -f KEY act        (or: polis sign -f KEY < act > act.sig)\n" +
 			"  ssh HOST vote ID CHOICE --sig - < act.sig            cast it with the signature",
@@ -494,7 +495,7 @@ func (c *cli) voteCmd() *cobra.Command {
 			if printAct {
 				return c.printAct(cmd, vote)
 			}
-			if vote.Sig, err = readSig(cmd, sig); err != nil {
+			if vote.Sig, err = c.actSig(cmd, vote, sig); err != nil {
 				return err
 			}
 			evs, err := c.submit(cmd, vote)

@@ -13,10 +13,25 @@ import (
 // member fetches the exact bytes with --print-act, signs them where their
 // key is, and sends the signature back with --sig -.
 
-// sigFlags adds --sig and --print-act to a command whose act can be signed.
+// sigFlags adds --sig, --sign and --print-act to a command whose act can
+// be signed.
 func sigFlags(cmd *cobra.Command, sig *string, printAct *bool) {
 	cmd.Flags().StringVar(sig, "sig", "", "your SSH signature of the act (ssh-keygen -Y sign), read from stdin: --sig -")
 	cmd.Flags().BoolVar(printAct, "print-act", false, "print the exact bytes to sign for this act and change nothing")
+	cmd.Flags().Bool("sign", false, "sign the act with your forwarded SSH agent (connect with ssh -A)")
+}
+
+// actSig is the signature the flags give for command's act: read from
+// stdin (--sig -), made by the forwarded agent (--sign), or none.
+func (c *cli) actSig(cmd *cobra.Command, command state.Command, sigFlag string) (string, error) {
+	sign, _ := cmd.Flags().GetBool("sign")
+	if !sign {
+		return readSig(cmd, sigFlag)
+	}
+	if sigFlag != "" || cmd.Flags().Changed("print-act") {
+		return "", usage(cmd, "--sign, --sig and --print-act do not go together")
+	}
+	return c.signWithAgent(cmd, command)
 }
 
 // printAct writes the bytes the caller signs for command, unchanged (no

@@ -354,7 +354,7 @@ func (c *cli) signCmd() *cobra.Command {
 			if printAct {
 				return c.printAct(cmd, sp)
 			}
-			if sp.Sig, err = readSig(cmd, sig); err != nil {
+			if sp.Sig, err = c.actSig(cmd, sp, sig); err != nil {
 				return err
 			}
 			evs, err := c.submit(cmd, sp)

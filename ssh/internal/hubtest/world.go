@@ -272,7 +272,8 @@ func BadInput(wd *World, maxStdin int) map[string][]BadRow {
 		"vote": {row("bob", w("vote 99 yes")...), row("bob", w("vote 1 maybe")...), row("bob", w("vote 1")...),
 			row("visitor", w("vote 1 yes")...), row("bob", "vote", "1", Esc), row("bob", "vote", bigID, "yes"),
 			rowIn("bob", "not a signature", w("vote 1 yes --sig -")...), rowIn("bob", "", w("vote 1 yes --sig -")...),
-			row("bob", w("vote 1 yes --sig /etc/passwd")...), row("bob", w("vote 99 yes --print-act")...)},
+			row("bob", w("vote 1 yes --sig /etc/passwd")...), row("bob", w("vote 99 yes --print-act")...),
+			row("bob", w("vote 1 yes --sign")...), row("bob", w("vote 1 yes --sign --print-act")...)},
 		"whoami": {row("bob", w("whoami extra")...), row("visitor", w("whoami --bogus")...)},
 	}
 }
