@@ -166,6 +166,11 @@ var invalidSigVectors = []invalidVector{
 			f.signed = nil
 			return f.bytes()
 		}},
+	{"sig-other-origin", "hub.origin names another hub's origin than the one the log is signed as (re-signed): signatures made for that hub would replay here", "but the log is signed as",
+		func(f *forgery) []byte {
+			f.editEvent(f.find(`"type":"hub.origin"`), `"origin":"`+vectorOrigin+`"`, `"origin":"elsewhere.example/hub"`)
+			return f.bytes()
+		}},
 	{"sig-removed-key", "bob's last vote signed with the key he had removed before it (re-signed)", "is not a key member 2 holds",
 		func(f *forgery) []byte { return f.resign(`"sig_seq":3`, "bob", SigNamespace(vectorOrigin), nil) }},
 }

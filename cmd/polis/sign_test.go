@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/json"
 	"encoding/pem"
 	"os"
 	"os/exec"
@@ -87,6 +89,39 @@ func TestSignAct(t *testing.T) {
 		_, err := signAct(c.act, c.key)
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: %v, want one line with %q", name, err, c.want)
+		}
+	}
+}
+
+// TestVerifyCountsSignedActs: polis verify on the signed conformance
+// vector reports its member-signed acts, and refuses the forged ones.
+func TestVerifyCountsSignedActs(t *testing.T) {
+	var expect struct {
+		Key string `json:"key"`
+	}
+	b, err := os.ReadFile("../../testdata/conformance/valid/signed/expect.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &expect); err != nil {
+		t.Fatal(err)
+	}
+	run := func(file string) (string, error) {
+		cmd := rootCmd()
+		var out bytes.Buffer
+		cmd.SetOut(&out)
+		cmd.SetErr(&out)
+		cmd.SetArgs([]string{"verify", "--file", file, "--key", expect.Key})
+		err := cmd.Execute()
+		return out.String(), err
+	}
+	out, err := run("../../testdata/conformance/valid/signed/log.polis")
+	if err != nil || !strings.Contains(out, "member-signed: 6 acts") {
+		t.Fatalf("verify of the signed vector: %v\n%s", err, out)
+	}
+	for _, bad := range []string{"sig-other-key", "sig-required-unsigned", "sig-other-origin"} {
+		if _, err := run("../../testdata/conformance/invalid/" + bad + ".polis"); err == nil {
+			t.Errorf("%s: verify ok", bad)
 		}
 	}
 }
