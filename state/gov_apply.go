@@ -73,7 +73,7 @@ func applyVoteCast(w Writer, ev Event, b *VoteCast) error {
 		return err
 	}
 	putJSON(w, voteKey(p.ID, ev.Actor), Vote{Member: ev.Actor, Choice: b.Choice, Approve: b.Approve,
-		Ranking: b.Ranking, Scores: b.Scores, Seq: ev.Seq, Time: ev.Time})
+		Ranking: b.Ranking, Scores: b.Scores, Seq: ev.Seq, Time: ev.Time, Signed: b.Sig != ""})
 	return nil
 }
 

@@ -123,6 +123,9 @@ type Vote struct {
 	Scores  []int  `json:"scores,omitempty"`
 	Seq     uint64 `json:"seq"` // the vote event's position: the receipt
 	Time    int64  `json:"time"`
+	// Signed: the vote carries the member's own signature (member-signed
+	// acts), not only the hub's word.
+	Signed bool `json:"signed,omitempty"`
 }
 
 // Comment is one entry of a proposal's discussion thread.

@@ -272,7 +272,11 @@ func (c *cli) printProposal(cmd *cobra.Command, v state.ProposalView) error {
 		}
 	}
 	if v.MyVote != nil {
-		out(cmd, "Your vote: %s (event %d; `receipt %d` shows its receipt)\n", state.BallotText(v.Method, v.Options, v.MyVote.Ballot()), v.MyVote.Seq, v.ID)
+		signed := ""
+		if v.MyVote.Signed {
+			signed = ", signed with your key"
+		}
+		out(cmd, "Your vote: %s (event %d%s; `receipt %d` shows its receipt)\n", state.BallotText(v.Method, v.Options, v.MyVote.Ballot()), v.MyVote.Seq, signed, v.ID)
 	} else if v.State == state.PropActive {
 		out(cmd, "You have not voted: `vote %d CHOICE`.\n", v.ID)
 	}

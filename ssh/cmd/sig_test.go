@@ -80,6 +80,9 @@ func TestVoteSigned(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "signed with your key") {
 		t.Fatalf("second signed vote: %d %q %q", code, out, stderr)
 	}
+	if out, _, _ := execAs(hub, bob, "proposal show 1", ""); !strings.Contains(out, "signed with your key") {
+		t.Fatalf("proposal show does not mark the signed vote:\n%s", out)
+	}
 	// The receipt says who vouches for the vote.
 	if out, _, code := execAs(hub, bob, "receipt 1", ""); code != 0 || !strings.Contains(out, "signer the member's own key") {
 		t.Fatalf("receipt of a signed vote: %q", out)
