@@ -352,6 +352,7 @@ func (c CastVote) unsignedAct(r Reader, env Env) (uint64, Body, error) {
 type Delegate struct {
 	To   uint64
 	Kind string
+	Sig  string // the member's armoured SSHSIG over ActToSign's bytes, or ""
 }
 
 func delegKind(k string) (string, error) {
@@ -365,6 +366,18 @@ func delegKind(k string) (string, error) {
 }
 
 func (c Delegate) Decide(r Reader, env Env) (uint64, []Body, error) {
+	id, b, err := c.unsignedAct(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := signBody(r, id, b, c.Sig); err != nil {
+		return 0, nil, err
+	}
+	return id, []Body{b}, nil
+}
+
+// unsignedAct is the delegation Decide makes, before its signature.
+func (c Delegate) unsignedAct(r Reader, env Env) (uint64, Body, error) {
 	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
@@ -379,7 +392,7 @@ func (c Delegate) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if _, ok := GetMember(r, c.To); !ok {
 		return 0, nil, notFound("no member %d", c.To)
 	}
-	return m.ID, []Body{&DelegationSet{To: c.To, Kind: kind}}, nil
+	return m.ID, &DelegationSet{To: c.To, Kind: kind}, nil
 }
 
 // Undelegate ends the asking member's delegation for a kind (or all kinds).

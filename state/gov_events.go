@@ -39,8 +39,10 @@ type VoteCast struct {
 
 // DelegationSet delegates the actor's vote, for one kind or "*" for all.
 type DelegationSet struct {
-	To   uint64 `json:"to"`
-	Kind string `json:"kind"`
+	To     uint64 `json:"to"`
+	Kind   string `json:"kind"`
+	Sig    string `json:"sig,omitempty"`     // the member's armoured SSHSIG over ActBytes, or "" (attested by the hub)
+	SigSeq uint64 `json:"sig_seq,omitempty"` // the member's signed-act sequence number
 }
 
 // DelegationRevoked ends the actor's delegation for a kind (or "*").

@@ -44,6 +44,11 @@ func (b *PayoutSigned) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, s
 func (b *PayoutSigned) actTarget() string             { return "payout " + strconv.FormatUint(b.Payout, 10) }
 func (b *PayoutSigned) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
+func (b *DelegationSet) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
+func (b *DelegationSet) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
+func (b *DelegationSet) actTarget() string             { return "member " + strconv.FormatUint(b.To, 10) }
+func (b *DelegationSet) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+
 // SigNamespace is the SSHSIG namespace of a hub's acts.
 func SigNamespace(origin string) string { return "polis@" + origin }
 

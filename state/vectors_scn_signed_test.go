@@ -57,6 +57,9 @@ func (s *script) signed(name, holder string, c Command) []Event {
 	case SignPayout:
 		x.Sig = sig
 		c = x
+	case Delegate:
+		x.Sig = sig
+		c = x
 	default:
 		s.t.Fatalf("%T is not a signed act", c)
 	}
@@ -90,6 +93,8 @@ func scenarioSigned(s *script) {
 	q := s.propose("carol", NewProposal{Kind: KindText, Title: "Only signed votes"})
 	s.signedVote("alice", "alice", q, "yes")
 	s.signedVote("carol", "carol", q, "yes")
+	// erin gives her vote on text proposals to carol, signed.
+	s.signed("erin", "erin", Delegate{To: s.id("carol"), Kind: KindText})
 	s.days(8)
 }
 

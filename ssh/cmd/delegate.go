@@ -31,25 +31,39 @@ func (c *cli) memberName(id uint64) string {
 
 func (c *cli) delegateCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:         "delegate MEMBER [--kind KIND]",
+		Use:         "delegate MEMBER [--kind KIND] [--sign | --print-act | --sig -]",
 		Annotations: forMembers(),
 		Short:       "Give your vote to another member when you do not vote yourself",
 		Args:        exactArgs("MEMBER"),
 	}
 	kind := kindFlag(cmd)
+	var sig string
+	var printAct bool
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		to, err := c.memberRef(cmd, args[0])
 		if err != nil {
 			return err
 		}
-		evs, err := c.submit(cmd, state.Delegate{To: to, Kind: *kind})
+		d := state.Delegate{To: to, Kind: *kind}
+		if printAct {
+			return c.printAct(cmd, d)
+		}
+		if d.Sig, err = c.actSig(cmd, d, sig); err != nil {
+			return err
+		}
+		evs, err := c.submit(cmd, d)
 		if err != nil {
 			return err
 		}
 		k := evs[0].Body.(*state.DelegationSet).Kind
-		out(cmd, "Your vote on %s now goes to %s whenever you do not vote yourself.\n", kindText(k), c.memberName(to))
+		signed := ""
+		if state.IsMemberSigned(evs[0].Body) {
+			signed = " (signed with your key)"
+		}
+		out(cmd, "Your vote on %s now goes to %s whenever you do not vote yourself%s.\n", kindText(k), c.memberName(to), signed)
 		return nil
 	}
+	sigFlags(cmd, &sig, &printAct)
 	return cmd
 }
 

@@ -97,6 +97,14 @@ func TestVoteSigned(t *testing.T) {
 	if out, _, _ := execAs(hub, alice, "receipt 1", ""); !strings.Contains(out, "signer the hub alone") {
 		t.Fatalf("receipt of an unsigned vote: %q", out)
 	}
+	// A signed delegation: bob's next act is sequence 3.
+	deleg, _, _ := execAs(hub, bob, "delegate 1 --kind text --print-act", "")
+	if !strings.Contains(deleg, "\nseq 3\nact delegation.set\ntarget member 1\n") {
+		t.Fatalf("delegation act:\n%s", deleg)
+	}
+	if out, stderr, code := execAs(hub, bob, "delegate 1 --kind text --sig -", signWith(t, bob.Signer, ns, []byte(deleg))); code != 0 || !strings.Contains(out, "signed with your key") {
+		t.Fatalf("signed delegation: %d %q %q", code, out, stderr)
+	}
 }
 
 // TestRulesSignedVotes: a steward requires signed votes on spend

@@ -139,7 +139,7 @@ func BadInput(wd *World, maxStdin int) map[string][]BadRow {
 		"charter set": {rowIn("bob", "Be kind.", w("charter set")...), row("alice", w("charter set")...),
 			rowIn("alice", "Be kind."+Esc, w("charter set")...), rowIn("visitor", "Be kind.", w("charter set")...)},
 		"consent": {row("visitor", w("consent")...), row("bob", w("consent --version 99")...), row("bob", w("consent --version x")...)},
-		"delegate": {row("bob", w("delegate 99")...), row("bob", w("delegate")...), row("bob", w("delegate 1 --kind nosuch")...),
+		"delegate": {row("bob", w("delegate 99")...), row("bob", w("delegate")...), rowIn("bob", "garbage", w("delegate 1 --sig -")...), row("bob", w("delegate 1 --sign")...), row("bob", w("delegate 1 --kind nosuch")...),
 			row("visitor", w("delegate 1")...), row("bob", w("delegate 2")...), row("bob", "delegate", Esc)},
 		"delegations": {row("visitor", w("delegations")...), row("bob", w("delegations extra")...)},
 		"dispute":     {row("bob", w("dispute frobnicate")...)},
