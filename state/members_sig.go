@@ -49,6 +49,11 @@ func (b *DelegationSet) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, 
 func (b *DelegationSet) actTarget() string             { return "member " + strconv.FormatUint(b.To, 10) }
 func (b *DelegationSet) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
+func (b *ConsentGiven) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
+func (b *ConsentGiven) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
+func (b *ConsentGiven) actTarget() string             { return "charter " + strconv.Itoa(b.Version) }
+func (b *ConsentGiven) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+
 // SigNamespace is the SSHSIG namespace of a hub's acts.
 func SigNamespace(origin string) string { return "polis@" + origin }
 

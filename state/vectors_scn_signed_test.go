@@ -60,6 +60,9 @@ func (s *script) signed(name, holder string, c Command) []Event {
 	case Delegate:
 		x.Sig = sig
 		c = x
+	case Consent:
+		x.Sig = sig
+		c = x
 	default:
 		s.t.Fatalf("%T is not a signed act", c)
 	}
@@ -95,6 +98,9 @@ func scenarioSigned(s *script) {
 	s.signedVote("carol", "carol", q, "yes")
 	// erin gives her vote on text proposals to carol, signed.
 	s.signed("erin", "erin", Delegate{To: s.id("carol"), Kind: KindText})
+	// A charter; dave consents to it with his key.
+	s.do("alice", SetCharter{Text: "Be kind."})
+	s.signed("dave", "dave", Consent{Version: 1})
 	s.days(8)
 }
 
