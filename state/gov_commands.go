@@ -250,6 +250,9 @@ func checkRules(k KindRules) error {
 	if k.QuorumBP < 0 || k.QuorumBP > 10000 || k.ThresholdBP < 0 || k.ThresholdBP > 10000 {
 		return fmt.Errorf("quorum and threshold must be between 0%% and 100%%")
 	}
+	if k.SignedCosigns && k.Kind != KindSpend {
+		return fmt.Errorf("signed co-signatures are a rule of spend proposals, not %s", k.Kind)
+	}
 	return checkFloor(k)
 }
 

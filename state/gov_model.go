@@ -53,6 +53,9 @@ type KindRules struct {
 	// SignedVotes: a vote on a proposal opened under these rules must
 	// carry its member's signature (see members_sig.go).
 	SignedVotes bool `json:"signed_votes,omitempty"`
+	// SignedCosigns (spend only): the co-signatures of the payout a spend
+	// proposal opened under these rules orders must be member-signed.
+	SignedCosigns bool `json:"signed_cosigns,omitempty"`
 }
 
 // defaultRules apply until stewards or a rules proposal change them. The

@@ -252,3 +252,16 @@ func needsSig(p Proposal, v *VoteCast) error {
 	}
 	return nil
 }
+
+// needsCosignSig refuses an unsigned co-signature of a payout ordered by
+// a spend proposal whose rules (fixed when it opened) ask for signed
+// co-signatures. Payouts a ruling orders (proposal 0) have no such rule.
+func needsCosignSig(r Reader, p Payout, b *PayoutSigned) error {
+	if p.Proposal == 0 || b.Sig != "" {
+		return nil
+	}
+	if prop, ok := GetProposal(r, p.Proposal); ok && prop.Rules.SignedCosigns {
+		return fmt.Errorf("payout %d takes only member-signed co-signatures: treasury sign %d --print-act, sign the bytes, then --sig - (or --sign with ssh -A)", p.ID, p.ID)
+	}
+	return nil
+}

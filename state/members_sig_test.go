@@ -205,3 +205,34 @@ func TestSignedVotesRequired(t *testing.T) {
 		t.Fatalf("dropping the requirement on spend is a weakening: got %T", evs[len(evs)-1].Body)
 	}
 }
+
+// TestSignedCosignsRequired: spend rules with signed_cosigns refuse an
+// unsigned co-signature of the payout such a proposal orders, by command
+// and by Apply; signed_cosigns is a rule of spend proposals only.
+func TestSignedCosignsRequired(t *testing.T) {
+	s := newScript(t)
+	s.founding("Cosigns", "bob", "carol", "dave")
+	s.do("", NameOrigin{Origin: vectorOrigin})
+	for _, n := range []string{"carol", "dave"} {
+		s.do("alice", SetRole{Member: s.id(n), Role: RoleTreasurer, Grant: true})
+	}
+	s.do("bob", Contribute{Asset: "EUR", Amount: 5000})
+	if _, err := s.h.Submit(s.ctx, s.who("alice"), SetRules{Rules: KindRules{Kind: KindText, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 2000, ThresholdBP: 5001, SignedCosigns: true}}); err == nil {
+		t.Fatal("signed_cosigns accepted on text proposals")
+	}
+	s.do("alice", SetRules{Rules: KindRules{Kind: KindSpend, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000, SignedCosigns: true}})
+	p := s.propose("bob", NewProposal{Kind: KindSpend, Title: "Kettle", Action: Action{Member: s.id("bob"), Asset: "EUR", Amount: 3000}})
+	s.vote(p, "yes", "alice", "bob", "carol", "dave")
+	s.days(8)
+	size := s.m.Size()
+	if _, err := s.h.Submit(s.ctx, s.who("carol"), SignPayout{ID: 1}); err == nil || !strings.Contains(err.Error(), "takes only member-signed co-signatures") || s.m.Size() != size {
+		t.Fatalf("unsigned co-signature where required: %v", err)
+	}
+	err := s.h.View(func(r Reader) error {
+		return Apply(newOverlay(r), Event{Seq: s.m.Size(), Time: s.clk.now().UnixMilli(), Actor: s.id("carol"), Body: &PayoutSigned{Payout: 1}})
+	})
+	if err == nil || !strings.Contains(err.Error(), "takes only member-signed co-signatures") {
+		t.Fatalf("Apply took an unsigned co-signature where required: %v", err)
+	}
+	s.signed("carol", "carol", SignPayout{ID: 1})
+}

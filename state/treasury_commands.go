@@ -110,6 +110,10 @@ func (c SignPayout) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if err := signBody(r, id, b, c.Sig); err != nil {
 		return 0, nil, err
 	}
+	p, _ := GetPayout(r, c.ID)
+	if err := needsCosignSig(r, p, b.(*PayoutSigned)); err != nil {
+		return 0, nil, err
+	}
 	return id, []Body{b}, nil
 }
 

@@ -76,6 +76,8 @@ func scenarioSigned(s *script) {
 	s.do("alice", SetRole{Member: s.id("carol"), Role: RoleTreasurer, Grant: true})
 	s.do("alice", SetRole{Member: s.id("dave"), Role: RoleTreasurer, Grant: true})
 	s.do("bob", Contribute{Asset: "EUR", Amount: 5000, Memo: "for the kettle"})
+	// Payouts of spend proposals opened from now on need signed co-signatures.
+	s.do("alice", SetRules{Rules: KindRules{Kind: KindSpend, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000, SignedCosigns: true}})
 	spend := s.propose("bob", NewProposal{Kind: KindSpend, Title: "A kettle", Action: Action{Member: s.id("erin"), Asset: "EUR", Amount: 3000}})
 	s.vote(spend, "yes", "alice", "bob", "carol", "dave")
 	p := s.propose("alice", NewProposal{Kind: KindText, Title: "Sign your votes"})
@@ -87,9 +89,9 @@ func scenarioSigned(s *script) {
 	s.signedVote("carol", "carol", p, "abstain")
 	s.days(8)
 	// The kettle's payout: carol co-signs with her key (her sequence 2),
-	// dave's signature, attested by the hub, pays it.
+	// dave's signed co-signature pays it.
 	s.signed("carol", "carol", SignPayout{ID: 1})
-	s.do("dave", SignPayout{ID: 1})
+	s.signed("dave", "dave", SignPayout{ID: 1})
 	// Text proposals take signed votes only from now on; the proposal
 	// open before keeps its rules.
 	s.do("alice", SetRules{Rules: KindRules{Kind: KindText, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 2000, ThresholdBP: 5001, SignedVotes: true}})

@@ -237,7 +237,7 @@ func (c *cli) rulesCmd() *cobra.Command {
 
 func (c *cli) rulesSetCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:         "set KIND [--period D] [--quorum PCT] [--threshold PCT] [--hidden] [--signed-votes]",
+		Use:         "set KIND [--period D] [--quorum PCT] [--threshold PCT] [--hidden] [--signed-votes] [--signed-cosigns]",
 		Annotations: forRole(state.RoleSteward),
 		Short:       "Change a kind's rules (stewards); unset values stay as they are",
 		Args:        exactArgs("KIND"),
@@ -245,7 +245,7 @@ func (c *cli) rulesSetCmd() *cobra.Command {
 	rf := addRulesFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if !rf.changed(cmd) {
-			return usage(cmd, "rules set needs --period, --quorum, --threshold, --hidden or --signed-votes")
+			return usage(cmd, "rules set needs --period, --quorum, --threshold, --hidden, --signed-votes or --signed-cosigns")
 		}
 		k, err := c.rules(cmd, rf, args[0])
 		if err != nil {

@@ -117,13 +117,21 @@ func TestRulesSignedVotes(t *testing.T) {
 	if out, stderr, code := execAs(hub, alice, "rules set spend --signed-votes", ""); code != 0 {
 		t.Fatalf("rules set: %d %q %q", code, out, stderr)
 	}
+	out, stderr, code := execAs(hub, alice, "rules set text --signed-cosigns", "")
+	hubtest.CheckFailure(t, "signed co-signatures on text", out, stderr, code)
+	if out, stderr, code := execAs(hub, alice, "rules set spend --signed-cosigns", ""); code != 0 {
+		t.Fatalf("rules set --signed-cosigns: %d %q %q", code, out, stderr)
+	}
+	if out, _, _ := execAs(hub, alice, "rules --json", ""); !strings.Contains(out, `"signed_cosigns":true`) {
+		t.Fatalf("rules --json: %s", out)
+	}
 	if out, _, _ := execAs(hub, alice, "rules --json", ""); !strings.Contains(out, `"signed_votes":true`) {
 		t.Fatalf("rules --json: %s", out)
 	}
 	hubtest.SubmitAs(t, hub, alice, state.NewProposal{Kind: state.KindSpend, Title: "Kettle",
 		Action: state.Action{Member: 1, Asset: "EUR", Amount: 3000}})
 	size := hub.Size()
-	out, stderr, code := execAs(hub, alice, "vote 1 yes", "")
+	out, stderr, code = execAs(hub, alice, "vote 1 yes", "")
 	hubtest.CheckFailure(t, "unsigned vote where required", out, stderr, code)
 	if !strings.Contains(stderr, "member-signed") || hub.Size() != size {
 		t.Fatalf("unsigned vote where required: %q", stderr)
