@@ -20,6 +20,7 @@ import (
 	cssh "charm.land/ssh"
 	"charm.land/wish/v2"
 	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 
 	"github.com/polis-hub/polis/ssh/cmd"
 	"github.com/polis-hub/polis/state"
@@ -371,7 +372,11 @@ func (s *Server) run(ls *liveSession, who cmd.Identity, log *slog.Logger) int {
 		// discipline their terminal no longer does.
 		stdin = newCooked(sess, sess)
 	}
-	code = s.execute(ls.ctx, s.hub, who, sess.Command(), stdin, sess, sess.Stderr())
+	ctx := ls.ctx
+	if cssh.AgentRequested(sess) {
+		ctx = cmd.WithAgent(ctx, agentOf(sess))
+	}
+	code = s.execute(ctx, s.hub, who, sess.Command(), stdin, sess, sess.Stderr())
 	return code
 }
 
@@ -470,4 +475,22 @@ func unclosed(err error) error {
 		return nil
 	}
 	return err
+}
+
+// agentOf opens the member's forwarded agent (ssh -A) over a channel of
+// their own connection, only when a command asks (--sign), for that act
+// alone: the command closes it.
+func agentOf(sess cssh.Session) cmd.AgentFunc {
+	return func() (agent.Agent, io.Closer, error) {
+		conn, ok := sess.Context().Value(cssh.ContextKeyConn).(gossh.Conn)
+		if !ok {
+			return nil, nil, errors.New("no connection")
+		}
+		ch, reqs, err := conn.OpenChannel("auth-agent@openssh.com", nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		go gossh.DiscardRequests(reqs)
+		return agent.NewClient(ch), ch, nil
+	}
 }

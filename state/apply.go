@@ -43,6 +43,11 @@ func applyEvent(w Writer, ev Event) error {
 	if !ok {
 		return fmt.Errorf("apply: no rule for event type %s", typeOf(ev.Body))
 	}
+	// A member's signature is checked against the state before the act,
+	// the keys they held then (members_sig.go).
+	if err := applyActSig(w, ev); err != nil {
+		return err
+	}
 	return a(w, ev)
 }
 

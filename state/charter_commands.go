@@ -22,9 +22,24 @@ func (c SetCharter) Decide(r Reader, env Env) (uint64, []Body, error) {
 // Consent records the asking member's consent to the charter in force.
 // Version must name it, so a member never consents to text they were not
 // shown (the charter may change between reading and agreeing).
-type Consent struct{ Version int }
+type Consent struct {
+	Version int
+	Sig     string // the member's armoured SSHSIG over ActToSign's bytes, or ""
+}
 
 func (c Consent) Decide(r Reader, env Env) (uint64, []Body, error) {
+	id, b, err := c.unsignedAct(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := signBody(r, id, b, c.Sig); err != nil {
+		return 0, nil, err
+	}
+	return id, []Body{b}, nil
+}
+
+// unsignedAct is the consent Decide makes, before its signature.
+func (c Consent) unsignedAct(r Reader, env Env) (uint64, Body, error) {
 	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
@@ -39,5 +54,5 @@ func (c Consent) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if m.Consent == cur.Version {
 		return 0, nil, fmt.Errorf("you have already consented to charter version %d", cur.Version)
 	}
-	return m.ID, []Body{&ConsentGiven{Member: m.ID, Version: cur.Version}}, nil
+	return m.ID, &ConsentGiven{Member: m.ID, Version: cur.Version}, nil
 }

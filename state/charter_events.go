@@ -15,6 +15,8 @@ type ConsentGiven struct {
 	Member      uint64 `json:"member"`
 	Application uint64 `json:"application"`
 	Version     int    `json:"version"`
+	Sig         string `json:"sig,omitempty"`     // the member's armoured SSHSIG over ActBytes, or "" (attested by the hub)
+	SigSeq      uint64 `json:"sig_seq,omitempty"` // the member's signed-act sequence number
 }
 
 func (CharterAdopted) EventType() string { return "charter.adopted" }

@@ -236,6 +236,9 @@ type Receipt struct {
 	TreeSize   int64    `json:"tree_size"`
 	Proof      []string `json:"proof"`
 	Sealed     bool     `json:"sealed"` // false: not yet covered by a checkpoint
+	// MemberSigned: the event carries its member's own signature, so the
+	// hub alone could not have written it (members only, like Event).
+	MemberSigned bool `json:"member_signed,omitempty"`
 }
 
 // CheckReceipt verifies a receipt offline against the hub's verifier key.

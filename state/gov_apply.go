@@ -69,8 +69,11 @@ func applyVoteCast(w Writer, ev Event, b *VoteCast) error {
 	if ev.Time >= p.Deadline {
 		return fmt.Errorf("vote after the deadline of proposal %d", p.ID)
 	}
+	if err := needsSig(p, b); err != nil {
+		return err
+	}
 	putJSON(w, voteKey(p.ID, ev.Actor), Vote{Member: ev.Actor, Choice: b.Choice, Approve: b.Approve,
-		Ranking: b.Ranking, Scores: b.Scores, Seq: ev.Seq, Time: ev.Time})
+		Ranking: b.Ranking, Scores: b.Scores, Seq: ev.Seq, Time: ev.Time, Signed: b.Sig != ""})
 	return nil
 }
 

@@ -250,6 +250,9 @@ func checkRules(k KindRules) error {
 	if k.QuorumBP < 0 || k.QuorumBP > 10000 || k.ThresholdBP < 0 || k.ThresholdBP > 10000 {
 		return fmt.Errorf("quorum and threshold must be between 0%% and 100%%")
 	}
+	if k.SignedCosigns && k.Kind != KindSpend {
+		return fmt.Errorf("signed co-signatures are a rule of spend proposals, not %s", k.Kind)
+	}
 	return checkFloor(k)
 }
 
@@ -308,9 +311,27 @@ func (c CommentOn) Decide(r Reader, env Env) (uint64, []Body, error) {
 type CastVote struct {
 	ID     uint64
 	Ballot tally.Ballot
+	Sig    string // the member's armoured SSHSIG over ActToSign's bytes, or ""
 }
 
 func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
+	id, body, err := c.unsignedAct(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	v := body.(*VoteCast)
+	if err := signBody(r, id, v, c.Sig); err != nil {
+		return 0, nil, err
+	}
+	p, _ := GetProposal(r, v.Proposal)
+	if err := needsSig(p, v); err != nil {
+		return 0, nil, err
+	}
+	return id, []Body{v}, nil
+}
+
+// unsignedAct is the vote Decide makes, before its signature.
+func (c CastVote) unsignedAct(r Reader, env Env) (uint64, Body, error) {
 	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
@@ -326,7 +347,7 @@ func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
 		return 0, nil, err
 	}
 	b := c.Ballot
-	return m.ID, []Body{&VoteCast{Proposal: p.ID, Choice: b.Choice, Approve: b.Approve, Ranking: b.Ranking, Scores: b.Scores}}, nil
+	return m.ID, &VoteCast{Proposal: p.ID, Choice: b.Choice, Approve: b.Approve, Ranking: b.Ranking, Scores: b.Scores}, nil
 }
 
 // Delegate gives the asking member's vote to another member, for one kind
@@ -334,6 +355,7 @@ func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
 type Delegate struct {
 	To   uint64
 	Kind string
+	Sig  string // the member's armoured SSHSIG over ActToSign's bytes, or ""
 }
 
 func delegKind(k string) (string, error) {
@@ -347,6 +369,18 @@ func delegKind(k string) (string, error) {
 }
 
 func (c Delegate) Decide(r Reader, env Env) (uint64, []Body, error) {
+	id, b, err := c.unsignedAct(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := signBody(r, id, b, c.Sig); err != nil {
+		return 0, nil, err
+	}
+	return id, []Body{b}, nil
+}
+
+// unsignedAct is the delegation Decide makes, before its signature.
+func (c Delegate) unsignedAct(r Reader, env Env) (uint64, Body, error) {
 	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
@@ -361,7 +395,7 @@ func (c Delegate) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if _, ok := GetMember(r, c.To); !ok {
 		return 0, nil, notFound("no member %d", c.To)
 	}
-	return m.ID, []Body{&DelegationSet{To: c.To, Kind: kind}}, nil
+	return m.ID, &DelegationSet{To: c.To, Kind: kind}, nil
 }
 
 // Undelegate ends the asking member's delegation for a kind (or all kinds).

@@ -33,12 +33,16 @@ type VoteCast struct {
 	Approve  []int  `json:"approve"`
 	Ranking  []int  `json:"ranking"`
 	Scores   []int  `json:"scores"`
+	Sig      string `json:"sig,omitempty"`     // the member's armoured SSHSIG over ActBytes, or "" (attested by the hub)
+	SigSeq   uint64 `json:"sig_seq,omitempty"` // the member's signed-act sequence number
 }
 
 // DelegationSet delegates the actor's vote, for one kind or "*" for all.
 type DelegationSet struct {
-	To   uint64 `json:"to"`
-	Kind string `json:"kind"`
+	To     uint64 `json:"to"`
+	Kind   string `json:"kind"`
+	Sig    string `json:"sig,omitempty"`     // the member's armoured SSHSIG over ActBytes, or "" (attested by the hub)
+	SigSeq uint64 `json:"sig_seq,omitempty"` // the member's signed-act sequence number
 }
 
 // DelegationRevoked ends the actor's delegation for a kind (or "*").

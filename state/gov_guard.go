@@ -67,7 +67,8 @@ func weakens(old, new KindRules) bool {
 		return false
 	}
 	return new.PeriodMS < old.PeriodMS || new.QuorumBP < old.QuorumBP || new.ThresholdBP < old.ThresholdBP ||
-		new.Hidden && !old.Hidden
+		new.Hidden && !old.Hidden || old.SignedVotes && !new.SignedVotes ||
+		old.SignedCosigns && !new.SignedCosigns
 }
 
 // mayCosign says why treasurer m may not sign payout p at time now, if so.

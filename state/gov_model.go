@@ -50,6 +50,12 @@ type KindRules struct {
 	QuorumBP    int    `json:"quorum_bp"`
 	ThresholdBP int    `json:"threshold_bp"`
 	Hidden      bool   `json:"hidden"`
+	// SignedVotes: a vote on a proposal opened under these rules must
+	// carry its member's signature (see members_sig.go).
+	SignedVotes bool `json:"signed_votes,omitempty"`
+	// SignedCosigns (spend only): the co-signatures of the payout a spend
+	// proposal opened under these rules orders must be member-signed.
+	SignedCosigns bool `json:"signed_cosigns,omitempty"`
 }
 
 // defaultRules apply until stewards or a rules proposal change them. The
@@ -120,6 +126,9 @@ type Vote struct {
 	Scores  []int  `json:"scores,omitempty"`
 	Seq     uint64 `json:"seq"` // the vote event's position: the receipt
 	Time    int64  `json:"time"`
+	// Signed: the vote carries the member's own signature (member-signed
+	// acts), not only the hub's word.
+	Signed bool `json:"signed,omitempty"`
 }
 
 // Comment is one entry of a proposal's discussion thread.

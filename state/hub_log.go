@@ -88,6 +88,9 @@ func (h *Hub) Receipt(seq uint64) (Receipt, error) {
 		}
 		lh := chain.LeafHash(ev)
 		rc.Event, rc.LeafHash = string(ev), b64(lh[:])
+		if e, err := Decode(ev); err == nil {
+			rc.MemberSigned = IsMemberSigned(e.Body)
+		}
 		if head.Height == 0 || int64(seq) >= head.Size {
 			return nil
 		}

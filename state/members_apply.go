@@ -9,6 +9,7 @@ import (
 // events.
 var memberAppliers = []applier{
 	on(applyHubCreated),
+	on(applyHubOrigin),
 	on(applyMemberJoined),
 	on(applyInviteCreated),
 	on(applyInviteRevoked),
@@ -30,6 +31,19 @@ func applyHubCreated(w Writer, ev Event, b *HubCreated) error {
 		return fmt.Errorf("hub already created")
 	}
 	putJSON(w, keyHub, HubInfo{Name: b.Name, Created: ev.Time})
+	return nil
+}
+
+func applyHubOrigin(w Writer, ev Event, b *HubOrigin) error {
+	h, ok := GetHub(w)
+	if !ok || h.Origin != "" {
+		return fmt.Errorf("hub.origin: no hub, or its origin is already named")
+	}
+	if err := checkOrigin(b.Origin); err != nil {
+		return err
+	}
+	h.Origin = b.Origin
+	putJSON(w, keyHub, h)
 	return nil
 }
 

@@ -32,6 +32,43 @@ func (c CreateHub) Decide(r Reader, env Env) (uint64, []Body, error) {
 	return 0, []Body{&HubCreated{Name: c.Name}}, nil
 }
 
+// NameOrigin records the log's checkpoint origin in the log, once (the
+// hub at start); naming the same origin again is a no-op.
+type NameOrigin struct{ Origin string }
+
+func (c NameOrigin) Decide(r Reader, env Env) (uint64, []Body, error) {
+	if !env.Actor.System {
+		return 0, nil, forbidden("only the hub names its origin")
+	}
+	h, ok := GetHub(r)
+	switch {
+	case !ok:
+		return 0, nil, fmt.Errorf("no hub yet")
+	case h.Origin == c.Origin:
+		return 0, nil, nil
+	case h.Origin != "":
+		return 0, nil, fmt.Errorf("this hub's log names origin %q, not %q", h.Origin, c.Origin)
+	}
+	if err := checkOrigin(c.Origin); err != nil {
+		return 0, nil, err
+	}
+	return 0, []Body{&HubOrigin{Origin: c.Origin}}, nil
+}
+
+// checkOrigin holds an origin to what a checkpoint's first line can be
+// and a signature namespace can carry: printable ASCII, no spaces.
+func checkOrigin(o string) error {
+	if o == "" || len(o) > 255 {
+		return fmt.Errorf("origin %q: 1 to 255 characters", o)
+	}
+	for _, r := range o {
+		if r <= ' ' || r > '~' {
+			return fmt.Errorf("origin %q: printable ASCII without spaces", o)
+		}
+	}
+	return nil
+}
+
 // AdmitAdmin makes an operator-supplied key a steward (serve --admin-key).
 // It is a no-op, with no events, when the key is already a member's.
 type AdmitAdmin struct{ Key, Name string }

@@ -9,6 +9,12 @@ type HubCreated struct {
 	Name string `json:"name"`
 }
 
+// HubOrigin names the log's checkpoint origin in the log itself, once, so
+// that Apply can check members' signatures, which name it (hub.origin).
+type HubOrigin struct {
+	Origin string `json:"origin"`
+}
+
 // MemberJoined makes a key's holder a member.
 type MemberJoined struct {
 	Member      uint64   `json:"member"`
@@ -111,6 +117,7 @@ type MemberRenamed struct {
 }
 
 func (HubCreated) EventType() string           { return "hub.created" }
+func (HubOrigin) EventType() string            { return "hub.origin" }
 func (MemberJoined) EventType() string         { return "member.joined" }
 func (InviteCreated) EventType() string        { return "invite.created" }
 func (InviteRevoked) EventType() string        { return "invite.revoked" }
@@ -127,6 +134,7 @@ func (MemberRenamed) EventType() string        { return "member.renamed" }
 
 func init() {
 	register(func() Body { return &HubCreated{} })
+	register(func() Body { return &HubOrigin{} })
 	register(func() Body { return &MemberJoined{} })
 	register(func() Body { return &InviteCreated{} })
 	register(func() Body { return &InviteRevoked{} })

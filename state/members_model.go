@@ -115,6 +115,7 @@ const (
 type HubInfo struct {
 	Name    string `json:"name"`
 	Created int64  `json:"created"`
+	Origin  string `json:"origin,omitempty"` // the log's checkpoint origin (hub.origin), which members' signatures name
 }
 
 // State keys. Numeric IDs are zero-padded so keys sort numerically.

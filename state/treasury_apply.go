@@ -64,6 +64,9 @@ func applyPayoutSigned(w Writer, ev Event, b *PayoutSigned) error {
 	if !ok || mayCosign(w, m, p, ev.Time) != nil {
 		return fmt.Errorf("member %d may not sign payout %d", ev.Actor, p.ID)
 	}
+	if err := needsCosignSig(w, p, b); err != nil {
+		return err
+	}
 	p.Signers = append(p.Signers, m.ID)
 	paid := len(p.Signers) >= p.Needed
 	if paid != (b.Entry != 0) {

@@ -97,9 +97,28 @@ func (c ReverseContribution) Decide(r Reader, env Env) (uint64, []Body, error) {
 // SignPayout co-signs a payout order (treasurers other than the proposal's
 // author and the payee). The signature that completes it pays it, unless that would
 // overdraw the asset.
-type SignPayout struct{ ID uint64 }
+type SignPayout struct {
+	ID  uint64
+	Sig string // the treasurer's armoured SSHSIG over ActToSign's bytes, or ""
+}
 
 func (c SignPayout) Decide(r Reader, env Env) (uint64, []Body, error) {
+	id, b, err := c.unsignedAct(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := signBody(r, id, b, c.Sig); err != nil {
+		return 0, nil, err
+	}
+	p, _ := GetPayout(r, c.ID)
+	if err := needsCosignSig(r, p, b.(*PayoutSigned)); err != nil {
+		return 0, nil, err
+	}
+	return id, []Body{b}, nil
+}
+
+// unsignedAct is the co-signature Decide makes, before the treasurer's own.
+func (c SignPayout) unsignedAct(r Reader, env Env) (uint64, Body, error) {
 	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
@@ -125,7 +144,7 @@ func (c SignPayout) Decide(r Reader, env Env) (uint64, []Body, error) {
 		}
 		entry = nextID(r, "entry")
 	}
-	return m.ID, []Body{&PayoutSigned{Payout: p.ID, Entry: entry}}, nil
+	return m.ID, &PayoutSigned{Payout: p.ID, Entry: entry}, nil
 }
 
 // SetPolicy sets how many treasurers must sign a payout (stewards; applies

@@ -28,7 +28,9 @@ type ContributionReversed struct {
 // reaches the policy's count also pays it, as ledger entry Entry.
 type PayoutSigned struct {
 	Payout uint64 `json:"payout"`
-	Entry  uint64 `json:"entry"` // 0 unless this signature pays it
+	Entry  uint64 `json:"entry"`             // 0 unless this signature pays it
+	Sig    string `json:"sig,omitempty"`     // the treasurer's armoured SSHSIG over ActBytes, or "" (attested by the hub)
+	SigSeq uint64 `json:"sig_seq,omitempty"` // the treasurer's signed-act sequence number
 }
 
 // PolicySet changes how many treasurers must sign a payout: a steward's

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -223,21 +224,17 @@ var invalidVectors = []invalidVector{
 }
 
 func TestInvalidVectors(t *testing.T) {
-	s := newScript(t)
-	invalidBase(s)
-	if err := s.m.Close(); err != nil {
-		t.Fatal(err)
-	}
-	var log bytes.Buffer
-	if err := s.m.WriteExport(&log); err != nil {
-		t.Fatal(err)
-	}
-	base := mustExport(t, log.Bytes())
+	base := honestLog(t, invalidBase)
 	if len(base.Checkpoints) < 2 {
 		t.Fatalf("the base log has %d checkpoints; the forgeries need two", len(base.Checkpoints))
 	}
+	signedBase := honestLog(t, invalidSignedBase)
 	dir := filepath.Join(vectorsDir, "invalid")
-	for _, iv := range invalidVectors {
+	for i, iv := range append(slices.Clone(invalidVectors), invalidSigVectors...) {
+		base := base
+		if i >= len(invalidVectors) {
+			base = signedBase
+		}
 		t.Run(iv.name, func(t *testing.T) {
 			f := &forgery{t: t, key: base.Key, signed: slicesCloneAll(base.Checkpoints)}
 			f.events = slicesCloneAll(base.Events)
@@ -299,6 +296,20 @@ func TestInvalidVectors(t *testing.T) {
 			t.Fatalf("unsealed tail: %+v %v", rep, err)
 		}
 	})
+}
+
+// honestLog is the export of the log run makes.
+func honestLog(t *testing.T, run func(s *script)) *Export {
+	s := newScript(t)
+	run(s)
+	if err := s.m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	if err := s.m.WriteExport(&log); err != nil {
+		t.Fatal(err)
+	}
+	return mustExport(t, log.Bytes())
 }
 
 func slicesCloneAll(in [][]byte) [][]byte {

@@ -28,6 +28,9 @@ type VerifyReport struct {
 	// its database was read, with the write log replayed there; the dir
 	// itself is untouched.
 	Crashed bool
+	// MemberSigned counts the events carrying their member's own
+	// signature, each checked by Apply (see members_sig.go).
+	MemberSigned uint64
 
 	rp *Replayer // what CheckSince proves from
 }
@@ -107,6 +110,7 @@ type Replayer struct {
 	// event, which pins a changed event to its own position.
 	storedHash func(idx int64) (chain.Hash, bool)
 	censuses   map[int64]CensusAt
+	signed     uint64
 }
 
 func (rp *Replayer) event(b []byte) error {
@@ -146,6 +150,14 @@ func (rp *Replayer) Next(b []byte, ev Event, err error) error {
 	rp.last = ev.Time
 	if err := Apply(rp.st, ev); err != nil {
 		return fmt.Errorf("event %d: does not apply: %w", seq, err)
+	}
+	// Members' signatures name the origin hub.origin records, so it must
+	// be the log's own: else another hub's signed acts would replay here.
+	if o, ok := ev.Body.(*HubOrigin); ok && rp.cs.v != nil && o.Origin != rp.cs.v.Name() {
+		return fmt.Errorf("event %d: hub.origin names %q, but the log is signed as %q", seq, o.Origin, rp.cs.v.Name())
+	}
+	if IsMemberSigned(ev.Body) {
+		rp.signed++
 	}
 	if d, ok := ev.Body.(*JuryDrawn); ok {
 		c, _ := GetCase(rp.st, d.Case)
@@ -193,7 +205,7 @@ func (rp *Replayer) Next(b []byte, ev Event, err error) error {
 // Finish checks that the checkpoints cover no more than was replayed and
 // sums the replay up.
 func (rp *Replayer) Finish() (VerifyReport, error) {
-	rep := VerifyReport{Events: rp.n, Checkpoints: len(rp.cs.list), Digest: rp.st.Digest(), Censuses: rp.censuses, Rollbacks: rp.cs.rollbacks, rp: rp}
+	rep := VerifyReport{Events: rp.n, Checkpoints: len(rp.cs.list), Digest: rp.st.Digest(), Censuses: rp.censuses, Rollbacks: rp.cs.rollbacks, MemberSigned: rp.signed, rp: rp}
 	if k := len(rp.cs.list); k > 0 {
 		c := rp.cs.list[k-1]
 		if uint64(c.Size) > rp.n {

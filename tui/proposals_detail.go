@@ -322,7 +322,13 @@ func (p *proposalsTab) myVote(t *themes.Theme, v *state.ProposalView, w int, com
 		}
 		return t.Warn.Render("You have not voted.") + "\n" + t.Muted.Render(clip(hint, w))
 	}
-	out := t.Label.Render("your vote: ") + t.Accent.Render(clip(state.BallotText(v.Method, v.Options, mv.Ballot()), max(w-11, 1)))
+	signed := ""
+	if mv.Signed {
+		// Member-signed: the hub alone could not have written it.
+		signed = " · signed by your key"
+	}
+	out := t.Label.Render("your vote: ") + t.Accent.Render(clip(state.BallotText(v.Method, v.Options, mv.Ballot()), max(w-11-len(signed), 1))) +
+		t.Good.Render(signed)
 	rc := p.c.snap.receipt
 	switch {
 	case !p.withThread():

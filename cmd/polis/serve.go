@@ -148,7 +148,7 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	}
 	defer st.Close()
 	hub := state.NewHub(st)
-	founder, err := prepareHub(hub, f.name, keys)
+	founder, err := prepareHub(hub, f.name, originOf(st.VerifierKey()), keys)
 	if err != nil {
 		return err
 	}
@@ -295,14 +295,21 @@ func (r *running) stop(timeout time.Duration) error {
 	return nil
 }
 
-// prepareHub creates the hub on first start and admits the admin keys; with
-// no members yet it returns a founder code.
-func prepareHub(hub *state.Hub, name string, keys []adminKey) (string, error) {
+// prepareHub creates the hub on first start, names its origin in the log
+// (once; members' signatures name it) and admits the admin keys; with no
+// members yet it returns a founder code.
+func prepareHub(hub *state.Hub, name, origin string, keys []adminKey) (string, error) {
 	ctx := context.Background()
 	if hub.Size() == 0 {
 		if _, err := hub.Submit(ctx, state.SystemActor, state.CreateHub{Name: name}); err != nil {
 			return "", fmt.Errorf("creating the hub: %w", err)
 		}
+	}
+	if _, err := hub.Submit(ctx, state.SystemActor, state.NameOrigin{Origin: origin}); err != nil &&
+		!errors.Is(err, store.ErrClockAhead) && !errors.Is(err, store.ErrDiskFull) {
+		// A clock put right or space freed lets the next start name it;
+		// until then the hub takes no signed acts.
+		return "", fmt.Errorf("naming the origin: %w", err)
 	}
 	for _, k := range keys {
 		if _, err := hub.Submit(ctx, state.SystemActor, state.AdmitAdmin{Key: k.key, Name: k.name}); err != nil {

@@ -99,6 +99,9 @@ against its signature.`,
 			rate := float64(rep.Events) / el.Seconds()
 			fmt.Fprintf(cmd.OutOrStdout(), "verify ok: %d events, %d checkpoints, head %d at size %d, %d unsealed, state %x… (%.0f events/s)\n",
 				rep.Events, rep.Checkpoints, rep.Head.Height, rep.Head.Size, rep.Unsealed, rep.Digest[:6], rate)
+			if rep.MemberSigned > 0 {
+				fmt.Fprintf(cmd.OutOrStdout(), "member-signed: %d acts carry their member's own SSH signature, each checked against the keys the member held then; the rest are attested by the hub\n", rep.MemberSigned)
+			}
 			if since != "" {
 				if err := checkSince(cmd, rep, since); err != nil {
 					return err

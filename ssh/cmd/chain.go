@@ -110,14 +110,14 @@ func (c *cli) chainReceiptCmd() *cobra.Command {
 		}
 		full := state.MayRead(state.ReadLog, c.rd)
 		if !full {
-			rc.Event = "" // hashes only: the event may name a member
+			rc.Event, rc.MemberSigned = "", false // hashes only: the event may name a member
 		}
 		if *asJSON {
 			return printJSON(cmd, rc)
 		}
 		out(cmd, "event %d\nleaf   %s\n", rc.Seq, rc.LeafHash)
 		if full {
-			out(cmd, "event  %s\n", line(rc.Event))
+			out(cmd, "event  %s\n%s\n", line(rc.Event), signedLine(rc))
 		} else {
 			out(cmd, "event  (members only: the proof below is over its leaf hash)\n")
 		}

@@ -126,12 +126,15 @@ func (c *cli) charterSetCmd() *cobra.Command {
 
 func (c *cli) consentCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:         "consent [--version N]",
+		Use:         "consent [--version N] [--sign | --print-act | --sig -]",
 		Annotations: forMembers(),
 		Short:       "Consent to the charter in force (read it first with `charter`)",
 		Args:        noArgs,
 	}
 	version := cmd.Flags().Int("version", 0, "the version you read (default: the one in force)")
+	var sig string
+	var printAct bool
+	sigFlags(cmd, &sig, &printAct)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		v := *version
 		if v == 0 {
@@ -144,10 +147,23 @@ func (c *cli) consentCmd() *cobra.Command {
 			}
 			v = ch.Version
 		}
-		if _, err := c.submit(cmd, state.Consent{Version: v}); err != nil {
+		consent := state.Consent{Version: v}
+		if printAct {
+			return c.printAct(cmd, consent)
+		}
+		var err error
+		if consent.Sig, err = c.actSig(cmd, consent, sig); err != nil {
 			return err
 		}
-		out(cmd, "You consented to charter version %d.\n", v)
+		evs, err := c.submit(cmd, consent)
+		if err != nil {
+			return err
+		}
+		signed := ""
+		if state.IsMemberSigned(evs[0].Body) {
+			signed = ", signed with your key"
+		}
+		out(cmd, "You consented to charter version %d%s.\n", v, signed)
 		return nil
 	}
 	return cmd

@@ -31,25 +31,39 @@ func (c *cli) memberName(id uint64) string {
 
 func (c *cli) delegateCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:         "delegate MEMBER [--kind KIND]",
+		Use:         "delegate MEMBER [--kind KIND] [--sign | --print-act | --sig -]",
 		Annotations: forMembers(),
 		Short:       "Give your vote to another member when you do not vote yourself",
 		Args:        exactArgs("MEMBER"),
 	}
 	kind := kindFlag(cmd)
+	var sig string
+	var printAct bool
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		to, err := c.memberRef(cmd, args[0])
 		if err != nil {
 			return err
 		}
-		evs, err := c.submit(cmd, state.Delegate{To: to, Kind: *kind})
+		d := state.Delegate{To: to, Kind: *kind}
+		if printAct {
+			return c.printAct(cmd, d)
+		}
+		if d.Sig, err = c.actSig(cmd, d, sig); err != nil {
+			return err
+		}
+		evs, err := c.submit(cmd, d)
 		if err != nil {
 			return err
 		}
 		k := evs[0].Body.(*state.DelegationSet).Kind
-		out(cmd, "Your vote on %s now goes to %s whenever you do not vote yourself.\n", kindText(k), c.memberName(to))
+		signed := ""
+		if state.IsMemberSigned(evs[0].Body) {
+			signed = " (signed with your key)"
+		}
+		out(cmd, "Your vote on %s now goes to %s whenever you do not vote yourself%s.\n", kindText(k), c.memberName(to), signed)
 		return nil
 	}
+	sigFlags(cmd, &sig, &printAct)
 	return cmd
 }
 
@@ -158,7 +172,7 @@ func (c *cli) receiptCmd() *cobra.Command {
 		if *asJSON {
 			return printJSON(cmd, rc)
 		}
-		out(cmd, "Receipt for %sevent %d\nleaf   %s\nevent  %s\n", what, rc.Seq, rc.LeafHash, line(rc.Event))
+		out(cmd, "Receipt for %sevent %d\nleaf   %s\nevent  %s\n%s\n", what, rc.Seq, rc.LeafHash, line(rc.Event), signedLine(rc))
 		if !rc.Sealed {
 			out(cmd, "Not sealed yet: no checkpoint covers this event; ask again shortly.\n")
 			return nil
@@ -170,6 +184,15 @@ func (c *cli) receiptCmd() *cobra.Command {
 		return nil
 	}
 	return cmd
+}
+
+// signedLine says who vouches for an event: its member's own signature,
+// or the hub alone.
+func signedLine(rc state.Receipt) string {
+	if rc.MemberSigned {
+		return "signer the member's own key (SSHSIG; polis verify checks it)"
+	}
+	return "signer the hub alone (attested by the hub: no member signature)"
 }
 
 func (c *cli) rulesCmd() *cobra.Command {
@@ -214,7 +237,7 @@ func (c *cli) rulesCmd() *cobra.Command {
 
 func (c *cli) rulesSetCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:         "set KIND [--period D] [--quorum PCT] [--threshold PCT] [--hidden]",
+		Use:         "set KIND [--period D] [--quorum PCT] [--threshold PCT] [--hidden] [--signed-votes] [--signed-cosigns]",
 		Annotations: forRole(state.RoleSteward),
 		Short:       "Change a kind's rules (stewards); unset values stay as they are",
 		Args:        exactArgs("KIND"),
@@ -222,7 +245,7 @@ func (c *cli) rulesSetCmd() *cobra.Command {
 	rf := addRulesFlags(cmd)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if !rf.changed(cmd) {
-			return usage(cmd, "rules set needs --period, --quorum, --threshold or --hidden")
+			return usage(cmd, "rules set needs --period, --quorum, --threshold, --hidden, --signed-votes or --signed-cosigns")
 		}
 		k, err := c.rules(cmd, rf, args[0])
 		if err != nil {

@@ -117,6 +117,12 @@ func rulesText(k state.KindRules) string {
 	if k.Hidden {
 		s += ", counts hidden until close"
 	}
+	if k.SignedVotes {
+		s += ", votes must be member-signed"
+	}
+	if k.SignedCosigns {
+		s += ", payout co-signatures must be member-signed"
+	}
 	return s
 }
 
@@ -196,21 +202,24 @@ func indented(cmd *cobra.Command, prefix, text string) {
 // kind's current value.
 type rulesFlags struct {
 	period, quorum, threshold *string
-	hidden                    *bool
+	hidden, signedVotes       *bool
+	signedCosigns             *bool
 }
 
 func addRulesFlags(cmd *cobra.Command) rulesFlags {
 	f := cmd.Flags()
 	return rulesFlags{
-		period:    f.String("period", "", "voting period, like 72h or 7d"),
-		quorum:    f.String("quorum", "", "share of members who must take part, like 20 or 20%"),
-		threshold: f.String("threshold", "", "share of yes among yes+no needed to pass, like 50 or 66.67"),
-		hidden:    f.Bool("hidden", false, "hide the counts until the proposal closes"),
+		period:        f.String("period", "", "voting period, like 72h or 7d"),
+		quorum:        f.String("quorum", "", "share of members who must take part, like 20 or 20%"),
+		threshold:     f.String("threshold", "", "share of yes among yes+no needed to pass, like 50 or 66.67"),
+		hidden:        f.Bool("hidden", false, "hide the counts until the proposal closes"),
+		signedVotes:   f.Bool("signed-votes", false, "accept only votes signed with the member's own SSH key (--signed-votes=false to drop)"),
+		signedCosigns: f.Bool("signed-cosigns", false, "spend: accept only treasurers' co-signatures signed with their own SSH key (--signed-cosigns=false to drop)"),
 	}
 }
 
 func (rf rulesFlags) changed(cmd *cobra.Command) bool {
-	for _, n := range []string{"period", "quorum", "threshold", "hidden"} {
+	for _, n := range []string{"period", "quorum", "threshold", "hidden", "signed-votes", "signed-cosigns"} {
 		if cmd.Flags().Changed(n) {
 			return true
 		}
@@ -246,6 +255,12 @@ func (c *cli) rules(cmd *cobra.Command, rf rulesFlags, kind string) (state.KindR
 	}
 	if cmd.Flags().Changed("hidden") {
 		k.Hidden = *rf.hidden
+	}
+	if cmd.Flags().Changed("signed-votes") {
+		k.SignedVotes = *rf.signedVotes
+	}
+	if cmd.Flags().Changed("signed-cosigns") {
+		k.SignedCosigns = *rf.signedCosigns
 	}
 	return k, nil
 }

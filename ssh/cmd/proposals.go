@@ -272,7 +272,11 @@ func (c *cli) printProposal(cmd *cobra.Command, v state.ProposalView) error {
 		}
 	}
 	if v.MyVote != nil {
-		out(cmd, "Your vote: %s (event %d; `receipt %d` shows its receipt)\n", state.BallotText(v.Method, v.Options, v.MyVote.Ballot()), v.MyVote.Seq, v.ID)
+		signed := ""
+		if v.MyVote.Signed {
+			signed = ", signed with your key"
+		}
+		out(cmd, "Your vote: %s (event %d%s; `receipt %d` shows its receipt)\n", state.BallotText(v.Method, v.Options, v.MyVote.Ballot()), v.MyVote.Seq, signed, v.ID)
 	} else if v.State == state.PropActive {
 		out(cmd, "You have not voted: `vote %d CHOICE`.\n", v.ID)
 	}
@@ -462,11 +466,19 @@ func (c *cli) proposalCancelCmd() *cobra.Command {
 }
 
 func (c *cli) voteCmd() *cobra.Command {
-	return &cobra.Command{
+	var sig string
+	var printAct bool
+	cmd := &cobra.Command{
 		Use:         "vote ID CHOICE",
 		Annotations: forMembers(),
 		Short:       "Vote: yes|no|abstain, an option, a ranking b,a,c or scores 5,0,3 (a new vote replaces yours)",
-		Args:        exactArgs("ID", "CHOICE"),
+		Long: "Vote: yes|no|abstain, an option, a ranking b,a,c or scores 5,0,3 (a new vote replaces yours).\n\n" +
+			"To sign your vote with your own SSH key, so that nobody who runs the hub can forge it:\n" +
+			"  ssh -A HOST vote ID CHOICE --sign                    with your forwarded agent, or\n" +
+			"  ssh HOST vote ID CHOICE --print-act > act            the exact bytes to sign\n" +
+			"  ssh-keygen -Y sign -n polis@ORIGIN -f KEY act        (or: polis sign -f KEY < act > act.sig)\n" +
+			"  ssh HOST vote ID CHOICE --sig - < act.sig            cast it with the signature",
+		Args: exactArgs("ID", "CHOICE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(cmd, "proposal", args[0])
 			if err != nil {
@@ -483,15 +495,28 @@ func (c *cli) voteCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			evs, err := c.submit(cmd, state.CastVote{ID: id, Ballot: b})
+			vote := state.CastVote{ID: id, Ballot: b}
+			if printAct {
+				return c.printAct(cmd, vote)
+			}
+			if vote.Sig, err = c.actSig(cmd, vote, sig); err != nil {
+				return err
+			}
+			evs, err := c.submit(cmd, vote)
 			if err != nil {
 				return err
 			}
-			out(cmd, "Voted %s on proposal %d (event %d; receipt: ssh HOST receipt %d)\n",
-				state.BallotText(p.Method, p.Options, b), id, evs[0].Seq, id)
+			signed := ""
+			if state.IsMemberSigned(evs[0].Body) {
+				signed = ", signed with your key"
+			}
+			out(cmd, "Voted %s on proposal %d%s (event %d; receipt: ssh HOST receipt %d)\n",
+				state.BallotText(p.Method, p.Options, b), id, signed, evs[0].Seq, id)
 			return nil
 		},
 	}
+	sigFlags(cmd, &sig, &printAct)
+	return cmd
 }
 
 // parseRef reads a proposal ID ("3") or a draft's name ("d3"): one of the

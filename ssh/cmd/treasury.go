@@ -338,8 +338,10 @@ func (c *cli) payoutsCmd() *cobra.Command {
 }
 
 func (c *cli) signCmd() *cobra.Command {
-	return &cobra.Command{
-		Use:         "sign PAYOUT-ID",
+	var sig string
+	var printAct bool
+	cmd := &cobra.Command{
+		Use:         "sign PAYOUT-ID [--print-act | --sig -]",
 		Annotations: forRole(state.RoleTreasurer),
 		Short:       "Co-sign a payout (treasurers other than its proposer); the last signature needed pays it",
 		Args:        exactArgs("PAYOUT-ID"),
@@ -348,9 +350,19 @@ func (c *cli) signCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			evs, err := c.submit(cmd, state.SignPayout{ID: id})
+			sp := state.SignPayout{ID: id}
+			if printAct {
+				return c.printAct(cmd, sp)
+			}
+			if sp.Sig, err = c.actSig(cmd, sp, sig); err != nil {
+				return err
+			}
+			evs, err := c.submit(cmd, sp)
 			if err != nil {
 				return err
+			}
+			if state.IsMemberSigned(evs[0].Body) {
+				out(cmd, "Your signature is your own SSH key's (SSHSIG), not only the hub's word.\n")
 			}
 			var p state.Payout
 			var a state.Asset
@@ -368,6 +380,8 @@ func (c *cli) signCmd() *cobra.Command {
 			return nil
 		},
 	}
+	sigFlags(cmd, &sig, &printAct)
+	return cmd
 }
 
 func (c *cli) reverseCmd() *cobra.Command {

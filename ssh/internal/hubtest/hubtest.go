@@ -49,6 +49,19 @@ func NewHubWith(t testing.TB, o store.Options) *state.Hub {
 	return h
 }
 
+// Origin is the test hubs' checkpoint origin (store's default).
+const Origin = "polis.local/hub"
+
+// NameOrigin names the hub's origin in its log, as polis serve does at
+// start, so that it takes signed acts. NewHub leaves it out, so that the
+// event numbers other tests expect stay as they were.
+func NameOrigin(t testing.TB, hub *state.Hub) {
+	t.Helper()
+	if _, err := hub.Submit(context.Background(), state.SystemActor, state.NameOrigin{Origin: Origin}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // User is someone holding a real ed25519 key.
 type User struct {
 	Name   string
