@@ -28,11 +28,8 @@ type Consent struct {
 }
 
 func (c Consent) Decide(r Reader, env Env) (uint64, []Body, error) {
-	id, b, err := c.unsignedAct(r, env)
+	id, b, err := decideSigned(r, env, c, c.Sig)
 	if err != nil {
-		return 0, nil, err
-	}
-	if err := signBody(r, id, b, c.Sig); err != nil {
 		return 0, nil, err
 	}
 	return id, []Body{b}, nil

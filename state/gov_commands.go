@@ -315,14 +315,11 @@ type CastVote struct {
 }
 
 func (c CastVote) Decide(r Reader, env Env) (uint64, []Body, error) {
-	id, body, err := c.unsignedAct(r, env)
+	id, body, err := decideSigned(r, env, c, c.Sig)
 	if err != nil {
 		return 0, nil, err
 	}
 	v := body.(*VoteCast)
-	if err := signBody(r, id, v, c.Sig); err != nil {
-		return 0, nil, err
-	}
 	p, _ := GetProposal(r, v.Proposal)
 	if err := needsSig(p, v); err != nil {
 		return 0, nil, err
@@ -369,11 +366,8 @@ func delegKind(k string) (string, error) {
 }
 
 func (c Delegate) Decide(r Reader, env Env) (uint64, []Body, error) {
-	id, b, err := c.unsignedAct(r, env)
+	id, b, err := decideSigned(r, env, c, c.Sig)
 	if err != nil {
-		return 0, nil, err
-	}
-	if err := signBody(r, id, b, c.Sig); err != nil {
 		return 0, nil, err
 	}
 	return id, []Body{b}, nil

@@ -202,6 +202,19 @@ type actCommand interface {
 	unsignedAct(r Reader, env Env) (actor uint64, act Body, err error)
 }
 
+// decideSigned is the act c makes with sig on it: the one path every
+// signable command's Decide takes, so the act signed is the act checked.
+func decideSigned(r Reader, env Env, c actCommand, sig string) (uint64, Body, error) {
+	id, b, err := c.unsignedAct(r, env)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := signBody(r, id, b, sig); err != nil {
+		return 0, nil, err
+	}
+	return id, b, nil
+}
+
 // ActToSign is what a member signs for command c: its act with the
 // member's next sequence number, as ActBytes lays it out.
 func ActToSign(r Reader, env Env, c Command) ([]byte, error) {
