@@ -403,3 +403,35 @@ func (h *Hub) Cosignatures() []CosignatureStatus {
 	}
 	return nil
 }
+
+// Standing is where a witness stands on the hub's head.
+type Standing int
+
+const (
+	StandingNone     Standing = iota // nothing cosigned yet
+	StandingBehind                   // cosigned an earlier checkpoint
+	StandingCosigned                 // cosigned the head
+	StandingAlarm                    // refuses this hub's history
+)
+
+// Standing says where c stands on the checkpoint at height head, in the
+// words every door shows (the commands, the app, the public page): one
+// rule, so a refusal reads as an alarm everywhere. The text holds the
+// witness's last error unsanitised; the door sanitises it.
+func (c CosignatureStatus) Standing(head int64) (Standing, string) {
+	switch {
+	case c.Refused:
+		return StandingAlarm, "refuses this history: " + c.Error
+	case c.Height == head && c.Height > 0 && c.Error == "":
+		return StandingCosigned, "cosigned this checkpoint"
+	case c.Height > 0:
+		s := fmt.Sprintf("cosigned checkpoint %d, not this one yet", c.Height)
+		if c.Error != "" {
+			s += " (" + c.Error + ")"
+		}
+		return StandingBehind, s
+	case c.Error != "":
+		return StandingNone, "nothing cosigned yet (" + c.Error + ")"
+	}
+	return StandingNone, "nothing cosigned yet"
+}

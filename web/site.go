@@ -41,6 +41,17 @@ var funcs = template.FuncMap{
 	"pct":    func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
 	"plural": state.Plural,
 	"runes":  func(s string) int { return len([]rune(s)) },
+	"standing": func(c state.CosignatureStatus, head *state.Head) string {
+		h := int64(0)
+		if head != nil {
+			h = head.Height
+		}
+		st, text := c.Standing(h)
+		if st == state.StandingAlarm {
+			text = "ALARM: " + text
+		}
+		return sanitize.Line(text)
+	},
 }
 
 // md renders Markdown as the terminal does (glamour is GitHub-flavoured):

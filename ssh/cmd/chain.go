@@ -1,7 +1,6 @@
 package cmd
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -189,26 +188,14 @@ func (c *cli) chainKeyCmd() *cobra.Command {
 	}
 }
 
-// witnessStanding is one line on a witness the hub asks: what it
-// cosigned, or why not. A refusal is said loudly: it means the witness
-// saw another history of this log.
+// witnessStanding is one line on a witness the hub asks (its words are
+// state's); a refusal is said loudly: the witness saw another history.
 func witnessStanding(w state.CosignatureStatus, head int64) string {
-	name := line(w.Name)
-	switch {
-	case w.Refused:
-		return "ALARM: witness " + name + " refuses this history: " + line(w.Error)
-	case w.Height == head && w.Error == "":
-		return "witness " + name + ": cosigned this checkpoint"
-	case w.Height > 0:
-		s := "witness " + name + ": cosigned checkpoint " + strconv.FormatInt(w.Height, 10) + ", not this one yet"
-		if w.Error != "" {
-			s += " (" + line(w.Error) + ")"
-		}
-		return s
-	case w.Error != "":
-		return "witness " + name + ": nothing cosigned yet (" + line(w.Error) + ")"
+	st, text := w.Standing(head)
+	if st == state.StandingAlarm {
+		return "ALARM: witness " + line(w.Name) + " " + line(text)
 	}
-	return "witness " + name + ": nothing cosigned yet"
+	return "witness " + line(w.Name) + ": " + line(text)
 }
 
 func (c *cli) chainTileCmd() *cobra.Command {

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
@@ -55,18 +56,30 @@ type Gatherer struct {
 	// no new checkpoint comes first.
 	Retry time.Duration
 
-	mu      sync.Mutex
-	status  map[string]*state.CosignatureStatus // by witness name
-	retryAt map[string]time.Time                // a failed witness is left alone until then
+	mu        sync.Mutex
+	status    map[string]*state.CosignatureStatus // by witness name
+	retryAt   map[string]time.Time                // a failed witness is left alone until then
+	cosigners []state.Cosigner                    // as the last round read them
+
+	// snap is what Statuses hands out, rebuilt when a status or the set
+	// of witnesses changes: every app screen and every page view asks
+	// for it, and must not read the state or wait on mu to get it.
+	snap atomic.Pointer[[]state.CosignatureStatus]
 }
 
-// Statuses lists every witness the hub asks, with what it cosigned.
+// Statuses lists every witness the hub asks, with what it cosigned, as of
+// the last round. The slice is shared: callers only read it.
 func (g *Gatherer) Statuses() []state.CosignatureStatus {
-	ws, _ := g.Hub.Witnessing()
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	out := make([]state.CosignatureStatus, 0, len(ws.Cosigners))
-	for _, c := range ws.Cosigners {
+	if p := g.snap.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// rebuildLocked makes the snapshot Statuses hands out; g.mu is held.
+func (g *Gatherer) rebuildLocked() {
+	out := make([]state.CosignatureStatus, 0, len(g.cosigners))
+	for _, c := range g.cosigners {
 		s := state.CosignatureStatus{Name: c.Name, Key: c.Key, Addr: c.Addr}
 		if st, ok := g.status[c.Name]; ok && st.Key == c.Key {
 			s = *st
@@ -74,7 +87,7 @@ func (g *Gatherer) Statuses() []state.CosignatureStatus {
 		}
 		out = append(out, s)
 	}
-	return out
+	g.snap.Store(&out)
 }
 
 // Run asks the witnesses after every new checkpoint until ctx ends.
@@ -112,6 +125,13 @@ func (g *Gatherer) Round(ctx context.Context) (failed bool) {
 	if err != nil {
 		return true
 	}
+	for _, c := range ws.Cosigners {
+		g.load(c)
+	}
+	g.mu.Lock()
+	g.cosigners = ws.Cosigners
+	g.rebuildLocked()
+	g.mu.Unlock()
 	var wg sync.WaitGroup
 	var fmu sync.Mutex
 	for _, c := range ws.Cosigners {
@@ -181,6 +201,7 @@ func (g *Gatherer) set(name string, f func(st *state.CosignatureStatus)) {
 	defer g.mu.Unlock()
 	if st, ok := g.status[name]; ok {
 		f(st)
+		g.rebuildLocked()
 	}
 }
 
