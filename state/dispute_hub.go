@@ -2,57 +2,44 @@ package state
 
 import (
 	"bytes"
-	"context"
 	"encoding/hex"
 	"errors"
+
+	"golang.org/x/mod/sumdb/note"
 
 	"github.com/polis-hub/polis/chain"
 )
 
 // firstCheckpointAfter finds the first sealed checkpoint covering event
 // seq: the one whose hash seeds a jury drawn for an appeal at seq.
-func (h *Hub) firstCheckpointAfter(seq uint64) (height int64, seed [32]byte, ok bool, err error) {
-	v, err := h.verifier()
-	if err != nil {
-		return 0, seed, false, err
-	}
-	err = h.View(func(r Reader) error {
-		var err error
-		r.Scan(PrefixCheckpoint, func(_ string, b []byte) bool {
-			var c chain.Checkpoint
-			if c, err = chain.Open(b, v); err != nil {
-				return false
-			}
-			if uint64(c.Size) > seq {
-				height, seed, ok = c.Height, chain.NoteHash(b), true
-				return false
-			}
-			return true
-		})
-		return err
+func firstCheckpointAfter(r Reader, v note.Verifier, seq uint64) (height int64, seed [32]byte, ok bool) {
+	r.Scan(PrefixCheckpoint, func(_ string, b []byte) bool {
+		c, err := chain.Open(b, v)
+		if err != nil {
+			return false
+		}
+		if uint64(c.Size) > seq {
+			height, seed, ok = c.Height, chain.NoteHash(b), true
+			return false
+		}
+		return true
 	})
-	return height, seed, ok, err
+	return height, seed, ok
 }
 
-// drawJuries draws the jury of every appealed case whose seed checkpoint
+// juryDraws are the draws of every appealed case whose seed checkpoint
 // has been sealed.
-func (h *Hub) drawJuries(ctx context.Context) {
-	var waiting []Case
-	_ = h.View(func(r Reader) error {
-		for _, id := range DueBy(r, DueJury, 0) {
-			if c, ok := GetCase(r, id); ok {
-				waiting = append(waiting, c)
-			}
-		}
-		return nil
-	})
-	for _, c := range waiting {
-		height, seed, ok, err := h.firstCheckpointAfter(c.AppealSeq)
-		if err != nil || !ok {
+func juryDraws(r Reader, v note.Verifier) (cmds []Command) {
+	for _, id := range DueBy(r, DueJury, 0) {
+		c, ok := GetCase(r, id)
+		if !ok {
 			continue
 		}
-		_, _ = h.Submit(ctx, SystemActor, DrawCaseJury{ID: c.ID, Height: height, Seed: seed})
+		if height, seed, ok := firstCheckpointAfter(r, v, c.AppealSeq); ok {
+			cmds = append(cmds, DrawCaseJury{ID: c.ID, Height: height, Seed: seed})
+		}
 	}
+	return cmds
 }
 
 // Cases lists every case.

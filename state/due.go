@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/mod/sumdb/note"
 )
 
 // What falls due. Deadlines close by events the hub submits (replay never
@@ -69,4 +71,27 @@ func nextPeriod(period string, start int64) int64 {
 		return t.AddDate(0, 0, 7).UnixMilli()
 	}
 	return t.AddDate(0, 1, 0).UnixMilli()
+}
+
+// DueCommands are the hub's own commands that fall due by now, in the
+// order they must run: scheduled changes first (a change due now is in
+// force for anything that closes now), then proposals, allowance periods,
+// campaigns, and the juries whose seed checkpoint is sealed (v opens the
+// checkpoints). A single hub submits them from its deadline loop; a
+// replicated hub runs them at the start of each block, at the block's time.
+func DueCommands(r Reader, now int64, v note.Verifier) []Command {
+	var cmds []Command
+	for _, id := range DueBy(r, DueChange, now) {
+		cmds = append(cmds, ApplyChange{ID: id})
+	}
+	for _, id := range DueBy(r, DueProposal, now) {
+		cmds = append(cmds, CloseProposal{ID: id})
+	}
+	for _, id := range DueBy(r, DueAllowance, now) {
+		cmds = append(cmds, ResetAllowance{ID: id})
+	}
+	for _, id := range DueBy(r, DueCampaign, now) {
+		cmds = append(cmds, CloseCampaign{ID: id})
+	}
+	return append(cmds, juryDraws(r, v)...)
 }

@@ -105,34 +105,18 @@ func (h *Hub) RunDeadlines(ctx context.Context, every time.Duration) {
 	}
 }
 
-// CloseDue closes every active proposal whose deadline has passed, and
-// applies whatever else falls due by a hub event: scheduled changes,
-// allowance periods, campaign deadlines, jury draws.
+// CloseDue submits, as the hub, whatever falls due by now (DueCommands),
+// in order; each is decided inside the sequencer against its own time.
 func (h *Hub) CloseDue(ctx context.Context) {
-	now := h.eng.Now().UnixMilli()
-	// Scheduled changes first: a change due now is in force for anything
-	// that closes now.
-	for _, id := range h.dueBy(DueChange, now) {
-		_, _ = h.Submit(ctx, SystemActor, ApplyChange{ID: id})
+	v, err := h.verifier()
+	if err != nil {
+		return
 	}
-	for _, id := range h.dueBy(DueProposal, now) {
-		_, _ = h.Submit(ctx, SystemActor, CloseProposal{ID: id})
+	var cmds []Command
+	_ = h.View(func(r Reader) error { cmds = DueCommands(r, h.eng.Now().UnixMilli(), v); return nil })
+	for _, c := range cmds {
+		_, _ = h.Submit(ctx, SystemActor, c)
 	}
-	// Allowances whose period turned start afresh, by event.
-	for _, id := range h.dueBy(DueAllowance, now) {
-		_, _ = h.Submit(ctx, SystemActor, ResetAllowance{ID: id})
-	}
-	// Campaigns succeed or release their pledges at the deadline.
-	for _, id := range h.dueBy(DueCampaign, now) {
-		_, _ = h.Submit(ctx, SystemActor, CloseCampaign{ID: id})
-	}
-	h.drawJuries(ctx)
-}
-
-// dueBy lists what of kind is due by now, from the index Apply keeps.
-func (h *Hub) dueBy(kind string, now int64) (ids []uint64) {
-	_ = h.View(func(r Reader) error { ids = DueBy(r, kind, now); return nil })
-	return ids
 }
 
 // VoteReceipt returns the receipt of member me's current vote on a
