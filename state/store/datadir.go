@@ -414,3 +414,20 @@ func storedHead(r state.Reader, v note.Verifier) (chain.Checkpoint, error) {
 	}
 	return c, nil
 }
+
+// SetSignerKey gives a data dir that holds no database yet the checkpoint
+// key skey in place of the one PrepareDir made: the nodes of a replicated
+// hub all sign with one key derived from their genesis.
+func SetSignerKey(dir, skey string) error {
+	if _, err := os.Stat(filepath.Join(dir, dbDir)); err == nil {
+		return fmt.Errorf("%s already holds a database signed with its own key", dir)
+	}
+	vkey, err := verifierOf(skey)
+	if err != nil {
+		return err
+	}
+	if err := durableWrite(filepath.Join(dir, signKeyFile), []byte(skey+"\n")); err != nil {
+		return err
+	}
+	return durableWrite(filepath.Join(dir, VerifyKey), []byte(vkey+"\n"))
+}

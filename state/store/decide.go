@@ -70,7 +70,7 @@ func (s *Store) seal(b *state.Batch, size uint64, digest state.Digest, head stat
 		// and the one thing a hub must never do.
 		return chain.Checkpoint{}, nil, fmt.Errorf("refusing to sign height %d again: %s records height %d as published", h, HeadFile, s.hwm.Load())
 	}
-	c, signed, err := state.Seal(b, s.signer, size, digest.Sum(), head, s.clock.sealTime(head.Time/1000, lastTime))
+	c, signed, err := state.Seal(b, s.signer, size, digest.Sum(), head, s.sealTime(head.Time/1000, lastTime))
 	if err != nil {
 		return c, nil, err
 	}

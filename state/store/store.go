@@ -66,6 +66,9 @@ type Options struct {
 	// diskspace.go): 0 means max(64 MiB, 1% of the file system), a
 	// negative value turns the floor off.
 	MinFreeSpace int64
+	// External: commands are ordered elsewhere (a replicated hub's
+	// consensus) and come in blocks; see blocks.go.
+	External bool
 
 	// Seams for tests: the monotonic time since open, the file system's
 	// free and total bytes, and a fault to report for a commit (after
@@ -151,6 +154,11 @@ type Store struct {
 
 	subs state.Subscribers
 
+	// External mode (blocks.go): the log as committed blocks left it, and
+	// the time of the block being decided.
+	ext       batchState
+	blockTime int64
+
 	// pub is the read model of the latest published batch (see
 	// Published), replaced whole by finish; loaded is the census that
 	// load computed at open, if the head covers the whole log.
@@ -196,6 +204,11 @@ func Open(o Options) (*Store, error) {
 	s.pub.Store(&state.Published{Size: s.size, MemberGen: 1, Digest: s.digest.Sum(), Head: s.head, Census: s.loaded})
 	s.clock.init(o, s.lastTime)
 	s.disk.init(o)
+	if o.External {
+		s.ext = batchState{s.size, s.digest, s.lastTime, s.head, s.headNote}
+		close(s.done)
+		return s, nil
+	}
 	go s.run()
 	return s, nil
 }

@@ -1,0 +1,188 @@
+package replica
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/polis-hub/polis/state"
+	"github.com/polis-hub/polis/state/tally"
+)
+
+// cluster is N nodes of one replicated hub in this process, on loopback.
+type cluster struct {
+	t     *testing.T
+	out   string
+	nodes []*Engine
+	hubs  []*state.Hub
+}
+
+func actorKey(t *testing.T) (state.Actor, string) {
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, err := gossh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state.Actor{Key: state.KeyString(pk), Fingerprint: state.Fingerprint(pk)}, state.KeyString(pk)
+}
+
+// freeBase finds n*3 free loopback ports in a row.
+func freeBase(t *testing.T, n int) int {
+	for try := 0; try < 50; try++ {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := l.Addr().(*net.TCPAddr).Port
+		l.Close()
+		if base+3*n > 65000 {
+			continue
+		}
+		ok := true
+		for p := base; p < base+3*n && ok; p++ {
+			l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", p))
+			if err != nil {
+				ok = false
+				break
+			}
+			l.Close()
+		}
+		if ok {
+			return base
+		}
+	}
+	t.Fatal("no free ports")
+	return 0
+}
+
+func newCluster(t *testing.T, n int, admin string) *cluster {
+	c := &cluster{t: t, out: t.TempDir()}
+	if _, err := Init(InitOptions{Nodes: n, Out: c.out, SSHBase: freeBase(t, n), Origin: "test.example/hub",
+		AdminKeys: []AdminKey{{Key: admin, Name: "alice"}}}); err != nil {
+		t.Fatal(err)
+	}
+	c.nodes, c.hubs = make([]*Engine, n), make([]*state.Hub, n)
+	for i := range n {
+		c.start(i)
+	}
+	t.Cleanup(func() {
+		for i := range c.nodes {
+			c.stop(i)
+		}
+	})
+	return c
+}
+
+func (c *cluster) start(i int) {
+	o := Options{QuorumWait: 5 * time.Second}
+	if i == 3 && os.Getenv("DBG") != "" {
+		o.CometLog = os.Stderr
+	}
+	e, err := Start(nodeDir(c.out, i), o)
+	if err != nil {
+		c.t.Fatalf("node %d: %v", i, err)
+	}
+	c.nodes[i], c.hubs[i] = e, state.NewHub(e)
+}
+
+func (c *cluster) stop(i int) {
+	if c.nodes[i] != nil {
+		if err := c.nodes[i].Close(); err != nil {
+			c.t.Errorf("node %d: close: %v", i, err)
+		}
+		c.nodes[i], c.hubs[i] = nil, nil
+	}
+}
+
+// settle waits until every running node has the same log size and state
+// digest as node i, and at least size events.
+func (c *cluster) settle(i int, size uint64) state.Published {
+	c.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		want := *c.nodes[i].Published()
+		same := want.Size >= size
+		for _, e := range c.nodes {
+			if e != nil && same {
+				p := e.Published()
+				same = p.Size == want.Size && p.Digest == want.Digest && p.Head.Note == want.Head.Note
+			}
+		}
+		if same {
+			return want
+		}
+		if time.Now().After(deadline) {
+			for j, e := range c.nodes {
+				if e != nil {
+					p := e.Published()
+					c.t.Logf("node %d: size %d head %d digest %x", j, p.Size, p.Head.Height, p.Digest[:4])
+				}
+			}
+			c.t.Fatalf("nodes did not agree on node %d's log", i)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func (c *cluster) do(node int, a state.Actor, cmd state.Command) []state.Event {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	evs, err := c.hubs[node].Submit(ctx, a, cmd)
+	if err != nil {
+		c.t.Fatalf("node %d: %T: %v", node, cmd, err)
+	}
+	return evs
+}
+
+func TestFourNodesAgree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts four consensus nodes")
+	}
+	alice, aliceKey := actorKey(t)
+	bob, _ := actorKey(t)
+	c := newCluster(t, 4, aliceKey)
+	c.settle(0, 1)
+
+	// Members act through different nodes; each is answered once its
+	// block is committed, and every node holds the same log.
+	code, hash := state.NewInviteCode()
+	_ = code
+	c.do(0, alice, state.CreateInvite{CodeHash: hash, Uses: 1})
+	c.do(1, bob, state.Join{CodeHash: hash, Name: "bob"})
+	evs := c.do(2, alice, state.NewProposal{Kind: state.KindText, Title: "Paint the door", Body: "Blue.", Method: "yesno"})
+	id := evs[0].Body.(*state.ProposalCreated).Proposal
+	c.do(3, bob, state.CastVote{ID: id, Ballot: tally.Ballot{Choice: "yes"}})
+	c.do(0, alice, state.CastVote{ID: id, Ballot: tally.Ballot{Choice: "no"}})
+	p := c.settle(3, 0)
+
+	// A refusal is the same refusal on every node, and changes nothing.
+	_, err := c.hubs[1].Submit(context.Background(), bob, state.CastVote{ID: 999, Ballot: tally.Ballot{Choice: "yes"}})
+	if err == nil {
+		t.Fatal("a vote on no proposal was taken")
+	}
+	if q := c.settle(1, 0); q.Size != p.Size {
+		t.Fatalf("a refusal wrote %d events", q.Size-p.Size)
+	}
+
+	// One node down: the other three go on.
+	c.stop(3)
+	c.do(1, bob, state.CastVote{ID: id, Ballot: tally.Ballot{Choice: "no"}})
+	p = c.settle(0, 0)
+
+	// Back up, it catches up to the same log and state.
+	c.start(3)
+	c.settle(0, p.Size)
+	c.do(3, alice, state.CastVote{ID: id, Ballot: tally.Ballot{Choice: "yes"}})
+	c.settle(3, p.Size+1)
+}
