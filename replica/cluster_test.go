@@ -85,9 +85,6 @@ func newCluster(t *testing.T, n int, admin string) *cluster {
 
 func (c *cluster) start(i int) {
 	o := Options{QuorumWait: 5 * time.Second}
-	if i == 3 && os.Getenv("DBG") != "" {
-		o.CometLog = os.Stderr
-	}
 	e, err := Start(nodeDir(c.out, i), o)
 	if err != nil {
 		c.t.Fatalf("node %d: %v", i, err)

@@ -180,3 +180,6 @@ func (e *Engine) cosign(skey string) {
 		}
 	}
 }
+
+// Validators is the validator set in force.
+func (e *Engine) Validators() []Validator { return e.app.Validators() }

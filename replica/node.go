@@ -113,7 +113,7 @@ func Start(dir string, o Options) (*Engine, error) {
 	app.committed = e.committed
 	var logger cmtlog.Logger = cmtlog.NewNopLogger()
 	if o.CometLog != nil {
-		logger = cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(o.CometLog)), cmtlog.AllowInfo())
+		logger = cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(o.CometLog)), cmtlog.AllowError())
 	}
 	n, err := nm.NewNode(conf, pv, nodeKey, proxy.NewLocalClientCreator(app),
 		nm.DefaultGenesisDocProviderFunc(conf), cfg.DefaultDBProvider,

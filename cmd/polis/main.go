@@ -34,7 +34,7 @@ listening on 127.0.0.1:23234).`,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
 	}
 	serve := serveCmd()
-	root.AddCommand(serve, verifyCmd(), checkpointCmd(), backupCmd(), restoreCmd(), dossierCmd(), salvageLogCmd(), clockCmd(), signCmd())
+	root.AddCommand(serve, verifyCmd(), checkpointCmd(), backupCmd(), restoreCmd(), dossierCmd(), salvageLogCmd(), clockCmd(), signCmd(), replicaCmd())
 	// `go run ./cmd/polis` with no arguments serves.
 	root.RunE = serve.RunE
 	root.Flags().AddFlagSet(serve.Flags())

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/polis-hub/polis/replica"
 	polisssh "github.com/polis-hub/polis/ssh"
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/store"
@@ -103,6 +104,9 @@ over the whole log and closes the database; a second signal exits at once
 func serve(cmd *cobra.Command, f *serveFlags) error {
 	if err := applySettings(cmd.Flags(), os.LookupEnv); err != nil {
 		return err
+	}
+	if replica.IsReplica(f.data) {
+		return serveReplica(cmd, f)
 	}
 	log, err := newLogger(cmd.ErrOrStderr(), f.logLevel, f.logFormat)
 	if err != nil {
