@@ -24,35 +24,61 @@ const MaxSigLen = 4096
 // prefixSigSeq holds the sequence number of the member's last signed act.
 const prefixSigSeq = "s/sigseq/"
 
-// signedAct is an event body a member may sign. unsigned returns a copy
-// with the signature fields cleared: the body the member signs.
+// signedAct is an event body a member may sign. signedData is the part of
+// the body the member signs: the body without its signature fields, less,
+// for a booking, what the hub answers rather than the member asks.
 type signedAct interface {
 	Body
 	actSig() (sig string, seq uint64)
 	setSig(sig string, seq uint64)
 	actTarget() string
-	unsigned() Body
+	signedData() any
 }
 
 func (b *VoteCast) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
 func (b *VoteCast) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
 func (b *VoteCast) actTarget() string             { return "proposal " + strconv.FormatUint(b.Proposal, 10) }
-func (b *VoteCast) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+func (b *VoteCast) signedData() any               { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
 func (b *PayoutSigned) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
 func (b *PayoutSigned) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
 func (b *PayoutSigned) actTarget() string             { return "payout " + strconv.FormatUint(b.Payout, 10) }
-func (b *PayoutSigned) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+func (b *PayoutSigned) signedData() any               { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
 func (b *DelegationSet) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
 func (b *DelegationSet) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
 func (b *DelegationSet) actTarget() string             { return "member " + strconv.FormatUint(b.To, 10) }
-func (b *DelegationSet) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+func (b *DelegationSet) signedData() any               { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
 func (b *ConsentGiven) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
 func (b *ConsentGiven) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
 func (b *ConsentGiven) actTarget() string             { return "charter " + strconv.Itoa(b.Version) }
-func (b *ConsentGiven) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+func (b *ConsentGiven) signedData() any               { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+
+func (b *BookingRequested) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
+func (b *BookingRequested) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
+func (b *BookingRequested) actTarget() string             { return "space " + strconv.FormatUint(b.Space, 10) }
+
+// signedData of a booking is the stay asked for. Its number and status
+// are the hub's answer, not the member's request (the next booking ID,
+// which Apply checks; confirmed, pending or waitlisted by the space's rules
+// and the beds free when it is written), so a request signed before
+// someone else books still holds.
+func (b *BookingRequested) signedData() any {
+	return bookingAct{Space: b.Space, From: b.From, To: b.To, Beds: b.Beds}
+}
+
+type bookingAct struct {
+	Space uint64 `json:"space"`
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Beds  int    `json:"beds"`
+}
+
+func (b *MemberLeft) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
+func (b *MemberLeft) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
+func (b *MemberLeft) actTarget() string             { return "member " + strconv.FormatUint(b.Member, 10) }
+func (b *MemberLeft) signedData() any               { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
 // SigNamespace is the SSHSIG namespace of a hub's acts.
 func SigNamespace(origin string) string { return "polis@" + origin }
@@ -63,7 +89,7 @@ func ActBytes(origin string, member, seq uint64, b Body) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("a %s cannot be signed", typeOf(b))
 	}
-	data, err := json.Marshal(a.unsigned())
+	data, err := json.Marshal(a.signedData())
 	if err != nil {
 		return nil, err
 	}
