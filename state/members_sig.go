@@ -282,12 +282,46 @@ func ActOrigin(act []byte) (string, error) {
 	return string(origin), nil
 }
 
+// WithActSig returns c carrying the member's armoured signature sig, for
+// the commands whose act a member may sign; ok is false for the others.
+func WithActSig(c Command, sig string) (_ Command, ok bool) {
+	switch x := c.(type) {
+	case CastVote:
+		x.Sig = sig
+		return x, true
+	case Delegate:
+		x.Sig = sig
+		return x, true
+	case Consent:
+		x.Sig = sig
+		return x, true
+	case SignPayout:
+		x.Sig = sig
+		return x, true
+	case Book:
+		x.Sig = sig
+		return x, true
+	case Leave:
+		x.Sig = sig
+		return x, true
+	}
+	return c, false
+}
+
+// SigRequiredError refuses an unsigned act where the rules require the
+// member's signature. What says which act (the door adds its own How:
+// a command's flags, or the app's way to sign).
+type SigRequiredError struct{ What, How string }
+
+func (e *SigRequiredError) Error() string { return e.What + ": " + e.How }
+
 // needsSig refuses an unsigned vote on a proposal whose rules ask for
 // signed votes (the rules it opened under, so a later change does not
 // alter a running vote).
 func needsSig(p Proposal, v *VoteCast) error {
 	if p.Rules.SignedVotes && v.Sig == "" {
-		return fmt.Errorf("proposal %d takes only member-signed votes: vote %d CHOICE --print-act, sign the bytes, then --sig -", p.ID, p.ID)
+		return &SigRequiredError{What: fmt.Sprintf("proposal %d takes only member-signed votes", p.ID),
+			How: fmt.Sprintf("vote %d CHOICE --print-act, sign the bytes, then --sig -", p.ID)}
 	}
 	return nil
 }
@@ -300,7 +334,8 @@ func needsCosignSig(r Reader, p Payout, b *PayoutSigned) error {
 		return nil
 	}
 	if prop, ok := GetProposal(r, p.Proposal); ok && prop.Rules.SignedCosigns {
-		return fmt.Errorf("payout %d takes only member-signed co-signatures: treasury sign %d --print-act, sign the bytes, then --sig - (or --sign with ssh -A)", p.ID, p.ID)
+		return &SigRequiredError{What: fmt.Sprintf("payout %d takes only member-signed co-signatures", p.ID),
+			How: fmt.Sprintf("treasury sign %d --print-act, sign the bytes, then --sig - (or --sign with ssh -A)", p.ID)}
 	}
 	return nil
 }

@@ -50,26 +50,8 @@ func (s *script) signed(name, holder string, c Command) []Event {
 		s.t.Fatal(err)
 	}
 	sig := signArmoured(s.t, testSigner(s.t, holder), SigNamespace(vectorOrigin), msg)
-	switch x := c.(type) {
-	case CastVote:
-		x.Sig = sig
-		c = x
-	case SignPayout:
-		x.Sig = sig
-		c = x
-	case Delegate:
-		x.Sig = sig
-		c = x
-	case Consent:
-		x.Sig = sig
-		c = x
-	case Book:
-		x.Sig = sig
-		c = x
-	case Leave:
-		x.Sig = sig
-		c = x
-	default:
+	c, ok := WithActSig(c, sig)
+	if !ok {
 		s.t.Fatalf("%T is not a signed act", c)
 	}
 	return s.do(name, c)
