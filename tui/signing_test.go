@@ -178,3 +178,20 @@ func TestAppSignsBookingAndLeaving(t *testing.T) {
 		t.Fatalf("member.left is not member-signed: %+v %v", rc, err)
 	}
 }
+
+// TestStaysMarkSigned: the member's own stays list marks a signed one.
+func TestStaysMarkSigned(t *testing.T) {
+	f, alice, bob := seeded(t)
+	f.system(state.NameOrigin{Origin: testOrigin})
+	addSpace(f, alice, state.Space{Name: "Casa Azul", Beds: 4})
+	ag := &fakeAgent{t: t, name: "bob"}
+	m := press(New(f.hub, bob, WithSize(100, 24), WithClock(f.clk.peek), WithSigner(ag.sign)), "4", "enter",
+		"right", "right", "right", "right", "right", "right", "enter", "right", "b", "esc")
+	mustContain(t, screen(m), "Your stays (1)", "confirmed · signed")
+	f.as(bob, state.Book{Space: 1, From: "2026-12-10", To: "2026-12-11"})
+	v := screen(refresh(m))
+	mustContain(t, v, "Your stays (2)")
+	if strings.Count(v, "· signed") != 1 {
+		t.Fatalf("the unsigned stay is marked signed:\n%s", v)
+	}
+}
