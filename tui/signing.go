@@ -115,7 +115,7 @@ func (a *App) signingFrame() string {
 	if a.c.snap != nil {
 		name = line(a.c.snap.me.Name)
 	}
-	foot := a.c.theme.Subtle.Render(clip("waiting for your SSH agent to sign, as "+name+" · ctrl+c quits", a.width))
+	foot := a.c.theme.Subtle.Render(clip(name+" · waiting for your SSH agent to sign · ctrl+c quits", a.width))
 	if a.height < 2 {
 		return fit(foot, a.width, a.height)
 	}

@@ -82,6 +82,19 @@ func TestAppSignsVote(t *testing.T) {
 	if m2, _ := step(m, "n"); f.hub.Size() != size || m2.(*App).signing == nil {
 		t.Fatal("a key pressed while the agent signs did something")
 	}
+	for _, sz := range [][2]int{{20, 6}, {40, 8}, {512, 256}} {
+		small, _ := m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		if err := fitsScreen(screen(small), sz[0], sz[1], "bob"); err != nil {
+			t.Fatalf("%dx%d: %v", sz[0], sz[1], err)
+		}
+	}
+	for _, sz := range [][2]int{{1, 1}, {2, 2}, {8, 1}} { // drawn without a panic
+		tiny, _ := m.Update(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		if n := strings.Count(tiny.View().Content, "\n") + 1; n != sz[1] {
+			t.Fatalf("%dx%d: %d lines", sz[0], sz[1], n)
+		}
+	}
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 	m = drain(m, cmd)
 	if len(ag.asked) != 1 || !bytes.Equal(ag.asked[0], want) {
 		t.Fatalf("the agent was asked to sign:\n%q\nwant\n%q", ag.asked, want)
