@@ -8,6 +8,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/hiddeco/sshsig"
@@ -206,5 +207,57 @@ func TestStaysMarkSigned(t *testing.T) {
 	mustContain(t, v, "Your stays (2)")
 	if strings.Count(v, "· signed") != 1 {
 		t.Fatalf("the unsigned stay is marked signed:\n%s", v)
+	}
+}
+
+// TestAppSignsConsent: consenting at the charter prompt goes through the
+// agent like a vote.
+func TestAppSignsConsent(t *testing.T) {
+	f, _, bob := chartered(t)
+	f.system(state.NameOrigin{Origin: testOrigin})
+	ag := &fakeAgent{t: t, name: "bob"}
+	m := New(f.hub, bob, WithSize(80, 24), WithSigner(ag.sign))
+	mustContain(t, screen(m), "Do you consent to charter v1?")
+	m = press(typeText(m, "consent"), "enter")
+	mustContain(t, screen(m), "you consented to charter v1 · signed by your key")
+	if len(ag.asked) != 1 || !bytes.Contains(ag.asked[0], []byte("act consent.given\ntarget charter 1\n")) {
+		t.Fatalf("the agent was asked: %q", ag.asked)
+	}
+	if rc, err := f.hub.Receipt(f.hub.Size() - 1); err != nil || !rc.MemberSigned {
+		t.Fatalf("the consent is not member-signed: %+v %v", rc, err)
+	}
+}
+
+// TestAppCosignRequired: a payout whose spend rules require signed
+// co-signatures: without an agent one line and nothing made, with one the
+// co-signature goes in signed.
+func TestAppCosignRequired(t *testing.T) {
+	f, alice, bob := seeded(t)
+	f.system(state.NameOrigin{Origin: testOrigin})
+	f.as(alice, state.SetRules{Rules: state.KindRules{Kind: state.KindSpend, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000, SignedCosigns: true}})
+	dave := f.member(alice, "dave")
+	for _, id := range []uint64{1, 3} {
+		f.as(alice, state.SetRole{Member: id, Role: state.RoleTreasurer, Grant: true})
+	}
+	f.as(bob, state.Contribute{Asset: "EUR", Amount: 30000, Memo: "pool"})
+	f.as(bob, state.NewProposal{Kind: state.KindSpend, Title: "Paint for the door", Method: state.MethodYesNo,
+		Action: state.Action{Member: 2, Asset: "EUR", Amount: 10000, Memo: "paint"}})
+	for _, id := range []Identity{alice, bob, dave} {
+		f.as(id, state.CastVote{ID: 1, Ballot: tally.Ballot{Choice: "yes"}})
+	}
+	f.clk.advance(8 * 24 * time.Hour)
+	f.hub.CloseDue(context.Background())
+
+	size := f.hub.Size()
+	m := press(New(f.hub, alice, WithSize(80, 24)), "3", "s", "s")
+	mustContain(t, statusLineOf(m), "payout 1 takes only member-signed co-signatures: reconnect with ssh -A")
+	if f.hub.Size() != size {
+		t.Fatal("the refused co-signature wrote events")
+	}
+	ag := &fakeAgent{t: t, name: "alice"}
+	m = press(New(f.hub, alice, WithSize(80, 24), WithSigner(ag.sign)), "3", "s", "s")
+	mustContain(t, statusLineOf(m), "you signed payout #1", "signed by your key")
+	if ps, _ := f.hub.Payouts(); len(ps[0].Signers) != 1 {
+		t.Fatalf("the signed co-signature is not recorded: %+v", ps)
 	}
 }
