@@ -11,6 +11,7 @@ import (
 	osexec "os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -175,5 +176,58 @@ func TestVoteSignOpenSSHAgent(t *testing.T) {
 	rc, err := hub.Receipt(hub.Size() - 1)
 	if err != nil || !rc.MemberSigned {
 		t.Fatalf("not member-signed: %+v %v", rc, err)
+	}
+}
+
+// countingAgent counts the signatures an agent makes.
+type countingAgent struct {
+	agent.Agent
+	mu    sync.Mutex
+	signs int
+}
+
+func (c *countingAgent) Sign(key gossh.PublicKey, data []byte) (*gossh.Signature, error) {
+	c.mu.Lock()
+	c.signs++
+	c.mu.Unlock()
+	return c.Agent.Sign(key, data)
+}
+
+func (c *countingAgent) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.signs
+}
+
+// TestAppSignsWithForwardedAgent: in the app, over a real SSH connection
+// with the member's agent forwarded (ssh -A), a vote is signed by that
+// agent, once, and the app marks it.
+func TestAppSignsWithForwardedAgent(t *testing.T) {
+	hub := newHub(t)
+	hubtest.NameOrigin(t, hub)
+	ts := startServer(t, hub)
+	alice := newUser(t, "alice")
+	hubtest.Admit(t, hub, alice.kit(), "alice")
+	hubtest.SubmitAs(t, hub, alice.kit(), state.NewProposal{Kind: state.KindText, Title: "Agents in the app"})
+	keyring := agent.NewKeyring()
+	if err := keyring.Add(agent.AddedKey{PrivateKey: alice.priv}); err != nil {
+		t.Fatal(err)
+	}
+	ag := &countingAgent{Agent: keyring}
+
+	p := openPTYAgent(t, ts.addr, alice.signer, ag, 100, 30, nil)
+	p.waitScreen("alice")
+	p.send("2")
+	p.waitScreen("Agents in the app")
+	p.send("\r")
+	p.waitScreen("You have not voted")
+	p.send("y")
+	p.waitScreen("your vote: yes · signed by your key")
+	if n := ag.count(); n != 1 {
+		t.Fatalf("the agent signed %d times, want 1", n)
+	}
+	rc, err := hub.Receipt(hub.Size() - 1)
+	if err != nil || !rc.MemberSigned {
+		t.Fatalf("the app's vote is not member-signed: %+v %v", rc, err)
 	}
 }

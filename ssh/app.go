@@ -88,14 +88,20 @@ func (s *Server) runApp(sess cssh.Session, who cmd.Identity, log *slog.Logger, l
 	go scr.run()
 	defer scr.close()
 	g := &guard{log: log, screen: scr}
+	opts := []tui.Option{
+		tui.WithContext(ctx),
+		tui.WithSize(pty.Window.Width, pty.Window.Height),
+		tui.WithNoColor(noColor(sess.Environ())),
+		tui.WithSSHCommand(s.sshCommand(sess)),
+		tui.WithLeaving(leaving),
+	}
+	if cssh.AgentRequested(sess) {
+		// ssh -A: the member's acts are signed by their own agent, opened
+		// for each act and closed after it.
+		opts = append(opts, tui.WithSigner(cmd.AgentSigner(s.hub, who, agentOf(sess))))
+	}
 	programs := func(ss cssh.Session) *tea.Program {
-		m, err := s.buildModel(who,
-			tui.WithContext(ctx),
-			tui.WithSize(pty.Window.Width, pty.Window.Height),
-			tui.WithNoColor(noColor(sess.Environ())),
-			tui.WithSSHCommand(s.sshCommand(sess)),
-			tui.WithLeaving(leaving),
-		)
+		m, err := s.buildModel(who, opts...)
 		if err != nil {
 			log.Error("app failed to start", "err", err)
 			failed = true

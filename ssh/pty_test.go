@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/vt"
 	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
 
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/tui"
@@ -33,13 +34,30 @@ type ptyClient struct {
 
 func openPTY(t testing.TB, addr string, signer gossh.Signer, w, h int, env map[string]string) *ptyClient {
 	t.Helper()
+	return openPTYAgent(t, addr, signer, nil, w, h, env)
+}
+
+// openPTYAgent is openPTY forwarding keyring as the client's agent (ssh
+// -A), when it is not nil.
+func openPTYAgent(t testing.TB, addr string, signer gossh.Signer, keyring agent.Agent, w, h int, env map[string]string) *ptyClient {
+	t.Helper()
 	c, err := dial(addr, gossh.PublicKeys(signer))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if keyring != nil {
+		if err := agent.ForwardToAgent(c, keyring); err != nil {
+			t.Fatal(err)
+		}
+	}
 	sess, err := c.NewSession()
 	if err != nil {
 		t.Fatal(err)
+	}
+	if keyring != nil {
+		if err := agent.RequestAgentForwarding(sess); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for k, v := range env {
 		if err := sess.Setenv(k, v); err != nil {

@@ -63,7 +63,7 @@ func applyBookingRequested(w Writer, ev Event, b *BookingRequested) error {
 		return fmt.Errorf("booking %d out of order", b.Booking)
 	}
 	bk := Booking{ID: b.Booking, Space: s.ID, Member: ev.Actor, From: b.From, To: b.To, Beds: b.Beds,
-		Status: b.Status, Created: ev.Time, Seq: ev.Seq}
+		Status: b.Status, Created: ev.Time, Seq: ev.Seq, Signed: b.Sig != ""}
 	if err := hold(w, s, bk); err != nil {
 		return err
 	}

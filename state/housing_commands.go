@@ -53,9 +53,19 @@ type Book struct {
 	From, To string
 	Beds     int
 	Waitlist bool
+	Sig      string // the member's armoured SSHSIG over ActToSign's bytes, or ""
 }
 
 func (c Book) Decide(r Reader, env Env) (uint64, []Body, error) {
+	id, b, err := decideSigned(r, env, c, c.Sig)
+	if err != nil {
+		return 0, nil, err
+	}
+	return id, []Body{b}, nil
+}
+
+// unsignedAct is the booking Decide makes, before its signature.
+func (c Book) unsignedAct(r Reader, env Env) (uint64, Body, error) {
 	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
@@ -85,7 +95,7 @@ func (c Book) Decide(r Reader, env Env) (uint64, []Body, error) {
 		}
 		status = BookWaitlisted
 	}
-	return m.ID, []Body{&BookingRequested{Booking: nextID(r, "booking"), Space: s.ID, From: c.From, To: c.To, Beds: beds, Status: status}}, nil
+	return m.ID, &BookingRequested{Booking: nextID(r, "booking"), Space: s.ID, From: c.From, To: c.To, Beds: beds, Status: status}, nil
 }
 
 // CancelBooking cancels a booking (its member, or a steward) and promotes

@@ -26,6 +26,8 @@ type BookingRequested struct {
 	To      string `json:"to"`
 	Beds    int    `json:"beds"`
 	Status  string `json:"status"`
+	Sig     string `json:"sig,omitempty"`     // the member's armoured SSHSIG over ActBytes, or "" (attested by the hub)
+	SigSeq  uint64 `json:"sig_seq,omitempty"` // the member's signed-act sequence number
 }
 
 // BookingCancelled frees a booking's beds (by its member or a steward).

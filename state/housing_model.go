@@ -57,6 +57,9 @@ type Booking struct {
 	// Updated is the time of the last change of status (0: none since it
 	// was requested); calendars show it as the stay's last revision.
 	Updated int64 `json:"updated,omitempty"`
+	// Signed: the request carries the member's own signature (member-signed
+	// acts), so the app can mark it without reading the event.
+	Signed bool `json:"signed,omitempty"`
 }
 
 // holds reports whether a booking occupies its beds.

@@ -21,6 +21,8 @@ type VoteWithdrawn struct {
 type MemberLeft struct {
 	Member    uint64 `json:"member"`
 	Anonymous bool   `json:"anonymous"`
+	Sig       string `json:"sig,omitempty"`     // the member's armoured SSHSIG over ActBytes, or "" (attested by the hub)
+	SigSeq    uint64 `json:"sig_seq,omitempty"` // the member's signed-act sequence number
 }
 
 func (VoteWithdrawn) EventType() string { return "vote.withdrawn" }
@@ -39,10 +41,19 @@ const FormerMember = "former member"
 // counting eligible voters needs one lookup per member, not a record read.
 const prefixGone = "s/gone/"
 
-// Leave ends the asking member's membership.
-type Leave struct{ Anonymous bool }
+// Leave ends the asking member's membership. The member's act, the one
+// they may sign, is the member.left that closes the command; the events
+// before it (votes withdrawn, delegations revoked, bookings cancelled,
+// pledges released) are its effects, which the hub derives from the state
+// and Apply re-checks, so a signature over them would add nothing and
+// would break whenever the state moved between signing and submitting.
+type Leave struct {
+	Anonymous bool
+	Sig       string // the member's armoured SSHSIG over ActToSign's bytes, or ""
+}
 
-func (c Leave) Decide(r Reader, env Env) (uint64, []Body, error) {
+// unsignedAct is the member.left Decide makes, before its signature.
+func (c Leave) unsignedAct(r Reader, env Env) (uint64, Body, error) {
 	m, err := member(r, env)
 	if err != nil {
 		return 0, nil, err
@@ -50,6 +61,15 @@ func (c Leave) Decide(r Reader, env Env) (uint64, []Body, error) {
 	if m.HasRole(RoleSteward) && len(holders(r, RoleSteward)) == 1 {
 		return 0, nil, fmt.Errorf("you are the only steward: grant the steward role to someone else first (a role proposal), so the hub is not left without one")
 	}
+	return m.ID, &MemberLeft{Member: m.ID, Anonymous: c.Anonymous}, nil
+}
+
+func (c Leave) Decide(r Reader, env Env) (uint64, []Body, error) {
+	id, left, err := decideSigned(r, env, c, c.Sig)
+	if err != nil {
+		return 0, nil, err
+	}
+	m, _ := GetMember(r, id)
 	// Events are applied to a scratch copy as they are chosen, so each
 	// cancellation's waitlist promotions see the beds freed before it.
 	scratch := newOverlay(r)
@@ -88,7 +108,7 @@ func (c Leave) Decide(r Reader, env Env) (uint64, []Body, error) {
 			return 0, nil, err
 		}
 	}
-	if err := add(&MemberLeft{Member: m.ID, Anonymous: c.Anonymous}); err != nil {
+	if err := add(left); err != nil {
 		return 0, nil, err
 	}
 	return m.ID, events, nil

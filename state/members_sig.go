@@ -24,35 +24,61 @@ const MaxSigLen = 4096
 // prefixSigSeq holds the sequence number of the member's last signed act.
 const prefixSigSeq = "s/sigseq/"
 
-// signedAct is an event body a member may sign. unsigned returns a copy
-// with the signature fields cleared: the body the member signs.
+// signedAct is an event body a member may sign. signedData is the part of
+// the body the member signs: the body without its signature fields, less,
+// for a booking, what the hub answers rather than the member asks.
 type signedAct interface {
 	Body
 	actSig() (sig string, seq uint64)
 	setSig(sig string, seq uint64)
 	actTarget() string
-	unsigned() Body
+	signedData() any
 }
 
 func (b *VoteCast) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
 func (b *VoteCast) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
 func (b *VoteCast) actTarget() string             { return "proposal " + strconv.FormatUint(b.Proposal, 10) }
-func (b *VoteCast) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+func (b *VoteCast) signedData() any               { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
 func (b *PayoutSigned) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
 func (b *PayoutSigned) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
 func (b *PayoutSigned) actTarget() string             { return "payout " + strconv.FormatUint(b.Payout, 10) }
-func (b *PayoutSigned) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+func (b *PayoutSigned) signedData() any               { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
 func (b *DelegationSet) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
 func (b *DelegationSet) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
 func (b *DelegationSet) actTarget() string             { return "member " + strconv.FormatUint(b.To, 10) }
-func (b *DelegationSet) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+func (b *DelegationSet) signedData() any               { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
 func (b *ConsentGiven) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
 func (b *ConsentGiven) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
 func (b *ConsentGiven) actTarget() string             { return "charter " + strconv.Itoa(b.Version) }
-func (b *ConsentGiven) unsigned() Body                { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+func (b *ConsentGiven) signedData() any               { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
+
+func (b *BookingRequested) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
+func (b *BookingRequested) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
+func (b *BookingRequested) actTarget() string             { return "space " + strconv.FormatUint(b.Space, 10) }
+
+// signedData of a booking is the stay asked for. Its number and status
+// are the hub's answer, not the member's request (the next booking ID,
+// which Apply checks; confirmed, pending or waitlisted by the space's rules
+// and the beds free when it is written), so a request signed before
+// someone else books still holds.
+func (b *BookingRequested) signedData() any {
+	return bookingAct{Space: b.Space, From: b.From, To: b.To, Beds: b.Beds}
+}
+
+type bookingAct struct {
+	Space uint64 `json:"space"`
+	From  string `json:"from"`
+	To    string `json:"to"`
+	Beds  int    `json:"beds"`
+}
+
+func (b *MemberLeft) actSig() (string, uint64)      { return b.Sig, b.SigSeq }
+func (b *MemberLeft) setSig(sig string, seq uint64) { b.Sig, b.SigSeq = sig, seq }
+func (b *MemberLeft) actTarget() string             { return "member " + strconv.FormatUint(b.Member, 10) }
+func (b *MemberLeft) signedData() any               { c := *b; c.Sig, c.SigSeq = "", 0; return &c }
 
 // SigNamespace is the SSHSIG namespace of a hub's acts.
 func SigNamespace(origin string) string { return "polis@" + origin }
@@ -63,7 +89,7 @@ func ActBytes(origin string, member, seq uint64, b Body) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("a %s cannot be signed", typeOf(b))
 	}
-	data, err := json.Marshal(a.unsigned())
+	data, err := json.Marshal(a.signedData())
 	if err != nil {
 		return nil, err
 	}
@@ -256,12 +282,46 @@ func ActOrigin(act []byte) (string, error) {
 	return string(origin), nil
 }
 
+// WithActSig returns c carrying the member's armoured signature sig, for
+// the commands whose act a member may sign; ok is false for the others.
+func WithActSig(c Command, sig string) (_ Command, ok bool) {
+	switch x := c.(type) {
+	case CastVote:
+		x.Sig = sig
+		return x, true
+	case Delegate:
+		x.Sig = sig
+		return x, true
+	case Consent:
+		x.Sig = sig
+		return x, true
+	case SignPayout:
+		x.Sig = sig
+		return x, true
+	case Book:
+		x.Sig = sig
+		return x, true
+	case Leave:
+		x.Sig = sig
+		return x, true
+	}
+	return c, false
+}
+
+// SigRequiredError refuses an unsigned act where the rules require the
+// member's signature. What says which act (the door adds its own How:
+// a command's flags, or the app's way to sign).
+type SigRequiredError struct{ What, How string }
+
+func (e *SigRequiredError) Error() string { return e.What + ": " + e.How }
+
 // needsSig refuses an unsigned vote on a proposal whose rules ask for
 // signed votes (the rules it opened under, so a later change does not
 // alter a running vote).
 func needsSig(p Proposal, v *VoteCast) error {
 	if p.Rules.SignedVotes && v.Sig == "" {
-		return fmt.Errorf("proposal %d takes only member-signed votes: vote %d CHOICE --print-act, sign the bytes, then --sig -", p.ID, p.ID)
+		return &SigRequiredError{What: fmt.Sprintf("proposal %d takes only member-signed votes", p.ID),
+			How: fmt.Sprintf("vote %d CHOICE --print-act, sign the bytes, then --sig -", p.ID)}
 	}
 	return nil
 }
@@ -274,7 +334,8 @@ func needsCosignSig(r Reader, p Payout, b *PayoutSigned) error {
 		return nil
 	}
 	if prop, ok := GetProposal(r, p.Proposal); ok && prop.Rules.SignedCosigns {
-		return fmt.Errorf("payout %d takes only member-signed co-signatures: treasury sign %d --print-act, sign the bytes, then --sig - (or --sign with ssh -A)", p.ID, p.ID)
+		return &SigRequiredError{What: fmt.Sprintf("payout %d takes only member-signed co-signatures", p.ID),
+			How: fmt.Sprintf("treasury sign %d --print-act, sign the bytes, then --sig - (or --sign with ssh -A)", p.ID)}
 	}
 	return nil
 }

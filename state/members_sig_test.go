@@ -236,3 +236,84 @@ func TestSignedCosignsRequired(t *testing.T) {
 	}
 	s.signed("carol", "carol", SignPayout{ID: 1})
 }
+
+// TestSignedBookingAndLeaving: a booking and a member.left take the same
+// signatures as a vote, refuse the same bad ones, and a booking's
+// signature does not cover the number and status the hub answers with.
+func TestSignedBookingAndLeaving(t *testing.T) {
+	s, _ := sigFixture(t)
+	ns := SigNamespace(vectorOrigin)
+	flat := s.do("alice", AddSpace{Space: Space{Name: "Flat", Beds: 1}})[0].Body.(*SpaceAdded).Space.ID
+	stay := Book{Space: flat, From: "2026-05-04", To: "2026-05-06", Waitlist: true}
+	act, err := s.h.ActToSign(s.who("bob"), s.clk.now().UnixMilli(), stay)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "act booking.requested\ntarget space 1\ndata {\"space\":1,\"from\":\"2026-05-04\",\"to\":\"2026-05-06\",\"beds\":1}\n"
+	if !bytes.HasSuffix(act, []byte(want)) {
+		t.Fatalf("booking act:\n%s", act)
+	}
+	refuse := func(name string, c Command, wantErr string) {
+		t.Helper()
+		before := s.m.Size()
+		_, err := s.h.Submit(s.ctx, s.who(name), c)
+		if err == nil || !strings.Contains(err.Error(), wantErr) || strings.Contains(err.Error(), "\n") {
+			t.Fatalf("got %v, want one line with %q", err, wantErr)
+		}
+		if s.m.Size() != before {
+			t.Fatal("a refused act wrote events")
+		}
+	}
+	other := stay
+	other.Sig = signArmoured(t, testSigner(t, "carol"), ns, act)
+	refuse("bob", other, "is not a key member 2 holds")
+
+	// carol books the only bed after bob signed: his request now waits
+	// with another booking number, and his signature still holds.
+	s.do("carol", Book{Space: flat, From: "2026-05-05", To: "2026-05-07"})
+	signed := stay
+	signed.Sig = signArmoured(t, testSigner(t, "bob"), ns, act)
+	evs := s.do("bob", signed)
+	bk := evs[0].Body.(*BookingRequested)
+	if !IsMemberSigned(bk) || bk.SigSeq != 1 || bk.Booking != 2 || bk.Status != BookWaitlisted {
+		t.Fatalf("stored %+v", bk)
+	}
+	refuse("bob", signed, "does not verify") // the same signature again: sequence 1 is used up
+
+	// Leaving: only the member.left carries the signature; the effects
+	// before it (bob's waitlisted stay cancelled) are the hub's.
+	leave := Leave{}
+	act, err = s.h.ActToSign(s.who("bob"), s.clk.now().UnixMilli(), leave)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(act, []byte("\nseq 2\nact member.left\ntarget member 2\ndata {\"member\":2,\"anonymous\":false}\n")) {
+		t.Fatalf("leaving act:\n%s", act)
+	}
+	leave.Sig = signArmoured(t, testSigner(t, "alice"), ns, act)
+	refuse("bob", leave, "is not a key member 2 holds")
+	leave.Sig = signArmoured(t, testSigner(t, "bob"), ns, act)
+	evs = s.do("bob", leave)
+	for i, ev := range evs {
+		_, left := ev.Body.(*MemberLeft)
+		if IsMemberSigned(ev.Body) != left || left != (i == len(evs)-1) {
+			t.Fatalf("event %d (%T): signed %v", i, ev.Body, IsMemberSigned(ev.Body))
+		}
+	}
+	if len(evs) < 2 {
+		t.Fatalf("leaving wrote %d events, want bob's stay cancelled before his member.left", len(evs))
+	}
+
+	// Apply refuses a member.left carrying another member's signature,
+	// whoever writes it.
+	err = s.h.View(func(r Reader) error {
+		return Apply(newOverlay(r), Event{Seq: s.m.Size(), Time: s.clk.now().UnixMilli(), Actor: s.id("carol"),
+			Body: &MemberLeft{Member: s.id("carol"), Sig: bk.Sig, SigSeq: 1}})
+	})
+	if err == nil || !strings.Contains(err.Error(), "is not a key member 3 holds") {
+		t.Fatalf("Apply took carol's leaving signed by bob: %v", err)
+	}
+	if _, err := verifyLog(s.m); err != nil {
+		t.Fatalf("polis verify: %v", err)
+	}
+}

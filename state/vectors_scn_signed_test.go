@@ -50,20 +50,8 @@ func (s *script) signed(name, holder string, c Command) []Event {
 		s.t.Fatal(err)
 	}
 	sig := signArmoured(s.t, testSigner(s.t, holder), SigNamespace(vectorOrigin), msg)
-	switch x := c.(type) {
-	case CastVote:
-		x.Sig = sig
-		c = x
-	case SignPayout:
-		x.Sig = sig
-		c = x
-	case Delegate:
-		x.Sig = sig
-		c = x
-	case Consent:
-		x.Sig = sig
-		c = x
-	default:
+	c, ok := WithActSig(c, sig)
+	if !ok {
 		s.t.Fatalf("%T is not a signed act", c)
 	}
 	return s.do(name, c)
@@ -104,6 +92,12 @@ func scenarioSigned(s *script) {
 	s.do("alice", SetCharter{Text: "Be kind."})
 	s.signed("dave", "dave", Consent{Version: 1})
 	s.days(8)
+	// erin books a stay, signed, then leaves, signing her member.left: the
+	// delegation revoked and the booking cancelled before it are its effects.
+	flat := s.do("alice", AddSpace{Space: Space{Name: "Flat", Beds: 2}})[0].Body.(*SpaceAdded).Space.ID
+	s.signed("erin", "erin", Book{Space: flat, From: "2026-05-04", To: "2026-05-06"})
+	s.do("bob", Book{Space: flat, From: "2026-05-04", To: "2026-05-05"})
+	s.signed("erin", "erin", Leave{Anonymous: true})
 }
 
 // resign replaces the signature of the signed act holding marker with one

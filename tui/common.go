@@ -43,6 +43,7 @@ type common struct {
 	timeout     time.Duration
 	sshCmd      string
 	leaving     func() // see WithLeaving
+	signer      Signer // the member's forwarded agent, or nil (see WithSigner)
 	noColor     bool
 	profileMono bool
 	override    string // theme chosen this session, until the log agrees
@@ -72,23 +73,20 @@ func (c *common) now() time.Time {
 
 func (c *common) actor() state.Actor { return c.who.Actor() }
 
-// submit runs a command off the update loop: Submit waits for fsync, and a
-// slow disk must not freeze the screen.
+// submit runs a command off the update loop (submitCmd).
 func (c *common) submit(ok string, cmd state.Command) tea.Cmd {
 	return c.submitAs("", ok, cmd)
 }
 
 // submitAs is submit with a tag, so the screen that sent the command can
 // tell its own result apart (to close a form, or keep it open on error).
+// An act the member may sign goes through their agent when they have one
+// here (signing.go).
 func (c *common) submitAs(tag, ok string, cmd state.Command) tea.Cmd {
-	hub, ctx, actor, timeout := c.hub, c.ctx, c.actor(), c.timeout
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(ctx, timeout)
-		defer cancel()
-		evs, err := hub.Submit(ctx, actor, cmd)
-		_, theme := cmd.(state.ChooseTheme)
-		return resultMsg{ok: ok, err: err, theme: theme, tag: tag, events: evs}
+	if _, signable := state.WithActSig(cmd, ""); signable && c.signer != nil {
+		return c.prepareSigned(tag, ok, cmd)
 	}
+	return c.submitCmd(tag, ok, cmd)
 }
 
 func (c *common) hubName() string {

@@ -413,6 +413,9 @@ func (ht *housingTab) result(msg resultMsg) tea.Cmd {
 		if r, ok := ev.Body.(*state.BookingRequested); ok {
 			b := state.Booking{ID: r.Booking, Space: r.Space, From: r.From, To: r.To, Beds: r.Beds, Status: r.Status}
 			ht.c.status = bookedMessage(b, ht.stayText(b))
+			if state.IsMemberSigned(r) {
+				ht.c.status += " · signed by your key"
+			}
 		}
 	}
 	ht.arrive, ht.depart = 0, 0

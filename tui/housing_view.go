@@ -237,6 +237,10 @@ func (ht *housingTab) staysView(t *themes.Theme, n int) string {
 		if i >= ht.past {
 			status += " · past"
 		}
+		if b.Signed {
+			// Member-signed: the hub alone could not have written it.
+			status += " · signed"
+		}
 		st := t.Good
 		switch b.Status {
 		case state.BookPending, state.BookWaitlisted:

@@ -486,6 +486,9 @@ func (tr *treasuryTab) result(msg resultMsg) tea.Cmd {
 		for _, ev := range msg.events {
 			if s, ok := ev.Body.(*state.PayoutSigned); ok && s.Entry != 0 {
 				tr.c.status = fmt.Sprintf("you signed payout #%d and it is paid: ledger entry #%d", s.Payout, s.Entry)
+				if state.IsMemberSigned(s) {
+					tr.c.status += " · signed by your key"
+				}
 			}
 		}
 	}

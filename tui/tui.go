@@ -38,6 +38,7 @@ type options struct {
 	timeout time.Duration
 	clock   func() time.Time
 	leaving func()
+	signer  Signer
 	md      *mdRenderer
 }
 
@@ -111,7 +112,7 @@ func New(hub *state.Hub, who Identity, opts ...Option) tea.Model {
 		opt(&o)
 	}
 	c := &common{hub: hub, who: who, ctx: o.ctx, noColor: o.noColor, sshCmd: o.sshCmd,
-		timeout: o.timeout, theme: themeNamed(themes.Default), clock: o.clock, leaving: o.leaving, md: o.md.client()}
+		timeout: o.timeout, theme: themeNamed(themes.Default), clock: o.clock, leaving: o.leaving, signer: o.signer, md: o.md.client()}
 	a := &App{c: c, sess: &session{done: make(chan struct{}), ctx: o.ctx, md: c.md}}
 	a.width, a.height = clampSize(o.width, o.height)
 	// The first snapshot is read here, not in a command, so the very first
@@ -131,6 +132,7 @@ type App struct {
 	shell   *shell
 	visitor *visitor
 	bye     *goodbye // on screen after the member left in this session
+	signing *signMsg // the act the member's agent is signing, on screen meanwhile
 
 	// frame is the last frame drawn, and fresh says it still shows the
 	// model. Bubble Tea asks for a frame after every message, and most
@@ -209,7 +211,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.applySnapshot(msg.snap)
 		}
 		return a, nil
+	case signMsg:
+		a.signing = &msg
+		return a, a.c.signAndSubmit(msg)
 	case resultMsg:
+		a.signing = nil
 		a.setStatus(msg.ok, msg.err)
 		if msg.tag == "leave" && msg.err == nil && a.c.snap.member {
 			a.bye = newGoodbye(a.c.snap.me.Name, leftAnonymously(msg.events))
@@ -242,6 +248,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	if a.bye != nil {
 		return a, a.updateGoodbye(msg)
+	}
+	if a.signing != nil {
+		// Keys wait for the agent's answer: the act on screen is the one
+		// being signed, and nothing else may start meanwhile.
+		if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "ctrl+c" {
+			return a, quit
+		}
+		return a, nil
 	}
 	if a.shell != nil {
 		return a, a.shell.Update(msg)
@@ -285,6 +299,8 @@ func (a *App) draw() tea.View {
 	switch {
 	case a.bye != nil:
 		frame = fit(a.goodbyeView(), a.width, a.height)
+	case a.signing != nil:
+		frame = a.signingFrame()
 	case a.shell != nil:
 		// The shell cuts every line it draws to the width already.
 		frame = fitHeight(a.shell.View(), a.height)

@@ -116,7 +116,7 @@ func TestVerifyCountsSignedActs(t *testing.T) {
 		return out.String(), err
 	}
 	out, err := run("../../testdata/conformance/valid/signed/log.polis")
-	if err != nil || !strings.Contains(out, "member-signed: 9 acts") {
+	if err != nil || !strings.Contains(out, "member-signed: 11 acts") {
 		t.Fatalf("verify of the signed vector: %v\n%s", err, out)
 	}
 	for _, bad := range []string{"sig-other-key", "sig-required-unsigned", "sig-other-origin"} {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,22 +42,64 @@ func (c *cli) signWithAgent(cmd *cobra.Command, command state.Command) (string, 
 	if err != nil {
 		return "", err
 	}
+	show := func(fp string) {
+		fmt.Fprintf(cmd.ErrOrStderr(), "Asking your agent to sign, with %s:\n", fp)
+		for _, l := range strings.Split(strings.TrimSuffix(string(act), "\n"), "\n") {
+			fmt.Fprintf(cmd.ErrOrStderr(), "  %s\n", line(l))
+		}
+	}
+	return agentSign(cmd.Context(), open, c.who.Fingerprint, keysOf(c.me()), act, show)
+}
+
+// AgentSigner signs a member's acts in the app with their forwarded agent
+// (ssh -A): each call opens the agent for that act and closes it before
+// returning, so the hub never keeps it. who is the session's key.
+func AgentSigner(hub *state.Hub, who Identity, open AgentFunc) func(ctx context.Context, act []byte) (string, error) {
+	return func(ctx context.Context, act []byte) (string, error) {
+		var held []string
+		err := hub.View(func(r state.Reader) error {
+			if m, ok := state.MemberByFingerprint(r, who.Fingerprint); ok {
+				held = keysOf(m)
+			}
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+		return agentSign(ctx, open, who.Fingerprint, held, act, nil)
+	}
+}
+
+func keysOf(m state.Member) []string {
+	fps := make([]string, len(m.Keys))
+	for i, k := range m.Keys {
+		fps[i] = k.Fingerprint
+	}
+	return fps
+}
+
+// agentSign signs act with the agent open reaches: the one path of --sign
+// and the app. show, if not nil, is told the key before the agent is asked.
+// The agent's channel closes when this returns, or when ctx ends first (a
+// session closing while the agent waits for its owner).
+func agentSign(ctx context.Context, open AgentFunc, loggedIn string, held []string, act []byte, show func(fingerprint string)) (string, error) {
 	origin, err := state.ActOrigin(act)
 	if err != nil {
 		return "", err
 	}
 	ag, closer, err := open()
 	if err != nil {
-		return "", fmt.Errorf("your SSH agent cannot be reached (%v): nothing was done", err)
+		return "", fmt.Errorf("your SSH agent cannot be reached (%v): nothing was done", oneLine(err))
 	}
 	defer closer.Close()
-	signer, err := c.agentKey(ag)
+	stop := context.AfterFunc(ctx, func() { closer.Close() })
+	defer stop()
+	signer, err := agentKeyFor(ag, loggedIn, held)
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "Asking your agent to sign, with %s:\n", state.Fingerprint(signer.PublicKey()))
-	for _, l := range strings.Split(strings.TrimSuffix(string(act), "\n"), "\n") {
-		fmt.Fprintf(cmd.ErrOrStderr(), "  %s\n", line(l))
+	if show != nil {
+		show(state.Fingerprint(signer.PublicKey()))
 	}
 	sig, err := sshsig.Sign(bytes.NewReader(act), signer, sshsig.HashSHA512, state.SigNamespace(origin))
 	if err != nil {
@@ -65,26 +108,21 @@ func (c *cli) signWithAgent(cmd *cobra.Command, command state.Command) (string, 
 	return string(sshsig.Armor(sig)), nil
 }
 
-// agentKey picks the agent's key to sign with: the one the caller logged
-// in with, else the first other key they hold.
-func (c *cli) agentKey(ag agent.Agent) (gossh.Signer, error) {
+// agentKeyFor picks the agent's key to sign with: the one the member
+// logged in with, else the first other key they hold.
+func agentKeyFor(ag agent.Agent, loggedIn string, held []string) (gossh.Signer, error) {
 	signers, err := ag.Signers()
 	if err != nil {
 		return nil, fmt.Errorf("your SSH agent did not list its keys (%v): nothing was done", oneLine(err))
 	}
-	me := c.me()
 	var other gossh.Signer
 	for _, s := range signers {
 		fp := state.Fingerprint(s.PublicKey())
-		if fp == c.who.Fingerprint {
+		if fp == loggedIn {
 			return s, nil
 		}
-		if other == nil {
-			for _, k := range me.Keys {
-				if k.Fingerprint == fp {
-					other = s
-				}
-			}
+		if other == nil && slices.Contains(held, fp) {
+			other = s
 		}
 	}
 	if other == nil {

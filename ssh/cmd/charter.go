@@ -171,7 +171,7 @@ func (c *cli) consentCmd() *cobra.Command {
 
 func (c *cli) leaveCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:         "leave --yes [--export] [--anonymous]",
+		Use:         "leave --yes [--export] [--anonymous] [--sign | --print-act | --sig -]",
 		Annotations: forMembers(takesOwnKey),
 		Short:       "Leave the community (final for your keys)",
 		Long: "Leave the community. Your keys stop working at once; your open votes and\n" +
@@ -179,18 +179,31 @@ func (c *cli) leaveCmd() *cobra.Command {
 			"your open pledges released, each by an event. History stays in the chain.\n" +
 			"--export prints your whole record (every event, with receipts) as JSON;\n" +
 			"take it now: after leaving, this key is a visitor's.\n" +
-			"--anonymous shows you as \"former member\" in public views.",
+			"--anonymous shows you as \"former member\" in public views.\n" +
+			"--sign (with ssh -A) or --sig - signs your leaving (the member.left event)\n" +
+			"with your own key; --print-act shows the bytes and changes nothing.",
 		Args: noArgs,
 	}
 	yes := cmd.Flags().Bool("yes", false, "confirm: leaving is final for your keys")
 	export := cmd.Flags().Bool("export", false, "print your record as JSON after leaving")
 	anon := cmd.Flags().Bool("anonymous", false, "be shown as \"former member\" from now on")
+	var sig string
+	var printAct bool
+	sigFlags(cmd, &sig, &printAct)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		m := c.me()
+		leave := state.Leave{Anonymous: *anon}
+		if printAct {
+			return c.printAct(cmd, leave)
+		}
 		if !*yes {
 			return usage(cmd, "leaving is final for your keys: run `leave --yes` (add --export for your record, --anonymous to be shown as %q)", state.FormerMember)
 		}
-		evs, err := c.submit(cmd, state.Leave{Anonymous: *anon})
+		var err error
+		if leave.Sig, err = c.actSig(cmd, leave, sig); err != nil {
+			return err
+		}
+		evs, err := c.submit(cmd, leave)
 		if err != nil {
 			return err
 		}
@@ -201,7 +214,11 @@ func (c *cli) leaveCmd() *cobra.Command {
 			}
 			return printJSON(cmd, rec)
 		}
-		out(cmd, "You have left (event %d). Thank you for taking part; your history stays in the chain.\n", evs[len(evs)-1].Seq)
+		signed := ""
+		if state.IsMemberSigned(evs[len(evs)-1].Body) {
+			signed = ", signed with your key"
+		}
+		out(cmd, "You have left (event %d%s). Thank you for taking part; your history stays in the chain.\n", evs[len(evs)-1].Seq, signed)
 		return nil
 	}
 	return cmd

@@ -144,7 +144,7 @@ func (c *cli) housingShowCmd() *cobra.Command {
 
 func (c *cli) bookCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "book SPACE-ID --from DATE --to DATE [--beds K] [--waitlist]",
+		Use:   "book SPACE-ID --from DATE --to DATE [--beds K] [--waitlist] [--sign | --print-act | --sig -]",
 		Short: "Book beds for the nights from --from to the check-out day --to; prints the booking ID alone on the last line",
 		Args:  exactArgs("SPACE-ID"),
 	}
@@ -153,6 +153,9 @@ func (c *cli) bookCmd() *cobra.Command {
 	to := f.String("to", "", "check-out day, YYYY-MM-DD (not a night)")
 	beds := f.String("beds", "1", "how many beds")
 	waitlist := f.Bool("waitlist", false, "if a night is full, wait for a cancellation instead of failing")
+	var sig string
+	var printAct bool
+	sigFlags(cmd, &sig, &printAct)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		id, err := parseID(cmd, "space", args[0])
 		if err != nil {
@@ -165,12 +168,22 @@ func (c *cli) bookCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		evs, err := c.submit(cmd, state.Book{Space: id, From: *from, To: *to, Beds: n, Waitlist: *waitlist})
+		book := state.Book{Space: id, From: *from, To: *to, Beds: n, Waitlist: *waitlist}
+		if printAct {
+			return c.printAct(cmd, book)
+		}
+		if book.Sig, err = c.actSig(cmd, book, sig); err != nil {
+			return err
+		}
+		evs, err := c.submit(cmd, book)
 		if err != nil {
 			return err
 		}
 		ev := evs[0].Body.(*state.BookingRequested)
 		what := fmt.Sprintf("%s at %s, %s to %s", bedsText(ev.Beds), c.spaceName(ev.Space), ev.From, ev.To)
+		if state.IsMemberSigned(ev) {
+			what += " (signed with your key)"
+		}
 		switch ev.Status {
 		case state.BookPending:
 			out(cmd, "Booking %d: %s waits for a steward's approval; the beds are held meanwhile (event %d).\n", ev.Booking, what, evs[0].Seq)

@@ -141,3 +141,62 @@ func TestRulesSignedVotes(t *testing.T) {
 		t.Fatalf("signed vote: %d %q %q", code, out, stderr)
 	}
 }
+
+// TestBookAndLeaveSigned: `housing book` and `leave` take --print-act and
+// --sig - like vote; a bad signature is one line and changes nothing.
+func TestBookAndLeaveSigned(t *testing.T) {
+	hub := newHub(t)
+	hubtest.NameOrigin(t, hub)
+	alice, bob := hubtest.NewUser(t, "alice"), hubtest.NewUser(t, "bob")
+	hubtest.Admit(t, hub, alice, "alice")
+	hubtest.Admit(t, hub, bob, "bob")
+	hubtest.SubmitAs(t, hub, alice, state.AddSpace{Space: state.Space{Name: "Flat", Beds: 2}})
+	ns := state.SigNamespace(hubtest.Origin)
+
+	const book = "housing book 1 --from 2099-01-01 --to 2099-01-03"
+	act, stderr, code := execAs(hub, bob, book+" --print-act", "")
+	if code != 0 || !strings.Contains(act, "\nseq 1\nact booking.requested\ntarget space 1\n") {
+		t.Fatalf("book --print-act: %d %q %q", code, act, stderr)
+	}
+	first := signWith(t, bob.Signer, ns, []byte(act))
+	for name, b := range map[string]struct{ line, stdin string }{
+		"another key":      {book + " --sig -", signWith(t, alice.Signer, ns, []byte(act))},
+		"other bytes":      {"housing book 1 --from 2099-01-01 --to 2099-01-04 --sig -", first},
+		"--sign and --sig": {book + " --sign --sig -", first},
+	} {
+		size := hub.Size()
+		out, stderr, code := execAs(hub, bob, b.line, b.stdin)
+		hubtest.CheckFailure(t, name, out, stderr, code)
+		if hub.Size() != size {
+			t.Errorf("%s: the refused booking wrote events", name)
+		}
+	}
+	if out, stderr, code := execAs(hub, bob, book+" --sig -", first); code != 0 || !strings.Contains(out, "signed with your key") {
+		t.Fatalf("signed booking: %d %q %q", code, out, stderr)
+	}
+	size := hub.Size()
+	out, stderr, code := execAs(hub, bob, "housing book 1 --from 2099-02-01 --to 2099-02-03 --sig -", first)
+	hubtest.CheckFailure(t, "a replayed seq", out, stderr, code)
+	if hub.Size() != size {
+		t.Fatal("the replayed booking signature wrote events")
+	}
+
+	// Leaving: --print-act needs no --yes, as it changes nothing.
+	leave, stderr, code := execAs(hub, bob, "leave --print-act", "")
+	if code != 0 || !strings.Contains(leave, "\nseq 2\nact member.left\ntarget member 2\n") {
+		t.Fatalf("leave --print-act: %d %q %q", code, leave, stderr)
+	}
+	out, stderr, code = execAs(hub, bob, "leave --yes --sig -", signWith(t, alice.Signer, ns, []byte(leave)))
+	hubtest.CheckFailure(t, "leaving signed by another key", out, stderr, code)
+	if hub.Size() != size {
+		t.Fatal("the refused leaving wrote events")
+	}
+	out, stderr, code = execAs(hub, bob, "leave --yes --sig -", signWith(t, bob.Signer, ns, []byte(leave)))
+	if code != 0 || !strings.Contains(out, "signed with your key") {
+		t.Fatalf("signed leaving: %d %q %q", code, out, stderr)
+	}
+	rc, err := hub.Receipt(hub.Size() - 1)
+	if err != nil || !rc.MemberSigned {
+		t.Fatalf("member.left is not member-signed: %+v %v", rc, err)
+	}
+}
