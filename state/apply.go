@@ -67,6 +67,7 @@ var domainAppliers = [][]applier{
 	charterAppliers,
 	campaignAppliers,
 	witnessAppliers,
+	validatorAppliers,
 }
 
 // applier is one row of the table: an event type and its fold.

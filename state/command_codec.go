@@ -50,6 +50,8 @@ func init() {
 		SetCharter{}, Consent{},
 		// witnesses
 		WatchLog{}, UnwatchLog{}, UseWitness{}, DropWitness{},
+		// replicated hubs
+		SetValidators{},
 	)
 }
 

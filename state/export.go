@@ -93,9 +93,6 @@ type Cosignatures struct {
 	Lines  []byte
 }
 
-// maxCosignedFrames bounds the cosignature frames an export may hold.
-const maxCosignedFrames = 64
-
 // noteHeight reads the height line of a stored signed checkpoint.
 func noteHeight(note []byte) int64 {
 	for _, l := range strings.SplitN(string(note), "\n", 6) {
@@ -175,7 +172,10 @@ func ReadExport(r io.Reader) (*Export, error) {
 			x.Checkpoints = append(x.Checkpoints, b)
 		case len(f) == 3 && f[0] == "cosigned":
 			h, err := strconv.ParseInt(f[1], 10, 64)
-			if err != nil || h < 1 || len(x.Events) > 0 || len(x.Cosigned) >= maxCosignedFrames {
+			// One frame per checkpoint, after them: the frames are bounded
+			// as the checkpoints are.
+			_, dup := x.Cosigned[h]
+			if err != nil || h < 1 || len(x.Events) > 0 || dup || len(x.Cosigned) >= len(x.Checkpoints) {
 				return nil, fmt.Errorf("export: misplaced or malformed cosigned frame %q", truncate(h0(f), 40))
 			}
 			b, err := frame(br, f[2], 16<<10)

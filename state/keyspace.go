@@ -121,6 +121,7 @@ var Keyspace = []KeyFamily{
 	{"s/sigseq/<id>", FormDecimal, nil, nil, "the sequence number of the member's last signed act (see \"Member-signed acts\")"},
 	{"s/space/<id>", FormJSON, typeOfT[Space](), nil, "a shared space"},
 	{"s/treasury/policy", FormJSON, typeOfT[TreasuryPolicy](), nil, "the co-signature policy, once set"},
+	{"s/validators", FormJSON, typeOfT[ValidatorSet](), nil, "a replicated hub's validator set (`validators.set`); absent on a single hub"},
 	{"s/vote/<id>/<id>", FormJSON, typeOfT[Vote](), nil, "member's vote on proposal id (proposal first)"},
 	{"s/wait/<id>/<id>", FormEmpty, nil, nil, "a waitlisted booking of a space: the space's ID, then the booking's; gone when it is promoted or cancelled"},
 	{"s/watch/<note-name>", FormJSON, typeOfT[WatchedLog](), nil, "a log this hub's witness cosigns (`witness.watched`)"},

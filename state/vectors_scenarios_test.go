@@ -48,6 +48,7 @@ var scenarios = []scenario{
 	{name: "campaigns", doc: "pledge campaigns created, pledged to, unpledged; one closes succeeding (its pledges become contributions) and is tied to a passed space proposal; one closes failing", run: scenarioCampaigns},
 	{name: "witnessing", doc: "the hub's witness watches two logs and stops watching one; the hub asks two witnesses to cosign its checkpoints and drops one; a member granted every role, out of order; a balance reversed back to zero (kept as 0); a slash in a memo", run: scenarioWitnessing},
 	{name: "leaving", doc: "members leave: open votes withdrawn, delegations revoked, future bookings cancelled with a waitlisted stay promoted, pledges withdrawn; one leaves anonymously and their name is released", run: scenarioLeaving},
+	{name: "replicated", doc: "a replicated hub's genesis names four validators (validators.set); every later checkpoint carries the cosignatures of three of them, more than two thirds of the power", run: scenarioReplicated},
 	{name: "signed", doc: "the hub names its origin; votes signed by their members (SSHSIG, namespace polis@ORIGIN) beside an unsigned one; a vote replaced under the next sequence number, signed with the member's second key; text proposals then require signed votes (rules signed_votes); spend rules requiring signed co-signatures (signed_cosigns) and a payout co-signed and paid by the treasurers' own keys; a signed delegation; a signed consent to the charter", run: scenarioSigned},
 }
 

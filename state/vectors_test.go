@@ -39,6 +39,8 @@ type script struct {
 	ctx context.Context
 	ppl map[string]Actor
 	ids map[string]uint64
+	// validators cosign every checkpoint of a replicated vector.
+	validators []vectorValidator
 }
 
 func newScript(t *testing.T) *script {
@@ -133,6 +135,15 @@ func runScenario(t *testing.T, sc scenario) vector {
 	x, err := ReadExport(bytes.NewReader(log.Bytes()))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(s.validators) > 0 {
+		log.Reset()
+		if err := s.m.WriteExportTo(&log, s.m.Size(), s.cosignFrames(x.Checkpoints)...); err != nil {
+			t.Fatal(err)
+		}
+		if x, err = ReadExport(bytes.NewReader(log.Bytes())); err != nil {
+			t.Fatal(err)
+		}
 	}
 	rep, err := VerifyExport(x, s.m.VerifierKey(), nil)
 	if err != nil {

@@ -257,6 +257,9 @@ func replayExport(x *Export, vkey string, progress Progress) (VerifyReport, *Rep
 		progress(rp.n, total)
 	}
 	rep, err := rp.Finish()
+	if err == nil {
+		err = checkQuorums(rp.st, cs, x.Cosigned)
+	}
 	return rep, rp, err
 }
 

@@ -1,0 +1,127 @@
+package state
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/polis-hub/polis/chain"
+)
+
+// vectorValidator is a validator whose key is derived from its name, so
+// that its cosignatures are byte-exact.
+type vectorValidator struct {
+	name string
+	key  ed25519.PrivateKey
+}
+
+func newVectorValidator(name string) vectorValidator {
+	seed := sha256.Sum256([]byte("polis-vector-validator\x00" + name))
+	return vectorValidator{name: name, key: ed25519.NewKeyFromSeed(seed[:])}
+}
+
+// vkey is its cosignature/v1 verifier key (c2sp.org/tlog-cosignature):
+// name+hash+base64(0x04 || key).
+func (v vectorValidator) vkey() string {
+	k := append([]byte{0x04}, v.key.Public().(ed25519.PublicKey)...)
+	return fmt.Sprintf("%s+%08x+%s", v.name, v.keyHash(), base64.StdEncoding.EncodeToString(k))
+}
+
+func (v vectorValidator) keyHash() uint32 {
+	h := sha256.Sum256(append([]byte(v.name+"\n\x04"), v.key.Public().(ed25519.PublicKey)...))
+	return binary.BigEndian.Uint32(h[:4])
+}
+
+// cosign is its cosignature/v1 line over checkpoint text, timestamped
+// with the checkpoint's own time (a vector draws nothing from a clock).
+func (v vectorValidator) cosign(text string, t int64) string {
+	msg := fmt.Sprintf("cosignature/v1\ntime %d\n%s", t, text)
+	sig := make([]byte, 4, 4+8+ed25519.SignatureSize)
+	binary.BigEndian.PutUint32(sig, v.keyHash())
+	sig = binary.BigEndian.AppendUint64(sig, uint64(t))
+	sig = append(sig, ed25519.Sign(v.key, []byte(msg))...)
+	return "— " + v.name + " " + base64.StdEncoding.EncodeToString(sig) + "\n"
+}
+
+// scenarioReplicated is a replicated hub's log: its genesis names four
+// validators, and every checkpoint after it carries the cosignatures of
+// three of them (30 of 40 power: more than two thirds).
+func scenarioReplicated(s *script) {
+	s.do("", CreateHub{Name: "Four stewards"})
+	var seats []ValidatorSeat
+	for i := range 4 {
+		v := newVectorValidator(fmt.Sprintf("node%d.vectors.polis.example/hub", i))
+		s.validators = append(s.validators, v)
+		seats = append(seats, ValidatorSeat{Name: v.name, Key: v.vkey(), Power: 10})
+	}
+	s.do("", SetValidators{Validators: seats})
+	s.do("", AdmitAdmin{Key: s.who("alice").Key, Name: "alice"})
+	s.ids["alice"] = 1
+	s.seal()
+	s.join("alice", "bob")
+	id := s.propose("bob", NewProposal{Kind: KindText, Title: "Four machines", Body: "One in each city."})
+	s.vote(id, "yes", "alice", "bob")
+	s.days(8)
+}
+
+// cosignFrames are the cosigned frames of a replicated vector: three of
+// its four validators cosign each checkpoint.
+func (s *script) cosignFrames(checkpoints [][]byte) []Cosignatures {
+	var out []Cosignatures
+	for _, signed := range checkpoints {
+		text, _, _ := strings.Cut(string(signed), "\n\n")
+		text += "\n"
+		c, err := chain.ParseCheckpoint([]byte(text))
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		var lines bytes.Buffer
+		for _, v := range s.validators[:3] {
+			lines.WriteString(v.cosign(text, c.Time))
+		}
+		out = append(out, Cosignatures{Height: c.Height, Lines: lines.Bytes()})
+	}
+	return out
+}
+
+// TestReplicatedQuorumVector keeps the invalid vector of a replicated log
+// whose last checkpoint carries two cosignatures of four: half the power,
+// not more than two thirds.
+func TestReplicatedQuorumVector(t *testing.T) {
+	valid, err := os.ReadFile(filepath.Join(vectorsDir, "valid", "replicated", "log.polis"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := mustExport(t, valid)
+	last := int64(len(x.Checkpoints))
+	lines := x.Cosigned[last]
+	i := bytes.IndexByte(lines, '\n')
+	short := lines[i+1:]
+	frame := fmt.Sprintf("cosigned %d %d\n%s\n", last, len(lines), lines)
+	forged := bytes.Replace(valid, []byte(frame), []byte(fmt.Sprintf("cosigned %d %d\n%s\n", last, len(short), short)), 1)
+	if bytes.Equal(forged, valid) {
+		t.Fatal("the last checkpoint's frame was not found")
+	}
+	name, why := "replicated-two-of-four", "a replicated log whose last checkpoint is cosigned by two of its four validators (20 of 40 power): a checkpoint after validators.set MUST be cosigned by more than two thirds of the validators' power\n"
+	dir := filepath.Join(vectorsDir, "invalid")
+	if *updateVectors {
+		os.WriteFile(filepath.Join(dir, name+".polis"), forged, 0o644)
+		os.WriteFile(filepath.Join(dir, name+".txt"), []byte(why), 0o644)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, name+".polis"))
+	gotWhy, _ := os.ReadFile(filepath.Join(dir, name+".txt"))
+	if !bytes.Equal(got, forged) || string(gotWhy) != why {
+		t.Fatalf("invalid/%s is not what the forgery writes now; run with -update-vectors", name)
+	}
+	_, err = VerifyExport(mustExport(t, got), x.Key, nil)
+	if err == nil || !strings.Contains(err.Error(), "not cosigned by more than two thirds") {
+		t.Fatalf("%s: verify says %v", name, err)
+	}
+}
