@@ -134,8 +134,14 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if err != nil {
 		return nil, err
 	}
+	var seats []state.ValidatorSeat
+	for _, v := range as.Validators {
+		key, _ := v.CosignerKey() // checked by parseAppState
+		seats = append(seats, state.ValidatorSeat{Name: v.Name, Key: key, Power: v.Power})
+	}
 	cmds := []store.BlockCmd{
 		{Actor: state.SystemActor, Cmd: state.CreateHub{Name: as.Name}},
+		{Actor: state.SystemActor, Cmd: state.SetValidators{Validators: seats}},
 		{Actor: state.SystemActor, Cmd: state.NameOrigin{Origin: as.Origin}},
 	}
 	for _, k := range as.AdminKeys {
@@ -181,7 +187,7 @@ func appHash(h state.Head) []byte {
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
 	tx, err := a.check(req.Tx, time.Now().UnixMilli(), nil)
 	if err == nil && tx.Kind == KindCmd {
-		_, err = state.DecodeCommand(tx.Cmd, tx.Body)
+		_, _, err = tx.command()
 	}
 	if err != nil {
 		return &abci.ResponseCheckTx{Code: codeInvalid, Log: err.Error()}, nil

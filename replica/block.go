@@ -20,7 +20,7 @@ import (
 // stamped with the block's time; a checkpoint is sealed if events were
 // added. Nothing is written until Commit.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
-	now := req.Time.UnixMilli()
+	now := tamperTime(req.Time.UnixMilli())
 	var cmds []store.BlockCmd
 	if err := a.st.View(func(r state.Reader) error {
 		for _, c := range state.DueCommands(r, now, a.logV) {
@@ -38,12 +38,9 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		idx[i] = -1
 		tx, err := a.check(raw, now, inBlock)
 		var c state.Command
-		if err == nil && tx.Kind == KindCmd {
-			c, err = state.DecodeCommand(tx.Cmd, tx.Body)
-		}
 		var actor state.Actor
 		if err == nil && tx.Kind == KindCmd {
-			actor, err = memberActor(tx.Key)
+			actor, c, err = tx.command()
 		}
 		if err != nil {
 			res[i] = &abci.ExecTxResult{Code: codeInvalid, Log: err.Error()}
@@ -136,12 +133,16 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	return &abci.ResponseCommit{}, nil
 }
 
-func memberActor(key string) (state.Actor, error) {
-	canon, fp, _, err := state.ParseLoginKey(key)
+// command is a KindCmd's member and command. The member is the key the
+// transaction names (its fingerprint is computed here, never taken from
+// the sender); never the hub.
+func (tx *Tx) command() (state.Actor, state.Command, error) {
+	canon, fp, _, err := state.ParseLoginKey(tx.Key)
 	if err != nil {
-		return state.Actor{}, fmt.Errorf("member key: %v", err)
+		return state.Actor{}, nil, fmt.Errorf("member key: %v", err)
 	}
-	return state.Actor{Key: canon, Fingerprint: fp}, nil
+	c, err := state.DecodeCommand(tx.Cmd, tx.Body)
+	return state.Actor{Key: canon, Fingerprint: fp}, c, err
 }
 
 func cosigKey(height int64, addr string) string {

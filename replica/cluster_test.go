@@ -1,6 +1,7 @@
 package replica
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -180,5 +181,56 @@ func TestFourNodesAgree(t *testing.T) {
 	c.start(3)
 	c.settle(0, p.Size)
 	c.do(3, alice, state.CastVote{ID: id, Ballot: tally.Ballot{Choice: "yes"}})
-	c.settle(3, p.Size+1)
+	p = c.settle(3, p.Size+1)
+
+	// Every node exports the same log, cosigned by more than two thirds
+	// of the validators, and it verifies offline.
+	b0 := c.exportOf(0)
+	rep := verifyExport(t, b0)
+	if rep.Events != p.Size || rep.Digest != p.Digest {
+		t.Fatalf("verified %d events, digest %x; the nodes hold %d, %x", rep.Events, rep.Digest[:4], p.Size, p.Digest[:4])
+	}
+	x, _ := state.ReadExport(bytes.NewReader(b0))
+	for h := int64(1); h <= int64(len(x.Checkpoints)); h++ {
+		if n := bytes.Count(x.Cosigned[h], []byte("\n")); n < 3 {
+			t.Errorf("checkpoint %d carries %d cosignatures", h, n)
+		}
+	}
+}
+
+// exportOf is node i's export once its validators have cosigned its head.
+func (c *cluster) exportOf(i int) []byte {
+	c.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var b bytes.Buffer
+		if err := c.nodes[i].WriteExport(&b); err != nil {
+			c.t.Fatal(err)
+		}
+		x, err := state.ReadExport(bytes.NewReader(b.Bytes()))
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		if uint64(len(x.Events)) == c.nodes[i].Published().Size {
+			return b.Bytes()
+		}
+		if time.Now().After(deadline) {
+			c.t.Fatalf("node %d: the validators never cosigned its head (export covers %d of %d events)", i, len(x.Events), c.nodes[i].Published().Size)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// verifyExport checks an export as a member would, offline.
+func verifyExport(t *testing.T, b []byte) state.VerifyReport {
+	t.Helper()
+	x, err := state.ReadExport(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := state.VerifyExport(x, "", nil)
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	return rep
 }

@@ -7,7 +7,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -18,6 +20,7 @@ import (
 	fnote "github.com/transparency-dev/formats/note"
 	"golang.org/x/mod/sumdb/note"
 
+	"github.com/polis-hub/polis/chain"
 	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/store"
 )
@@ -41,7 +44,7 @@ type Engine struct {
 	mu      sync.Mutex
 	waiters map[[32]byte]chan store.BlockResult
 	ticking atomic.Bool // a tick is on its way: no need for another
-	cosigs  chan state.Head
+	cosigs  chan struct{}
 	quit    chan struct{}
 	wg      sync.WaitGroup
 }
@@ -143,18 +146,17 @@ func (e *Engine) committed(_ int64, results map[[32]byte]store.BlockResult, seal
 	e.mu.Unlock()
 	if sealed != nil {
 		select {
-		case e.cosigs <- *sealed:
-		default:
-			// The cosigner is behind; it cosigns the latest it is given,
-			// and the one it skipped stays without this node's signature.
-			e.log.Warn("cosigner behind: a checkpoint goes without this node's cosignature", "height", sealed.Height)
+		case e.cosigs <- struct{}{}:
+		default: // already woken: it reads the head afresh
 		}
 	}
 }
 
-// cosign signs each checkpoint this node sealed with its validator key
-// (cosignature/v1) and sends it to the others; the transaction carrying
-// it puts the same line in every node's copy.
+// cosign makes sure every sealed checkpoint carries this node's
+// cosignature (cosignature/v1, with its validator key): woken after each
+// block that sealed one, and once at start (the genesis checkpoint, and
+// any a crash left unsigned), it signs what lacks its line and sends it
+// as a transaction, which puts the same line in every node's copy.
 func (e *Engine) cosign(skey string) {
 	defer e.wg.Done()
 	signer, err := fnote.NewSignerForCosignatureV1(skey)
@@ -162,24 +164,84 @@ func (e *Engine) cosign(skey string) {
 		e.log.Error("cosigner key", "err", err)
 		return
 	}
+	next := int64(1)
 	for {
+		head := e.Published().Head.Height
+		for ; next <= head; next++ {
+			if err := e.cosignOne(signer, next); err != nil {
+				e.log.Warn("cosigning checkpoint", "height", next, "err", err)
+				break // tried again on the next wake
+			}
+		}
 		select {
 		case <-e.quit:
 			return
-		case h := <-e.cosigs:
-			text, err := e.app.checkpointText(h.Height)
-			if err == nil {
-				var signed []byte
-				if signed, err = note.Sign(&note.Note{Text: text}, signer); err == nil {
-					_, err = e.send(context.Background(), Payload{Kind: KindCosign, Height: h.Height, Cosig: string(signed[len(text)+1:])}, false)
-				}
-			}
-			if err != nil {
-				e.log.Warn("cosigning checkpoint", "height", h.Height, "err", err)
-			}
+		case <-e.cosigs:
 		}
 	}
 }
 
-// Validators is the validator set in force.
-func (e *Engine) Validators() []Validator { return e.app.Validators() }
+func (e *Engine) cosignOne(signer note.Signer, h int64) error {
+	if _, done, err := e.Record(cosigKey(h, e.addr)); err != nil || done {
+		return err
+	}
+	text, err := e.app.checkpointText(h)
+	if err != nil {
+		return err
+	}
+	signed, err := note.Sign(&note.Note{Text: text}, signer)
+	if err != nil {
+		return err
+	}
+	_, err = e.send(context.Background(), Payload{Kind: KindCosign, Height: h, Cosig: string(signed[len(text)+1:])}, false)
+	return err
+}
+
+// WriteExport writes the log up to the latest checkpoint its validators
+// have cosigned, with their cosignatures: an export that verifies.
+func (e *Engine) WriteExport(w io.Writer) error {
+	return e.WriteExportTo(w, e.Published().Size)
+}
+
+// WriteExportTo is described at state.Engine. A replicated hub's
+// checkpoint counts only with its validators' cosignatures, so the export
+// stops at the last checkpoint that has them (a moment behind the head,
+// while they are gathered), and carries them.
+func (e *Engine) WriteExportTo(w io.Writer, size uint64, cosigned ...state.Cosignatures) error {
+	frames, quorate, err := e.cosignatures(size)
+	if err != nil {
+		return err
+	}
+	return e.Store.WriteExportTo(w, min(size, quorate), append(frames, cosigned...)...)
+}
+
+// cosignatures are the validators' cosignature frames of the checkpoints
+// covering at most size events, and the size of the latest one with a
+// quorum.
+func (e *Engine) cosignatures(size uint64) (frames []state.Cosignatures, quorate uint64, err error) {
+	err = e.View(func(r state.Reader) error {
+		set, ok := state.Validators(r)
+		if !ok {
+			return errors.New("the log names no validators")
+		}
+		lines := map[int64][]byte{}
+		r.Scan(prefixCosig, func(k string, v []byte) bool {
+			h, _ := strconv.ParseInt(k[len(prefixCosig):len(prefixCosig)+16], 10, 64)
+			lines[h] = append(lines[h], v...)
+			return true
+		})
+		r.Scan(state.PrefixCheckpoint, func(_ string, signed []byte) bool {
+			c, err := chain.Open(signed, e.app.logV)
+			if err != nil || uint64(c.Size) > size {
+				return false
+			}
+			frames = append(frames, state.Cosignatures{Height: c.Height, Lines: lines[c.Height]})
+			if _, ok := set.QuorumCosigned(string(c.Text()), lines[c.Height]); ok || uint64(c.Size) <= set.Since {
+				quorate = uint64(c.Size)
+			}
+			return true
+		})
+		return nil
+	})
+	return frames, quorate, err
+}

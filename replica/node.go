@@ -18,7 +18,6 @@ import (
 	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/proxy"
 
-	"github.com/polis-hub/polis/state"
 	"github.com/polis-hub/polis/state/store"
 )
 
@@ -109,7 +108,7 @@ func Start(dir string, o Options) (*Engine, error) {
 	}
 	e := &Engine{Store: st, app: app, key: key, addr: pv.Key.Address.String(), name: rc.Name, log: o.Log,
 		QuorumWait: o.QuorumWait, waiters: map[[32]byte]chan store.BlockResult{},
-		cosigs: make(chan state.Head, 64), quit: make(chan struct{})}
+		cosigs: make(chan struct{}, 1), quit: make(chan struct{})}
 	app.committed = e.committed
 	var logger cmtlog.Logger = cmtlog.NewNopLogger()
 	if o.CometLog != nil {
