@@ -245,3 +245,6 @@ func (e *Engine) cosignatures(size uint64) (frames []state.Cosignatures, quorate
 	})
 	return frames, quorate, err
 }
+
+// Validators is the validator set in force.
+func (e *Engine) Validators() []Validator { return e.app.Validators() }
