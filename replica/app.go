@@ -2,13 +2,11 @@ package replica
 
 import (
 	"context"
-	"crypto/ed25519"
 	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -22,12 +20,11 @@ import (
 // database and written in the same transaction as each block: outside the
 // state digest and the log, and the same on every node all the same.
 const (
-	keyHeight     = "r/height"     // the last committed block
-	keyAppHash    = "r/apphash"    // its app hash
-	keyValidators = "r/validators" // the validator set in force (JSON)
-	prefixSeen    = "r/seen/"      // <tx hash hex>: taken (value: block time)
-	prefixSeenAt  = "r/seenat/"    // <time16>/<hash>: the seen set by age
-	prefixCosig   = "r/cosig/"     // <height16>/<address>: cosignature line
+	keyHeight    = "r/height"  // the last committed block
+	keyAppHash   = "r/apphash" // its app hash
+	prefixSeen   = "r/seen/"   // <tx hash hex>: taken (value: block time)
+	prefixSeenAt = "r/seenat/" // <time16>/<hash>: the seen set by age
+	prefixCosig  = "r/cosig/"  // <height16>/<address>: cosignature line
 )
 
 // ReplayWindow is how far a transaction's own time may be from its
@@ -50,8 +47,7 @@ type App struct {
 	st   *store.Store
 	logV note.Verifier
 
-	mu   sync.Mutex // guards vals against the engine's reads
-	vals []Validator
+	set atomic.Pointer[state.ValidatorSet] // the set in force, read from state
 
 	pending  *store.DecidedBlock
 	pendHash []byte
@@ -71,32 +67,34 @@ func NewApp(st *store.Store) (*App, error) {
 		return nil, err
 	}
 	a := &App{st: st, logV: v}
-	if b, ok, err := st.Record(keyValidators); err != nil {
-		return nil, err
-	} else if ok {
-		if err := json.Unmarshal(b, &a.vals); err != nil {
-			return nil, fmt.Errorf("corrupt validator set: %v", err)
-		}
-	}
-	return a, nil
+	return a, a.loadSet()
 }
 
-// Validators is the validator set in force.
-func (a *App) Validators() []Validator {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]Validator(nil), a.vals...)
+// loadSet reads the validator set in force from the log's state.
+func (a *App) loadSet() error {
+	return a.st.View(func(r state.Reader) error {
+		if set, ok := state.Validators(r); ok {
+			a.set.Store(&set)
+		}
+		return nil
+	})
 }
 
-func (a *App) validator(addr string) (Validator, bool) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, v := range a.vals {
-		if v.Address() == addr {
-			return v, true
+// ValidatorSet is the validator set in force (empty before genesis).
+func (a *App) ValidatorSet() state.ValidatorSet {
+	if s := a.set.Load(); s != nil {
+		return *s
+	}
+	return state.ValidatorSet{}
+}
+
+func (a *App) seat(addr string) (state.ValidatorSeat, bool) {
+	for _, s := range a.ValidatorSet().Seats {
+		if k, err := state.SeatKey(s); err == nil && state.ValidatorAddress(k) == addr {
+			return s, true
 		}
 	}
-	return Validator{}, false
+	return state.ValidatorSeat{}, false
 }
 
 // Info tells CometBFT where the app is, so a restarted node replays
@@ -159,18 +157,13 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 			return nil, fmt.Errorf("genesis command %d: %w", i, r.Err)
 		}
 	}
-	vals, _ := json.Marshal(as.Validators)
 	hash := appHash(d.Head())
-	d.Set(keyValidators, vals)
 	d.Set(keyHeight, []byte("0"))
 	d.Set(keyAppHash, hash)
 	if err := a.st.CommitBlock(d); err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	a.vals = as.Validators
-	a.mu.Unlock()
-	return &abci.ResponseInitChain{AppHash: hash}, nil
+	return &abci.ResponseInitChain{AppHash: hash}, a.loadSet()
 }
 
 // appHash commits to the log and the state: the checkpoint covering the
@@ -203,12 +196,9 @@ func (a *App) check(raw []byte, now int64, inBlock map[[32]byte]bool) (*Tx, erro
 	if err != nil {
 		return nil, err
 	}
-	v, ok := a.validator(tx.Node)
-	if !ok {
-		return nil, fmt.Errorf("transaction from %s, which is not a validator", tx.Node)
-	}
-	if !tx.SignedBy(ed25519.PublicKey(v.PubKey)) {
-		return nil, fmt.Errorf("transaction not signed by %s", tx.Node)
+	// The log's own rule for a node's transaction (node.relayed).
+	if _, err := state.CheckRelay(a.ValidatorSet(), tx.Node, raw); err != nil {
+		return nil, err
 	}
 	if d := now - tx.Time; d > ReplayWindow.Milliseconds() || -d > ReplayWindow.Milliseconds() {
 		return nil, fmt.Errorf("transaction time %d is more than %s from %d", tx.Time, ReplayWindow, now)
@@ -222,7 +212,8 @@ func (a *App) check(raw []byte, now int64, inBlock map[[32]byte]bool) (*Tx, erro
 		return nil, errors.New("transaction replayed")
 	}
 	if tx.Kind == KindCosign {
-		if err := a.checkCosig(tx, v); err != nil {
+		seat, _ := a.seat(tx.Node)
+		if err := a.checkCosig(tx, seat); err != nil {
 			return nil, err
 		}
 	}

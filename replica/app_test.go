@@ -102,6 +102,20 @@ func TestForgedTransactionsAreRefused(t *testing.T) {
 		t.Fatalf("an honest transaction: %+v", r[0])
 	}
 	size := f.st.Published().Size
+	// The log names the node that carried it, before the command's events.
+	if err := f.st.View(func(r state.Reader) error {
+		b, _ := r.Get(state.EventKey(size - 2))
+		ev, err := state.Decode(b)
+		if err != nil {
+			return err
+		}
+		if rel, ok := ev.Body.(*state.NodeRelayed); !ok || rel.Node != f.addr {
+			t.Errorf("event %d is %s, not node.relayed by %s", ev.Seq, ev.Body.EventType(), f.addr)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 
 	_, otherKey, _ := ed25519.GenerateKey(rand.Reader)
 	vote := state.CastVote{ID: 1, Ballot: tally.Ballot{Choice: "yes"}}

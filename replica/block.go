@@ -50,7 +50,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		res[i] = &abci.ExecTxResult{Code: codeOK}
 		if c != nil {
 			idx[i] = len(cmds)
-			cmds = append(cmds, store.BlockCmd{Actor: actor, Cmd: c})
+			cmds = append(cmds, store.BlockCmd{Actor: actor, Cmd: state.Relayed{Cmd: c, Node: tx.Node, Tx: raw}})
 		}
 	}
 	d, err := a.st.DecideBlock(store.Block{Time: now, Cmds: cmds, Seal: true})
@@ -150,7 +150,7 @@ func cosigKey(height int64, addr string) string {
 }
 
 // checkCosig: a validator's cosignature of a sealed checkpoint, once.
-func (a *App) checkCosig(tx *Tx, v Validator) error {
+func (a *App) checkCosig(tx *Tx, seat state.ValidatorSeat) error {
 	text, err := a.checkpointText(tx.Height)
 	if err != nil {
 		return err
@@ -160,11 +160,7 @@ func (a *App) checkCosig(tx *Tx, v Validator) error {
 	} else if dup {
 		return fmt.Errorf("checkpoint %d is already cosigned by %s", tx.Height, tx.Node)
 	}
-	vkey, err := v.CosignerKey()
-	if err != nil {
-		return err
-	}
-	cv, err := fnote.NewVerifierForCosignatureV1(vkey)
+	cv, err := fnote.NewVerifierForCosignatureV1(seat.Key)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,15 @@ func (e *Engine) Submit(ctx context.Context, a state.Actor, c state.Command) ([]
 	if err != nil {
 		return nil, err
 	}
-	return r.Events, r.Err
+	evs := r.Events
+	if len(evs) > 0 {
+		if _, ok := evs[0].Body.(*state.NodeRelayed); ok {
+			// The member is answered about their act; the record of
+			// which node carried it stays in the log.
+			evs = evs[1:]
+		}
+	}
+	return evs, r.Err
 }
 
 func (e *Engine) send(ctx context.Context, p Payload, wait bool) (store.BlockResult, error) {
@@ -247,4 +255,4 @@ func (e *Engine) cosignatures(size uint64) (frames []state.Cosignatures, quorate
 }
 
 // Validators is the validator set in force.
-func (e *Engine) Validators() []Validator { return e.app.Validators() }
+func (e *Engine) Validators() []state.ValidatorSeat { return e.app.ValidatorSet().Seats }

@@ -104,9 +104,9 @@ func Init(o InitOptions) (founder string, err error) {
 		as.Validators = append(as.Validators, Validator{Name: name, PubKey: pub.Bytes(), Power: 10})
 		p2pPort := o.P2PBase + 2*i
 		confs[i] = Config{Node: i, Name: name, Origin: o.Origin, ChainID: chainID,
-			SSH:  net.JoinHostPort("127.0.0.1", strconv.Itoa(o.SSHBase+i)),
-			P2P:  net.JoinHostPort("127.0.0.1", strconv.Itoa(p2pPort)),
-			RPC:  net.JoinHostPort("127.0.0.1", strconv.Itoa(p2pPort+1)),
+			SSH: net.JoinHostPort("127.0.0.1", strconv.Itoa(o.SSHBase+i)),
+			P2P: net.JoinHostPort("127.0.0.1", strconv.Itoa(p2pPort)),
+			RPC: net.JoinHostPort("127.0.0.1", strconv.Itoa(p2pPort+1)),
 		}
 	}
 	if gen.AppState, err = json.Marshal(as); err != nil {

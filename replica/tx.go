@@ -103,8 +103,5 @@ func Decode(b []byte) (*Tx, error) {
 	return tx, nil
 }
 
-// SignedBy reports whether pub signed the transaction.
-func (tx *Tx) SignedBy(pub ed25519.PublicKey) bool { return ed25519.Verify(pub, tx.raw, tx.Sig) }
-
 // HashHex names the transaction in logs and the seen set.
 func (tx *Tx) HashHex() string { return hex.EncodeToString(tx.Hash[:]) }

@@ -68,6 +68,7 @@ var domainAppliers = [][]applier{
 	campaignAppliers,
 	witnessAppliers,
 	validatorAppliers,
+	relayAppliers,
 }
 
 // applier is one row of the table: an event type and its fold.

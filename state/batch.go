@@ -85,7 +85,7 @@ func decideOver(base Reader, a Actor, c Command, seq uint64, now int64) (d *Deci
 			d, err = nil, &InternalError{Err: fmt.Errorf("%v", p), Stack: debug.Stack()}
 		}
 	}()
-	if err := suspendedRefusal(co, a, c, now); err != nil {
+	if err := suspendedRefusal(co, a, unwrap(c), now); err != nil {
 		return nil, err
 	}
 	env := Env{Time: now, Actor: a}
@@ -119,7 +119,7 @@ func decideOver(base Reader, a Actor, c Command, seq uint64, now int64) (d *Deci
 		}
 		d.Events = append(d.Events, ev)
 	}
-	writePrivate(co, c, env, actor, d.Events)
+	writePrivate(co, unwrap(c), env, actor, d.Events)
 	return d, nil
 }
 

@@ -31,7 +31,7 @@ func TestEveryCommandIsRegistered(t *testing.T) {
 				continue
 			}
 			id, ok := fd.Recv.List[0].Type.(*ast.Ident)
-			if !ok || !id.IsExported() {
+			if !ok || !id.IsExported() || id.Name == "Relayed" { // built by engines, never sent
 				continue
 			}
 			if _, ok := commandTypes[id.Name]; !ok {

@@ -159,5 +159,3 @@ func checkQuorums(st Reader, cs *checkpointSet, cosigned map[int64][]byte) error
 	}
 	return nil
 }
-
-

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -66,9 +67,28 @@ func scenarioReplicated(s *script) {
 	s.ids["alice"] = 1
 	s.seal()
 	s.join("alice", "bob")
-	id := s.propose("bob", NewProposal{Kind: KindText, Title: "Four machines", Body: "One in each city."})
-	s.vote(id, "yes", "alice", "bob")
+	// Requests as the nodes relayed them: each led by node.relayed, the
+	// transaction the receiving node signed.
+	id := s.relayed("bob", 1, NewProposal{Kind: KindText, Title: "Four machines", Body: "One in each city."})[1].Body.(*ProposalCreated).Proposal
+	s.relayed("alice", 2, CastVote{ID: id, Ballot: yes("yes")})
+	s.relayed("bob", 3, CastVote{ID: id, Ballot: yes("yes")})
 	s.days(8)
+}
+
+// relayed submits c for name as validator node relayed it: the
+// transaction replica.Seal makes (signature, then the JSON payload).
+func (s *script) relayed(name string, node int, c Command) []Event {
+	s.t.Helper()
+	v := s.validators[node]
+	cmd, body, err := EncodeCommand(c)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	addr := ValidatorAddress(v.key.Public().(ed25519.PublicKey))
+	payload, _ := json.Marshal(map[string]any{"kind": "cmd", "node": addr, "time": s.clk.t.UnixMilli(),
+		"nonce": len(s.m.Published().Head.Note), "key": s.who(name).Key, "cmd": cmd, "body": json.RawMessage(body)})
+	tx := append(ed25519.Sign(v.key, payload), payload...)
+	return s.do(name, Relayed{Cmd: c, Node: addr, Tx: tx})
 }
 
 // cosignFrames are the cosigned frames of a replicated vector: three of
@@ -122,6 +142,42 @@ func TestReplicatedQuorumVector(t *testing.T) {
 	}
 	_, err = VerifyExport(mustExport(t, got), x.Key, nil)
 	if err == nil || !strings.Contains(err.Error(), "not cosigned by more than two thirds") {
+		t.Fatalf("%s: verify says %v", name, err)
+	}
+}
+
+// TestRelayedForgeryVector keeps the invalid vector of a node.relayed
+// event whose transaction is claimed for another validator than the one
+// that signed it.
+func TestRelayedForgeryVector(t *testing.T) {
+	valid, err := os.ReadFile(filepath.Join(vectorsDir, "valid", "replicated", "log.polis"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := mustExport(t, valid)
+	f := &forgery{t: t, key: x.Key, events: slicesCloneAll(x.Events)}
+	for _, sn := range x.Checkpoints {
+		f.cps = append(f.cps, openVectorNote(t, x.Key, sn))
+	}
+	i := f.find(`"type":"node.relayed"`)
+	ev, _ := Decode(f.events[i])
+	signer := ev.Body.(*NodeRelayed).Node
+	other := ValidatorAddress(newVectorValidator("node0.vectors.polis.example/hub").key.Public().(ed25519.PublicKey))
+	f.editEvent(i, `"node":"`+signer+`"`, `"node":"`+other+`"`)
+	forged := f.bytes()
+	name, why := "relayed-other-node", "a node.relayed event naming validator node0 for a transaction node1 signed: the transaction MUST verify under the named validator's key\n"
+	dir := filepath.Join(vectorsDir, "invalid")
+	if *updateVectors {
+		os.WriteFile(filepath.Join(dir, name+".polis"), forged, 0o644)
+		os.WriteFile(filepath.Join(dir, name+".txt"), []byte(why), 0o644)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, name+".polis"))
+	gotWhy, _ := os.ReadFile(filepath.Join(dir, name+".txt"))
+	if !bytes.Equal(got, forged) || string(gotWhy) != why {
+		t.Fatalf("invalid/%s is not what the forgery writes now; run with -update-vectors", name)
+	}
+	_, err = VerifyExport(mustExport(t, got), x.Key, nil)
+	if err == nil || !strings.Contains(err.Error(), "not signed by node") {
 		t.Fatalf("%s: verify says %v", name, err)
 	}
 }
