@@ -184,6 +184,8 @@ func checkAction(r Reader, kind, method string, a Action) (Action, error) {
 			return a, err
 		}
 		return Action{Space: &sp}, nil
+	case KindValidator:
+		return checkValidatorAction(r, method, a)
 	case KindSpend:
 		if method != MethodYesNo {
 			return a, fmt.Errorf("spend proposals are decided yes/no")

@@ -49,6 +49,8 @@ func effects(r Reader, p Proposal, now int64) []Body {
 		}
 		return []Body{&PayoutCreated{Payout: nextID(r, "payout"), Proposal: p.ID, To: a.Member, Asset: a.Asset,
 			Amount: a.Amount, Memo: a.Memo, Needed: Policy(r).Signers}}
+	case KindValidator:
+		return []Body{&ValidatorsChanged{Seat: *a.Validator, Proposal: p.ID}}
 	case KindRuleset:
 		if a.Rules != nil {
 			return []Body{&RulesSet{Rules: *a.Rules, Proposal: p.ID}}

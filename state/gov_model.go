@@ -67,6 +67,9 @@ var defaultRules = map[string]KindRules{
 	KindSpace:   {Kind: KindSpace, PeriodMS: 7 * 24 * 3600 * 1000, QuorumBP: 3000, ThresholdBP: 6000},
 	KindRuleset: {Kind: KindRuleset, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 4000, ThresholdBP: 6667},
 	KindExpel:   {Kind: KindExpel, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 5000, ThresholdBP: 6667},
+	// Only a replicated hub has validators (validators.go); the kind is
+	// not in Kinds, the list a single hub offers.
+	KindValidator: {Kind: KindValidator, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 5000, ThresholdBP: 6667},
 	KindCharter: {Kind: KindCharter, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 4000, ThresholdBP: 6667},
 }
 
@@ -90,6 +93,9 @@ type Action struct {
 	// space proposals: open Space, or retire space Retire
 	Space  *Space `json:"space,omitempty"`
 	Retire uint64 `json:"retire,omitempty"`
+	// validator proposals (a replicated hub): seat Validator, or change
+	// its power, or with power 0 unseat it
+	Validator *ValidatorSeat `json:"validator,omitempty"`
 }
 
 // Proposal is a proposal as stored.

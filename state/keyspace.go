@@ -96,7 +96,7 @@ var Keyspace = []KeyFamily{
 	{"s/deleg/<id>/<deleg-kind>", FormDecimal, nil, nil, "the member this member delegates that kind to"},
 	{"s/due/<time16>/<due-kind>/<id>", FormEmpty, nil, nil, "what falls due at that time (see \"What falls due\")"},
 	{"s/effect/case/<id>/<stage>/<effect-type>", FormWord, nil, []string{"member.suspended", "member.expelled", "payout.created"}, "that effect of the case's ruling has been applied (value: its event type), so it is applied once"},
-	{"s/effect/proposal/<id>", FormWord, nil, []string{"role.granted", "role.revoked", "member.expelled", "space.added", "space.retired", "payout.created", "allowance.granted", "rules.set", "treasury.policy"}, "the passed proposal's effect has been applied (value: its event type), so it is applied once"},
+	{"s/effect/proposal/<id>", FormWord, nil, []string{"role.granted", "role.revoked", "member.expelled", "space.added", "space.retired", "payout.created", "allowance.granted", "rules.set", "treasury.policy", "validators.changed"}, "the passed proposal's effect has been applied (value: its event type), so it is applied once"},
 	{"s/entry/<id>", FormJSON, typeOfT[Entry](), nil, "a ledger entry; IDs count all entries hub-wide"},
 	{"s/evidence/<id>/<n6>", FormJSON, typeOfT[Statement](), nil, "statement n in case id"},
 	{"s/expelled/<num>", FormDecimal, nil, nil, "the case that expelled the member (0: an expel proposal)"},

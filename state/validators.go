@@ -25,6 +25,10 @@ const (
 
 const keyValidators = "s/validators"
 
+// KindValidator is the proposal kind that seats, re-weighs or unseats a
+// validator of a replicated hub.
+const KindValidator = "validator"
+
 // ValidatorSeat is one validator: the name and cosignature/v1 key its
 // cosignatures carry, and its voting power.
 type ValidatorSeat struct {
@@ -44,9 +48,74 @@ type ValidatorsSet struct {
 	Validators []ValidatorSeat `json:"validators"`
 }
 
-func (ValidatorsSet) EventType() string { return "validators.set" }
+// ValidatorsChanged is a passed validator proposal's effect: Seat is
+// seated (or its power changed), or with power 0 unseated.
+type ValidatorsChanged struct {
+	Seat     ValidatorSeat `json:"seat"`
+	Proposal uint64        `json:"proposal"`
+}
 
-func init() { register(func() Body { return &ValidatorsSet{} }) }
+func (ValidatorsSet) EventType() string     { return "validators.set" }
+func (ValidatorsChanged) EventType() string { return "validators.changed" }
+
+func init() {
+	register(func() Body { return &ValidatorsSet{} })
+	register(func() Body { return &ValidatorsChanged{} })
+}
+
+// Changed is the set with seat applied: a new name is seated, a known one
+// takes seat's key and power, and power 0 unseats it. The result must be
+// a valid set (checkSeats): the last validator cannot be unseated.
+func (s ValidatorSet) Changed(seat ValidatorSeat) ([]ValidatorSeat, error) {
+	var out []ValidatorSeat
+	found := false
+	for _, old := range s.Seats {
+		if old.Name != seat.Name {
+			out = append(out, old)
+			continue
+		}
+		found = true
+		if seat.Power > 0 {
+			out = append(out, seat)
+		}
+	}
+	if !found {
+		if seat.Power == 0 {
+			return nil, fmt.Errorf("%q is not a validator", sanitize.Line(seat.Name))
+		}
+		out = append(out, seat)
+	}
+	if err := checkSeats(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkValidatorAction is a validator proposal's check when it is opened.
+func checkValidatorAction(r Reader, method string, a Action) (Action, error) {
+	if method != MethodYesNo {
+		return a, fmt.Errorf("validator proposals are decided yes/no")
+	}
+	set, ok := Validators(r)
+	if !ok {
+		return a, errors.New("this hub is not replicated: it has no validators to change")
+	}
+	if a.Validator == nil {
+		return a, errors.New("a validator proposal names a validator (its cosignature/v1 key, and a power; 0 unseats it)")
+	}
+	seat := *a.Validator
+	if seat.Power == 0 && seat.Key == "" {
+		for _, s := range set.Seats {
+			if s.Name == seat.Name {
+				seat.Key = s.Key
+			}
+		}
+	}
+	if _, err := set.Changed(seat); err != nil {
+		return a, err
+	}
+	return Action{Validator: &seat}, nil
+}
 
 // SetValidators is the genesis of a replicated hub naming its validators
 // (the hub only, once).
@@ -92,7 +161,25 @@ func checkSeats(seats []ValidatorSeat) error {
 	return nil
 }
 
-var validatorAppliers = []applier{on(applyValidatorsSet)}
+var validatorAppliers = []applier{on(applyValidatorsSet), on(applyValidatorsChanged)}
+
+func applyValidatorsChanged(w Writer, ev Event, b *ValidatorsChanged) error {
+	set, ok := Validators(w)
+	if !ok {
+		return errors.New("validators.changed on a hub with no validators")
+	}
+	if _, err := takeEffect(w, ev, b.Proposal, KindValidator, func(a Action) bool {
+		return a.Validator != nil && *a.Validator == b.Seat
+	}); err != nil {
+		return err
+	}
+	seats, err := set.Changed(b.Seat)
+	if err != nil {
+		return fmt.Errorf("validators.changed: %v", err)
+	}
+	putJSON(w, keyValidators, ValidatorSet{Seats: seats, Since: ev.Seq})
+	return nil
+}
 
 func applyValidatorsSet(w Writer, ev Event, b *ValidatorsSet) error {
 	if ev.Actor != 0 {
@@ -143,14 +230,12 @@ func (s ValidatorSet) QuorumCosigned(text string, lines []byte) (signers []strin
 }
 
 // checkQuorums requires, once the log names validators, every checkpoint
-// after it to be cosigned by more than two thirds of their power.
-func checkQuorums(st Reader, cs *checkpointSet, cosigned map[int64][]byte) error {
-	set, ok := Validators(st)
-	if !ok {
-		return nil
-	}
-	for _, c := range cs.list {
-		if uint64(c.Size) <= set.Since {
+// to be cosigned by more than two thirds of the power of the set in force
+// at it.
+func (rp *Replayer) checkQuorums(cosigned map[int64][]byte) error {
+	for _, c := range rp.cs.list {
+		set, ok := rp.valsAt[c.Height]
+		if !ok {
 			continue
 		}
 		if _, ok := set.QuorumCosigned(string(c.Text()), cosigned[c.Height]); !ok {

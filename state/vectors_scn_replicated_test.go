@@ -52,8 +52,9 @@ func (v vectorValidator) cosign(text string, t int64) string {
 }
 
 // scenarioReplicated is a replicated hub's log: its genesis names four
-// validators, and every checkpoint after it carries the cosignatures of
-// three of them (30 of 40 power: more than two thirds).
+// validators, every checkpoint carries the cosignatures of more than two
+// thirds of the power in force, requests carry the node that relayed
+// them, and a passed proposal seats a fifth validator.
 func scenarioReplicated(s *script) {
 	s.do("", CreateHub{Name: "Four stewards"})
 	var seats []ValidatorSeat
@@ -73,6 +74,15 @@ func scenarioReplicated(s *script) {
 	s.relayed("alice", 2, CastVote{ID: id, Ballot: yes("yes")})
 	s.relayed("bob", 3, CastVote{ID: id, Ballot: yes("yes")})
 	s.days(8)
+	// A fifth steward's node is seated by a passed validator proposal;
+	// from then on a checkpoint needs more than two thirds of 50.
+	v := newVectorValidator("node4.vectors.polis.example/hub")
+	s.validators = append(s.validators, v)
+	seat := ValidatorSeat{Name: v.name, Key: v.vkey(), Power: 10}
+	vid := s.propose("alice", NewProposal{Kind: KindValidator, Title: "A fifth machine", Body: "In Lagos.", Action: Action{Validator: &seat}})
+	s.vote(vid, "yes", "alice", "bob")
+	s.days(15)
+	s.do("bob", Rename{Name: "Bob"})
 }
 
 // relayed submits c for name as validator node relayed it: the
@@ -91,8 +101,10 @@ func (s *script) relayed(name string, node int, c Command) []Event {
 	return s.do(name, Relayed{Cmd: c, Node: addr, Tx: tx})
 }
 
-// cosignFrames are the cosigned frames of a replicated vector: three of
-// its four validators cosign each checkpoint.
+// cosignFrames are the cosigned frames of a replicated vector: every
+// validator but node3 cosigns each checkpoint (three of the first four;
+// four of five once node4 is seated, whose earlier lines count for
+// nothing).
 func (s *script) cosignFrames(checkpoints [][]byte) []Cosignatures {
 	var out []Cosignatures
 	for _, signed := range checkpoints {
@@ -103,8 +115,10 @@ func (s *script) cosignFrames(checkpoints [][]byte) []Cosignatures {
 			s.t.Fatal(err)
 		}
 		var lines bytes.Buffer
-		for _, v := range s.validators[:3] {
-			lines.WriteString(v.cosign(text, c.Time))
+		for i, v := range s.validators {
+			if i != 3 {
+				lines.WriteString(v.cosign(text, c.Time))
+			}
 		}
 		out = append(out, Cosignatures{Height: c.Height, Lines: lines.Bytes()})
 	}
@@ -112,8 +126,9 @@ func (s *script) cosignFrames(checkpoints [][]byte) []Cosignatures {
 }
 
 // TestReplicatedQuorumVector keeps the invalid vector of a replicated log
-// whose last checkpoint carries two cosignatures of four: half the power,
-// not more than two thirds.
+// whose last checkpoint carries three cosignatures of five validators: 30
+// of 50 power, not more than two thirds (three of the first four were
+// enough before the fifth was seated).
 func TestReplicatedQuorumVector(t *testing.T) {
 	valid, err := os.ReadFile(filepath.Join(vectorsDir, "valid", "replicated", "log.polis"))
 	if err != nil {
@@ -129,7 +144,7 @@ func TestReplicatedQuorumVector(t *testing.T) {
 	if bytes.Equal(forged, valid) {
 		t.Fatal("the last checkpoint's frame was not found")
 	}
-	name, why := "replicated-two-of-four", "a replicated log whose last checkpoint is cosigned by two of its four validators (20 of 40 power): a checkpoint after validators.set MUST be cosigned by more than two thirds of the validators' power\n"
+	name, why := "replicated-short-quorum", "a replicated log whose last checkpoint is cosigned by three of its five validators (30 of 50 power): a checkpoint MUST be cosigned by more than two thirds of the power of the validator set in force at it\n"
 	dir := filepath.Join(vectorsDir, "invalid")
 	if *updateVectors {
 		os.WriteFile(filepath.Join(dir, name+".polis"), forged, 0o644)

@@ -111,6 +111,9 @@ type Replayer struct {
 	storedHash func(idx int64) (chain.Hash, bool)
 	censuses   map[int64]CensusAt
 	signed     uint64
+	// valsAt is the validator set in force at each checkpoint, by
+	// height, on a replicated hub's log.
+	valsAt map[int64]ValidatorSet
 }
 
 func (rp *Replayer) event(b []byte) error {
@@ -198,6 +201,12 @@ func (rp *Replayer) Next(b []byte, ev Event, err error) error {
 		if ca, err := CensusAtSeal(rp.st, c); err == nil {
 			rp.censuses[c.Height] = *ca
 		}
+		if set, ok := Validators(rp.st); ok {
+			if rp.valsAt == nil {
+				rp.valsAt = map[int64]ValidatorSet{}
+			}
+			rp.valsAt[c.Height] = set
+		}
 	}
 	return nil
 }
@@ -258,7 +267,7 @@ func replayExport(x *Export, vkey string, progress Progress) (VerifyReport, *Rep
 	}
 	rep, err := rp.Finish()
 	if err == nil {
-		err = checkQuorums(rp.st, cs, x.Cosigned)
+		err = rp.checkQuorums(x.Cosigned)
 	}
 	return rep, rp, err
 }
