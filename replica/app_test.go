@@ -1,6 +1,7 @@
 package replica
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -161,5 +162,68 @@ func TestForgedTransactionsAreRefused(t *testing.T) {
 	r := f.block(again, again)
 	if r[0].Code != codeOK || r[1].Code != codeInvalid {
 		t.Fatalf("a transaction twice in a block: %+v", r)
+	}
+}
+
+// A passed validator proposal changes the set: CometBFT is told, and the
+// new validator's transactions count at once; unseated, they no longer do.
+func TestValidatorProposalChangesTheSet(t *testing.T) {
+	alice, aliceKey := actorKey(t)
+	f := newAppFixture(t, aliceKey)
+	pub, priv, _ := ed25519.GenerateKey(rand.Reader)
+	newSeat := Validator{Name: "node9.test.example/hub", PubKey: pub, Power: 10}
+	vkey, err := newSeat.CosignerKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seat := state.ValidatorSeat{Name: newSeat.Name, Key: vkey, Power: 10}
+	newcomer := func(c state.Command) []byte {
+		name, body, _ := state.EncodeCommand(c)
+		raw, _ := Seal(Payload{Kind: KindCmd, Node: state.ValidatorAddress(pub), Time: f.now.Add(time.Second).UnixMilli(), Nonce: uint64(time.Now().UnixNano()), Key: alice.Key, Cmd: name, Body: body}, priv)
+		return raw
+	}
+	if r := f.block(newcomer(state.Rename{Name: "Alicia"})); r[0].Code != codeInvalid {
+		t.Fatalf("a node not yet seated: %+v", r[0])
+	}
+	decide := func(s state.ValidatorSeat) *abci.ResponseFinalizeBlock {
+		t.Helper()
+		id := f.st.Published().Size // anything unique for the title
+		r := f.block(f.tx(alice, state.NewProposal{Kind: state.KindValidator, Title: "Seat " + s.Name + string(rune('a'+id%26)), Action: state.Action{Validator: &s}}, nil))
+		if r[0].Code != codeOK {
+			t.Fatalf("proposal: %+v", r[0])
+		}
+		var pid uint64
+		f.st.View(func(rd state.Reader) error { pid = uint64(len(state.ListProposals(rd))); return nil })
+		if r := f.block(f.tx(alice, state.CastVote{ID: pid, Ballot: tally.Ballot{Choice: "yes"}}, nil)); r[0].Code != codeOK {
+			t.Fatalf("vote: %+v", r[0])
+		}
+		f.now = f.now.Add(15 * 24 * time.Hour)
+		f.h++
+		res, err := f.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: f.h, Time: f.now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.app.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	res := decide(seat)
+	if len(res.ValidatorUpdates) != 1 || res.ValidatorUpdates[0].Power != 10 || !bytes.Equal(res.ValidatorUpdates[0].PubKey.GetEd25519(), pub) {
+		t.Fatalf("validator updates: %+v", res.ValidatorUpdates)
+	}
+	if n := len(f.app.ValidatorSet().Seats); n != 2 {
+		t.Fatalf("%d seats after seating one more", n)
+	}
+	if r := f.block(newcomer(state.Rename{Name: "Alicia"})); r[0].Code != codeOK {
+		t.Fatalf("the seated node's transaction: %+v", r[0])
+	}
+	seat.Power = 0
+	res = decide(seat)
+	if len(res.ValidatorUpdates) != 1 || res.ValidatorUpdates[0].Power != 0 {
+		t.Fatalf("validator updates: %+v", res.ValidatorUpdates)
+	}
+	if r := f.block(newcomer(state.Rename{Name: "Ally"})); r[0].Code != codeInvalid {
+		t.Fatalf("an unseated node's transaction: %+v", r[0])
 	}
 }

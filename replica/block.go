@@ -74,11 +74,36 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	if err := a.forgetSeen(d, now); err != nil {
 		return nil, err
 	}
+	updates, err := validatorUpdates(d)
+	if err != nil {
+		return nil, err
+	}
 	hash := appHash(d.Head())
 	d.Set(keyHeight, []byte(strconv.FormatInt(req.Height, 10)))
 	d.Set(keyAppHash, hash)
 	a.pending, a.pendHash, a.pendTxs, a.pendIdx = d, hash, txs, idx
-	return &abci.ResponseFinalizeBlock{TxResults: res, AppHash: hash}, nil
+	return &abci.ResponseFinalizeBlock{TxResults: res, AppHash: hash, ValidatorUpdates: updates}, nil
+}
+
+// validatorUpdates tells CometBFT of the seats a passed validator proposal
+// changed in this block (it takes them from the block after next); the
+// log's set, which the transactions are checked against, changes at once.
+func validatorUpdates(d *store.DecidedBlock) ([]abci.ValidatorUpdate, error) {
+	var out []abci.ValidatorUpdate
+	for _, r := range d.Results {
+		for _, ev := range r.Events {
+			vc, ok := ev.Body.(*state.ValidatorsChanged)
+			if !ok {
+				continue
+			}
+			pub, err := state.SeatKey(vc.Seat)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, abci.Ed25519ValidatorUpdate(pub, vc.Seat.Power))
+		}
+	}
+	return out, nil
 }
 
 // forgetSeen drops from the seen set what is older than the replay
@@ -109,6 +134,11 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	before := a.st.Published().Head.Height
 	if err := a.st.CommitBlock(d); err != nil {
 		return nil, err
+	}
+	if _, changed := d.Writes()[state.KeyValidators]; changed {
+		if err := a.loadSet(); err != nil {
+			return nil, err
+		}
 	}
 	if a.committed != nil {
 		h, _ := strconv.ParseInt(string(d.Writes()[keyHeight]), 10, 64)

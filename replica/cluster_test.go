@@ -5,8 +5,11 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -233,4 +236,48 @@ func verifyExport(t *testing.T, b []byte) state.VerifyReport {
 		t.Fatalf("verify: %v", err)
 	}
 	return rep
+}
+
+// A new steward's node syncs every block from the others and follows;
+// until a validator proposal seats it, it serves reads and says why it
+// takes no writes.
+func TestANewNodeSyncsAndFollows(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts five consensus nodes")
+	}
+	alice, aliceKey := actorKey(t)
+	c := newCluster(t, 4, aliceKey)
+	c.settle(0, 1)
+	code, hash := state.NewInviteCode()
+	_ = code
+	c.do(0, alice, state.CreateInvite{CodeHash: hash, Uses: 1})
+	c.do(1, alice, state.Rename{Name: "Alicia"})
+	p := c.settle(1, 0)
+
+	base := freeBase(t, 1)
+	dir := filepath.Join(c.out, "node4")
+	peer, err := PeerAddress(nodeDir(c.out, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := Join(JoinOptions{Genesis: GenesisFile(nodeDir(c.out, 0)), Out: dir, Name: "node4.test.example/hub",
+		SSH: fmt.Sprintf("127.0.0.1:%d", base), P2P: fmt.Sprintf("127.0.0.1:%d", base+1), Peers: []string{peer}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(key, "node4.test.example/hub+") {
+		t.Fatalf("cosigner key %q", key)
+	}
+	e, err := Start(dir, Options{QuorumWait: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.nodes, c.hubs = append(c.nodes, e), append(c.hubs, state.NewHub(e))
+	c.settle(0, p.Size)
+	if _, err := c.hubs[4].Submit(context.Background(), alice, state.Rename{Name: "Al"}); !errors.Is(err, ErrNotSeated) {
+		t.Fatalf("a write through a follower: %v", err)
+	}
+	// It keeps following.
+	c.do(2, alice, state.Rename{Name: "Ali"})
+	c.settle(2, p.Size+1)
 }

@@ -55,6 +55,10 @@ var _ state.Engine = (*Engine)(nil)
 // stewards' nodes are reachable to make blocks.
 var ErrNoQuorum = errors.New("not committed: the hub's nodes cannot reach agreement right now (more than two thirds of the stewards' nodes must be up and connected); nothing is lost, your request will be applied if it is committed later, and `receipt` will show it")
 
+// ErrNotSeated: this node follows the hub but is not one of its validators,
+// so no other node takes a request it signs.
+var ErrNotSeated = errors.New("this node follows the hub but is not (or no longer) one of its validators, so it cannot take writes: use another node's door, or have a validator proposal seat it")
+
 // Now is this node's clock; events carry their block's time.
 func (e *Engine) Now() time.Time { return time.Now() }
 
@@ -63,12 +67,15 @@ func (e *Engine) Now() time.Time { return time.Now() }
 // every node runs them in each block; a tick asks for a block instead.
 func (e *Engine) Submit(ctx context.Context, a state.Actor, c state.Command) ([]state.Event, error) {
 	if a.System {
-		if !e.ticking.Swap(true) {
+		if _, seated := e.app.seat(e.addr); seated && !e.ticking.Swap(true) {
 			if _, err := e.send(ctx, Payload{Kind: KindTick}, false); err != nil {
 				e.ticking.Store(false)
 			}
 		}
 		return nil, nil
+	}
+	if _, seated := e.app.seat(e.addr); !seated {
+		return nil, ErrNotSeated
 	}
 	name, body, err := state.EncodeCommand(c)
 	if err != nil {
@@ -175,6 +182,9 @@ func (e *Engine) cosign(skey string) {
 	next := int64(1)
 	for {
 		head := e.Published().Head.Height
+		if _, seated := e.app.seat(e.addr); !seated {
+			head = 0 // a follower's cosignature counts for nothing
+		}
 		for ; next <= head; next++ {
 			if err := e.cosignOne(signer, next); err != nil {
 				e.log.Warn("cosigning checkpoint", "height", next, "err", err)

@@ -77,27 +77,10 @@ func Init(o InitOptions) (founder string, err error) {
 	pvs := make([]*privval.FilePV, o.Nodes)
 	ids := make([]p2p.ID, o.Nodes)
 	for i := range o.Nodes {
-		dir := nodeDir(o.Out, i)
-		if _, err := store.PrepareDir(dir, o.Origin); err != nil {
+		var err error
+		if pvs[i], ids[i], err = makeNodeDir(nodeDir(o.Out, i), o.Origin, chainID); err != nil {
 			return "", err
 		}
-		if err := store.SetSignerKey(dir, LogSignerKey(o.Origin, chainID)); err != nil {
-			return "", err
-		}
-		c := cfg.DefaultConfig()
-		c.SetRoot(filepath.Join(dir, cometDir))
-		for _, d := range []string{filepath.Dir(c.GenesisFile()), filepath.Dir(c.PrivValidatorStateFile())} {
-			if err := durable.MkdirAll(d, 0o700); err != nil {
-				return "", err
-			}
-		}
-		pvs[i] = privval.GenFilePV(c.PrivValidatorKeyFile(), c.PrivValidatorStateFile())
-		pvs[i].Save()
-		nk, err := p2p.LoadOrGenNodeKey(c.NodeKeyFile())
-		if err != nil {
-			return "", err
-		}
-		ids[i] = nk.ID()
 		name := fmt.Sprintf("node%d.%s", i, o.Origin)
 		pub := pvs[i].Key.PubKey
 		gen.Validators = append(gen.Validators, types.GenesisValidator{Address: pub.Address(), PubKey: pub, Power: 10, Name: name})
@@ -123,9 +106,7 @@ func Init(o InitOptions) (founder string, err error) {
 			confs[i].Peers = append(confs[i].Peers, fmt.Sprintf("%s@%s", ids[j], confs[j].P2P))
 		}
 		dir := nodeDir(o.Out, i)
-		c := cfg.DefaultConfig()
-		c.SetRoot(filepath.Join(dir, cometDir))
-		if err := gen.SaveAs(c.GenesisFile()); err != nil {
+		if err := gen.SaveAs(cometConfig(dir).GenesisFile()); err != nil {
 			return "", err
 		}
 		b, _ := json.MarshalIndent(confs[i], "", "  ")
@@ -137,3 +118,99 @@ func Init(o InitOptions) (founder string, err error) {
 }
 
 func nodeDir(out string, i int) string { return filepath.Join(out, fmt.Sprintf("node%d", i)) }
+
+// makeNodeDir prepares a node's data dir: the store's files with the
+// chain's log key, and a fresh validator key and node key.
+func makeNodeDir(dir, origin, chainID string) (*privval.FilePV, p2p.ID, error) {
+	if _, err := store.PrepareDir(dir, origin); err != nil {
+		return nil, "", err
+	}
+	if err := store.SetSignerKey(dir, LogSignerKey(origin, chainID)); err != nil {
+		return nil, "", err
+	}
+	c := cometConfig(dir)
+	for _, d := range []string{filepath.Dir(c.GenesisFile()), filepath.Dir(c.PrivValidatorStateFile())} {
+		if err := durable.MkdirAll(d, 0o700); err != nil {
+			return nil, "", err
+		}
+	}
+	pv := privval.GenFilePV(c.PrivValidatorKeyFile(), c.PrivValidatorStateFile())
+	pv.Save()
+	nk, err := p2p.LoadOrGenNodeKey(c.NodeKeyFile())
+	if err != nil {
+		return nil, "", err
+	}
+	return pv, nk.ID(), nil
+}
+
+func cometConfig(dir string) *cfg.Config {
+	c := cfg.DefaultConfig()
+	c.SetRoot(filepath.Join(dir, cometDir))
+	return c
+}
+
+// JoinOptions describe a new steward's node for an existing hub.
+type JoinOptions struct {
+	Genesis string   // the hub's genesis.json (any node's cometbft/config/genesis.json)
+	Out     string   // the new node's data dir
+	Name    string   // its validator name; default node-<random>.<origin>
+	SSH     string   // its SSH door's address
+	P2P     string   // its consensus address
+	Peers   []string // nodes it dials: ID@HOST:PORT
+}
+
+// Join writes a data dir for a new node of an existing replicated hub. The
+// node starts as a follower: it syncs every block from its peers and
+// serves the door; it becomes a validator when a validator proposal seats
+// the key Join returns (its cosignature/v1 key).
+func Join(o JoinOptions) (cosignerKey string, err error) {
+	gen, err := types.GenesisDocFromFile(o.Genesis)
+	if err != nil {
+		return "", err
+	}
+	as, err := parseAppState(gen.AppState)
+	if err != nil {
+		return "", err
+	}
+	if o.Out == "" || o.SSH == "" || o.P2P == "" || len(o.Peers) == 0 {
+		return "", errors.New("join needs --out, --ssh, --p2p and at least one --peer")
+	}
+	if _, err := os.Stat(o.Out); err == nil {
+		return "", fmt.Errorf("%s exists: refusing to overwrite a node", o.Out)
+	}
+	if o.Name == "" {
+		var b [3]byte
+		rand.Read(b[:])
+		o.Name = fmt.Sprintf("node-%s.%s", hex.EncodeToString(b[:]), as.Origin)
+	}
+	pv, _, err := makeNodeDir(o.Out, as.Origin, gen.ChainID)
+	if err != nil {
+		return "", err
+	}
+	if err := gen.SaveAs(cometConfig(o.Out).GenesisFile()); err != nil {
+		return "", err
+	}
+	rc := Config{Node: -1, Name: o.Name, Origin: as.Origin, ChainID: gen.ChainID, SSH: o.SSH, P2P: o.P2P, Peers: o.Peers}
+	b, _ := json.MarshalIndent(rc, "", "  ")
+	if err := durable.WriteFile(filepath.Join(o.Out, ConfigFile), append(b, '\n'), 0o600); err != nil {
+		return "", err
+	}
+	return Validator{Name: o.Name, PubKey: pv.Key.PubKey.Bytes(), Power: 1}.CosignerKey()
+}
+
+// PeerAddress is how other nodes dial the node in data dir dir:
+// ID@HOST:PORT.
+func PeerAddress(dir string) (string, error) {
+	rc, err := ReadConfig(dir)
+	if err != nil {
+		return "", err
+	}
+	nk, err := p2p.LoadNodeKey(cometConfig(dir).NodeKeyFile())
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s@%s", nk.ID(), rc.P2P), nil
+}
+
+// GenesisFile is the genesis of the node in data dir dir.
+func GenesisFile(dir string) string { return cometConfig(dir).GenesisFile() }

@@ -23,7 +23,8 @@ const (
 	MaxValidatorPower = 1_000_000
 )
 
-const keyValidators = "s/validators"
+// KeyValidators holds the validator set in force (a ValidatorSet).
+const KeyValidators = "s/validators"
 
 // KindValidator is the proposal kind that seats, re-weighs or unseats a
 // validator of a replicated hub.
@@ -177,7 +178,7 @@ func applyValidatorsChanged(w Writer, ev Event, b *ValidatorsChanged) error {
 	if err != nil {
 		return fmt.Errorf("validators.changed: %v", err)
 	}
-	putJSON(w, keyValidators, ValidatorSet{Seats: seats, Since: ev.Seq})
+	putJSON(w, KeyValidators, ValidatorSet{Seats: seats, Since: ev.Seq})
 	return nil
 }
 
@@ -191,14 +192,14 @@ func applyValidatorsSet(w Writer, ev Event, b *ValidatorsSet) error {
 	if err := checkSeats(b.Validators); err != nil {
 		return fmt.Errorf("validators.set: %v", err)
 	}
-	putJSON(w, keyValidators, ValidatorSet{Seats: b.Validators, Since: ev.Seq})
+	putJSON(w, KeyValidators, ValidatorSet{Seats: b.Validators, Since: ev.Seq})
 	return nil
 }
 
 // Validators is the validator set in force, if the hub is replicated.
 func Validators(r Reader) (ValidatorSet, bool) {
 	var s ValidatorSet
-	ok := getJSON(r, keyValidators, &s)
+	ok := getJSON(r, KeyValidators, &s)
 	return s, ok
 }
 

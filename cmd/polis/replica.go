@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -26,7 +27,58 @@ func replicaCmd() *cobra.Command {
 the whole log, decides every block the same way, and serves the same SSH door.
 No one node can write or rewrite the record alone. See docs/replication.md.`,
 	}
-	cmd.AddCommand(replicaInitCmd())
+	cmd.AddCommand(replicaInitCmd(), replicaJoinCmd())
+	return cmd
+}
+
+func replicaJoinCmd() *cobra.Command {
+	var o replica.JoinOptions
+	var from []string
+	cmd := &cobra.Command{
+		Use:   "join --out DIR --ssh ADDR --p2p ADDR (--from NODE-DIR | --genesis FILE --peer ID@HOST:PORT...)",
+		Short: "Write the data dir of a new steward's node for an existing replicated hub",
+		Long: `Write a data dir for a new node of a replicated hub. Started with
+'polis serve --data DIR', it syncs every block from its peers and serves the
+hub's door for reading; it takes writes once a passed validator proposal seats
+it. join prints the proposal to open, with the node's cosignature key.
+
+--from names another node's data dir on this machine: its genesis is copied
+and it becomes this node's peer. On another machine, copy the genesis
+(cometbft/config/genesis.json) and pass --genesis and --peer instead.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, d := range from {
+				if o.Genesis == "" {
+					o.Genesis = replica.GenesisFile(d)
+				}
+				p, err := replica.PeerAddress(d)
+				if err != nil {
+					return fmt.Errorf("--from %s: %w", d, err)
+				}
+				o.Peers = append(o.Peers, p)
+			}
+			if o.Genesis == "" {
+				return fmt.Errorf("--from NODE-DIR or --genesis FILE is required")
+			}
+			key, err := replica.Join(o)
+			if err != nil {
+				return err
+			}
+			out := cmd.OutOrStdout()
+			fmt.Fprintf(out, "polis: wrote %s; start it with   polis serve --data %s\n", o.Out, o.Out)
+			fmt.Fprintf(out, "polis: it follows the hub and serves reads; to make it a validator, a member opens:\n\n")
+			fmt.Fprintf(out, "    ssh HUB proposal new --kind validator --title 'Seat %s' --validator-key '%s' --power 10 < why.md\n\n", strings.SplitN(key, "+", 2)[0], key)
+			return nil
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.Out, "out", "", "the new node's data dir")
+	fl.StringVar(&o.Name, "name", "", "the node's validator name (default node-RANDOM.ORIGIN)")
+	fl.StringVar(&o.SSH, "ssh", "", "its SSH door's address, e.g. 127.0.0.1:25005")
+	fl.StringVar(&o.P2P, "p2p", "", "its consensus address, e.g. 127.0.0.1:25020")
+	fl.StringArrayVar(&from, "from", nil, "another node's data dir on this machine (genesis and peer; repeatable)")
+	fl.StringVar(&o.Genesis, "genesis", "", "the hub's genesis.json")
+	fl.StringArrayVar(&o.Peers, "peer", nil, "a node to dial, ID@HOST:PORT (repeatable)")
 	return cmd
 }
 
@@ -143,7 +195,7 @@ func serveReplica(cmd *cobra.Command, f *serveFlags) error {
 	sig := make(chan os.Signal, 2)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	announce(cmd.OutOrStdout(), log, f, ln.Addr(), hub, "")
-	fmt.Fprintf(cmd.OutOrStdout(), "polis: node %d of a replicated hub (%s), %d validators\n", rc.Node, rc.ChainID, len(eng.Validators()))
+	fmt.Fprintf(cmd.OutOrStdout(), "polis: node %s of a replicated hub (%s), %d validators\n", rc.Name, rc.ChainID, len(eng.Validators()))
 	// Deadlines run inside each block at the block's time; the loop only
 	// asks for a block when something is due.
 	dctx, stopDeadlines := context.WithCancel(context.Background())

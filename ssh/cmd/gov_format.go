@@ -146,6 +146,10 @@ func actionText(p state.Proposal, decimals int) string {
 		return fmt.Sprintf("set %s rules: %s", a.Rules.Kind, rulesText(*a.Rules))
 	case p.Kind == state.KindExpel:
 		return fmt.Sprintf("expel member %d", a.Member)
+	case p.Kind == state.KindValidator && a.Validator != nil && a.Validator.Power == 0:
+		return "unseat validator " + line(a.Validator.Name)
+	case p.Kind == state.KindValidator && a.Validator != nil:
+		return fmt.Sprintf("seat validator %s with power %d (key %s)", line(a.Validator.Name), a.Validator.Power, line(a.Validator.Key))
 	case p.Kind == state.KindRuleset && a.Signers > 0:
 		return "payouts need " + signatures(a.Signers)
 	case p.Kind == state.KindSpend && a.Period != "":

@@ -31,7 +31,9 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 			"spend (--to MEMBER-ID --amount AMOUNT --asset CODE [--memo M]; if it passes, treasurers co-sign the payout),\n" +
 			"space (--space-name NAME --beds N with the flags of `housing space add`, or --retire SPACE-ID),\n" +
 			"charter (the body is the proposed charter text; if it passes it is adopted and members are asked to consent),\n" +
-			"expel (--member ID; if it passes the member's keys stop and they leave every count).\n" +
+			"expel (--member ID; if it passes the member's keys stop and they leave every count),\n" +
+			"validator, on a hub run by several stewards' nodes (--validator-key COSIGNER-VKEY [--power N] seats a node\n" +
+			"  or changes its power; --unseat NAME removes one; `polis replica join` prints a new node's key).\n" +
 			"Methods: yesno (default), approval, ranked, score (these need --options a,b,c).",
 		Args: noArgs,
 	}
@@ -50,6 +52,9 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 	sf := addSpendFlags(cmd)
 	spf := addSpaceFlags(cmd, "space-name", "space proposals: ")
 	retire := f.String("retire", "", "space proposals: retire this space instead of opening one")
+	valKey := f.String("validator-key", "", "validator proposals: the node's cosignature/v1 key (name+hash+key), as `polis replica join` prints it")
+	valPower := f.Int64("power", 10, "validator proposals: the node's voting power")
+	unseat := f.String("unseat", "", "validator proposals: the name of the validator to remove")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		if *title == "" || *kind == "" {
 			return usage(cmd, "proposal new needs --title TITLE and --kind KIND (%s)", strings.Join(state.Kinds, ", "))
@@ -66,6 +71,9 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 		}
 		if (spf.changed(cmd, "space-name") || f.Changed("retire")) && *kind != state.KindSpace {
 			return usage(cmd, "--space-name, --beds, --retire and the other space flags are for space proposals")
+		}
+		if (f.Changed("validator-key") || f.Changed("power") || f.Changed("unseat")) && *kind != state.KindValidator {
+			return usage(cmd, "--validator-key, --power and --unseat are for validator proposals")
 		}
 		me := c.me()
 		np := state.NewProposal{Kind: *kind, Title: *title, Method: *method}
@@ -121,6 +129,16 @@ func (c *cli) proposalNewCmd() *cobra.Command {
 				return err
 			}
 			np.Action = a
+		case state.KindValidator:
+			if (*valKey == "") == (*unseat == "") {
+				return usage(cmd, "a validator proposal needs --validator-key KEY [--power N], or --unseat NAME")
+			}
+			seat := state.ValidatorSeat{Name: *unseat}
+			if *valKey != "" {
+				name, _, _ := strings.Cut(*valKey, "+")
+				seat = state.ValidatorSeat{Name: name, Key: *valKey, Power: *valPower}
+			}
+			np.Action = state.Action{Validator: &seat}
 		}
 		body, err := readBounded(cmd.InOrStdin(), maxBody, "proposal body")
 		if err != nil {
