@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -152,6 +153,11 @@ func (e *Engine) send(ctx context.Context, p Payload, wait bool) (store.BlockRes
 // writes this node sent and hands a sealed checkpoint to the cosigner.
 func (e *Engine) committed(_ int64, results map[[32]byte]store.BlockResult, sealed *state.Head) {
 	e.ticking.Store(false)
+	if sealed == nil && len(results) > 0 {
+		// Cosignatures (or refusals) landed without events: what the
+		// doors show of the head may have changed.
+		e.Nudge()
+	}
 	e.mu.Lock()
 	for h, r := range results {
 		if ch, ok := e.waiters[h]; ok {
@@ -230,7 +236,26 @@ func (e *Engine) WriteExportTo(w io.Writer, size uint64, cosigned ...state.Cosig
 	if err != nil {
 		return err
 	}
-	return e.Store.WriteExportTo(w, min(size, quorate), append(frames, cosigned...)...)
+	// One frame per height: other cosignatures (the doors pass the
+	// statuses they show, which are these same lines) join the
+	// validators', each line once.
+	at := map[int64]int{}
+	for i, f := range frames {
+		at[f.Height] = i
+	}
+	for _, c := range cosigned {
+		i, ok := at[c.Height]
+		if !ok {
+			at[c.Height], frames = len(frames), append(frames, state.Cosignatures{Height: c.Height})
+			i = at[c.Height]
+		}
+		for _, l := range strings.SplitAfter(string(c.Lines), "\n") {
+			if l != "" && !strings.Contains(string(frames[i].Lines), l) {
+				frames[i].Lines = append(frames[i].Lines, l...)
+			}
+		}
+	}
+	return e.Store.WriteExportTo(w, min(size, quorate), frames...)
 }
 
 // cosignatures are the validators' cosignature frames of the checkpoints
@@ -266,3 +291,31 @@ func (e *Engine) cosignatures(size uint64) (frames []state.Cosignatures, quorate
 
 // Validators is the validator set in force.
 func (e *Engine) Validators() []state.ValidatorSeat { return e.app.ValidatorSet().Seats }
+
+// CosignatureStatuses are the validators' cosignatures of the latest
+// checkpoints, in the form the doors show witnesses' (state.Hub's
+// SetCosignatures): each validator's latest cosigned checkpoint among the
+// last few.
+func (e *Engine) CosignatureStatuses() []state.CosignatureStatus {
+	head := e.Published().Head.Height
+	var out []state.CosignatureStatus
+	_ = e.View(func(r state.Reader) error {
+		for _, s := range e.app.ValidatorSet().Seats {
+			st := state.CosignatureStatus{Name: s.Name, Key: s.Key, Addr: "validator"}
+			pub, err := state.SeatKey(s)
+			if err != nil {
+				continue
+			}
+			addr := state.ValidatorAddress(pub)
+			for h := head; h > 0 && h > head-16; h-- {
+				if line, ok := r.Get(cosigKey(h, addr)); ok {
+					st.Height, st.Line = h, strings.TrimSuffix(string(line), "\n")
+					break
+				}
+			}
+			out = append(out, st)
+		}
+		return nil
+	})
+	return out
+}

@@ -146,7 +146,7 @@ func checkSeats(seats []ValidatorSeat) error {
 	for _, s := range seats {
 		name, err := checkCosignerKey(s.Key)
 		if err != nil {
-			return err
+			return fmt.Errorf("%q is not a validator's key (name+hash+key, as `polis replica join` prints it)", sanitize.Line(s.Key))
 		}
 		if name != s.Name {
 			return fmt.Errorf("validator %q: its key names %q", sanitize.Line(s.Name), sanitize.Line(name))

@@ -31,6 +31,11 @@ type VerifyReport struct {
 	// MemberSigned counts the events carrying their member's own
 	// signature, each checked by Apply (see members_sig.go).
 	MemberSigned uint64
+	// Validators is the number of validators in force at the last
+	// checkpoint of a replicated hub's log (0 for a single hub); every
+	// checkpoint was checked to be cosigned by more than two thirds of
+	// the power in force at it (export only).
+	Validators int
 
 	rp *Replayer // what CheckSince proves from
 }
@@ -268,6 +273,9 @@ func replayExport(x *Export, vkey string, progress Progress) (VerifyReport, *Rep
 	rep, err := rp.Finish()
 	if err == nil {
 		err = rp.checkQuorums(x.Cosigned)
+		if k := len(cs.list); k > 0 {
+			rep.Validators = len(rp.valsAt[cs.list[k-1].Height].Seats)
+		}
 	}
 	return rep, rp, err
 }

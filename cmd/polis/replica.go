@@ -169,12 +169,8 @@ func serveReplica(cmd *cobra.Command, f *serveFlags) error {
 	if _, err := store.PrepareDir(f.data, rc.Origin); err != nil {
 		return refusedToStart(f.data, err)
 	}
-	eng, err := replica.Start(f.data, replica.Options{Log: log, CometLog: cmd.ErrOrStderr()})
-	if err != nil {
-		return refusedToStart(f.data, err)
-	}
-	defer eng.Close()
-	hub := state.NewHub(eng)
+	// The door's address first: a node that cannot serve must not join
+	// consensus only to leave it.
 	addr := rc.SSH
 	if cmd.Flags().Changed("listen") || os.Getenv("POLIS_LISTEN") != "" {
 		addr = f.listen
@@ -183,6 +179,14 @@ func serveReplica(cmd *cobra.Command, f *serveFlags) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	eng, err := replica.Start(f.data, replica.Options{Log: log, CometLog: cmd.ErrOrStderr()})
+	if err != nil {
+		ln.Close()
+		return refusedToStart(f.data, err)
+	}
+	defer eng.Close()
+	hub := state.NewHub(eng)
+	hub.SetCosignatures(eng.CosignatureStatuses)
 	cfg := f.ssh
 	cfg.Addr, cfg.HostKeyPath, cfg.Logger = addr, filepath.Join(f.data, store.HostKeyFile), log
 	srv, err := polisssh.New(hub, cfg)

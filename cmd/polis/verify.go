@@ -99,6 +99,9 @@ against its signature.`,
 			rate := float64(rep.Events) / el.Seconds()
 			fmt.Fprintf(cmd.OutOrStdout(), "verify ok: %d events, %d checkpoints, head %d at size %d, %d unsealed, state %x… (%.0f events/s)\n",
 				rep.Events, rep.Checkpoints, rep.Head.Height, rep.Head.Size, rep.Unsealed, rep.Digest[:6], rate)
+			if rep.Validators > 0 && file != "" {
+				fmt.Fprintf(cmd.OutOrStdout(), "replicated: every checkpoint is cosigned by more than two thirds of the validators' power in force at it (%d validators now)\n", rep.Validators)
+			}
 			if rep.MemberSigned > 0 {
 				fmt.Fprintf(cmd.OutOrStdout(), "member-signed: %d acts carry their member's own SSH signature, each checked against the keys the member held then; the rest are attested by the hub\n", rep.MemberSigned)
 			}
