@@ -70,7 +70,7 @@ var defaultRules = map[string]KindRules{
 	// Only a replicated hub has validators (validators.go); the kind is
 	// not in Kinds, the list a single hub offers.
 	KindValidator: {Kind: KindValidator, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 5000, ThresholdBP: 6667},
-	KindCharter: {Kind: KindCharter, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 4000, ThresholdBP: 6667},
+	KindCharter:   {Kind: KindCharter, PeriodMS: 14 * 24 * 3600 * 1000, QuorumBP: 4000, ThresholdBP: 6667},
 }
 
 // Action is what a passed proposal does when executed.
