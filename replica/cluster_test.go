@@ -21,13 +21,13 @@ import (
 
 // cluster is N nodes of one replicated hub in this process, on loopback.
 type cluster struct {
-	t     *testing.T
+	t     testing.TB
 	out   string
 	nodes []*Engine
 	hubs  []*state.Hub
 }
 
-func actorKey(t *testing.T) (state.Actor, string) {
+func actorKey(t testing.TB) (state.Actor, string) {
 	pub, _, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func actorKey(t *testing.T) (state.Actor, string) {
 }
 
 // freeBase finds n*3 free loopback ports in a row.
-func freeBase(t *testing.T, n int) int {
+func freeBase(t testing.TB, n int) int {
 	for try := 0; try < 50; try++ {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -68,7 +68,9 @@ func freeBase(t *testing.T, n int) int {
 	return 0
 }
 
-func newCluster(t *testing.T, n int, admin string) *cluster {
+func newCluster(t *testing.T, n int, admin string) *cluster { return newClusterTB(t, n, admin) }
+
+func newClusterTB(t testing.TB, n int, admin string) *cluster {
 	c := &cluster{t: t, out: t.TempDir()}
 	if _, err := Init(InitOptions{Nodes: n, Out: c.out, SSHBase: freeBase(t, n), Origin: "test.example/hub",
 		AdminKeys: []AdminKey{{Key: admin, Name: "alice"}}}); err != nil {

@@ -188,5 +188,9 @@ func tune(c *cfg.Config, rc Config) {
 	c.Consensus.PeerGossipSleepDuration = 10 * time.Millisecond
 	c.Consensus.PeerQueryMaj23SleepDuration = 250 * time.Millisecond
 	c.Mempool.Size = 20000
+	// A transaction's check does not depend on the blocks after it (the
+	// window and the seen set are checked again in the block): no need to
+	// check the whole mempool again after every block.
+	c.Mempool.Recheck = false
 	c.Mempool.MaxTxBytes = MaxTxBytes
 }
