@@ -185,7 +185,7 @@ func tune(c *cfg.Config, rc Config) {
 	c.Consensus.TimeoutPrecommit = 500 * time.Millisecond
 	c.Consensus.TimeoutCommit = 0
 	c.Consensus.SkipTimeoutCommit = true
-	c.Consensus.PeerGossipSleepDuration = 10 * time.Millisecond
+	c.Consensus.PeerGossipSleepDuration = 100 * time.Millisecond
 	c.Consensus.PeerQueryMaj23SleepDuration = 250 * time.Millisecond
 	c.Mempool.Size = 20000
 	// A transaction's check does not depend on the blocks after it (the
