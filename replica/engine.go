@@ -47,6 +47,10 @@ type Engine struct {
 	cosigs  chan struct{}
 	quit    chan struct{}
 	wg      sync.WaitGroup
+
+	haltOnce sync.Once
+	halted   chan struct{}
+	haltErr  error
 }
 
 var _ state.Engine = (*Engine)(nil)
@@ -54,6 +58,28 @@ var _ state.Engine = (*Engine)(nil)
 // ErrNoQuorum: a write was not committed in time, because too few of the
 // stewards' nodes are reachable to make blocks.
 var ErrNoQuorum = errors.New("not committed: the hub's nodes cannot reach agreement right now (more than two thirds of the stewards' nodes must be up and connected); nothing is lost, your request will be applied if it is committed later, and `receipt` will show it")
+
+// Halted is closed when consensus has stopped on this node for good
+// (HaltErr says why): it makes no more blocks, and its state may differ
+// from the other nodes'. The node must stop; a steward looks into it.
+func (e *Engine) Halted() <-chan struct{} { return e.halted }
+
+// HaltErr is why consensus halted, once Halted is closed.
+func (e *Engine) HaltErr() error {
+	select {
+	case <-e.halted:
+		return e.haltErr
+	default:
+		return nil
+	}
+}
+
+func (e *Engine) halt(reason any) {
+	e.haltOnce.Do(func() {
+		e.haltErr = fmt.Errorf("consensus halted on this node: %v", reason)
+		close(e.halted)
+	})
+}
 
 // Now is this node's clock; events carry their block's time.
 func (e *Engine) Now() time.Time { return time.Now() }
@@ -127,6 +153,8 @@ func (e *Engine) send(ctx context.Context, p Payload, wait bool) (store.BlockRes
 	case <-ctx.Done():
 		return store.BlockResult{}, ctx.Err()
 	case <-t.C:
+		return store.BlockResult{}, ErrNoQuorum
+	case <-e.halted:
 		return store.BlockResult{}, ErrNoQuorum
 	case <-e.quit:
 		return store.BlockResult{}, state.ErrClosed
