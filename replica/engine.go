@@ -48,6 +48,10 @@ type Engine struct {
 	cosigs  chan struct{}
 	quit    chan struct{}
 	wg      sync.WaitGroup
+
+	haltOnce sync.Once
+	halted   chan struct{}
+	haltErr  error
 }
 
 var _ state.Engine = (*Engine)(nil)
@@ -59,6 +63,28 @@ var ErrNoQuorum = errors.New("not committed: the hub's nodes cannot reach agreem
 // ErrNotSeated: this node follows the hub but is not one of its validators,
 // so no other node takes a request it signs.
 var ErrNotSeated = errors.New("this node follows the hub but is not (or no longer) one of its validators, so it cannot take writes: use another node's door, or have a validator proposal seat it")
+
+// Halted is closed when consensus has stopped on this node for good
+// (HaltErr says why): it makes no more blocks, and its state may differ
+// from the other nodes'. The node must stop; a steward looks into it.
+func (e *Engine) Halted() <-chan struct{} { return e.halted }
+
+// HaltErr is why consensus halted, once Halted is closed.
+func (e *Engine) HaltErr() error {
+	select {
+	case <-e.halted:
+		return e.haltErr
+	default:
+		return nil
+	}
+}
+
+func (e *Engine) halt(reason any) {
+	e.haltOnce.Do(func() {
+		e.haltErr = fmt.Errorf("consensus halted on this node: %v", reason)
+		close(e.halted)
+	})
+}
 
 // Now is this node's clock; events carry their block's time.
 func (e *Engine) Now() time.Time { return time.Now() }
@@ -143,6 +169,8 @@ func (e *Engine) send(ctx context.Context, p Payload, wait bool) (store.BlockRes
 	case <-ctx.Done():
 		return store.BlockResult{}, ctx.Err()
 	case <-t.C:
+		return store.BlockResult{}, ErrNoQuorum
+	case <-e.halted:
 		return store.BlockResult{}, ErrNoQuorum
 	case <-e.quit:
 		return store.BlockResult{}, state.ErrClosed

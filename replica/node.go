@@ -114,9 +114,10 @@ func Start(dir string, o Options) (*Engine, error) {
 	if o.CometLog != nil {
 		logger = cmtlog.NewFilter(cmtlog.NewTMLogger(cmtlog.NewSyncWriter(o.CometLog)), cmtlog.AllowError())
 	}
+	e.halted = make(chan struct{})
 	n, err := nm.NewNode(conf, pv, nodeKey, proxy.NewLocalClientCreator(app),
 		nm.DefaultGenesisDocProviderFunc(conf), cfg.DefaultDBProvider,
-		nm.DefaultMetricsProvider(conf.Instrumentation), logger)
+		nm.DefaultMetricsProvider(conf.Instrumentation), haltWatch{logger, e.halt})
 	if err != nil {
 		st.Close()
 		return nil, fmt.Errorf("starting the consensus node: %w", err)
@@ -194,3 +195,29 @@ func tune(c *cfg.Config, rc Config) {
 	c.Mempool.Recheck = false
 	c.Mempool.MaxTxBytes = MaxTxBytes
 }
+
+// haltWatch tells the engine when CometBFT's consensus has halted on this
+// node. When a block cannot be committed here (this node's app hash
+// differs from the others', or FinalizeBlock failed), CometBFT recovers
+// the panic, logs it and stops making blocks, but the process lives on,
+// serving a state the others no longer share; that log line is the only
+// sign it gives.
+type haltWatch struct {
+	cmtlog.Logger
+	halt func(reason any)
+}
+
+func (h haltWatch) Error(msg string, kv ...any) {
+	if msg == "CONSENSUS FAILURE!!!" {
+		var reason any = msg
+		for i := 0; i+1 < len(kv); i += 2 {
+			if kv[i] == "err" {
+				reason = kv[i+1]
+			}
+		}
+		h.halt(reason)
+	}
+	h.Logger.Error(msg, kv...)
+}
+
+func (h haltWatch) With(kv ...any) cmtlog.Logger { return haltWatch{h.Logger.With(kv...), h.halt} }

@@ -216,6 +216,11 @@ func serveReplica(cmd *cobra.Command, f *serveFlags) error {
 		}()
 	case serveErr = <-errc:
 		log.Error("SSH server stopped", "err", serveErr)
+	case <-eng.Halted():
+		// Its state may no longer be the hub's: stop serving it, and exit
+		// non-zero for the supervisor and the steward to see.
+		serveErr = fmt.Errorf("%w; this node stopped: its state may differ from the other nodes' (a diverged apply or a damaged store); check it with polis verify --data", eng.HaltErr())
+		log.Error("consensus halted", "err", eng.HaltErr())
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), f.shutdownTimeout)
 	defer cancel()
