@@ -170,6 +170,9 @@ func tune(c *cfg.Config, rc Config) {
 	c.P2P.AddrBookStrict = false // stewards may run nodes on one network
 	c.P2P.AllowDuplicateIP = true
 	c.P2P.PexReactor = false // the peers are the stewards' nodes, named
+	// CometBFT holds each connection's messages up to this long to send
+	// them together; a vote waits for two rounds of them.
+	c.P2P.FlushThrottleTimeout = 10 * time.Millisecond
 	c.RPC.ListenAddress = ""
 	if rc.RPC != "" {
 		c.RPC.ListenAddress = "tcp://" + rc.RPC
@@ -186,7 +189,7 @@ func tune(c *cfg.Config, rc Config) {
 	c.Consensus.TimeoutPrecommit = 500 * time.Millisecond
 	c.Consensus.TimeoutCommit = 0
 	c.Consensus.SkipTimeoutCommit = true
-	c.Consensus.PeerGossipSleepDuration = 100 * time.Millisecond
+	c.Consensus.PeerGossipSleepDuration = 10 * time.Millisecond
 	c.Consensus.PeerQueryMaj23SleepDuration = 250 * time.Millisecond
 	c.Mempool.Size = 20000
 	// A transaction's check does not depend on the blocks after it (the
