@@ -205,18 +205,8 @@ func serveReplica(cmd *cobra.Command, f *serveFlags) error {
 	dctx, stopDeadlines := context.WithCancel(context.Background())
 	deadlines := make(chan struct{})
 	go func() { defer close(deadlines); hub.RunDeadlines(dctx, time.Second) }()
-	var serveErr error
-	select {
-	case s := <-sig:
-		log.Info("shutting down", "signal", s.String())
-		go func() {
-			s := <-sig
-			log.Error("second signal: exiting at once", "signal", s.String())
-			os.Exit(1)
-		}()
-	case serveErr = <-errc:
-		log.Error("SSH server stopped", "err", serveErr)
-	case <-eng.Halted():
+	serveErr, halted := awaitStop(log, sig, errc, eng.Halted())
+	if halted {
 		// Its state may no longer be the hub's: stop serving it, and exit
 		// non-zero for the supervisor and the steward to see.
 		serveErr = fmt.Errorf("%w; this node stopped: its state may differ from the other nodes' (a diverged apply or a damaged store); check it with polis verify --data", eng.HaltErr())

@@ -216,19 +216,9 @@ func serve(cmd *cobra.Command, f *serveFlags) error {
 	}
 	r := &running{log: log, st: st, srv: srv, ctl: ctl, metrics: msrv, web: wsrv, deadlines: func() { stopWitnessing(); stopDeadlines(); <-deadlines }}
 
-	var serveErr error
 	timeout := f.shutdownTimeout
-	select {
-	case s := <-sig:
-		log.Info("shutting down", "signal", s.String())
-		go func() {
-			s := <-sig
-			log.Error("second signal: exiting at once", "signal", s.String())
-			os.Exit(1)
-		}()
-	case serveErr = <-errc:
-		log.Error("SSH server stopped", "err", serveErr)
-	case <-st.Failed():
+	serveErr, failed := awaitStop(log, sig, errc, st.Failed())
+	if failed {
 		// Like PostgreSQL after a failed fsync: stop at once (the store
 		// logged why), exit non-zero, and let the restart's checks of the
 		// log and the high-water mark decide what the disk holds.
@@ -396,4 +386,25 @@ func serveWeb(addr string, public bool, f *serveFlags, hub *state.Hub, log *slog
 		log.Info("the web page listens on loopback only: put a reverse proxy in front of it, or give --http HOST:PORT")
 	}
 	return srv, nil
+}
+
+// awaitStop waits for what ends serving: a stop signal (a second one
+// exits at once), the SSH server failing, or failed closing. It returns
+// the server's error, and whether failed was the cause.
+func awaitStop(log *slog.Logger, sig <-chan os.Signal, errc <-chan error, failed <-chan struct{}) (error, bool) {
+	select {
+	case s := <-sig:
+		log.Info("shutting down", "signal", s.String())
+		go func() {
+			s := <-sig
+			log.Error("second signal: exiting at once", "signal", s.String())
+			os.Exit(1)
+		}()
+		return nil, false
+	case err := <-errc:
+		log.Error("SSH server stopped", "err", err)
+		return err, false
+	case <-failed:
+		return nil, true
+	}
 }
