@@ -148,6 +148,11 @@ func (r *replicaHub) head(i int, k testKey) replicaHead {
 	return h
 }
 
+// eventsPerWrite is what each write this test makes (a vote, an invite)
+// adds to a replicated hub's log: its one event, led by the node.relayed
+// event that names the node it came through.
+const eventsPerWrite = 2
+
 // agree waits until the running nodes among nodes hold the same head,
 // covering at least size events, and returns it. Nodes catch up at their
 // own pace: only the deadline is generous, nothing is timed.
@@ -262,7 +267,7 @@ func TestReplicaEndToEnd(t *testing.T) {
 	r.procs[3] = nil
 	r.must(1, carol, "", "vote "+id+" yes")
 	r.must(2, alice, "", "invite create")
-	h = r.agree(alice, h.Size+2, 0, 1, 2)
+	h = r.agree(alice, h.Size+2*eventsPerWrite, 0, 1, 2)
 	r.start(3, "")
 	if got := r.agree(alice, h.Size, all...); got != h {
 		t.Fatalf("after its restart node 3 agrees on %+v, the others held %+v", got, h)
@@ -281,7 +286,7 @@ func TestReplicaEndToEnd(t *testing.T) {
 	}
 	r.start(1, "")
 	r.start(2, "")
-	h = r.agree(alice, h.Size+2, all...)
+	h = r.agree(alice, h.Size+2*eventsPerWrite, all...)
 	for _, i := range all {
 		if c, mine := r.tally(i, bob, id); c.Yes != 1 || c.No != 2 || mine != "no" {
 			t.Fatalf("node %d: after the quorum came back, count %+v and bob's vote %q; want his vote of no applied", i, c, mine)
@@ -363,7 +368,7 @@ func TestReplicaEndToEnd(t *testing.T) {
 	}
 	r.must(0, alice, "", "invite create")
 	r.must(1, alice, "", "invite create")
-	good := r.agree(alice, h.Size+int64(writes)+2, 0, 1, 2)
+	good := r.agree(alice, h.Size+int64(writes+2)*eventsPerWrite, 0, 1, 2)
 	// Its own data dir is consistent with itself, and a fork of the hub's.
 	vout, err := exec.Command(r.bin, "verify", "--data", r.dir(3)).CombinedOutput()
 	st, _ := base64.StdEncoding.DecodeString(good.State)
