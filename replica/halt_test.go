@@ -24,3 +24,19 @@ func TestHaltWatchHearsConsensusFailure(t *testing.T) {
 		t.Fatalf("halt reasons %v", got)
 	}
 }
+
+// Block sync meets a divergence as a block whose validated commit names
+// another app hash: that halts too; its other validation errors (a bad
+// peer) do not.
+func TestHaltWatchHearsBlockSyncDivergence(t *testing.T) {
+	var got []any
+	l := cmtlog.Logger(haltWatch{cmtlog.NewNopLogger(), func(r any) { got = append(got, r) }}).With("module", "blocksync")
+	l.Error("Error in validation", "height", 27, "err", errors.New("invalid commit -- wrong signature"))
+	if len(got) != 0 {
+		t.Fatalf("halted on %v", got)
+	}
+	l.Error("Error in validation", "height", 27, "err", errors.New("wrong Block.Header.AppHash.  Expected B0, got 8C"))
+	if len(got) != 1 {
+		t.Fatalf("halt reasons %v", got)
+	}
+}

@@ -204,20 +204,29 @@ func tune(c *cfg.Config, rc Config) {
 // differs from the others', or FinalizeBlock failed), CometBFT recovers
 // the panic, logs it and stops making blocks, but the process lives on,
 // serving a state the others no longer share; that log line is the only
-// sign it gives.
+// sign it gives. A node catching up by block sync meets the same
+// divergence as a block whose header, signed by more than two thirds of
+// the validators, names another app hash than this node's: it drops the
+// peer and asks the next, for ever. Both mean this node's state is not
+// the hub's.
 type haltWatch struct {
 	cmtlog.Logger
 	halt func(reason any)
 }
 
 func (h haltWatch) Error(msg string, kv ...any) {
-	if msg == "CONSENSUS FAILURE!!!" {
-		var reason any = msg
-		for i := 0; i+1 < len(kv); i += 2 {
-			if kv[i] == "err" {
-				reason = kv[i+1]
-			}
+	var reason any = msg
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i] == "err" {
+			reason = kv[i+1]
 		}
+	}
+	switch {
+	case msg == "CONSENSUS FAILURE!!!":
+		h.halt(reason)
+	case msg == "Error in validation" && strings.Contains(fmt.Sprint(reason), "wrong Block.Header.AppHash"):
+		// Block sync checked the block's commit before its header: the
+		// validators signed that app hash, and this node has another.
 		h.halt(reason)
 	}
 	h.Logger.Error(msg, kv...)
