@@ -143,10 +143,10 @@ func initAdminKeys(args []string) ([]replica.AdminKey, error) {
 		if _, serr := os.Stat(a); serr == nil {
 			ks, err = adminKeyLines([]string{a}, "")
 		} else {
-			ks, err = adminKeyLines(nil, a)
+			ks, err = keyLines("--admin-key", a)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("--admin-key %q: %w", a, err)
+			return nil, err
 		}
 		for _, k := range ks {
 			out = append(out, replica.AdminKey{Key: k.key, Name: k.name})
