@@ -197,7 +197,7 @@ func (a *App) check(raw []byte, now int64, inBlock map[[32]byte]bool) (*Tx, erro
 		return nil, err
 	}
 	// The log's own rule for a node's transaction (node.relayed).
-	if _, err := state.CheckRelay(a.ValidatorSet(), tx.Node, raw); err != nil {
+	if _, err := state.CheckRelay(a.ValidatorSet(), tx.Node, tx.Signed()); err != nil {
 		return nil, err
 	}
 	if d := now - tx.Time; d > ReplayWindow.Milliseconds() || -d > ReplayWindow.Milliseconds() {

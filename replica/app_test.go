@@ -5,7 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"encoding/json"
+	"encoding/base64"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -66,11 +66,11 @@ func (f *appFixture) tx(a state.Actor, c state.Command, edit func(*Payload)) []b
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	p := Payload{Kind: KindCmd, Node: f.addr, Time: f.now.UnixMilli(), Nonce: uint64(time.Now().UnixNano()), Key: a.Key, Cmd: name, Body: body}
+	p := Payload{Kind: KindCmd, Node: f.addr, Time: f.now.UnixMilli(), Nonce: uint64(time.Now().UnixNano()), Key: a.Key, Cmd: name}
 	if edit != nil {
 		edit(&p)
 	}
-	raw, err := Seal(p, f.key)
+	raw, err := Seal(p, body, f.key)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -110,8 +110,14 @@ func TestForgedTransactionsAreRefused(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if rel, ok := ev.Body.(*state.NodeRelayed); !ok || rel.Node != f.addr {
-			t.Errorf("event %d is %s, not node.relayed by %s", ev.Seq, ev.Body.EventType(), f.addr)
+		rel, ok := ev.Body.(*state.NodeRelayed)
+		if !ok || rel.Node != f.addr {
+			t.Fatalf("event %d is %s, not node.relayed by %s", ev.Seq, ev.Body.EventType(), f.addr)
+		}
+		// It keeps the signed payload, which names the command's body by
+		// its hash: what a private command carries never reaches the log.
+		if signed, _ := base64.StdEncoding.DecodeString(rel.Tx); bytes.Contains(signed, []byte("Blue.")) || !bytes.Contains(signed, []byte(`"body_sha256"`)) {
+			t.Errorf("node.relayed keeps %q", signed)
 		}
 		return nil
 	}); err != nil {
@@ -122,11 +128,14 @@ func TestForgedTransactionsAreRefused(t *testing.T) {
 	vote := state.CastVote{ID: 1, Ballot: tally.Ballot{Choice: "yes"}}
 	badSig := f.tx(alice, vote, nil)
 	badSig[3] ^= 1
-	notValidator, _ := Seal(Payload{Kind: KindCmd, Node: "00112233445566778899AABBCCDDEEFF00112233", Time: f.now.UnixMilli(), Key: alice.Key, Cmd: "CastVote", Body: json.RawMessage(`{"ID":1,"Ballot":{"Choice":"yes"}}`)}, otherKey)
+	notValidator, _ := Seal(Payload{Kind: KindCmd, Node: "00112233445566778899AABBCCDDEEFF00112233", Time: f.now.UnixMilli(), Key: alice.Key, Cmd: "CastVote"}, []byte(`{"ID":1,"Ballot":{"Choice":"yes"}}`), otherKey)
 	stale := f.tx(alice, vote, func(p *Payload) { p.Time -= 2 * ReplayWindow.Milliseconds() })
 	system := f.tx(alice, state.CloseProposal{ID: 1}, nil)
 	unknownCmd := f.tx(alice, vote, func(p *Payload) { p.Cmd = "MintMoney" })
 	badKey := f.tx(alice, vote, func(p *Payload) { p.Key = "ssh-ed25519 AAAA" })
+	// Another body under a signed payload: the payload names its body.
+	swapped := f.tx(alice, vote, nil)
+	swapped = append(swapped[:len(swapped)-len(`{"ID":1,"Ballot":{"Choice":"yes","Approve":null,"Ranking":null,"Scores":null},"Sig":""}`)], []byte(`{"ID":1,"Ballot":{"Choice":"no","Approve":null,"Ranking":null,"Scores":null},"Sig":""}`)...)
 	for _, tc := range []struct {
 		name string
 		tx   []byte
@@ -139,6 +148,7 @@ func TestForgedTransactionsAreRefused(t *testing.T) {
 		{"outside the replay window", stale, codeInvalid, "more than"},
 		{"unknown command", unknownCmd, codeInvalid, "unknown command"},
 		{"malformed member key", badKey, codeInvalid, "member key"},
+		{"another body", swapped, codeInvalid, "not the one the payload names"},
 		{"unknown member", f.tx(stranger, vote, nil), codeRefused, "members only"},
 		{"the hub's own command from a member", system, codeRefused, ""},
 		{"garbage", []byte("not a transaction at all, nowhere near it, and longer than a signature is long......"), codeInvalid, "transaction"},
@@ -179,7 +189,7 @@ func TestValidatorProposalChangesTheSet(t *testing.T) {
 	seat := state.ValidatorSeat{Name: newSeat.Name, Key: vkey, Power: 10}
 	newcomer := func(c state.Command) []byte {
 		name, body, _ := state.EncodeCommand(c)
-		raw, _ := Seal(Payload{Kind: KindCmd, Node: state.ValidatorAddress(pub), Time: f.now.Add(time.Second).UnixMilli(), Nonce: uint64(time.Now().UnixNano()), Key: alice.Key, Cmd: name, Body: body}, priv)
+		raw, _ := Seal(Payload{Kind: KindCmd, Node: state.ValidatorAddress(pub), Time: f.now.Add(time.Second).UnixMilli(), Nonce: uint64(time.Now().UnixNano()), Key: alice.Key, Cmd: name}, body, priv)
 		return raw
 	}
 	if r := f.block(newcomer(state.Rename{Name: "Alicia"})); r[0].Code != codeInvalid {

@@ -50,7 +50,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 		res[i] = &abci.ExecTxResult{Code: codeOK}
 		if c != nil {
 			idx[i] = len(cmds)
-			cmds = append(cmds, store.BlockCmd{Actor: actor, Cmd: state.Relayed{Cmd: c, Node: tx.Node, Tx: raw}})
+			cmds = append(cmds, store.BlockCmd{Actor: actor, Cmd: state.Relayed{Cmd: c, Node: tx.Node, Tx: tx.Signed()}})
 		}
 	}
 	d, err := a.st.DecideBlock(store.Block{Time: now, Cmds: cmds, Seal: true})

@@ -95,7 +95,7 @@ func (e *Engine) Now() time.Time { return time.Now() }
 func (e *Engine) Submit(ctx context.Context, a state.Actor, c state.Command) ([]state.Event, error) {
 	if a.System {
 		if _, seated := e.app.seat(e.addr); seated && !e.ticking.Swap(true) {
-			if _, err := e.send(ctx, Payload{Kind: KindTick}, false); err != nil {
+			if _, err := e.send(ctx, Payload{Kind: KindTick}, nil, false); err != nil {
 				e.ticking.Store(false)
 			}
 		}
@@ -108,7 +108,7 @@ func (e *Engine) Submit(ctx context.Context, a state.Actor, c state.Command) ([]
 	if err != nil {
 		return nil, err
 	}
-	r, err := e.send(ctx, Payload{Kind: KindCmd, Key: a.Key, Cmd: name, Body: body}, true)
+	r, err := e.send(ctx, Payload{Kind: KindCmd, Key: a.Key, Cmd: name}, body, true)
 	if err != nil {
 		return nil, err
 	}
@@ -123,11 +123,11 @@ func (e *Engine) Submit(ctx context.Context, a state.Actor, c state.Command) ([]
 	return evs, r.Err
 }
 
-func (e *Engine) send(ctx context.Context, p Payload, wait bool) (store.BlockResult, error) {
+func (e *Engine) send(ctx context.Context, p Payload, body []byte, wait bool) (store.BlockResult, error) {
 	var n [8]byte
 	rand.Read(n[:])
 	p.Node, p.Time, p.Nonce = e.addr, time.Now().UnixMilli(), binary.BigEndian.Uint64(n[:])
-	raw, err := Seal(p, e.key)
+	raw, err := Seal(p, body, e.key)
 	if err != nil {
 		return store.BlockResult{}, err
 	}
@@ -245,7 +245,7 @@ func (e *Engine) cosignOne(signer note.Signer, h int64) error {
 	if err != nil {
 		return err
 	}
-	_, err = e.send(context.Background(), Payload{Kind: KindCosign, Height: h, Cosig: string(signed[len(text)+1:])}, false)
+	_, err = e.send(context.Background(), Payload{Kind: KindCosign, Height: h, Cosig: string(signed[len(text)+1:])}, nil, false)
 	return err
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -18,9 +19,12 @@ import (
 // (member-signed acts, state/members_sig.go, go further: no node can make
 // those at all).
 //
-// The wire form is the node's Ed25519 signature (64 bytes) followed by
-// the payload, a JSON object; the signature covers the payload's bytes as
-// sent.
+// The wire form is the node's Ed25519 signature (64 bytes), the length of
+// the payload (4 bytes, big-endian), the payload (a JSON object), then the
+// command's body (its fields as JSON). The signature covers the payload's
+// bytes as sent, and the payload names the body by its SHA-256, so the
+// log can keep the signed part (node.relayed) without the body: what a
+// private command carries (a case note, a draft) stays out of the log.
 
 // Kinds of transaction.
 const (
@@ -43,9 +47,11 @@ type Payload struct {
 	Time  int64  `json:"time"`
 	Nonce uint64 `json:"nonce"`
 	// Key is the member's key (authorized_keys form) for KindCmd.
-	Key  string          `json:"key,omitempty"`
-	Cmd  string          `json:"cmd,omitempty"`
-	Body json.RawMessage `json:"body,omitempty"`
+	Key string `json:"key,omitempty"`
+	Cmd string `json:"cmd,omitempty"`
+	// BodySHA256 is the hex SHA-256 of the command's body, which follows
+	// the payload on the wire.
+	BodySHA256 string `json:"body_sha256,omitempty"`
 	// Height and Cosig are a KindCosign: the checkpoint's height and the
 	// validator's cosignature/v1 line for it.
 	Height int64  `json:"height,omitempty"`
@@ -56,18 +62,31 @@ type Payload struct {
 type Tx struct {
 	Payload
 	Sig  []byte
+	Body []byte   // the command's fields (KindCmd)
 	Hash [32]byte // SHA-256 of the whole transaction, as CometBFT names it
 	raw  []byte   // the payload's bytes, as signed
 }
 
-// Seal signs p with the node's key into a transaction's bytes.
-func Seal(p Payload, key ed25519.PrivateKey) ([]byte, error) {
-	body, err := json.Marshal(p)
+// Seal signs p, naming body (a command's fields; nil for the other kinds),
+// with the node's key into a transaction's bytes.
+func Seal(p Payload, body []byte, key ed25519.PrivateKey) ([]byte, error) {
+	if body != nil {
+		h := sha256.Sum256(body)
+		p.BodySHA256 = hex.EncodeToString(h[:])
+	}
+	payload, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
 	}
-	return append(ed25519.Sign(key, body), body...), nil
+	out := ed25519.Sign(key, payload)
+	out = binary.BigEndian.AppendUint32(out, uint32(len(payload)))
+	out = append(out, payload...)
+	return append(out, body...), nil
 }
+
+// Signed is the signature and the payload it covers, without the body:
+// what the log keeps of a transaction (node.relayed).
+func (tx *Tx) Signed() []byte { return append(append([]byte(nil), tx.Sig...), tx.raw...) }
 
 // Decode reads a transaction's bytes. It checks the form, not the
 // signature: that needs the validator set (App.check).
@@ -75,10 +94,15 @@ func Decode(b []byte) (*Tx, error) {
 	if len(b) > MaxTxBytes {
 		return nil, fmt.Errorf("transaction of %d bytes is over the %d limit", len(b), MaxTxBytes)
 	}
-	if len(b) <= ed25519.SignatureSize {
+	const head = ed25519.SignatureSize + 4
+	if len(b) <= head {
 		return nil, errors.New("transaction too short")
 	}
-	tx := &Tx{Sig: b[:ed25519.SignatureSize], raw: b[ed25519.SignatureSize:], Hash: sha256.Sum256(b)}
+	n := binary.BigEndian.Uint32(b[ed25519.SignatureSize:head])
+	if uint64(n) > uint64(len(b)-head) {
+		return nil, errors.New("transaction: payload length beyond its end")
+	}
+	tx := &Tx{Sig: b[:ed25519.SignatureSize], raw: b[head : head+int(n)], Body: b[head+int(n):], Hash: sha256.Sum256(b)}
 	dec := json.NewDecoder(bytes.NewReader(tx.raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&tx.Payload); err != nil {
@@ -86,6 +110,13 @@ func Decode(b []byte) (*Tx, error) {
 	}
 	if dec.More() {
 		return nil, errors.New("transaction: trailing data")
+	}
+	h := sha256.Sum256(tx.Body)
+	if tx.Kind == KindCmd && tx.BodySHA256 != hex.EncodeToString(h[:]) {
+		return nil, errors.New("transaction: the body is not the one the payload names")
+	}
+	if tx.Kind != KindCmd && (len(tx.Body) > 0 || tx.BodySHA256 != "") {
+		return nil, fmt.Errorf("transaction: a %s carries no body", tx.Kind)
 	}
 	switch tx.Kind {
 	case KindCmd:

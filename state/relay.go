@@ -20,11 +20,13 @@ import (
 // node that signed the request. (A member-signed act goes further: no
 // node can make one at all.)
 
-// NodeRelayed is a node's signed transaction carrying the command whose
-// events follow it.
+// NodeRelayed is the signed part of the node's transaction that carried
+// the command whose events follow it: the signature and the payload,
+// which names the command's body by its hash; the body itself, which a
+// private command fills with what the log must not hold, is not kept.
 type NodeRelayed struct {
 	Node string `json:"node"` // the validator's address
-	Tx   string `json:"tx"`   // base64 of the transaction's bytes
+	Tx   string `json:"tx"`   // base64 of the signature and the payload
 }
 
 func (NodeRelayed) EventType() string { return "node.relayed" }
@@ -55,8 +57,8 @@ type RelayPayload struct {
 	Key  string `json:"key"`
 }
 
-// CheckRelay is the rule for a relayed transaction: tx is a 64-byte
-// Ed25519 signature followed by a JSON payload it covers, by the
+// CheckRelay is the rule for a relayed transaction's signed part: tx is a
+// 64-byte Ed25519 signature followed by the JSON payload it covers, by the
 // validator named node (a seat of set whose key's address is node), and
 // the payload names that node. It returns the payload.
 func CheckRelay(set ValidatorSet, node string, tx []byte) (RelayPayload, error) {

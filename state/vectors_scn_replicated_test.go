@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -85,8 +86,9 @@ func scenarioReplicated(s *script) {
 	s.do("bob", Rename{Name: "Bob"})
 }
 
-// relayed submits c for name as validator node relayed it: the
-// transaction replica.Seal makes (signature, then the JSON payload).
+// relayed submits c for name as validator node relayed it: the signed
+// part of the transaction replica.Seal makes (the signature, then the
+// JSON payload naming the command's body by its hash).
 func (s *script) relayed(name string, node int, c Command) []Event {
 	s.t.Helper()
 	v := s.validators[node]
@@ -95,10 +97,11 @@ func (s *script) relayed(name string, node int, c Command) []Event {
 		s.t.Fatal(err)
 	}
 	addr := ValidatorAddress(v.key.Public().(ed25519.PublicKey))
+	sum := sha256.Sum256(body)
 	payload, _ := json.Marshal(map[string]any{"kind": "cmd", "node": addr, "time": s.clk.t.UnixMilli(),
-		"nonce": len(s.m.Published().Head.Note), "key": s.who(name).Key, "cmd": cmd, "body": json.RawMessage(body)})
-	tx := append(ed25519.Sign(v.key, payload), payload...)
-	return s.do(name, Relayed{Cmd: c, Node: addr, Tx: tx})
+		"nonce": len(s.m.Published().Head.Note), "key": s.who(name).Key, "cmd": cmd, "body_sha256": hex.EncodeToString(sum[:])})
+	signed := append(ed25519.Sign(v.key, payload), payload...)
+	return s.do(name, Relayed{Cmd: c, Node: addr, Tx: signed})
 }
 
 // cosignFrames are the cosigned frames of a replicated vector: every
