@@ -43,6 +43,10 @@ type common struct {
 	timeout     time.Duration
 	sshCmd      string
 	leaving     func() // see WithLeaving
+	// leftAs is the member's name when they asked to leave: the goodbye
+	// names them even if the snapshot that no longer knows them comes
+	// before the answer.
+	leftAs string
 	signer      Signer // the member's forwarded agent, or nil (see WithSigner)
 	noColor     bool
 	profileMono bool

@@ -118,6 +118,7 @@ func (s *settings) updateLeave(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	l.busy = true
+	s.c.leftAs = s.c.snap.me.Name
 	if s.c.leaving != nil {
 		s.c.leaving()
 	}

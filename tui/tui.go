@@ -217,8 +217,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case resultMsg:
 		a.signing = nil
 		a.setStatus(msg.ok, msg.err)
-		if msg.tag == "leave" && msg.err == nil && a.c.snap.member {
-			a.bye = newGoodbye(a.c.snap.me.Name, leftAnonymously(msg.events))
+		if msg.tag == "leave" && msg.err == nil && a.c.leftAs != "" {
+			a.bye = newGoodbye(a.c.leftAs, leftAnonymously(msg.events))
 		}
 		var cmd tea.Cmd
 		if a.visitor != nil {
