@@ -36,17 +36,17 @@ type TabComponent interface {
 
 // common is what every screen of one session shares.
 type common struct {
-	hub         *state.Hub
-	who         Identity
-	md          *mdClient // the process's Markdown renderer, for this session
-	ctx         context.Context
-	timeout     time.Duration
-	sshCmd      string
-	leaving     func() // see WithLeaving
+	hub     *state.Hub
+	who     Identity
+	md      *mdClient // the process's Markdown renderer, for this session
+	ctx     context.Context
+	timeout time.Duration
+	sshCmd  string
+	leaving func() // see WithLeaving
 	// leftAs is the member's name when they asked to leave: the goodbye
 	// names them even if the snapshot that no longer knows them comes
 	// before the answer.
-	leftAs string
+	leftAs      string
 	signer      Signer // the member's forwarded agent, or nil (see WithSigner)
 	noColor     bool
 	profileMono bool
