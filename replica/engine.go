@@ -46,8 +46,13 @@ type Engine struct {
 	waiters map[[32]byte]chan store.BlockResult
 	ticking atomic.Bool // a tick is on its way: no need for another
 	cosigs  chan struct{}
-	quit    chan struct{}
-	wg      sync.WaitGroup
+	// blocks counts committed blocks: the statuses the doors show are
+	// rebuilt once per block, not read for every screen that asks.
+	blocks   atomic.Uint64
+	statusMu sync.Mutex
+	statuses *cosignStatuses
+	quit     chan struct{}
+	wg       sync.WaitGroup
 
 	haltOnce sync.Once
 	halted   chan struct{}
@@ -181,6 +186,7 @@ func (e *Engine) send(ctx context.Context, p Payload, body []byte, wait bool) (s
 // writes this node sent and hands a sealed checkpoint to the cosigner.
 func (e *Engine) committed(_ int64, results map[[32]byte]store.BlockResult, sealed *state.Head) {
 	e.ticking.Store(false)
+	e.blocks.Add(1)
 	if sealed == nil && len(results) > 0 {
 		// Cosignatures (or refusals) landed without events: what the
 		// doors show of the head may have changed.
@@ -307,6 +313,9 @@ func (e *Engine) cosignatures(size uint64) (frames []state.Cosignatures, quorate
 				return false
 			}
 			frames = append(frames, state.Cosignatures{Height: c.Height, Lines: lines[c.Height]})
+			// Judged by the set in force now, not at c (verify's rule): a
+			// set changed since can only end the export earlier, until the
+			// new validators' cosigners catch up on the old checkpoints.
 			if _, ok := set.QuorumCosigned(string(c.Text()), lines[c.Height]); ok || uint64(c.Size) <= set.Since {
 				quorate = uint64(c.Size)
 			}
@@ -320,11 +329,22 @@ func (e *Engine) cosignatures(size uint64) (frames []state.Cosignatures, quorate
 // Validators is the validator set in force.
 func (e *Engine) Validators() []state.ValidatorSeat { return e.app.ValidatorSet().Seats }
 
+type cosignStatuses struct {
+	block uint64
+	list  []state.CosignatureStatus
+}
+
 // CosignatureStatuses are the validators' cosignatures of the latest
 // checkpoints, in the form the doors show witnesses' (state.Hub's
 // SetCosignatures): each validator's latest cosigned checkpoint among the
-// last few.
+// last few. They are read again only after a block was committed.
 func (e *Engine) CosignatureStatuses() []state.CosignatureStatus {
+	e.statusMu.Lock()
+	defer e.statusMu.Unlock()
+	block := e.blocks.Load()
+	if c := e.statuses; c != nil && c.block == block {
+		return c.list
+	}
 	head := e.Published().Head.Height
 	var out []state.CosignatureStatus
 	_ = e.View(func(r state.Reader) error {
@@ -345,5 +365,6 @@ func (e *Engine) CosignatureStatuses() []state.CosignatureStatus {
 		}
 		return nil
 	})
+	e.statuses = &cosignStatuses{block: block, list: out}
 	return out
 }

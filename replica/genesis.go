@@ -2,7 +2,6 @@ package replica
 
 import (
 	"crypto/ed25519"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -36,13 +35,6 @@ type Validator struct {
 	Name   string `json:"name"`
 	PubKey []byte `json:"pub_key"` // Ed25519
 	Power  int64  `json:"power"`
-}
-
-// Address is the validator's CometBFT address: the first 20 bytes of the
-// SHA-256 of its public key, in hex (upper case, as CometBFT prints it).
-func (v Validator) Address() string {
-	h := sha256.Sum256(v.PubKey)
-	return fmt.Sprintf("%X", h[:20])
 }
 
 // CosignerKey is the cosignature/v1 verifier key of the validator's

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	cfg "github.com/cometbft/cometbft/config"
+	cmtjson "github.com/cometbft/cometbft/libs/json"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
 	"github.com/cometbft/cometbft/types"
@@ -106,7 +107,7 @@ func Init(o InitOptions) (founder string, err error) {
 			confs[i].Peers = append(confs[i].Peers, fmt.Sprintf("%s@%s", ids[j], confs[j].P2P))
 		}
 		dir := nodeDir(o.Out, i)
-		if err := gen.SaveAs(cometConfig(dir).GenesisFile()); err != nil {
+		if err := saveGenesis(gen, cometConfig(dir).GenesisFile()); err != nil {
 			return "", err
 		}
 		b, _ := json.MarshalIndent(confs[i], "", "  ")
@@ -187,7 +188,7 @@ func Join(o JoinOptions) (cosignerKey string, err error) {
 	if err != nil {
 		return "", err
 	}
-	if err := gen.SaveAs(cometConfig(o.Out).GenesisFile()); err != nil {
+	if err := saveGenesis(gen, cometConfig(o.Out).GenesisFile()); err != nil {
 		return "", err
 	}
 	rc := Config{Node: -1, Name: o.Name, Origin: as.Origin, ChainID: gen.ChainID, SSH: o.SSH, P2P: o.P2P, Peers: o.Peers}
@@ -214,3 +215,12 @@ func PeerAddress(dir string) (string, error) {
 
 // GenesisFile is the genesis of the node in data dir dir.
 func GenesisFile(dir string) string { return cometConfig(dir).GenesisFile() }
+
+// saveGenesis writes the genesis durably (CometBFT's SaveAs does not sync).
+func saveGenesis(gen *types.GenesisDoc, path string) error {
+	b, err := cmtjson.MarshalIndent(gen, "", "  ")
+	if err != nil {
+		return err
+	}
+	return durable.WriteFile(path, b, 0o600)
+}
