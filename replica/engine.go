@@ -349,7 +349,7 @@ func (e *Engine) CosignatureStatuses() []state.CosignatureStatus {
 	var out []state.CosignatureStatus
 	_ = e.View(func(r state.Reader) error {
 		for _, s := range e.app.ValidatorSet().Seats {
-			st := state.CosignatureStatus{Name: s.Name, Key: s.Key, Addr: "validator"}
+			st := state.CosignatureStatus{Name: s.Name, Key: s.Key, Validator: true}
 			pub, err := state.SeatKey(s)
 			if err != nil {
 				continue

@@ -385,6 +385,17 @@ type CosignatureStatus struct {
 	// not extend what it cosigned). That is evidence of a fork, or of a
 	// hub restored from an old backup; it does not resolve by retrying.
 	Refused bool `json:"refused,omitempty"`
+	// Validator: this is one of a replicated hub's validators, not a
+	// witness; its cosignature is what makes the checkpoint count.
+	Validator bool `json:"validator,omitempty"`
+}
+
+// Role is what the doors call c: "validator" or "witness".
+func (c CosignatureStatus) Role() string {
+	if c.Validator {
+		return "validator"
+	}
+	return "witness"
 }
 
 // SetCosignatures tells the hub where its witnesses' statuses come from

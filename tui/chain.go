@@ -133,18 +133,24 @@ func (c *chainTab) content() string {
 			{"Previous", t.Text.Render(clip(line(h.Prev), vw))},
 		}) + "\n")
 	}
-	if len(s.cosigs) > 0 {
+	replicated := len(s.cosigs) > 0 && s.cosigs[0].Validator
+	if replicated {
+		b.WriteString("\n" + t.Heading.Render("Validators") + "  " + t.Muted.Render("the stewards' nodes; a checkpoint counts once more than two thirds of them cosign it") + "\n")
+	} else if len(s.cosigs) > 0 {
 		b.WriteString("\n" + t.Heading.Render("Witnesses") + "  " + t.Muted.Render("other hubs that cosign each checkpoint if it extends the last") + "\n")
-		for _, ws := range s.cosigs {
-			b.WriteString(witnessLine(t, ws, s.head.Height, w) + "\n")
-		}
+	}
+	for _, ws := range s.cosigs {
+		b.WriteString(witnessLine(t, ws, s.head.Height, w) + "\n")
 	}
 	b.WriteString("\n" + t.Heading.Render("Verify it yourself") + "\n")
 	b.WriteString(t.Subtle.Render(wrap("Download the whole log and check every signature, every checkpoint and every state digest on your own machine:", min(w, 76))) + "\n")
 	for _, cmd := range []string{c.c.sshCmd + " chain export > chain.polis", "polis verify --file chain.polis"} {
 		b.WriteString("  " + t.Code.Render(" "+clip(cmd, max(w-4, 1))+" ") + "\n")
 	}
-	if s.verifier != "" {
+	if s.verifier != "" && replicated {
+		b.WriteString(t.Subtle.Render(wrap("The validators' cosignatures are what verify checks; the checkpoints' own key, derived from the chain for all nodes alike, proves nothing alone:", min(w, 76))) + "\n")
+		b.WriteString("  " + t.Text.Render(clip(line(s.verifier), max(w-2, 1))) + "\n")
+	} else if s.verifier != "" {
 		b.WriteString(t.Subtle.Render("Checkpoints are signed by this hub's key:") + "\n")
 		b.WriteString("  " + t.Text.Render(clip(line(s.verifier), max(w-2, 1))) + "\n")
 	}

@@ -34,3 +34,29 @@ func TestWitnessLine(t *testing.T) {
 		}
 	}
 }
+
+// On a replicated hub the Chain tab names the validators as what makes a
+// checkpoint count, and does not offer the checkpoints' own key as proof.
+func TestChainTabNamesValidators(t *testing.T) {
+	for _, tc := range []struct {
+		validator bool
+		want, not string
+	}{
+		{true, "Validators", "other hubs that cosign"},
+		{false, "other hubs that cosign", "Validators"},
+	} {
+		f := newFixture(t)
+		alice := f.steward("alice")
+		f.hub.SetCosignatures(func() []state.CosignatureStatus {
+			return []state.CosignatureStatus{{Name: "node0.example/hub", Height: 1, Validator: tc.validator}}
+		})
+		a := New(f.hub, alice, WithSize(200, 60)).(*App)
+		got := screen(press(a, "7"))
+		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) || !strings.Contains(got, "node0.example/hub") {
+			t.Errorf("validator %v: the Chain tab reads\n%s", tc.validator, got)
+		}
+		if tc.validator && strings.Contains(got, "signed by this hub's key") {
+			t.Errorf("a replicated hub's Chain tab offers the checkpoints' key as proof:\n%s", got)
+		}
+	}
+}

@@ -193,9 +193,9 @@ func (c *cli) chainKeyCmd() *cobra.Command {
 func witnessStanding(w state.CosignatureStatus, head int64) string {
 	st, text := w.Standing(head)
 	if st == state.StandingAlarm {
-		return "ALARM: witness " + line(w.Name) + " " + line(text)
+		return "ALARM: " + w.Role() + " " + line(w.Name) + " " + line(text)
 	}
-	return "witness " + line(w.Name) + ": " + line(text)
+	return w.Role() + " " + line(w.Name) + ": " + line(text)
 }
 
 func (c *cli) chainTileCmd() *cobra.Command {
